@@ -1,0 +1,7 @@
+namespace ImageTrust.Functions.PushVerifier;
+
+/// <summary>Entry point; the function host is wired in by the hosting work.</summary>
+internal static class Program
+{
+    public static int Main() => 0;
+}
