@@ -1,0 +1,16 @@
+using ImageTrust.Model;
+
+namespace ImageTrust.Verification;
+
+/// <summary>What was verified for one image: the verdict, each signature considered, and the reasons for the verdict.</summary>
+/// <param name="Image">The image, always with its digest.</param>
+/// <param name="Verified">True only when the rule's threshold of distinct authorities is met and every required check passed.</param>
+/// <param name="Signatures">Every signature considered, passing or not.</param>
+/// <param name="Reasons">Reason codes for the verdict, e.g. <c>NO_SIGNATURES</c>, <c>THRESHOLD_NOT_MET</c>; empty only when verified.</param>
+/// <param name="SatisfiedAuthorities">Names of the distinct authorities whose signatures verified.</param>
+internal sealed record ImageVerificationResult(
+    ImageReference Image,
+    bool Verified,
+    IReadOnlyList<SignatureVerification> Signatures,
+    IReadOnlyList<string> Reasons,
+    IReadOnlyList<string> SatisfiedAuthorities);
