@@ -36,28 +36,31 @@ internal static class FunctionHost
     /// <summary>Runs the host on the process environment, logging to stdout, until SIGTERM/SIGINT.</summary>
     /// <returns>0 after a clean shutdown, <see cref="ConfigurationErrorExitCode"/> or <see cref="ListenErrorExitCode"/> at start.</returns>
     public static Task<int> RunAsync(string[] args, Action<FunctionHostBuilder> configure) =>
-        RunAsync(args, configure, environment: null, Console.Out, Console.Error, CancellationToken.None);
+        RunAsync(args, configure, FunctionHostEnvironment.FromProcess, Console.Out, Console.Error, CancellationToken.None);
 
     /// <summary>Runs the host until <paramref name="cancellationToken"/> is cancelled or the process is signalled.</summary>
     /// <param name="args">The command line (also readable as configuration).</param>
     /// <param name="configure">Registers the function(s) and services.</param>
-    /// <param name="environment">The environment; null reads the process's.</param>
+    /// <param name="readEnvironment">Reads the environment (e.g. <see cref="FunctionHostEnvironment.FromProcess"/>); its
+    /// <see cref="ConfigurationException"/> is reported like any other start-up configuration error.</param>
     /// <param name="output">Where log lines go.</param>
     /// <param name="error">Where the one fatal start-up line goes.</param>
     /// <param name="cancellationToken">Stops the host.</param>
     public static async Task<int> RunAsync(
         string[] args,
         Action<FunctionHostBuilder> configure,
-        FunctionHostEnvironment? environment,
+        Func<FunctionHostEnvironment> readEnvironment,
         TextWriter output,
         TextWriter error,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(readEnvironment);
         ArgumentNullException.ThrowIfNull(error);
+        FunctionHostEnvironment? environment = null;
         WebApplication app;
         try
         {
-            environment ??= FunctionHostEnvironment.FromProcess();
+            environment = readEnvironment();
             app = Build(args, configure, environment, output);
         }
         catch (ConfigurationException ex)
