@@ -1,4 +1,3 @@
-using System.Net;
 using System.Reflection;
 using System.Text.Json;
 using ImageTrust.Model;
@@ -135,7 +134,7 @@ internal static class FunctionHost
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = maxBody + 1;
-            kestrel.Listen(environment.BindAllInterfaces ? IPAddress.IPv6Any : IPAddress.Loopback, environment.Port);
+            kestrel.Listen(environment.ListenAddress, environment.Port);
         });
 
         var app = builder.Build();

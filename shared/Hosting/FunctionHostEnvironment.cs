@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Net;
 using ImageTrust.Model;
 
 namespace ImageTrust.Hosting;
@@ -25,6 +26,18 @@ internal sealed record FunctionHostEnvironment
         BindAllInterfaces = inContainer
             || CloudRunService is not null
             || string.Equals(Get("DOTNET_RUNNING_IN_CONTAINER"), "true", StringComparison.OrdinalIgnoreCase);
+        var listenAddress = NullIfEmpty(Get("IMAGETRUST_LISTEN_ADDRESS"));
+        if (listenAddress is not null)
+        {
+            ListenAddress = IPAddress.TryParse(listenAddress, out var address)
+                ? address
+                : throw new ConfigurationException($"IMAGETRUST_LISTEN_ADDRESS \"{listenAddress}\" is not an IP address.");
+        }
+        else
+        {
+            ListenAddress = BindAllInterfaces ? IPAddress.IPv6Any : IPAddress.Loopback;
+        }
+
         if (PushServiceAccount is not null && PushAudience is null)
         {
             throw new ConfigurationException("IMAGETRUST_PUSH_SERVICE_ACCOUNT is set but IMAGETRUST_PUSH_AUDIENCE is not; push token verification needs the audience.");
@@ -39,6 +52,12 @@ internal sealed record FunctionHostEnvironment
 
     /// <summary>True in a container (<c>K_SERVICE</c>, <c>/.dockerenv</c> or <c>DOTNET_RUNNING_IN_CONTAINER=true</c>): listen on all interfaces, else on loopback.</summary>
     public bool BindAllInterfaces { get; }
+
+    /// <summary>
+    /// The address to listen on: <c>IMAGETRUST_LISTEN_ADDRESS</c> when set (local tools pin 127.0.0.1), else all interfaces
+    /// (IPv6 any, dual-stack) in a container and loopback outside one.
+    /// </summary>
+    public IPAddress ListenAddress { get; }
 
     /// <summary><c>FUNCTION_TARGET</c>: the function to serve; null when unset.</summary>
     public string? FunctionTarget { get; }
