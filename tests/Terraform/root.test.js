@@ -24,3 +24,11 @@ test('root example calls the module with valid arguments', async () => {
 test('README documents every input, output and role, the deployment and the costs', async () => {
   assert.deepEqual(readmeProblems(await modulePromise), []);
 });
+
+test('README Inputs and Outputs tables are the ones scripts/check-terraform --print-tables renders', async () => {
+  const { renderTables } = require('./lib/docs');
+  const markdown = fs.readFileSync(path.join(TERRAFORM_ROOT, 'README.md'), 'utf8');
+  const start = markdown.indexOf('## Inputs');
+  assert.ok(start >= 0, 'README has no "## Inputs" section');
+  assert.equal(markdown.slice(start).trimEnd(), renderTables(await modulePromise));
+});
