@@ -5,7 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { MODULE_DIR, REPO_ROOT, loadModule, locals, parseText, tfFiles } = require('./lib/hcl');
+const { MODULE_DIR, REPO_ROOT, expr, loadModule, locals, parseText, tfFiles } = require('./lib/hcl');
 const { checks } = require('./lib/checks');
 
 const modulePromise = loadModule(MODULE_DIR);
@@ -31,28 +31,45 @@ for (const [name, check] of Object.entries(checks)) {
   });
 }
 
-// Evaluates the archive's allow-list (local.source_roots and the bin/obj regex) over this checkout, the way
-// Terraform's fileset() and the archive provider's excludes will, and checks what the upload holds.
+// Evaluates the archive's exclude list the way Terraform will (fileset over the checkout, top-level entries
+// outside local.source_roots, folders matching local.build_output_pattern) and walks the checkout the way the
+// archive provider does (an excluded folder is skipped whole), then checks what the upload holds.
 test('source archive holds the function projects and the shared library, and nothing else', async () => {
   const { config } = await modulePromise;
   const values = locals(config);
   const roots = values.source_roots;
-  const excludeRegex = /can\(regex\("([^"]+)", file\)\)/.exec(values.source_excludes);
-  assert.ok(excludeRegex, 'local.source_excludes must exclude build output with a regex');
-  const buildOutput = new RegExp(excludeRegex[1]);
+  const pattern = new RegExp(values.build_output_pattern);
+  assert.match(expr(values.source_excludes), /local\.build_output_pattern/);
+
+  const allFiles = [];
+  const list = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        list(full);
+      } else if (entry.isFile()) {
+        allFiles.push(path.relative(REPO_ROOT, full).split(path.sep).join('/'));
+      }
+    }
+  };
+  list(REPO_ROOT);
+  const excludes = new Set([
+    ...allFiles.map((file) => file.split('/')[0]).filter((top) => !roots.includes(top)),
+    ...allFiles.filter((file) => pattern.test(file)).map((file) => pattern.exec(file)[1]),
+  ]);
 
   const included = [];
   const walk = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       const relative = path.relative(REPO_ROOT, full).split(path.sep).join('/');
+      if (excludes.has(relative)) {
+        continue;
+      }
       if (entry.isDirectory()) {
         walk(full);
       } else if (entry.isFile()) {
-        const allowed = roots.some((root) => relative === root || relative.startsWith(`${root}/`));
-        if (allowed && !buildOutput.test(relative)) {
-          included.push(relative);
-        }
+        included.push(relative);
       }
     }
   };
@@ -64,8 +81,10 @@ test('source archive holds the function projects and the shared library, and not
   for (const name of ['PushVerifier', 'OccurrenceHandler', 'Reverifier']) {
     assert.ok(included.includes(`functions/${name}/${name}.csproj`), `functions/${name}/${name}.csproj is not in the archive`);
   }
-  const leaked = included.filter((file) => /^(tests|terraform|scripts|\.git|\.ci)\/|\/(bin|obj|node_modules)\//.test(file));
+  const leaked = included.filter((file) => !roots.some((root) => file === root || file.startsWith(`${root}/`)) || /(^|\/)(bin|obj|node_modules)\//.test(file));
   assert.deepEqual(leaked, []);
-  assert.ok(buildOutput.test('functions/PushVerifier/bin/Release/net10.0/x.dll'));
-  assert.ok(buildOutput.test('shared/obj/project.assets.json'));
+  assert.ok(excludes.size < 200, `the exclude list has ${excludes.size} entries; it should name folders, not files`);
+  assert.equal(pattern.exec('functions/PushVerifier/bin/Release/net10.0/x.dll')[1], 'functions/PushVerifier/bin');
+  assert.equal(pattern.exec('shared/obj/project.assets.json')[1], 'shared/obj');
+  assert.equal(pattern.exec('shared/Registry/binary/x.cs'), null);
 });

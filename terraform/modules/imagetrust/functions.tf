@@ -51,14 +51,17 @@ locals {
   # Pub/Sub waits this long for a push response before it redelivers, so it must outlast the function's timeout.
   ack_deadline_seconds = min(var.function_timeout_seconds + 30, 600)
 
-  # The archive holds exactly what `dotnet publish functions/<Name>` needs (an allow-list, so new top-level
-  # folders such as tests/ or .git/ never leak into the upload), minus local build output.
-  source_dir   = coalesce(var.source_dir, "${path.module}/../../..")
-  source_roots = ["functions", "shared", "Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig"]
-  source_excludes = [
-    for file in fileset(local.source_dir, "**") : file
-    if !anytrue([for root in local.source_roots : file == root || startswith(file, "${root}/")]) || can(regex("(^|/)(bin|obj|node_modules)/", file))
-  ]
+  # The archive holds exactly what `dotnet publish functions/<Name>` needs. It is an allow-list: every other
+  # top-level entry (tests/, terraform/, .git/, ...) and every bin/, obj/ or node_modules/ folder is excluded
+  # as a whole, which keeps the exclude list short (the archive provider skips excluded folders).
+  source_dir           = coalesce(var.source_dir, "${path.module}/../../..")
+  source_roots         = ["functions", "shared", "Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig"]
+  source_files         = fileset(local.source_dir, "**")
+  build_output_pattern = "^(.*?(?:^|/)(?:bin|obj|node_modules))/"
+  source_excludes = distinct(concat(
+    [for file in local.source_files : split("/", file)[0] if !contains(local.source_roots, split("/", file)[0])],
+    [for file in local.source_files : regex(local.build_output_pattern, file)[0] if can(regex(local.build_output_pattern, file))],
+  ))
 }
 
 data "archive_file" "source" {
