@@ -35,6 +35,8 @@ const moduleMutations = [
   ['functions.tf', 'dead_letter_topic     = google_pubsub_topic.dead_letter.id', 'dead_letter_topic     = google_pubsub_topic.alerts.id', 'delivery', /dead-letter/],
   ['functions.tf', 'ttl = ""', 'ttl = "2678400s"', 'delivery', /never expire/],
   ['functions.tf', 'service_account_email = google_service_account.trigger.email\n      audience', 'service_account_email = google_service_account.build.email\n      audience', 'delivery', /OIDC/],
+  ['functions.tf', 'audience              = local.push_endpoints[each.key]', 'audience              = "https://example.com"', 'delivery', /token audience/],
+  ['functions.tf', 'IMAGETRUST_PUSH_SERVICE_ACCOUNT = google_service_account.trigger.email', 'IMAGETRUST_PUSH_SERVICE_ACCOUNT = google_service_account.build.email', 'delivery', /IMAGETRUST_PUSH_SERVICE_ACCOUNT/],
   ['functions.tf', 'service_account_email            = google_service_account.function[each.key].email', 'service_account_email            = google_service_account.trigger.email', 'functions', /own service account/],
   ['functions.tf', 'GOOGLE_BUILDABLE = each.value.project_dir', 'GOOGLE_BUILDABLE = "functions"', 'functions', /GOOGLE_BUILDABLE/],
   ['functions.tf', 'project_dir = "functions/Reverifier"', 'project_dir = "functions/ReVerifier"', 'functions', /functions\/Reverifier/],

@@ -48,6 +48,21 @@ locals {
     IMAGETRUST_FIRESTORE_DATABASE = var.firestore_database
   }
 
+  # Cloud Run's deterministic URL is known before the function exists, so with verify_push_tokens the function
+  # can be told the audience its push tokens carry (the service's own uri would be a dependency cycle).
+  deterministic_urls = {
+    for key, definition in local.functions :
+    key => "https://${definition.name}-${data.google_project.project.number}.${var.region}.run.app"
+  }
+  push_token_environment = {
+    for key, url in local.deterministic_urls :
+    key => var.verify_push_tokens ? { IMAGETRUST_PUSH_AUDIENCE = url, IMAGETRUST_PUSH_SERVICE_ACCOUNT = google_service_account.trigger.email } : {}
+  }
+  push_endpoints = {
+    for key, function in google_cloudfunctions2_function.function :
+    key => var.verify_push_tokens ? local.deterministic_urls[key] : function.service_config[0].uri
+  }
+
   # Pub/Sub waits this long for a push response before it redelivers, so it must outlast the function's timeout.
   ack_deadline_seconds = min(var.function_timeout_seconds + 30, 600)
 
@@ -162,7 +177,7 @@ resource "google_cloudfunctions2_function" "function" {
     max_instance_request_concurrency = var.max_instance_request_concurrency
     ingress_settings                 = var.ingress_settings
     all_traffic_on_latest_revision   = true
-    environment_variables            = merge(local.function_environment, each.value.environment)
+    environment_variables            = merge(local.function_environment, each.value.environment, local.push_token_environment[each.key])
 
     secret_volumes {
       mount_path = local.policy_mount_dir
@@ -189,6 +204,13 @@ resource "google_cloudfunctions2_function" "function" {
     }
   }
 
+  lifecycle {
+    precondition {
+      condition     = !(var.verify_push_tokens && var.delivery == "eventarc")
+      error_message = "verify_push_tokens needs delivery = \"push_subscription\": Eventarc chooses its own token audience."
+    }
+  }
+
   depends_on = [
     google_project_iam_member.build_log_writer,
     google_artifact_registry_repository_iam_member.build_writer,
@@ -210,11 +232,11 @@ resource "google_pubsub_subscription" "trigger" {
   labels                     = var.labels
 
   push_config {
-    push_endpoint = google_cloudfunctions2_function.function[each.key].service_config[0].uri
+    push_endpoint = local.push_endpoints[each.key]
 
     oidc_token {
       service_account_email = google_service_account.trigger.email
-      audience              = google_cloudfunctions2_function.function[each.key].service_config[0].uri
+      audience              = local.push_endpoints[each.key]
     }
   }
 

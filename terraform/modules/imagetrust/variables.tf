@@ -119,6 +119,12 @@ variable "delivery" {
   }
 }
 
+variable "verify_push_tokens" {
+  description = "Make the functions themselves verify each push request's OIDC token (audience and trigger account), on top of Cloud Run's run.invoker check. Pushes then go to the functions' deterministic run.app URLs. Needs delivery = push_subscription."
+  type        = bool
+  default     = false
+}
+
 variable "max_delivery_attempts" {
   description = "Deliveries of one trigger message before Pub/Sub moves it to the dead-letter topic (push_subscription delivery)."
   type        = number

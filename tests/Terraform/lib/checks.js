@@ -241,7 +241,7 @@ const checks = {
     if (expr(service.service_account_email) !== 'google_service_account.function[each.key].email') {
       problems.push('each function must run as its own service account');
     }
-    if (expr(service.environment_variables) !== 'merge(local.function_environment, each.value.environment)') {
+    if (!/^merge\(local\.function_environment, each\.value\.environment\b/.test(expr(service.environment_variables) || '')) {
       problems.push('service_config.environment_variables must merge local.function_environment');
     }
     const environment = locals(config).function_environment || {};
@@ -330,11 +330,17 @@ const checks = {
     }
     const push = nested(subscription, 'push_config') || {};
     const oidc = nested(push, 'oidc_token') || {};
-    if (!/google_cloudfunctions2_function\.function\[each\.key\]\.service_config\[0\]\.uri/.test(push.push_endpoint || '')) {
-      problems.push('trigger subscriptions must push to the function URL');
+    const endpoints = expr(locals(config).push_endpoints) || '';
+    if (expr(push.push_endpoint) !== 'local.push_endpoints[each.key]' || expr(oidc.audience) !== 'local.push_endpoints[each.key]'
+      || !/for key, function in google_cloudfunctions2_function\.function :/.test(endpoints) || !/function\.service_config\[0\]\.uri/.test(endpoints)) {
+      problems.push('trigger subscriptions must push to the function URL, with that URL as the token audience');
     }
     if (expr(oidc.service_account_email) !== 'google_service_account.trigger.email') {
       problems.push('trigger subscriptions must authenticate with the trigger service account (OIDC)');
+    }
+    const tokenEnvironment = expr(locals(config).push_token_environment) || '';
+    if (!/var\.verify_push_tokens \? \{ IMAGETRUST_PUSH_AUDIENCE = url, IMAGETRUST_PUSH_SERVICE_ACCOUNT = google_service_account\.trigger\.email \} : \{\}/.test(tokenEnvironment)) {
+      problems.push('with verify_push_tokens the functions must receive IMAGETRUST_PUSH_AUDIENCE and IMAGETRUST_PUSH_SERVICE_ACCOUNT (the trigger account)');
     }
     const retry = nested(subscription, 'retry_policy') || {};
     if (!retry.minimum_backoff || !retry.maximum_backoff) {
