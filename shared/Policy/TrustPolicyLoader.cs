@@ -219,6 +219,13 @@ internal static partial class TrustPolicyLoader
 
         private KeyAuthority MapKey(JsonObject key, string pointer, string? name)
         {
+            var sources = new[] { "path", "pem", "kms" }.Count(key.ContainsKey);
+            if (sources != 1)
+            {
+                throw Error(pointer, "a key has exactly one of 'path', 'pem' or 'kms'");
+            }
+
+            var trust = key["trust"] is JsonObject trustObject ? MapTrust(trustObject, PolicyDocument.Child(pointer, "trust")) : null;
             if (OptionalString(key, "kms") is { } kms)
             {
                 if (!KmsUriPattern().IsMatch(kms))
@@ -226,14 +233,14 @@ internal static partial class TrustPolicyLoader
                     throw Error(PolicyDocument.Child(pointer, "kms"), "expected gcpkms://projects/P/locations/L/keyRings/R/cryptoKeys/K[/cryptoKeyVersions/N]");
                 }
 
-                return new KeyAuthority(name ?? kms, null, kms);
+                return new KeyAuthority(name ?? kms, null, kms, trust);
             }
 
             if (OptionalString(key, "pem") is { } pem)
             {
                 Checked(PolicyDocument.Child(pointer, "pem"), () => PublicKeyPem.Validate(pem));
                 _referencedFiles.Add(("(inline pem)", SHA256.HashData(Encoding.UTF8.GetBytes(pem))));
-                return new KeyAuthority(name ?? "key-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(pem.Trim())))[..12], pem, null);
+                return new KeyAuthority(name ?? "key-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(pem.Trim())))[..12], pem, null, trust);
             }
 
             var pathPointer = PolicyDocument.Child(pointer, "path");
@@ -250,7 +257,7 @@ internal static partial class TrustPolicyLoader
             }
 
             Checked(pathPointer, () => PublicKeyPem.Validate(text), $"key file {written}: ");
-            return new KeyAuthority(name ?? written, text, null);
+            return new KeyAuthority(name ?? written, text, null, trust);
         }
 
         private KeylessAuthority MapKeyless(JsonObject keyless, string pointer, string? name)
