@@ -207,6 +207,41 @@ public sealed class ScriptedRegistryTests
     }
 
     [Fact]
+    public async Task GetManifestAsync_ServerHangs_ThrowsTransientAtOverallDeadline()
+    {
+        await using var server = await LoopbackHttpServer.StartAsync(context => Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
+        var client = CreateClient(server, options => options with { OverallDeadline = TimeSpan.FromSeconds(1) });
+        var stopwatch = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<TransientFailureException>(() => client.GetManifestAsync(Reference(server, "repo:1")));
+
+        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(3));
+        Assert.Contains("overall deadline", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_FirstAttemptHangs_RetriedAfterAttemptTimeout()
+    {
+        var calls = 0;
+        await using var server = await LoopbackHttpServer.StartAsync(async context =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
+                return;
+            }
+
+            await WriteManifestAsync(context, ManifestBytes);
+        });
+        var client = CreateClient(server, options => options with { Retry = FastRetry(3) with { AttemptTimeout = TimeSpan.FromMilliseconds(300) } });
+
+        var manifest = await client.GetManifestAsync(Reference(server, "repo:1"));
+
+        Assert.Equal(ManifestDigest, manifest.Digest);
+        Assert.Equal(2, server.RequestCount);
+    }
+
+    [Fact]
     public async Task GetManifestAsync_ServerErrorsThenSuccess_RetriesEachNamedStatus()
     {
         var statuses = new Queue<int>([500, 502, 503, 504]);
