@@ -276,6 +276,17 @@ internal sealed class DistributionRegistryClient : RegistryClient
             {
                 return text;
             }
+
+            // OCI makes the mediaType field optional; the shape tells an index from an image manifest.
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("manifests", out var manifests) && manifests.ValueKind == JsonValueKind.Array)
+            {
+                return OciMediaTypes.OciIndex;
+            }
+
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("config", out var config) && config.ValueKind == JsonValueKind.Object)
+            {
+                return OciMediaTypes.OciManifest;
+            }
         }
         catch (JsonException)
         {
