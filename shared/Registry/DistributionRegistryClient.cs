@@ -17,7 +17,6 @@ internal sealed class DistributionRegistryClient : RegistryClient
     private static readonly string[] ManifestMediaTypes =
         [OciMediaTypes.OciManifest, OciMediaTypes.OciIndex, OciMediaTypes.DockerManifest, OciMediaTypes.DockerManifestList];
 
-    private readonly HttpClient _httpClient;
     private readonly RegistryClientOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly RegistryRequestSender _sender;
@@ -37,7 +36,6 @@ internal sealed class DistributionRegistryClient : RegistryClient
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentNullException.ThrowIfNull(timeProvider);
         options.Validate();
-        _httpClient = httpClient;
         _options = options;
         _timeProvider = timeProvider;
         _sender = new RegistryRequestSender(httpClient, options.Retry, timeProvider, (ILogger?)logger ?? NullLogger.Instance);
