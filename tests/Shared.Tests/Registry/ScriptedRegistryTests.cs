@@ -284,6 +284,18 @@ public sealed class ScriptedRegistryTests
     }
 
     [Fact]
+    public async Task GetManifestAsync_CallerCancels_ThrowsOperationCanceledNotTransient()
+    {
+        await using var server = await LoopbackHttpServer.StartAsync(context => Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
+        var client = CreateClient(server);
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetManifestAsync(Reference(server, "repo:1"), cancellation.Token));
+
+        Assert.Equal(1, server.RequestCount);
+    }
+
+    [Fact]
     public async Task GetManifestAsync_FirstAttemptHangs_RetriedAfterAttemptTimeout()
     {
         var calls = 0;
