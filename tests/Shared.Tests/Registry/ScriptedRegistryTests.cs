@@ -286,11 +286,20 @@ public sealed class ScriptedRegistryTests
     [Fact]
     public async Task GetManifestAsync_CallerCancels_ThrowsOperationCanceledNotTransient()
     {
-        await using var server = await LoopbackHttpServer.StartAsync(context => Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await LoopbackHttpServer.StartAsync(context =>
+        {
+            arrived.TrySetResult();
+            return Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
+        });
         var client = CreateClient(server);
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var cancellation = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetManifestAsync(Reference(server, "repo:1"), cancellation.Token));
+        var call = client.GetManifestAsync(Reference(server, "repo:1"), cancellation.Token);
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
 
         Assert.Equal(1, server.RequestCount);
     }
