@@ -3,5 +3,14 @@ namespace ImageTrust.Cli;
 /// <summary>The <c>imagetrust</c> command line.</summary>
 internal static class Program
 {
-    public static int Main(string[] args) => args.Length == 0 ? 2 : 2;
+    public static async Task<int> Main(string[] args)
+    {
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        return await CliApplication.RunAsync(args, ProductionServices.Create(), CliConsole.Process(), cancellation.Token).ConfigureAwait(false);
+    }
 }

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+
+namespace ImageTrust.Cli;
+
+/// <summary>The <c>imagetrust</c> command tree and its in-process entry point (tests call <see cref="RunAsync"/> with fakes).</summary>
+internal static class CliApplication
+{
+    /// <summary>Builds the command tree.</summary>
+    public static Command CreateRootCommand(CliServices services, CliConsole console)
+    {
+        // A plain command rather than RootCommand, whose name would be the assembly's (ImageTrust.Cli) rather than `imagetrust`.
+        var root = new Command("imagetrust", "Verify cosign / Sigstore signatures of container images against a trust policy.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+            VerifyCommand.Create(services, console),
+            VerifyAttestationCommand.Create(services, console),
+            VerifyBundleCommand.Create(services, console),
+            PolicyCommand.Create(console),
+        };
+        return root;
+    }
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>. Exit codes: 0 verified, 1 verification failed, 2 usage or configuration
+    /// error (including every parse error), 3 transient or infrastructure error.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, CliServices services, CliConsole console, CancellationToken cancellationToken = default)
+    {
+        var root = CreateRootCommand(services, console);
+        var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                await console.Error.WriteLineAsync($"imagetrust: {error.Message}").ConfigureAwait(false);
+            }
+
+            var command = parseResult.CommandResult.Command;
+            var path = command == root ? "imagetrust" : $"imagetrust {CommandPath(parseResult)}";
+            await console.Error.WriteLineAsync($"Run '{path} --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.UsageOrConfiguration;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = console.Out,
+            Error = console.Error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        };
+        return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string CommandPath(ParseResult parseResult)
+    {
+        var names = new List<string>();
+        for (var result = parseResult.CommandResult; result.Parent is System.CommandLine.Parsing.CommandResult parent; result = parent)
+        {
+            names.Insert(0, result.Command.Name);
+        }
+
+        return string.Join(' ', names);
+    }
+}

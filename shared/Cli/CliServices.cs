@@ -1,0 +1,16 @@
+using ImageTrust.Verification;
+
+namespace ImageTrust.Cli;
+
+/// <summary>The engines the CLI drives; production wiring in <see cref="ProductionServices"/>, hand-written fakes in tests.</summary>
+internal sealed class CliServices
+{
+    /// <summary>Creates the image verifier for the given registry access.</summary>
+    public required Func<RegistryAccess, ImageVerifier> CreateImageVerifier { get; init; }
+
+    /// <summary>Creates the attestation verifier for the given registry access.</summary>
+    public required Func<RegistryAccess, AttestationVerifier> CreateAttestationVerifier { get; init; }
+
+    /// <summary>Verifies a Sigstore bundle against an artifact (the conformance entry point).</summary>
+    public required Func<BundleVerificationRequest, CancellationToken, Task<BundleVerificationOutcome>> VerifyBundleAsync { get; init; }
+}

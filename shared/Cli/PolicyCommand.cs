@@ -1,0 +1,150 @@
+using System.CommandLine;
+using System.Text.Json;
+using ImageTrust.Model;
+using ImageTrust.Policy;
+
+namespace ImageTrust.Cli;
+
+/// <summary><c>imagetrust policy init|validate</c>: write a minimal key-based policy, or check a policy file.</summary>
+internal static class PolicyCommand
+{
+    /// <summary>Creates the command with its two subcommands.</summary>
+    public static Command Create(CliConsole console) => new("policy", "Create or check trust policy files.")
+    {
+        CreateInit(console),
+        CreateValidate(console),
+    };
+
+    private static Command CreateInit(CliConsole console)
+    {
+        var key = new Option<string>("--key") { Description = "The public key: a PEM file or gcpkms://….", Required = true };
+        var scope = new Option<string[]>("--scope") { Description = "Repository glob the rule covers, e.g. europe-docker.pkg.dev/p/repo/** (repeatable).", Required = true, Arity = ArgumentArity.OneOrMore };
+        var ignoreTlog = new Option<bool>("--insecure-ignore-tlog") { Description = "Do not require a transparency-log proof (unsafe)." };
+        var output = new Option<string>("--output", "-o") { Description = "The policy file to write ('-' for stdout).", Required = true };
+        var name = new Option<string>("--name") { Description = "The rule name.", DefaultValueFactory = _ => "default" };
+        var mode = new Option<string>("--mode") { Description = "enforce (quarantine on failure) or warn (alert only).", DefaultValueFactory = _ => "enforce" };
+        mode.AcceptOnlyFromAmong("enforce", "warn");
+        var grace = new Option<string?>("--signature-grace-period") { Description = "How long an unsigned image is pending, e.g. 10m (default: none)." };
+        var force = new Option<bool>("--force") { Description = "Overwrite an existing file." };
+        var command = new Command("init", "Write a minimal, valid key-based trust policy.") { key, scope, ignoreTlog, output, name, mode, grace, force };
+        command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(console, null, false, () => RunAsync(result), cancellationToken));
+        return command;
+
+        async Task<int> RunAsync(ParseResult result)
+        {
+            var outputPath = result.GetValue(output)!;
+            var toStdout = outputPath == "-";
+            var outputFile = toStdout ? null : console.ResolvePath(outputPath);
+            var baseDirectory = outputFile is null ? console.WorkingDirectory : Path.GetDirectoryName(outputFile)!;
+            var keyValue = result.GetValue(key)!;
+            string writtenKey;
+            if (keyValue.StartsWith("gcpkms://", StringComparison.Ordinal))
+            {
+                writtenKey = keyValue;
+            }
+            else
+            {
+                var pem = SignerFlags.ReadKeyFile(keyValue, console);
+                try
+                {
+                    PublicKeyPem.Validate(pem);
+                }
+                catch (FormatException e)
+                {
+                    throw new ConfigurationException($"--key {keyValue}: {e.Message}", e);
+                }
+
+                writtenKey = Path.GetRelativePath(baseDirectory, console.ResolvePath(keyValue)).Replace('\\', '/');
+            }
+
+            TimeSpan? gracePeriod = null;
+            if (result.GetValue(grace) is { } graceText)
+            {
+                try
+                {
+                    gracePeriod = GoDuration.Parse(graceText);
+                }
+                catch (FormatException e)
+                {
+                    throw new ConfigurationException($"--signature-grace-period: {e.Message}", e);
+                }
+            }
+
+            var text = TrustPolicyTemplate.KeyBased(
+                result.GetValue(name)!,
+                result.GetValue(scope)!,
+                writtenKey,
+                result.GetValue(ignoreTlog),
+                result.GetValue(mode) == "warn" ? EnforcementMode.Warn : EnforcementMode.Enforce,
+                gracePeriod);
+
+            // Refuse to write a policy that would not load (a bad glob or rule name): check it first, as it will be read.
+            var policy = TrustPolicyLoader.Parse(text, toStdout ? "(policy)" : Path.GetFileName(outputFile!), baseDirectory);
+            if (toStdout)
+            {
+                await console.Out.WriteAsync(text).ConfigureAwait(false);
+                return ExitCodes.Verified;
+            }
+
+            if (File.Exists(outputFile) && !result.GetValue(force))
+            {
+                throw new ConfigurationException($"{outputPath} already exists; use --force to overwrite it");
+            }
+
+            try
+            {
+                Directory.CreateDirectory(baseDirectory);
+                await File.WriteAllTextAsync(outputFile!, text).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ConfigurationException($"--output {outputPath}: can't be written: {e.Message}", e);
+            }
+
+            await console.Out.WriteLineAsync($"wrote {outputPath}: rule {policy.Rules[0].Name}, version {policy.Version}").ConfigureAwait(false);
+            return ExitCodes.Verified;
+        }
+    }
+
+    private static Command CreateValidate(CliConsole console)
+    {
+        var file = new Argument<string>("FILE") { Description = "The policy file." };
+        var output = SignerOptions.CreateOutputOption();
+        var command = new Command("validate", "Check a trust policy file against the schema and its semantic rules.") { file, output };
+        command.SetAction((result, cancellationToken) =>
+        {
+            var path = result.GetValue(file)!;
+            var json = result.GetValue(output) == "json";
+            return CommandRunner.RunAsync(console, null, false, () => RunAsync(), cancellationToken);
+
+            async Task<int> RunAsync()
+            {
+                TrustPolicy policy;
+                try
+                {
+                    policy = TrustPolicyLoader.Load(console.ResolvePath(path));
+                }
+                catch (ConfigurationException e) when (json)
+                {
+                    var invalid = new PolicyValidationReport(path, false, null, [], e.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+                    await console.Out.WriteLineAsync(JsonSerializer.Serialize(invalid, CliJsonContext.Default.PolicyValidationReport)).ConfigureAwait(false);
+                    throw;
+                }
+
+                var names = policy.Rules.Select(rule => rule.Name).ToList();
+                if (json)
+                {
+                    var report = new PolicyValidationReport(path, true, policy.Version, names, []);
+                    await console.Out.WriteLineAsync(JsonSerializer.Serialize(report, CliJsonContext.Default.PolicyValidationReport)).ConfigureAwait(false);
+                }
+                else
+                {
+                    await console.Out.WriteLineAsync($"{path}: valid, {names.Count} rule{(names.Count == 1 ? string.Empty : "s")} ({string.Join(", ", names)}), version {policy.Version}").ConfigureAwait(false);
+                }
+
+                return ExitCodes.Verified;
+            }
+        });
+        return command;
+    }
+}

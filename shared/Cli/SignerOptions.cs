@@ -1,0 +1,88 @@
+using System.CommandLine;
+
+namespace ImageTrust.Cli;
+
+/// <summary>cosign's signer and trust flags, shared by <c>verify</c> and <c>verify-attestation</c>.</summary>
+internal sealed class SignerOptions
+{
+    public Option<string?> Key { get; } = new("--key") { Description = "Public key: a PEM file or a Cloud KMS key (gcpkms://…)." };
+
+    public Option<string?> CertificateIdentity { get; } = new("--certificate-identity") { Description = "Keyless: the exact identity (SAN) of the signer." };
+
+    public Option<string?> CertificateIdentityRegexp { get; } = new("--certificate-identity-regexp") { Description = "Keyless: a regular expression for the signer identity." };
+
+    public Option<string?> CertificateOidcIssuer { get; } = new("--certificate-oidc-issuer") { Description = "Keyless: the exact OIDC issuer." };
+
+    public Option<string?> CertificateOidcIssuerRegexp { get; } = new("--certificate-oidc-issuer-regexp") { Description = "Keyless: a regular expression for the OIDC issuer." };
+
+    public Option<string?> CaRoots { get; } = new("--ca-roots") { Description = "Keyless: PEM file of trusted CA root certificates (instead of the public-good Fulcio)." };
+
+    public Option<string?> CaIntermediates { get; } = new("--ca-intermediates") { Description = "Keyless: PEM file of intermediate CA certificates." };
+
+    public Option<string?> RekorPublicKey { get; } = new("--rekor-public-key") { Description = "PEM file of the Rekor public key (instead of the public-good Rekor)." };
+
+    public Option<string?> TrustedRoot { get; } = new("--trusted-root") { Description = "A Sigstore trusted_root.json with the CAs, logs and timestamp authorities to trust." };
+
+    public Option<bool> InsecureIgnoreTlog { get; } = new("--insecure-ignore-tlog") { Description = "Do not require a transparency-log proof (unsafe)." };
+
+    public Option<bool> InsecureIgnoreSct { get; } = new("--insecure-ignore-sct") { Description = "Keyless: do not require a certificate SCT (unsafe)." };
+
+    public Option<string[]> AllowHttpRegistry { get; } = new("--allow-http-registry")
+    {
+        Description = "host[:port] of a registry reached over plain HTTP; repeatable or comma-separated (also IMAGETRUST_HTTP_REGISTRIES).",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public Option<string> Output { get; } = CreateOutputOption();
+
+    /// <summary>Creates the <c>--output text|json</c> option.</summary>
+    public static Option<string> CreateOutputOption()
+    {
+        var option = new Option<string>("--output", "-o") { Description = "Output format.", DefaultValueFactory = _ => "text" };
+        option.AcceptOnlyFromAmong("text", "json");
+        return option;
+    }
+
+    /// <summary>Adds every option to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        command.Add(Key);
+        command.Add(CertificateIdentity);
+        command.Add(CertificateIdentityRegexp);
+        command.Add(CertificateOidcIssuer);
+        command.Add(CertificateOidcIssuerRegexp);
+        command.Add(CaRoots);
+        command.Add(CaIntermediates);
+        command.Add(RekorPublicKey);
+        command.Add(TrustedRoot);
+        command.Add(InsecureIgnoreTlog);
+        command.Add(InsecureIgnoreSct);
+        command.Add(AllowHttpRegistry);
+        command.Add(Output);
+    }
+
+    /// <summary>Reads the flag values.</summary>
+    public SignerFlags Read(ParseResult result) => new(
+        result.GetValue(Key),
+        result.GetValue(CertificateIdentity),
+        result.GetValue(CertificateIdentityRegexp),
+        result.GetValue(CertificateOidcIssuer),
+        result.GetValue(CertificateOidcIssuerRegexp),
+        result.GetValue(CaRoots),
+        result.GetValue(CaIntermediates),
+        result.GetValue(RekorPublicKey),
+        result.GetValue(TrustedRoot),
+        result.GetValue(InsecureIgnoreTlog),
+        result.GetValue(InsecureIgnoreSct));
+
+    /// <summary>Plain-HTTP registries from the flag (repeatable, comma-separated) and <c>IMAGETRUST_HTTP_REGISTRIES</c>.</summary>
+    public RegistryAccess ReadRegistryAccess(ParseResult result, CliConsole console)
+    {
+        var values = (result.GetValue(AllowHttpRegistry) ?? []).Append(console.GetEnvironmentVariable("IMAGETRUST_HTTP_REGISTRIES") ?? string.Empty);
+        var registries = values
+            .SelectMany(value => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        return new RegistryAccess(registries);
+    }
+}
