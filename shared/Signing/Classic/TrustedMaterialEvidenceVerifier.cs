@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using ImageTrust.Policy;
@@ -15,6 +16,10 @@ namespace ImageTrust.Signing.Classic;
 internal sealed class TrustedMaterialEvidenceVerifier : SigstoreEvidenceVerifier
 {
     private const int MaxBodyBytes = 1024 * 1024;
+    private const int MaxCachedChains = 256;
+
+    // Parsing is a pure function of the PEM text, and most signatures carry the same Fulcio chain: parse each text once.
+    private readonly ConcurrentDictionary<string, IReadOnlyList<ParsedCertificate>> _chains = new(StringComparer.Ordinal);
 
     private readonly TrustMaterialCache _trust;
     private readonly TimeProvider _timeProvider;
@@ -80,7 +85,7 @@ internal sealed class TrustedMaterialEvidenceVerifier : SigstoreEvidenceVerifier
         try
         {
             parsed = ParsedCertificate.From(leaf);
-            chain = chainPem is null ? [] : KeylessCertificateVerifier.ParsePem(chainPem);
+            chain = chainPem is null ? [] : ParseChain(chainPem);
         }
         catch (Exception e) when (e is FormatException or CryptographicException)
         {
@@ -90,5 +95,21 @@ internal sealed class TrustedMaterialEvidenceVerifier : SigstoreEvidenceVerifier
         var verification = KeylessCertificateVerifier.Verify(parsed, chain, material, [signingTime], new CertificateIdentity(authority.Identity, authority.Issuer), ignoreSctUnsafe: !requireSct);
         var identity = verification.MatchedSubjectAlternativeName ?? verification.Identity?.SubjectAlternativeNames.FirstOrDefault();
         return new CertificateEvidence(verification.Checks, identity, verification.Identity?.Issuer);
+    }
+
+    private IReadOnlyList<ParsedCertificate> ParseChain(string chainPem)
+    {
+        if (_chains.TryGetValue(chainPem, out var cached))
+        {
+            return cached;
+        }
+
+        var parsed = KeylessCertificateVerifier.ParsePem(chainPem);
+        if (_chains.Count < MaxCachedChains)
+        {
+            _chains.TryAdd(chainPem, parsed);
+        }
+
+        return parsed;
     }
 }
