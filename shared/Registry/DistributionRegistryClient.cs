@@ -17,7 +17,6 @@ internal sealed class DistributionRegistryClient : RegistryClient
     private static readonly string[] ManifestMediaTypes =
         [OciMediaTypes.OciManifest, OciMediaTypes.OciIndex, OciMediaTypes.DockerManifest, OciMediaTypes.DockerManifestList];
 
-    private readonly HttpClient _httpClient;
     private readonly RegistryClientOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly RegistryRequestSender _sender;
@@ -37,7 +36,6 @@ internal sealed class DistributionRegistryClient : RegistryClient
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentNullException.ThrowIfNull(timeProvider);
         options.Validate();
-        _httpClient = httpClient;
         _options = options;
         _timeProvider = timeProvider;
         _sender = new RegistryRequestSender(httpClient, options.Retry, timeProvider, (ILogger?)logger ?? NullLogger.Instance);
@@ -275,6 +273,17 @@ internal sealed class DistributionRegistryClient : RegistryClient
                 && mediaType.GetString() is { Length: > 0 } text)
             {
                 return text;
+            }
+
+            // OCI makes the mediaType field optional; the shape tells an index from an image manifest.
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("manifests", out var manifests) && manifests.ValueKind == JsonValueKind.Array)
+            {
+                return OciMediaTypes.OciIndex;
+            }
+
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("config", out var config) && config.ValueKind == JsonValueKind.Object)
+            {
+                return OciMediaTypes.OciManifest;
             }
         }
         catch (JsonException)

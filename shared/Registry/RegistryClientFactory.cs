@@ -15,6 +15,31 @@ internal static class RegistryClientFactory
         => new DistributionRegistryClient(CreateHttpClient(), options, credentials, timeProvider ?? TimeProvider.System, loggerFactory?.CreateLogger<DistributionRegistryClient>());
 
     /// <summary>
+    /// The production client: plain HTTP only for <paramref name="plainHttpRegistries"/> (entries may be comma-separated, as given to
+    /// <c>--allow-http-registry</c> or read from <c>IMAGETRUST_HTTP_REGISTRIES</c>), credentials from the docker config then Google
+    /// Application Default Credentials for Google hosts.
+    /// </summary>
+    /// <exception cref="Model.ConfigurationException">An entry is not a valid <c>host[:port]</c>.</exception>
+    public static RegistryClient CreateDefault(IEnumerable<string> plainHttpRegistries, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    {
+        var registries = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in plainHttpRegistries)
+        {
+            try
+            {
+                registries.UnionWith(RegistryClientOptions.ParseHttpRegistries(entry));
+            }
+            catch (FormatException exception)
+            {
+                throw new Model.ConfigurationException($"plain-HTTP registry list: {exception.Message}", exception);
+            }
+        }
+
+        var options = new RegistryClientOptions { HttpRegistries = registries };
+        return Create(options, RegistryCredentialSource.CreateDefault(), timeProvider, loggerFactory);
+    }
+
+    /// <summary>
     /// An <see cref="HttpClient"/> for registries: no client-wide timeout (the registry client keeps its own deadlines), bounded
     /// headers and redirects (blob storage redirects are followed; .NET drops the Authorization header on redirect), no decompression.
     /// </summary>

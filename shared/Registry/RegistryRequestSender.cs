@@ -55,11 +55,11 @@ internal sealed class RegistryRequestSender
                     failure = $"HTTP {(int)response.StatusCode} for {what}";
                     retryAfter = ReadRetryAfter(response);
                 }
-                catch (HttpRequestException exception) when (!operation.Token.IsCancellationRequested)
+                catch (HttpRequestException exception)
                 {
                     failure = $"connection failed for {what}: {exception.Message}";
                 }
-                catch (IOException exception) when (!operation.Token.IsCancellationRequested)
+                catch (IOException exception)
                 {
                     failure = $"connection broke while reading {what}: {exception.Message}";
                 }
@@ -70,6 +70,9 @@ internal sealed class RegistryRequestSender
             }
 
             operation.LastFailure = failure;
+
+            // A failure caused by the caller's cancellation or the deadline is reported as that, not retried.
+            operation.Token.ThrowIfCancellationRequested();
             if (attempt >= _retry.MaxAttempts)
             {
                 throw Exhausted(operation, attempt, "retries exhausted");

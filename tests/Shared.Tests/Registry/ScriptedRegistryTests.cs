@@ -62,6 +62,30 @@ public sealed class ScriptedRegistryTests
         Assert.Equal(OciMediaTypes.OciManifest, manifest.MediaType);
     }
 
+    [Theory]
+    [InlineData("{\"schemaVersion\":2,\"config\":{},\"layers\":[]}", OciMediaTypes.OciManifest)]
+    [InlineData("{\"schemaVersion\":2,\"manifests\":[]}", OciMediaTypes.OciIndex)]
+    public async Task GetManifestAsync_NoContentTypeNorMediaType_InfersOciTypeFromShape(string json, string expected)
+    {
+        await using var server = await LoopbackHttpServer.StartAsync(context => context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(json)).AsTask());
+        var client = CreateClient(server);
+
+        var manifest = await client.GetManifestAsync(Reference(server, "repo:1"));
+
+        Assert.Equal(expected, manifest.MediaType);
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_NotJsonWithoutContentType_ThrowsMalformed()
+    {
+        await using var server = await LoopbackHttpServer.StartAsync(context => context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes("not json")).AsTask());
+        var client = CreateClient(server);
+
+        var error = await Assert.ThrowsAsync<RegistryProtocolException>(() => client.GetManifestAsync(Reference(server, "repo:1")));
+
+        Assert.Equal("MALFORMED_RESPONSE", error.ReasonCode);
+    }
+
     [Fact]
     public async Task GetBlobAsync_WrongBytes_ThrowsDigestMismatch()
     {
@@ -166,6 +190,46 @@ public sealed class ScriptedRegistryTests
     }
 
     [Fact]
+    public async Task GetManifestAsync_LongRetryAfterOnFakeClock_WaitsOnTheInjectedTimeProvider()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-26T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var arrivals = new List<DateTimeOffset>();
+        await using var server = await LoopbackHttpServer.StartAsync(context =>
+        {
+            int count;
+            lock (arrivals)
+            {
+                arrivals.Add(time.GetUtcNow());
+                count = arrivals.Count;
+            }
+
+            if (count == 1)
+            {
+                context.Response.StatusCode = 429;
+                context.Response.Headers.RetryAfter = "120";
+                return Task.CompletedTask;
+            }
+
+            return WriteManifestAsync(context, ManifestBytes);
+        });
+        var client = CreateClient(
+            server,
+            options => options with { OverallDeadline = TimeSpan.FromHours(1), Retry = FastRetry(3) with { AttemptTimeout = TimeSpan.FromHours(1) } },
+            timeProvider: time);
+
+        var call = client.GetManifestAsync(Reference(server, "repo:1"));
+        for (var i = 0; i < 2000 && !call.IsCompleted; i++)
+        {
+            await Task.Delay(5);
+            time.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        await call;
+        Assert.Equal(2, arrivals.Count);
+        Assert.True(arrivals[1] - arrivals[0] >= TimeSpan.FromSeconds(120), $"retried after {arrivals[1] - arrivals[0]} of fake time");
+    }
+
+    [Fact]
     public async Task GetManifestAsync_RetryAfterPastDeadline_FailsAtOnce()
     {
         await using var server = await LoopbackHttpServer.StartAsync(context =>
@@ -217,6 +281,27 @@ public sealed class ScriptedRegistryTests
 
         Assert.InRange(stopwatch.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(3));
         Assert.Contains("overall deadline", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_CallerCancels_ThrowsOperationCanceledNotTransient()
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await LoopbackHttpServer.StartAsync(context =>
+        {
+            arrived.TrySetResult();
+            return Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
+        });
+        var client = CreateClient(server);
+        using var cancellation = new CancellationTokenSource();
+
+        var call = client.GetManifestAsync(Reference(server, "repo:1"), cancellation.Token);
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+
+        Assert.Equal(1, server.RequestCount);
     }
 
     [Fact]
