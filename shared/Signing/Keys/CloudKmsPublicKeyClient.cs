@@ -31,6 +31,15 @@ internal sealed class CloudKmsPublicKeyClient
         _endpoint = endpoint ?? DefaultEndpoint;
     }
 
+    /// <summary>Creates the client over the Google Cloud access token source (Application Default Credentials).</summary>
+    /// <param name="httpClient">The HTTP client (from IHttpClientFactory).</param>
+    /// <param name="tokens">The access token source.</param>
+    /// <param name="endpoint">The API base URL; null for <see cref="DefaultEndpoint"/>.</param>
+    public CloudKmsPublicKeyClient(HttpClient httpClient, GoogleCloud.Auth.AccessTokenSource tokens, Uri? endpoint = null)
+        : this(httpClient, cancellationToken => new ValueTask<string>(tokens.GetAccessTokenAsync(cancellationToken)), endpoint)
+    {
+    }
+
     /// <summary>Fetches and parses the public key of <paramref name="key"/>.</summary>
     /// <exception cref="ConfigurationException">The key version does not exist, access is denied, or its algorithm can't verify cosign signatures.</exception>
     /// <exception cref="TransientFailureException">KMS is unreachable or answers 429/5xx.</exception>
