@@ -1,7 +1,11 @@
+using ImageTrust.Hosting;
+
 namespace ImageTrust.Functions.OccurrenceHandler;
 
-/// <summary>Entry point; the function host is wired in by the hosting work.</summary>
+/// <summary>Entry point: runs the OccurrenceHandler function on the ImageTrust function host (Functions Framework contract).</summary>
 internal static class Program
 {
-    public static int Main() => 0;
+    public static Task<int> Main(string[] args) =>
+        FunctionHost.RunAsync(args, host => host
+            .AddFunction<PlaceholderOccurrenceHandlerFunction>());
 }

@@ -13,4 +13,11 @@ internal sealed record ImageVerificationResult(
     bool Verified,
     IReadOnlyList<SignatureVerification> Signatures,
     IReadOnlyList<string> Reasons,
-    IReadOnlyList<string> SatisfiedAuthorities);
+    IReadOnlyList<string> SatisfiedAuthorities)
+{
+    /// <summary>
+    /// Human explanations of the reasons, e.g. <c>no signatures found at host/repo:sha256-….sig</c>; empty when verified.
+    /// Never null.
+    /// </summary>
+    public IReadOnlyList<string> Details { get; init; } = [];
+}

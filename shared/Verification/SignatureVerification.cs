@@ -1,3 +1,4 @@
+using ImageTrust.Model;
 using ImageTrust.Signing;
 
 namespace ImageTrust.Verification;
@@ -23,4 +24,14 @@ internal sealed record SignatureVerification(
     string? KeyId,
     long? TlogIndex,
     DateTimeOffset? IntegratedTime,
-    IReadOnlyList<CheckResult> Checks);
+    IReadOnlyList<CheckResult> Checks)
+{
+    /// <summary>The image digest this signature was checked against (an index or a platform manifest); null when unknown.</summary>
+    public Digest? Subject { get; init; }
+
+    /// <summary>Where the signature was found, e.g. <c>host/repo:sha256-….sig</c> (layer 0); null when unknown.</summary>
+    public string? Location { get; init; }
+
+    /// <summary>The payload's <c>docker-reference</c> claim (reported, not enforced); null when absent.</summary>
+    public string? DockerReference { get; init; }
+}

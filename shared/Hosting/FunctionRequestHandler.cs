@@ -1,0 +1,239 @@
+using System.Buffers;
+using ImageTrust.Model;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ImageTrust.Hosting;
+
+/// <summary>
+/// The host's only request handler (every path): decodes the delivery, calls the function in its own service scope and maps the
+/// outcome to the status Pub/Sub and Eventarc act on — 204 done; 202 permanently bad input (acknowledged, logged, alerted);
+/// 503 transient failure (redelivered); 500 anything else; 400 an undecodable request; 413 an oversized one.
+/// </summary>
+internal sealed class FunctionRequestHandler
+{
+    /// <summary>Seconds suggested in <c>Retry-After</c> on 503.</summary>
+    public const int RetryAfterSeconds = 10;
+
+    private static readonly string[] s_notFoundPaths = ["/robots.txt", "/favicon.ico"];
+
+    private readonly FunctionRegistration _function;
+    private readonly IServiceScopeFactory _scopeFactory;
+    private readonly IPushTokenValidator? _tokenValidator;
+    private readonly ILogger<FunctionRequestHandler> _logger;
+    private readonly long _maxRequestBodyBytes;
+
+    /// <summary>Creates the handler.</summary>
+    /// <param name="function">The function to call.</param>
+    /// <param name="scopeFactory">Creates one service scope per request.</param>
+    /// <param name="tokenValidator">Checks push OIDC tokens; null when verification is off.</param>
+    /// <param name="logger">The host's logger.</param>
+    /// <param name="maxRequestBodyBytes">The request body bound.</param>
+    public FunctionRequestHandler(
+        FunctionRegistration function,
+        IServiceScopeFactory scopeFactory,
+        IPushTokenValidator? tokenValidator,
+        ILogger<FunctionRequestHandler> logger,
+        long maxRequestBodyBytes)
+    {
+        _function = function;
+        _scopeFactory = scopeFactory;
+        _tokenValidator = tokenValidator;
+        _logger = logger;
+        _maxRequestBodyBytes = maxRequestBodyBytes;
+    }
+
+    /// <summary>Handles one request.</summary>
+    public async Task HandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        var response = context.Response;
+        if (Array.Exists(s_notFoundPaths, p => string.Equals(p, request.Path.Value, StringComparison.OrdinalIgnoreCase)))
+        {
+            response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            response.Headers.Allow = "POST";
+            return;
+        }
+
+        using var traceScope = _logger.BeginScope(new RequestLogScope(TraceContext.FromHeaders(request.Headers), null));
+        var cancellationToken = context.RequestAborted;
+        try
+        {
+            if (_tokenValidator is not null && !await IsAuthorizedAsync(request, cancellationToken).ConfigureAwait(false))
+            {
+                response.StatusCode = StatusCodes.Status401Unauthorized;
+                response.Headers.WWWAuthenticate = "Bearer";
+                return;
+            }
+
+            var body = await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
+            if (body is null)
+            {
+                _logger.LogWarning("Request rejected: body larger than {MaxRequestBodyBytes} bytes", _maxRequestBodyBytes);
+                response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                return;
+            }
+
+            FunctionEvent functionEvent;
+            try
+            {
+                functionEvent = CloudEventRequestDecoder.Decode(request.Headers, body.Value);
+            }
+            catch (FormatException ex)
+            {
+                _logger.LogWarning("Request rejected: undecodable event: {Reason}", ex.Message);
+                response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+
+            response.StatusCode = await InvokeAsync(functionEvent, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == StatusCodes.Status503ServiceUnavailable)
+            {
+                response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogInformation("Request abandoned by the caller");
+        }
+        catch (BadHttpRequestException ex)
+        {
+            _logger.LogWarning("Request rejected: {Reason}", ex.Message);
+            response.StatusCode = ex.StatusCode;
+        }
+        catch (TransientFailureException ex)
+        {
+            _logger.LogWarning(ex, "Request not processed (transient): {Reason}", ex.Message);
+            response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    private async Task<int> InvokeAsync(FunctionEvent functionEvent, CancellationToken cancellationToken)
+    {
+        var cloudEvent = functionEvent.CloudEvent;
+        var message = functionEvent.Data.Message;
+        using var eventScope = _logger.BeginScope(new RequestLogScope(null, cloudEvent.Id));
+        var scope = _scopeFactory.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            try
+            {
+                var function = _function.Resolve(scope.ServiceProvider);
+                await function.HandleAsync(cloudEvent, functionEvent.Data, cancellationToken).ConfigureAwait(false);
+                return StatusCodes.Status204NoContent;
+            }
+            catch (PermanentInputException ex)
+            {
+                _logger.LogWarning(
+                    "Message {MessageId} acknowledged without processing: {ReasonCode}: {Detail}",
+                    message.MessageId,
+                    ex.ReasonCode,
+                    ex.Message);
+                var alert = new PermanentFailureAlert(
+                    ex.ReasonCode,
+                    ex.Message,
+                    _function.Name,
+                    cloudEvent.Source?.ToString() ?? string.Empty,
+                    cloudEvent.Id ?? message.MessageId,
+                    message.MessageId,
+                    message.Attributes);
+                return await AlertAsync(scope.ServiceProvider, alert, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TransientFailureException ex)
+            {
+                _logger.LogWarning(ex, "Message {MessageId} to be redelivered (transient failure): {Reason}", message.MessageId, ex.Message);
+                return StatusCodes.Status503ServiceUnavailable;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Message {MessageId} failed with an unexpected error", message.MessageId);
+                return StatusCodes.Status500InternalServerError;
+            }
+        }
+    }
+
+    private async Task<int> AlertAsync(IServiceProvider services, PermanentFailureAlert alert, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var alerter = services.GetRequiredService<IPermanentFailureAlerter>();
+            await alerter.AlertAsync(alert, cancellationToken).ConfigureAwait(false);
+            return StatusCodes.Status202Accepted;
+        }
+        catch (TransientFailureException ex)
+        {
+            // Acknowledging now would lose the alert; a redelivery reaches the same verdict and alerts again.
+            _logger.LogWarning(ex, "Alert for message {MessageId} not delivered (transient); asking for redelivery", alert.MessageId);
+            return StatusCodes.Status503ServiceUnavailable;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogError(ex, "Alert for message {MessageId} failed", alert.MessageId);
+            return StatusCodes.Status500InternalServerError;
+        }
+    }
+
+    private async Task<bool> IsAuthorizedAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        const string scheme = "Bearer ";
+        var authorization = request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || authorization.Length == scheme.Length)
+        {
+            _logger.LogWarning("Request rejected: no bearer token");
+            return false;
+        }
+
+        if (!await _tokenValidator!.IsValidAsync(authorization[scheme.Length..].Trim(), cancellationToken).ConfigureAwait(false))
+        {
+            _logger.LogWarning("Request rejected: push token invalid for this audience or service account");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads the body; null when it exceeds the bound (checked against Content-Length first, then while reading).</summary>
+    private async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > _maxRequestBodyBytes)
+        {
+            return null;
+        }
+
+        var capacity = (int)Math.Min(request.ContentLength ?? 16 * 1024, _maxRequestBodyBytes);
+        var buffer = new MemoryStream(capacity);
+        var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > _maxRequestBodyBytes)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+}

@@ -1,0 +1,98 @@
+using ImageTrust.Model;
+using ImageTrust.Policy;
+using ImageTrust.Signing.Certificates;
+using ImageTrust.Signing.Trust;
+
+namespace ImageTrust.Signing.Bundles;
+
+/// <summary>
+/// The library side of <c>imagetrust verify-bundle</c>, following the sigstore-conformance client protocol:
+/// <c>verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key KEY) [--trusted-root FILE] FILE_OR_DIGEST</c>.
+/// Exit 0 when <see cref="BundleVerificationResult.Verified"/>, 1 otherwise, 2 on <see cref="ConfigurationException"/>.
+/// </summary>
+internal static class VerifyBundleCommand
+{
+    /// <summary>The largest artifact file read.</summary>
+    public const long MaxArtifactBytes = 256L * 1024 * 1024;
+
+    /// <summary>Verifies a bundle file against an artifact file or a <c>sha256:&lt;hex&gt;</c> digest.</summary>
+    /// <param name="bundlePath">The bundle JSON file.</param>
+    /// <param name="fileOrDigest">The artifact path, or <c>sha256:&lt;hex&gt;</c>.</param>
+    /// <param name="certificateIdentity">The exact SAN expected (keyless), or null with <paramref name="keyPath"/>.</param>
+    /// <param name="certificateOidcIssuer">The exact OIDC issuer expected (keyless), or null with <paramref name="keyPath"/>.</param>
+    /// <param name="keyPath">A PEM public key file (key-based), or null.</param>
+    /// <param name="trustedRootPath">A <c>trusted_root.json</c>, or null for the Sigstore public-good root.</param>
+    /// <param name="timeProvider">The clock (for "integrated time in the future"); the system clock when null.</param>
+    /// <exception cref="ConfigurationException">The flags are inconsistent, or a file is missing or invalid (key, trusted root, artifact).</exception>
+    public static BundleVerificationResult Run(
+        string bundlePath,
+        string fileOrDigest,
+        string? certificateIdentity,
+        string? certificateOidcIssuer,
+        string? keyPath,
+        string? trustedRootPath,
+        TimeProvider? timeProvider = null)
+    {
+        var keyless = certificateIdentity is not null || certificateOidcIssuer is not null;
+        if (keyless == (keyPath is not null) || (keyless && (certificateIdentity is null || certificateOidcIssuer is null)))
+        {
+            throw new ConfigurationException("give either --certificate-identity with --certificate-oidc-issuer, or --key");
+        }
+
+        var material = trustedRootPath is null ? TrustedMaterial.PublicGood : Load(trustedRootPath, "trusted root", bytes => TrustedRootParser.Parse(bytes));
+        var artifact = fileOrDigest.StartsWith("sha256:", StringComparison.Ordinal)
+            ? Load(fileOrDigest, "artifact digest", _ => BundleArtifact.FromDigestString(fileOrDigest), readFile: false)
+            : Load(fileOrDigest, "artifact", BundleArtifact.FromContent);
+        var policy = keyPath is not null
+            ? BundleVerificationPolicy.ForKey(artifact, Load(keyPath, "public key", bytes => VerificationKey.FromPem(System.Text.Encoding.UTF8.GetString(bytes))))
+            : BundleVerificationPolicy.ForIdentity(artifact, new CertificateIdentity(StringMatcher.ExactValue(certificateIdentity!), StringMatcher.ExactValue(certificateOidcIssuer!)));
+
+        byte[] bundle;
+        try
+        {
+            var info = new FileInfo(bundlePath);
+            if (info.Exists && info.Length > SigstoreBundleParser.MaxBytes)
+            {
+                return BundleVerificationResult.Failed(CheckResult.Fail("bundle", "BUNDLE_MALFORMED", "the bundle is too large"));
+            }
+
+            bundle = File.ReadAllBytes(bundlePath);
+        }
+        catch (IOException e)
+        {
+            throw new ConfigurationException($"cannot read bundle {bundlePath}: {e.Message}", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new ConfigurationException($"cannot read bundle {bundlePath}: {e.Message}", e);
+        }
+
+        var verifier = new BundleVerifier(material, BundleVerifierOptions.Default, timeProvider ?? TimeProvider.System);
+        return verifier.Verify(bundle, policy);
+    }
+
+    private static T Load<T>(string path, string what, Func<byte[], T> parse, bool readFile = true)
+    {
+        try
+        {
+            if (readFile && new FileInfo(path) is { Exists: true } info && info.Length > MaxArtifactBytes)
+            {
+                throw new ConfigurationException($"{what} {path} is larger than {MaxArtifactBytes} bytes");
+            }
+
+            return parse(readFile ? File.ReadAllBytes(path) : []);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigurationException($"invalid {what} {path}: {e.Message}", e);
+        }
+        catch (IOException e)
+        {
+            throw new ConfigurationException($"cannot read {what} {path}: {e.Message}", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new ConfigurationException($"cannot read {what} {path}: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using ImageTrust.Signing.Trust;
+
+namespace ImageTrust.Signing.Certificates;
+
+/// <summary>
+/// Validates a leaf certificate up to a trusted certificate authority at the signing time (the log's integrated time or a
+/// TSA time, never "now"), with direct signature checks over the parsed, cached authority certificates rather than
+/// <c>X509Chain</c>. The leaf and every issuer must be valid at that time, and the authority's window must contain it.
+/// </summary>
+internal static class CertificateChainVerifier
+{
+    /// <summary>The step name in results.</summary>
+    public const string Step = "certificate-chain";
+
+    private const int MaxDepth = 8;
+
+    /// <summary>Verifies <paramref name="leaf"/> against <paramref name="authorities"/> at <paramref name="signingTime"/>.</summary>
+    /// <param name="leaf">The signing certificate.</param>
+    /// <param name="untrustedIntermediates">Extra intermediates (e.g. cosign's chain annotation); they can link but never anchor.</param>
+    /// <param name="authorities">The trusted authorities (Fulcio CAs, or TSAs).</param>
+    /// <param name="signingTime">When the signature was made.</param>
+    /// <returns>The result and, when it passed, the leaf's direct issuer.</returns>
+    public static (CheckResult Result, ParsedCertificate? Issuer) Verify(
+        ParsedCertificate leaf,
+        IReadOnlyList<ParsedCertificate> untrustedIntermediates,
+        IReadOnlyList<CertificateAuthority> authorities,
+        DateTimeOffset signingTime)
+    {
+        if (!leaf.IsValidAt(signingTime))
+        {
+            return (CheckResult.Fail(Step, "CERTIFICATE_NOT_VALID_AT_SIGNING_TIME", $"the certificate is valid {leaf.NotBefore:O}..{leaf.NotAfter:O}, not at {signingTime:O}"), null);
+        }
+
+        var anyAuthorityInWindow = false;
+        foreach (var authority in authorities)
+        {
+            if (!authority.Validity.Contains(signingTime))
+            {
+                continue;
+            }
+
+            anyAuthorityInWindow = true;
+            if (Walk(leaf, untrustedIntermediates, authority, signingTime) is { } issuer)
+            {
+                return (CheckResult.Pass(Step, $"chains to {authority.Parsed[^1].Certificate.Subject} at {signingTime:O}"), issuer);
+            }
+        }
+
+        return anyAuthorityInWindow
+            ? (CheckResult.Fail(Step, "CERTIFICATE_UNTRUSTED", "the certificate does not chain to a trusted authority valid at the signing time"), null)
+            : (CheckResult.Fail(Step, "NO_AUTHORITY_AT_SIGNING_TIME", $"no trusted authority is valid at {signingTime:O}"), null);
+    }
+
+    private static ParsedCertificate? Walk(ParsedCertificate leaf, IReadOnlyList<ParsedCertificate> untrusted, CertificateAuthority authority, DateTimeOffset at)
+    {
+        var current = leaf;
+        ParsedCertificate? firstIssuer = null;
+        for (var depth = 0; depth < MaxDepth; depth++)
+        {
+            var (issuer, trusted) = FindIssuer(current, untrusted, authority, at);
+            if (issuer is null)
+            {
+                return null;
+            }
+
+            firstIssuer ??= issuer;
+            if (trusted && (issuer.IsSelfIssued || ReferenceEquals(issuer, authority.Parsed[^1])))
+            {
+                return firstIssuer;
+            }
+
+            current = issuer;
+        }
+
+        return null;
+    }
+
+    private static (ParsedCertificate? Issuer, bool Trusted) FindIssuer(ParsedCertificate child, IReadOnlyList<ParsedCertificate> untrusted, CertificateAuthority authority, DateTimeOffset at)
+    {
+        foreach (var candidate in authority.Parsed)
+        {
+            if (IsUsableIssuer(child, candidate, at))
+            {
+                return (candidate, true);
+            }
+        }
+
+        foreach (var candidate in untrusted)
+        {
+            if (!candidate.IsSelfIssued && IsUsableIssuer(child, candidate, at))
+            {
+                return (candidate, false);
+            }
+        }
+
+        return (null, false);
+    }
+
+    private static bool IsUsableIssuer(ParsedCertificate child, ParsedCertificate candidate, DateTimeOffset at) =>
+        !ReferenceEquals(child, candidate) && candidate.IsCertificateAuthority && candidate.IsValidAt(at) && child.IsSignedBy(candidate);
+}

@@ -1,0 +1,255 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using ImageTrust.Policy;
+using ImageTrust.Signing.Keys;
+using ImageTrust.Verification;
+
+namespace ImageTrust.Signing.Classic;
+
+/// <summary>
+/// Verifies one classic simple-signing layer against a rule's authorities, as <c>cosign verify</c> does: the signature over
+/// the exact payload bytes, the payload claims, the Rekor proof, and for keyless signatures the certificate at signing time.
+/// Pure and I/O-free: the payload is already fetched (and digest-checked) and every key already resolved.
+/// </summary>
+internal sealed class ClassicSignatureVerifier
+{
+    private readonly SigstoreEvidenceVerifier _evidence;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates the verifier.</summary>
+    public ClassicSignatureVerifier(SigstoreEvidenceVerifier evidence, TimeProvider timeProvider)
+    {
+        _evidence = evidence;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Verifies <paramref name="layer"/> with its <paramref name="payload"/> against every applicable authority. Never throws for bad input.</summary>
+    public SignatureOutcome Verify(SignatureLayer layer, ReadOnlySpan<byte> payload, IReadOnlyList<ResolvedAuthority> authorities, ClassicExpectations expectations)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(authorities);
+        ArgumentNullException.ThrowIfNull(expectations);
+
+        Span<byte> signature = stackalloc byte[SignatureStep.MaxSignatureBytes];
+        var decoded = SignatureStep.TryDecode(layer.Signature, signature, out var signatureLength);
+        signature = signature[..signatureLength];
+        var claimsCheck = PayloadClaimsStep.Check(payload, expectations.ImageDigestText, out var claims);
+        RekorBundle? bundle = null;
+        var bundleError = string.Empty;
+        if (layer.Bundle is not null && !RekorBundle.TryParse(layer.Bundle, out bundle, out bundleError))
+        {
+            bundle = null;
+        }
+
+        var context = new LayerContext(layer, claimsCheck, claims?.DockerReference, bundle, bundleError, expectations);
+        return layer.Certificate is null
+            ? VerifyKeyBased(context, payload, signature, decoded, authorities)
+            : VerifyKeyless(context, payload, signature, decoded, authorities);
+    }
+
+    private SignatureOutcome VerifyKeyBased(LayerContext context, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> signature, bool decoded, IReadOnlyList<ResolvedAuthority> authorities)
+    {
+        SignatureVerification? best = null;
+        var bestPassed = -1;
+        List<string>? satisfied = null;
+        string? signerId = null;
+        foreach (var authority in authorities)
+        {
+            if (authority.Key is not { } key)
+            {
+                continue;
+            }
+
+            var checks = new List<CheckResult>(3);
+            long? logIndex = null;
+            DateTimeOffset? integratedTime = null;
+            if (Add(checks, SignatureStep.Check(key, context.Layer.Signature, signature, decoded, payload))
+                && Add(checks, context.ClaimsCheck))
+            {
+                var tlog = CheckTlog(context, (authority.Authority as KeyAuthority)?.Trust, signature, key.SubjectPublicKeyInfo.Span, signerIsCertificate: false, payload);
+                if (tlog is not null)
+                {
+                    Add(checks, tlog);
+                    if (tlog.Passed)
+                    {
+                        logIndex = context.Bundle!.LogIndex;
+                        integratedTime = context.Bundle.IntegratedAt;
+                    }
+                }
+            }
+
+            var verified = CheckResults.AllPassed(checks);
+            var verification = Build(context, SignatureKinds.ClassicKey, verified, checks, verified ? authority.Name : null, null, null, key.KeyId, logIndex, integratedTime);
+            if (verified)
+            {
+                (satisfied ??= []).Add(authority.Name);
+                signerId ??= "key:" + key.KeyId;
+            }
+
+            Consider(ref best, ref bestPassed, verification);
+        }
+
+        return Finish(context, SignatureKinds.ClassicKey, best, satisfied, signerId, "no key authority in the rule");
+    }
+
+    private SignatureOutcome VerifyKeyless(LayerContext context, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> signature, bool decoded, IReadOnlyList<ResolvedAuthority> authorities)
+    {
+        X509Certificate2? leaf = null;
+        PublicKeyVerifier? leafKey = null;
+        var certificateCheck = ParseLeaf(context.Layer.Certificate!, out leaf, out leafKey);
+        try
+        {
+            SignatureVerification? best = null;
+            var bestPassed = -1;
+            List<string>? satisfied = null;
+            string? signerId = null;
+            CheckResult? signatureCheck = null;
+            foreach (var authority in authorities)
+            {
+                if (authority.Authority is not KeylessAuthority keyless)
+                {
+                    continue;
+                }
+
+                var checks = new List<CheckResult>(8);
+                string? identity = null;
+                string? issuer = null;
+                long? logIndex = null;
+                DateTimeOffset? integratedTime = null;
+                if (Add(checks, certificateCheck)
+                    && Add(checks, signatureCheck ??= SignatureStep.Check(leafKey!, context.Layer.Signature, signature, decoded, payload))
+                    && Add(checks, context.ClaimsCheck))
+                {
+                    var signingTime = _timeProvider.GetUtcNow();
+                    var tlog = CheckTlog(context, keyless.Trust, signature, leaf!.RawDataMemory.Span, signerIsCertificate: true, payload);
+                    var tlogPassed = true;
+                    if (tlog is not null)
+                    {
+                        tlogPassed = Add(checks, tlog);
+                        if (tlogPassed)
+                        {
+                            logIndex = context.Bundle!.LogIndex;
+                            integratedTime = context.Bundle.IntegratedAt;
+                            signingTime = context.Bundle.IntegratedAt;
+                        }
+                    }
+
+                    if (tlogPassed && Add(checks, CheckValidity(leaf, signingTime)))
+                    {
+                        var evidence = _evidence.VerifyCertificate(keyless, leaf, context.Layer.Chain, signingTime, context.Expectations.RequireSct);
+                        checks.AddRange(evidence.Checks);
+                        identity = evidence.Identity;
+                        issuer = evidence.Issuer;
+                        if (evidence.Checks.Count == 0)
+                        {
+                            checks.Add(CheckResult.Fail("certificate-identity", "NO_CHECKS", "the certificate checks returned no result"));
+                        }
+                    }
+                }
+
+                var verified = CheckResults.AllPassed(checks);
+                var verification = Build(context, SignatureKinds.ClassicKeyless, verified, checks, verified ? authority.Name : null, identity, issuer, leafKey?.KeyId, logIndex, integratedTime);
+                if (verified)
+                {
+                    (satisfied ??= []).Add(authority.Name);
+                    signerId ??= $"keyless:{issuer} {identity}";
+                }
+
+                Consider(ref best, ref bestPassed, verification);
+            }
+
+            return Finish(context, SignatureKinds.ClassicKeyless, best, satisfied, signerId, "no keyless authority in the rule");
+        }
+        finally
+        {
+            leaf?.Dispose();
+            (leafKey as IDisposable)?.Dispose();
+        }
+    }
+
+    private CheckResult? CheckTlog(LayerContext context, TrustMaterialSource? trust, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload)
+    {
+        if (context.Layer.Bundle is null)
+        {
+            return context.Expectations.RequireTlog
+                ? CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogMissing, "no transparency-log proof (dev.sigstore.cosign/bundle annotation) and the rule requires one")
+                : null;
+        }
+
+        if (!context.Expectations.RequireTlog)
+        {
+            // As cosign's --insecure-ignore-tlog: the proof is neither required nor checked.
+            return null;
+        }
+
+        if (context.Bundle is null)
+        {
+            return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, context.BundleError);
+        }
+
+        return _evidence.VerifyTlog(trust, context.Bundle, signature, signer, signerIsCertificate, payload);
+    }
+
+    private static CheckResult CheckValidity(X509Certificate2 leaf, DateTimeOffset signingTime)
+    {
+        var notBefore = new DateTimeOffset(leaf.NotBefore.ToUniversalTime());
+        var notAfter = new DateTimeOffset(leaf.NotAfter.ToUniversalTime());
+        return signingTime >= notBefore && signingTime <= notAfter
+            ? CheckResult.Pass(ClassicSteps.CertificateValidity)
+            : CheckResult.Fail(
+                ClassicSteps.CertificateValidity,
+                ClassicReasons.CertificateNotValidAtSigningTime,
+                $"signing time {signingTime:O} is outside the certificate's validity {notBefore:O}–{notAfter:O}");
+    }
+
+    private static CheckResult ParseLeaf(string pem, out X509Certificate2? leaf, out PublicKeyVerifier? key)
+    {
+        leaf = null;
+        key = null;
+        try
+        {
+            leaf = X509Certificate2.CreateFromPem(pem);
+            key = PublicKeyParser.ParseDer(leaf.PublicKey.ExportSubjectPublicKeyInfo());
+            return CheckResult.Pass(ClassicSteps.Certificate);
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
+        {
+            leaf?.Dispose();
+            leaf = null;
+            return CheckResult.Fail(ClassicSteps.Certificate, ClassicReasons.CertificateInvalid, $"the certificate annotation is not a usable PEM certificate: {e.Message}");
+        }
+    }
+
+    private static bool Add(List<CheckResult> checks, CheckResult check)
+    {
+        checks.Add(check);
+        return check.Passed;
+    }
+
+    private static void Consider(ref SignatureVerification? best, ref int bestPassed, SignatureVerification candidate)
+    {
+        var passed = candidate.Checks.Count(check => check.Passed);
+        if (best is null || (candidate.Verified && !best.Verified) || (!best.Verified && passed > bestPassed))
+        {
+            best = candidate;
+            bestPassed = passed;
+        }
+    }
+
+    private static SignatureVerification Build(
+        LayerContext context, string kind, bool verified, IReadOnlyList<CheckResult> checks, string? authority,
+        string? identity, string? issuer, string? keyId, long? logIndex, DateTimeOffset? integratedTime)
+        => new(kind, verified, verified ? "OK" : CheckResults.FirstFailure(checks)?.ReasonCode ?? "NO_CHECKS", authority, identity, issuer, keyId, logIndex, integratedTime, checks)
+        {
+            Subject = context.Expectations.ImageDigest,
+            DockerReference = context.DockerReference,
+        };
+
+    private static SignatureOutcome Finish(LayerContext context, string kind, SignatureVerification? best, List<string>? satisfied, string? signerId, string noAuthorityDetail)
+    {
+        best ??= Build(context, kind, false, [CheckResult.Fail("authority", "NO_MATCHING_AUTHORITY", noAuthorityDetail)], null, null, null, null, null, null);
+        return new SignatureOutcome(best, satisfied is null ? [] : satisfied, signerId);
+    }
+
+    private sealed record LayerContext(SignatureLayer Layer, CheckResult ClaimsCheck, string? DockerReference, RekorBundle? Bundle, string BundleError, ClassicExpectations Expectations);
+}

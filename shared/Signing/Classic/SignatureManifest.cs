@@ -1,0 +1,136 @@
+using System.Text.Json;
+using ImageTrust.Model;
+
+namespace ImageTrust.Signing.Classic;
+
+/// <summary>A parsed classic <c>sha256-…sig</c> manifest: its simple-signing layers (other layers are ignored and counted).</summary>
+/// <param name="Layers">The simple-signing layers, in manifest order.</param>
+/// <param name="IgnoredLayers">How many layers had another media type.</param>
+internal sealed record SignatureManifest(IReadOnlyList<SignatureLayer> Layers, int IgnoredLayers)
+{
+    /// <summary>The most layers a signature manifest may have.</summary>
+    public const int MaxLayers = 256;
+
+    /// <summary>Parses the manifest JSON.</summary>
+    /// <exception cref="FormatException">The manifest is not valid JSON, has no <c>layers</c> array, or a layer is malformed.</exception>
+    public static SignatureManifest Parse(ReadOnlyMemory<byte> content)
+    {
+        try
+        {
+            return ParseDocument(content);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new FormatException($"signature manifest has an invalid string: {e.Message}", e);
+        }
+    }
+
+    private static SignatureManifest ParseDocument(ReadOnlyMemory<byte> content)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(content, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"signature manifest is not valid JSON: {e.Message}", e);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("layers", out var layers)
+                || layers.ValueKind != JsonValueKind.Array)
+            {
+                throw new FormatException("signature manifest has no 'layers' array");
+            }
+
+            if (layers.GetArrayLength() > MaxLayers)
+            {
+                throw new FormatException($"signature manifest has more than {MaxLayers} layers");
+            }
+
+            var result = new List<SignatureLayer>(layers.GetArrayLength());
+            var ignored = 0;
+            var index = 0;
+            foreach (var layer in layers.EnumerateArray())
+            {
+                if (layer.ValueKind != JsonValueKind.Object)
+                {
+                    throw new FormatException($"signature manifest layer {index} is not an object");
+                }
+
+                if (!(layer.TryGetProperty("mediaType", out var mediaType)
+                    && mediaType.ValueKind == JsonValueKind.String
+                    && mediaType.ValueEquals(CosignMediaTypes.SimpleSigning)))
+                {
+                    ignored++;
+                    index++;
+                    continue;
+                }
+
+                result.Add(ParseLayer(layer, index));
+                index++;
+            }
+
+            return new SignatureManifest(result, ignored);
+        }
+    }
+
+    private static SignatureLayer ParseLayer(JsonElement layer, int index)
+    {
+        if (!layer.TryGetProperty("digest", out var digestElement)
+            || digestElement.ValueKind != JsonValueKind.String
+            || !Digest.TryParse(digestElement.GetString(), out var digest))
+        {
+            throw new FormatException($"signature manifest layer {index} has no valid digest");
+        }
+
+        if (!layer.TryGetProperty("size", out var sizeElement) || sizeElement.ValueKind != JsonValueKind.Number || !sizeElement.TryGetInt64(out var size) || size < 0)
+        {
+            throw new FormatException($"signature manifest layer {index} has no valid size");
+        }
+
+        string? signature = null, certificate = null, chain = null, bundle = null, timestamp = null;
+        if (layer.TryGetProperty("annotations", out var annotations))
+        {
+            if (annotations.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException($"signature manifest layer {index} annotations are not an object");
+            }
+
+            foreach (var annotation in annotations.EnumerateObject())
+            {
+                if (annotation.Value.ValueKind != JsonValueKind.String)
+                {
+                    continue;
+                }
+
+                switch (annotation.Name)
+                {
+                    case CosignAnnotations.Signature:
+                        signature = annotation.Value.GetString();
+                        break;
+                    case CosignAnnotations.Certificate:
+                        certificate = NullIfEmpty(annotation.Value.GetString());
+                        break;
+                    case CosignAnnotations.Chain:
+                        chain = NullIfEmpty(annotation.Value.GetString());
+                        break;
+                    case CosignAnnotations.Bundle:
+                        bundle = NullIfEmpty(annotation.Value.GetString());
+                        break;
+                    case CosignAnnotations.Rfc3161Timestamp:
+                        timestamp = NullIfEmpty(annotation.Value.GetString());
+                        break;
+                }
+            }
+        }
+
+        return new SignatureLayer(index, digest, size, signature, certificate, chain, bundle, timestamp);
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

@@ -1,0 +1,4 @@
+namespace ImageTrust.Signing.Dsse;
+
+/// <summary>One in-toto statement subject: a name and its digests by algorithm (lower-case keys, e.g. <c>sha256</c>).</summary>
+internal sealed record InTotoSubject(string Name, IReadOnlyDictionary<string, string> Digests);

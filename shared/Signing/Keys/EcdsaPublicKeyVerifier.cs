@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+
+namespace ImageTrust.Signing.Keys;
+
+/// <summary>
+/// An ECDSA P-256/P-384/P-521 key verifying ASN.1 DER signatures (<see cref="DSASignatureFormat.Rfc3279DerSequence"/>).
+/// The digest is SHA-256 for every curve, as cosign's and skopeo's defaults; P-384 and P-521 keys also accept their
+/// curve-sized digest (SHA-384, SHA-512), which Cloud KMS keys and sigstore-go's defaults use.
+/// </summary>
+internal sealed class EcdsaPublicKeyVerifier : PublicKeyVerifier, IDisposable
+{
+    private readonly ECDsa _key;
+    private readonly HashAlgorithmName _alternateHash;
+
+    private EcdsaPublicKeyVerifier(byte[] subjectPublicKeyInfo, ECDsa key, string curveName, HashAlgorithmName alternateHash)
+        : base(subjectPublicKeyInfo)
+    {
+        _key = key;
+        _alternateHash = alternateHash;
+        Algorithm = $"ecdsa-{curveName}-sha256";
+    }
+
+    /// <inheritdoc />
+    public override string Algorithm { get; }
+
+    /// <summary>Imports a DER <c>SubjectPublicKeyInfo</c> of an EC key on a NIST curve.</summary>
+    /// <exception cref="FormatException">The key is not an EC key on P-256, P-384 or P-521.</exception>
+    public static EcdsaPublicKeyVerifier Import(byte[] subjectPublicKeyInfo)
+    {
+        var key = ECDsa.Create();
+        try
+        {
+            key.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out var read);
+            if (read != subjectPublicKeyInfo.Length)
+            {
+                throw new FormatException("EC public key has trailing data");
+            }
+
+            var parameters = key.ExportParameters(false);
+            var (curveName, alternate) = parameters.Curve.Oid.Value switch
+            {
+                KeyOids.P256 => ("p256", default(HashAlgorithmName)),
+                KeyOids.P384 => ("p384", HashAlgorithmName.SHA384),
+                KeyOids.P521 => ("p521", HashAlgorithmName.SHA512),
+                var other => throw new FormatException($"EC curve '{other}' is not supported (P-256, P-384, P-521)"),
+            };
+            return new EcdsaPublicKeyVerifier(subjectPublicKeyInfo, key, curveName, alternate);
+        }
+        catch (CryptographicException e)
+        {
+            key.Dispose();
+            throw new FormatException($"not a valid EC public key: {e.Message}", e);
+        }
+        catch (FormatException)
+        {
+            key.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    {
+        if (signature.IsEmpty)
+        {
+            return false;
+        }
+
+        try
+        {
+            if (_key.VerifyData(message, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence))
+            {
+                return true;
+            }
+
+            return _alternateHash.Name is not null
+                && _key.VerifyData(message, signature, _alternateHash, DSASignatureFormat.Rfc3279DerSequence);
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _key.Dispose();
+}

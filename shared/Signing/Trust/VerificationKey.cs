@@ -1,0 +1,212 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+
+namespace ImageTrust.Signing.Trust;
+
+/// <summary>
+/// A parsed public key that verifies signatures: ECDSA (DER signatures), RSA PKCS#1 v1.5 or PSS, or Ed25519.
+/// Parsed once; verification methods are safe to call from several threads.
+/// </summary>
+internal sealed class VerificationKey
+{
+    private const string Ed25519Oid = "1.3.101.112";
+
+    private readonly ECDsa? _ecdsa;
+    private readonly RSA? _rsa;
+    private readonly Ed25519PublicKey? _ed25519;
+    private readonly Lock _gate = new();
+
+    private VerificationKey(byte[] spki, VerificationKeyAlgorithm algorithm, ECDsa? ecdsa, RSA? rsa, Ed25519PublicKey? ed25519)
+    {
+        SubjectPublicKeyInfo = spki;
+        Algorithm = algorithm;
+        _ecdsa = ecdsa;
+        _rsa = rsa;
+        _ed25519 = ed25519;
+        KeyId = SHA256.HashData(spki);
+        KeyIdHex = Convert.ToHexStringLower(KeyId);
+    }
+
+    /// <summary>The DER SubjectPublicKeyInfo.</summary>
+    public byte[] SubjectPublicKeyInfo { get; }
+
+    /// <summary>The algorithm family.</summary>
+    public VerificationKeyAlgorithm Algorithm { get; }
+
+    /// <summary>SHA-256 of the DER SubjectPublicKeyInfo (Rekor's and CT's log id for the key).</summary>
+    public byte[] KeyId { get; }
+
+    /// <summary>Lower-case hex of <see cref="KeyId"/>.</summary>
+    public string KeyIdHex { get; }
+
+    /// <summary>The hash an ECDSA key conventionally pairs with (by curve size); SHA-256 for other keys.</summary>
+    public HashAlgorithmName DefaultHash => _ecdsa?.KeySize switch
+    {
+        384 => HashAlgorithmName.SHA384,
+        521 => HashAlgorithmName.SHA512,
+        _ => HashAlgorithmName.SHA256,
+    };
+
+    /// <summary>Parses a DER SubjectPublicKeyInfo, or (for RSA only) a bare PKCS#1 RSAPublicKey.</summary>
+    /// <param name="der">The key bytes.</param>
+    /// <param name="rsaPss">Treat an RSA key as RSA-PSS rather than PKCS#1 v1.5.</param>
+    /// <exception cref="FormatException">The bytes are not a supported public key.</exception>
+    public static VerificationKey FromDer(ReadOnlySpan<byte> der, bool rsaPss = false)
+    {
+        string algorithmOid;
+        try
+        {
+            algorithmOid = ReadAlgorithmOid(der);
+        }
+        catch (AsnContentException)
+        {
+            return FromPkcs1Rsa(der, rsaPss);
+        }
+
+        try
+        {
+            switch (algorithmOid)
+            {
+                case "1.2.840.10045.2.1":
+                    var ecdsa = ECDsa.Create();
+                    ecdsa.ImportSubjectPublicKeyInfo(der, out _);
+                    return new VerificationKey(der.ToArray(), VerificationKeyAlgorithm.Ecdsa, ecdsa, null, null);
+                case "1.2.840.113549.1.1.1":
+                case "1.2.840.113549.1.1.10":
+                    var rsa = RSA.Create();
+                    rsa.ImportSubjectPublicKeyInfo(der, out _);
+                    return new VerificationKey(der.ToArray(), rsaPss || algorithmOid == "1.2.840.113549.1.1.10" ? VerificationKeyAlgorithm.RsaPss : VerificationKeyAlgorithm.RsaPkcs1, null, rsa, null);
+                case Ed25519Oid:
+                    return new VerificationKey(der.ToArray(), VerificationKeyAlgorithm.Ed25519, null, null, Ed25519PublicKey.Decode(ReadSubjectPublicKey(der)));
+                default:
+                    throw new FormatException($"unsupported public key algorithm {algorithmOid}");
+            }
+        }
+        catch (CryptographicException e)
+        {
+            throw new FormatException($"invalid public key: {e.Message}", e);
+        }
+        catch (AsnContentException e)
+        {
+            throw new FormatException($"invalid public key: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Parses a PEM <c>PUBLIC KEY</c> (or <c>RSA PUBLIC KEY</c>) block.</summary>
+    /// <exception cref="FormatException">No supported public key is found.</exception>
+    public static VerificationKey FromPem(string pem)
+    {
+        if (!PemEncoding.TryFind(pem, out var fields))
+        {
+            throw new FormatException("no PEM block found");
+        }
+
+        var label = pem[fields.Label];
+        if (label is not ("PUBLIC KEY" or "RSA PUBLIC KEY"))
+        {
+            throw new FormatException($"expected a PUBLIC KEY PEM block, found {label}");
+        }
+
+        return FromDer(Convert.FromBase64String(pem[fields.Base64Data]));
+    }
+
+    /// <summary>Verifies a signature over <paramref name="data"/> hashed with <paramref name="hash"/> (ignored for Ed25519).</summary>
+    public bool VerifyData(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature, HashAlgorithmName hash)
+    {
+        if (_ed25519 is not null)
+        {
+            return _ed25519.Verify(data, signature);
+        }
+
+        Span<byte> digest = stackalloc byte[64];
+        var length = CryptographicOperations.HashData(hash, data, digest);
+        return VerifyHash(digest[..length], signature, hash);
+    }
+
+    /// <summary>Verifies a signature over <paramref name="data"/> with the key's <see cref="DefaultHash"/>.</summary>
+    public bool VerifyData(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) => VerifyData(data, signature, DefaultHash);
+
+    /// <summary>Verifies a signature over an already computed digest. Always false for Ed25519, which signs messages, not digests.</summary>
+    public bool VerifyHash(ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature, HashAlgorithmName hash)
+    {
+        try
+        {
+            lock (_gate)
+            {
+                if (_ecdsa is not null)
+                {
+                    return _ecdsa.VerifyHash(digest, signature, DSASignatureFormat.Rfc3279DerSequence);
+                }
+
+                if (_rsa is not null)
+                {
+                    var padding = Algorithm == VerificationKeyAlgorithm.RsaPss ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
+                    return _rsa.VerifyHash(digest, signature, hash, padding);
+                }
+            }
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+
+        return false;
+    }
+
+    /// <summary>Verifies with the other RSA padding too when the key is RSA (certificate signatures name their padding).</summary>
+    public bool VerifyRsaHash(ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature, HashAlgorithmName hash, RSASignaturePadding padding)
+    {
+        if (_rsa is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            lock (_gate)
+            {
+                return _rsa.VerifyHash(digest, signature, hash, padding);
+            }
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    private static VerificationKey FromPkcs1Rsa(ReadOnlySpan<byte> der, bool rsaPss)
+    {
+        try
+        {
+            var rsa = RSA.Create();
+            rsa.ImportRSAPublicKey(der, out var read);
+            if (read != der.Length)
+            {
+                throw new FormatException("trailing bytes after the RSA public key");
+            }
+
+            return new VerificationKey(rsa.ExportSubjectPublicKeyInfo(), rsaPss ? VerificationKeyAlgorithm.RsaPss : VerificationKeyAlgorithm.RsaPkcs1, null, rsa, null);
+        }
+        catch (CryptographicException e)
+        {
+            throw new FormatException($"not a public key: {e.Message}", e);
+        }
+    }
+
+    private static string ReadAlgorithmOid(ReadOnlySpan<byte> der)
+    {
+        var reader = new AsnReader(der.ToArray(), AsnEncodingRules.DER);
+        var spki = reader.ReadSequence();
+        reader.ThrowIfNotEmpty();
+        var algorithm = spki.ReadSequence();
+        return algorithm.ReadObjectIdentifier();
+    }
+
+    private static byte[] ReadSubjectPublicKey(ReadOnlySpan<byte> der)
+    {
+        var reader = new AsnReader(der.ToArray(), AsnEncodingRules.DER);
+        var spki = reader.ReadSequence();
+        spki.ReadSequence();
+        return spki.ReadBitString(out _);
+    }
+}

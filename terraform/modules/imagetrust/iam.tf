@@ -1,0 +1,176 @@
+# Identities and IAM. No basic roles; a resource-level binding wherever the resource has an IAM policy.
+# Every binding carries a one-line justification.
+
+locals {
+  function_topic_pairs = {
+    for pair in setproduct(keys(local.functions), keys(local.output_topic_names)) :
+    "${pair[0]}/${pair[1]}" => { function = pair[0], topic = pair[1] }
+  }
+  function_repository_pairs = {
+    for pair in setproduct(keys(local.functions), var.watched_repositories) :
+    "${pair[0]}/${pair[1].location}/${pair[1].repository}" => { function = pair[0], repository = pair[1] }
+  }
+}
+
+# One runtime identity per function, so each function's access is audited and can be narrowed on its own.
+resource "google_service_account" "function" {
+  for_each = local.functions
+
+  project      = var.project_id
+  account_id   = each.value.account_id
+  display_name = "ImageTrust ${each.value.entry_point}"
+  description  = "Runtime identity of the ${each.value.name} function."
+
+  depends_on = [google_project_service.service]
+}
+
+# The identity whose OIDC token Pub/Sub (or Eventarc) presents when it invokes a function.
+resource "google_service_account" "trigger" {
+  project      = var.project_id
+  account_id   = "${var.name_prefix}-trigger"
+  display_name = "ImageTrust trigger"
+  description  = "Invokes the ImageTrust functions on behalf of their Pub/Sub triggers; holds run.invoker only."
+
+  depends_on = [google_project_service.service]
+}
+
+# The identity Cloud Build uses to build the functions, instead of the project's default compute account.
+resource "google_service_account" "build" {
+  project      = var.project_id
+  account_id   = "${var.name_prefix}-build"
+  display_name = "ImageTrust function build"
+  description  = "Builds the ImageTrust functions from the uploaded source archive."
+
+  depends_on = [google_project_service.service]
+}
+
+# Function runtime identities
+
+# Verifying reads manifests, signatures and attestations from every repository in the project (watched_repositories is empty).
+resource "google_project_iam_member" "function_registry_reader" {
+  for_each = length(var.watched_repositories) == 0 ? local.functions : {}
+
+  project = var.project_id
+  role    = "roles/artifactregistry.reader"
+  member  = google_service_account.function[each.key].member
+}
+
+# Verifying reads manifests, signatures and attestations from the named repositories only.
+resource "google_artifact_registry_repository_iam_member" "function_registry_reader" {
+  for_each = local.function_repository_pairs
+
+  project    = var.project_id
+  location   = each.value.repository.location
+  repository = each.value.repository.repository
+  role       = "roles/artifactregistry.reader"
+  member     = google_service_account.function[each.value.function].member
+}
+
+# The vulnerability policy reads occurrences; occurrences have no IAM policy of their own, so this is project-level.
+resource "google_project_iam_member" "function_occurrences_viewer" {
+  for_each = local.functions
+
+  project = var.project_id
+  role    = "roles/containeranalysis.occurrences.viewer"
+  member  = google_service_account.function[each.key].member
+}
+
+# Image status records live in Firestore; the condition confines the role to the ImageTrust database.
+resource "google_project_iam_member" "function_datastore_user" {
+  for_each = local.functions
+
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = google_service_account.function[each.key].member
+
+  condition {
+    title       = "imagetrust-database-only"
+    description = "Only the Firestore database that holds ImageTrust's status records."
+    expression  = "resource.name == \"${local.firestore_database_name}\""
+  }
+}
+
+# Verdicts are published to the alerts and quarantine topics, and to no other topic.
+resource "google_pubsub_topic_iam_member" "function_publisher" {
+  for_each = local.function_topic_pairs
+
+  project = var.project_id
+  topic   = local.output_topic_names[each.value.topic]
+  role    = "roles/pubsub.publisher"
+  member  = google_service_account.function[each.value.function].member
+}
+
+# Each function mounts the policy secret at start, and reads no other secret.
+resource "google_secret_manager_secret_iam_member" "function_policy_accessor" {
+  for_each = local.functions
+
+  project   = var.project_id
+  secret_id = google_secret_manager_secret.policy.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.function[each.key].member
+}
+
+# Trigger identity
+
+# Pub/Sub push (or Eventarc) invokes each function's underlying Cloud Run service with the trigger identity's token.
+resource "google_cloud_run_v2_service_iam_member" "trigger_invoker" {
+  for_each = local.functions
+
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.function[each.key].name
+  role     = "roles/run.invoker"
+  member   = google_service_account.trigger.member
+}
+
+# Pub/Sub service agent
+
+# Push authentication: the Pub/Sub service agent mints the trigger identity's OIDC tokens (needed in projects created before 2021-04-08).
+resource "google_service_account_iam_member" "pubsub_token_creator" {
+  service_account_id = google_service_account.trigger.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = local.pubsub_service_agent
+}
+
+# Dead-lettering: the Pub/Sub service agent forwards undeliverable trigger messages to the dead-letter topic.
+resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
+  project = var.project_id
+  topic   = google_pubsub_topic.dead_letter.name
+  role    = "roles/pubsub.publisher"
+  member  = local.pubsub_service_agent
+}
+
+# Dead-lettering: the Pub/Sub service agent acknowledges a forwarded message on the trigger subscription it came from.
+resource "google_pubsub_subscription_iam_member" "trigger_dead_letter_subscriber" {
+  for_each = google_pubsub_subscription.trigger
+
+  project      = var.project_id
+  subscription = each.value.name
+  role         = "roles/pubsub.subscriber"
+  member       = local.pubsub_service_agent
+}
+
+# Build identity
+
+# The build downloads the source archive from this bucket only.
+resource "google_storage_bucket_iam_member" "build_source_reader" {
+  bucket = google_storage_bucket.source.name
+  role   = "roles/storage.objectViewer"
+  member = google_service_account.build.member
+}
+
+# The build pushes the function images and the buildpack cache to the dedicated repository only.
+resource "google_artifact_registry_repository_iam_member" "build_writer" {
+  project    = var.project_id
+  location   = google_artifact_registry_repository.functions.location
+  repository = google_artifact_registry_repository.functions.repository_id
+  role       = "roles/artifactregistry.writer"
+  member     = google_service_account.build.member
+}
+
+# The build writes its logs; log writing has no resource-level binding.
+resource "google_project_iam_member" "build_log_writer" {
+  project = var.project_id
+  role    = "roles/logging.logWriter"
+  member  = google_service_account.build.member
+}

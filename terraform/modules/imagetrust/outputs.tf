@@ -1,0 +1,66 @@
+output "topics" {
+  description = "Names of the topics ImageTrust reads from and publishes to."
+  value = {
+    gcr         = local.source_topic_names.gcr
+    occurrences = local.source_topic_names.occurrences
+    quarantine  = google_pubsub_topic.quarantine.name
+    alerts      = google_pubsub_topic.alerts.name
+    reverify    = google_pubsub_topic.reverify.name
+    dead_letter = google_pubsub_topic.dead_letter.name
+  }
+}
+
+output "security_subscriptions" {
+  description = "Pull subscriptions for the security team (null when create_security_subscriptions is false)."
+  value = {
+    alerts     = try(google_pubsub_subscription.security_alerts[0].name, null)
+    quarantine = try(google_pubsub_subscription.security_quarantine[0].name, null)
+  }
+}
+
+output "dead_letter_subscription" {
+  description = "Pull subscription that holds the trigger messages the functions could not process."
+  value       = google_pubsub_subscription.dead_letter.name
+}
+
+output "trigger_subscriptions" {
+  description = "Push subscriptions that deliver events to the functions, by function (empty when delivery is eventarc)."
+  value       = { for key, subscription in google_pubsub_subscription.trigger : key => subscription.name }
+}
+
+output "function_names" {
+  description = "Names of the three functions, by function."
+  value       = { for key, function in google_cloudfunctions2_function.function : key => function.name }
+}
+
+output "function_urls" {
+  description = "HTTPS endpoints of the functions, by function (callable only with run.invoker)."
+  value       = { for key, function in google_cloudfunctions2_function.function : key => function.service_config[0].uri }
+}
+
+output "service_account_emails" {
+  description = "Runtime identities of the functions, the trigger identity and the build identity."
+  value = {
+    functions = { for key, account in google_service_account.function : key => account.email }
+    trigger   = google_service_account.trigger.email
+    build     = google_service_account.build.email
+  }
+}
+
+output "firestore_database" {
+  description = "Firestore database ID that holds the image status records."
+  value       = var.firestore_database
+}
+
+output "policy_secret" {
+  description = "Secret Manager secret that holds the trust policy, and the version the functions mount."
+  value = {
+    secret  = google_secret_manager_secret.policy.id
+    version = google_secret_manager_secret_version.policy.version
+  }
+}
+
+output "source_bucket" {
+  description = "Bucket that holds the function source archives."
+  value       = google_storage_bucket.source.name
+}

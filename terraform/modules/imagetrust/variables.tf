@@ -1,0 +1,336 @@
+variable "project_id" {
+  description = "ID of the project that receives ImageTrust: the project whose Artifact Registry pushes are verified."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", var.project_id))
+    error_message = "project_id must be a project ID (6-30 lowercase letters, digits or hyphens), not a project number or name."
+  }
+}
+
+variable "region" {
+  description = "Region of the functions, the source bucket, the build repository and the scheduler job."
+  type        = string
+  default     = "us-central1"
+
+  validation {
+    condition     = can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))
+    error_message = "region must be a Google Cloud region such as us-central1 or europe-west4."
+  }
+}
+
+variable "name_prefix" {
+  description = "Prefix of every resource name the module chooses (functions, service accounts, bucket, secret, scheduler job)."
+  type        = string
+  default     = "imagetrust"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,16}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-18 lowercase letters, digits or hyphens, starting with a letter (service account IDs are at most 30 characters)."
+  }
+}
+
+variable "labels" {
+  description = "Labels applied to every resource that supports them."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for key, value in var.labels : can(regex("^[a-z][a-z0-9_-]{0,62}$", key)) && can(regex("^[a-z0-9_-]{0,63}$", value))])
+    error_message = "Label keys must start with a lowercase letter; keys and values may use lowercase letters, digits, '_' and '-' (at most 63 characters)."
+  }
+}
+
+variable "enable_apis" {
+  description = "Enable the Google APIs ImageTrust uses. Set to false when APIs are managed centrally."
+  type        = bool
+  default     = true
+}
+
+variable "create_source_topics" {
+  description = "Create the 'gcr' and 'container-analysis-occurrences-v1' topics. Google creates them when the APIs are enabled, except in organisations that require CMEK; set true there (see README)."
+  type        = bool
+  default     = false
+}
+
+variable "kms_key_name" {
+  description = "Cloud KMS key (projects/P/locations/L/keyRings/R/cryptoKeys/K) for the topics and the build repository the module creates. Null uses Google-managed encryption."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_name == null || can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.kms_key_name))
+    error_message = "kms_key_name must be a full crypto key name: projects/P/locations/L/keyRings/R/cryptoKeys/K."
+  }
+}
+
+variable "quarantine_topic_name" {
+  description = "Topic that receives dev.imagetrust.image.quarantined.v1 events."
+  type        = string
+  default     = "imagetrust-quarantine"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z][-a-zA-Z0-9_.~+%]{2,254}$", var.quarantine_topic_name)) && !startswith(var.quarantine_topic_name, "goog")
+    error_message = "Topic names are 3-255 characters, start with a letter, and must not start with 'goog'."
+  }
+}
+
+variable "alerts_topic_name" {
+  description = "Topic that receives dev.imagetrust.alert.v1 events."
+  type        = string
+  default     = "imagetrust-alerts"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z][-a-zA-Z0-9_.~+%]{2,254}$", var.alerts_topic_name)) && !startswith(var.alerts_topic_name, "goog")
+    error_message = "Topic names are 3-255 characters, start with a letter, and must not start with 'goog'."
+  }
+}
+
+variable "reverify_topic_name" {
+  description = "Topic the scheduler publishes to; it triggers the Reverifier function."
+  type        = string
+  default     = "imagetrust-reverify"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z][-a-zA-Z0-9_.~+%]{2,254}$", var.reverify_topic_name)) && !startswith(var.reverify_topic_name, "goog")
+    error_message = "Topic names are 3-255 characters, start with a letter, and must not start with 'goog'."
+  }
+}
+
+variable "dead_letter_topic_name" {
+  description = "Topic that receives trigger messages the functions failed to process after max_delivery_attempts."
+  type        = string
+  default     = "imagetrust-dead-letter"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z][-a-zA-Z0-9_.~+%]{2,254}$", var.dead_letter_topic_name)) && !startswith(var.dead_letter_topic_name, "goog")
+    error_message = "Topic names are 3-255 characters, start with a letter, and must not start with 'goog'."
+  }
+}
+
+variable "delivery" {
+  description = "How events reach the functions: 'push_subscription' (Pub/Sub push with OIDC, retry backoff and a dead-letter policy) or 'eventarc' (Eventarc triggers with RETRY_POLICY_RETRY; the provider cannot set a dead-letter policy on Eventarc's subscriptions)."
+  type        = string
+  default     = "push_subscription"
+
+  validation {
+    condition     = contains(["push_subscription", "eventarc"], var.delivery)
+    error_message = "delivery must be 'push_subscription' or 'eventarc'."
+  }
+}
+
+variable "verify_push_tokens" {
+  description = "Make the functions themselves verify each push request's OIDC token (audience and trigger account), on top of Cloud Run's run.invoker check. Pushes then go to the functions' deterministic run.app URLs. Needs delivery = push_subscription."
+  type        = bool
+  default     = false
+}
+
+variable "max_delivery_attempts" {
+  description = "Deliveries of one trigger message before Pub/Sub moves it to the dead-letter topic (push_subscription delivery)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.max_delivery_attempts >= 5 && var.max_delivery_attempts <= 100 && floor(var.max_delivery_attempts) == var.max_delivery_attempts
+    error_message = "max_delivery_attempts must be a whole number from 5 to 100 (Pub/Sub's limits)."
+  }
+}
+
+variable "create_security_subscriptions" {
+  description = "Create the example pull subscriptions for the security team on the alerts and quarantine topics."
+  type        = bool
+  default     = true
+}
+
+variable "alerts_subscription_filter" {
+  description = "Pub/Sub filter of the security team's alerts subscription; null delivers every alert."
+  type        = string
+  default     = "attributes.severity = \"CRITICAL\" OR attributes.severity = \"HIGH\""
+
+  validation {
+    condition     = try(length(var.alerts_subscription_filter) <= 256, true)
+    error_message = "A Pub/Sub subscription filter is at most 256 bytes."
+  }
+}
+
+variable "quarantine_subscription_filter" {
+  description = "Pub/Sub filter of the security team's quarantine subscription; null delivers every quarantine event."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = try(length(var.quarantine_subscription_filter) <= 256, true)
+    error_message = "A Pub/Sub subscription filter is at most 256 bytes."
+  }
+}
+
+variable "policy_file" {
+  description = "Path of the trust policy YAML file (format: shared/Policy/policy.example.yaml). It is stored as a Secret Manager secret version and mounted into every function."
+  type        = string
+
+  validation {
+    condition     = fileexists(var.policy_file)
+    error_message = "policy_file must name an existing file."
+  }
+}
+
+variable "firestore_database" {
+  description = "Firestore database that holds the image status records: '(default)' or a named database."
+  type        = string
+  default     = "(default)"
+
+  validation {
+    condition     = var.firestore_database == "(default)" || can(regex("^[a-z][a-z0-9-]{2,61}[a-z0-9]$", var.firestore_database))
+    error_message = "firestore_database must be '(default)' or 4-63 lowercase letters, digits or hyphens starting with a letter."
+  }
+}
+
+variable "create_firestore_database" {
+  description = "Create the Firestore database. Set false when it already exists in Native mode."
+  type        = bool
+  default     = true
+}
+
+variable "firestore_location" {
+  description = "Firestore location (for example nam5, eur3 or a region); null uses var.region."
+  type        = string
+  default     = null
+}
+
+variable "firestore_deletion_protection" {
+  description = "Protect the Firestore database against deletion (and keep it on terraform destroy)."
+  type        = bool
+  default     = true
+}
+
+variable "function_runtime" {
+  description = "Cloud Run functions runtime. dotnet10 is GA on the google-24 stack; dotnet8 is deprecated."
+  type        = string
+  default     = "dotnet10"
+
+  validation {
+    condition     = can(regex("^dotnet[0-9]+$", var.function_runtime))
+    error_message = "function_runtime must be a .NET runtime ID such as dotnet10."
+  }
+}
+
+variable "function_memory" {
+  description = "Memory of each function instance, in Cloud Run notation (for example 512Mi or 1Gi)."
+  type        = string
+  default     = "512Mi"
+
+  validation {
+    condition     = can(regex("^[0-9]+(Mi|Gi)$", var.function_memory))
+    error_message = "function_memory must look like 512Mi or 1Gi."
+  }
+}
+
+variable "function_cpu" {
+  description = "vCPUs of each function instance; at least 1 is needed for max_instance_request_concurrency above 1."
+  type        = string
+  default     = "1"
+
+  validation {
+    condition     = contains(["1", "2", "4", "6", "8"], var.function_cpu)
+    error_message = "function_cpu must be 1, 2, 4, 6 or 8."
+  }
+}
+
+variable "max_instance_count" {
+  description = "Upper bound of instances per function: it caps cost and the request rate against the registry and Container Analysis."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.max_instance_count >= 1 && var.max_instance_count <= 1000
+    error_message = "max_instance_count must be from 1 to 1000."
+  }
+}
+
+variable "max_instance_request_concurrency" {
+  description = "Concurrent requests one function instance serves."
+  type        = number
+  default     = 8
+
+  validation {
+    condition     = var.max_instance_request_concurrency >= 1 && var.max_instance_request_concurrency <= 1000
+    error_message = "max_instance_request_concurrency must be from 1 to 1000."
+  }
+}
+
+variable "function_timeout_seconds" {
+  description = "Request timeout of each function; the trigger subscriptions' ack deadline is set 30 s above it."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.function_timeout_seconds >= 10 && var.function_timeout_seconds <= 540
+    error_message = "function_timeout_seconds must be from 10 to 540 (the limit of event-driven functions)."
+  }
+}
+
+variable "ingress_settings" {
+  description = "Who may reach the functions' URLs. Pub/Sub push, Eventarc and Cloud Scheduler in the same project count as internal traffic."
+  type        = string
+  default     = "ALLOW_INTERNAL_ONLY"
+
+  validation {
+    condition     = contains(["ALLOW_ALL", "ALLOW_INTERNAL_ONLY", "ALLOW_INTERNAL_AND_GCLB"], var.ingress_settings)
+    error_message = "ingress_settings must be ALLOW_ALL, ALLOW_INTERNAL_ONLY or ALLOW_INTERNAL_AND_GCLB."
+  }
+}
+
+variable "reverify_schedule" {
+  description = "Cron schedule of the re-verification job (Cloud Scheduler syntax)."
+  type        = string
+  default     = "*/10 * * * *"
+
+  validation {
+    condition     = length(split(" ", trimspace(var.reverify_schedule))) == 5
+    error_message = "reverify_schedule must be a five-field cron expression."
+  }
+}
+
+variable "reverify_time_zone" {
+  description = "Time zone of reverify_schedule (tz database name)."
+  type        = string
+  default     = "Etc/UTC"
+}
+
+variable "reverify_max_age" {
+  description = "Age after which the Reverifier re-verifies a recorded image status (IMAGETRUST_REVERIFY_MAX_AGE), for example 24h."
+  type        = string
+  default     = "24h"
+
+  validation {
+    condition     = can(regex("^[1-9][0-9]*[smh]$", var.reverify_max_age))
+    error_message = "reverify_max_age must be a positive whole number followed by s, m or h, such as 24h."
+  }
+}
+
+variable "watched_repositories" {
+  description = "Artifact Registry repositories the functions may read. Empty grants roles/artifactregistry.reader on the whole project (every repository that publishes to 'gcr')."
+  type = list(object({
+    location   = string
+    repository = string
+  }))
+  default = []
+}
+
+variable "source_dir" {
+  description = "Root of the ImageTrust checkout that holds functions/ and shared/; null means the checkout this module sits in."
+  type        = string
+  default     = null
+}
+
+variable "source_bucket_name" {
+  description = "Name of the bucket that holds the function source archives; null uses PROJECT-PREFIX-source."
+  type        = string
+  default     = null
+}
+
+variable "force_destroy" {
+  description = "Let terraform destroy delete the source bucket even when it still holds archives."
+  type        = bool
+  default     = false
+}

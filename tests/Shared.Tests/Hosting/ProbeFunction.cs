@@ -1,0 +1,25 @@
+using CloudNative.CloudEvents;
+using ImageTrust.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ImageTrust.Shared.Tests.Hosting;
+
+/// <summary>A function that records its calls in the injected probe, logs one line and ends as the probe says.</summary>
+internal sealed class ProbeFunction : IPubSubFunction
+{
+    private readonly FunctionProbe _probe;
+    private readonly ILogger<ProbeFunction> _logger;
+
+    public ProbeFunction(FunctionProbe probe, ILogger<ProbeFunction> logger)
+    {
+        _probe = probe;
+        _logger = logger;
+    }
+
+    public Task HandleAsync(CloudEvent cloudEvent, MessagePublishedData data, CancellationToken cancellationToken)
+    {
+        _probe.Calls.Enqueue((cloudEvent, data));
+        _logger.LogInformation("Probe handled {MessageId}", data.Message.MessageId);
+        return _probe.Throw is { } exception ? Task.FromException(exception) : Task.CompletedTask;
+    }
+}

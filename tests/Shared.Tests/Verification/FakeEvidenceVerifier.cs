@@ -1,0 +1,40 @@
+using System.Security.Cryptography.X509Certificates;
+using ImageTrust.Policy;
+using ImageTrust.Signing;
+using ImageTrust.Signing.Classic;
+
+namespace ImageTrust.Shared.Tests.Verification;
+
+/// <summary>
+/// A fake of the Sigstore checks: the tlog passes when the bundle's log id is "good" (else fails with TLOG_SET_INVALID);
+/// the certificate passes when the leaf's email SAN and the configured issuer match the authority.
+/// </summary>
+internal sealed class FakeEvidenceVerifier : SigstoreEvidenceVerifier
+{
+    public string Issuer { get; set; } = "https://accounts.example.com";
+
+    public List<TrustMaterialSource?> TlogTrusts { get; } = [];
+
+    public DateTimeOffset? LastSigningTime { get; private set; }
+
+    public override CheckResult VerifyTlog(TrustMaterialSource? trust, RekorBundle bundle, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload)
+    {
+        TlogTrusts.Add(trust);
+        return bundle.LogId == "good"
+            ? CheckResult.Pass("tlog")
+            : CheckResult.Fail("tlog", "TLOG_SET_INVALID", "the SET does not verify");
+    }
+
+    public override CertificateEvidence VerifyCertificate(KeylessAuthority authority, X509Certificate2 leaf, string? chainPem, DateTimeOffset signingTime, bool requireSct)
+    {
+        LastSigningTime = signingTime;
+        var identity = leaf.GetNameInfo(X509NameType.EmailName, false);
+        var checks = new List<CheckResult>
+        {
+            chainPem == "untrusted" ? CheckResult.Fail("certificate-chain", "CERTIFICATE_UNTRUSTED", "no trusted root") : CheckResult.Pass("certificate-chain"),
+            authority.Identity.IsMatch(identity) ? CheckResult.Pass("identity") : CheckResult.Fail("identity", "IDENTITY_MISMATCH", identity),
+            authority.Issuer.IsMatch(Issuer) ? CheckResult.Pass("issuer") : CheckResult.Fail("issuer", "ISSUER_MISMATCH", Issuer),
+        };
+        return new CertificateEvidence(checks, identity, Issuer);
+    }
+}

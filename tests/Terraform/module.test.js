@@ -1,0 +1,90 @@
+'use strict';
+// The imagetrust module's structure, checked on the parse of HashiCorp's HCL parser.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { MODULE_DIR, REPO_ROOT, expr, loadModule, locals, parseText, tfFiles } = require('./lib/hcl');
+const { checks } = require('./lib/checks');
+
+const modulePromise = loadModule(MODULE_DIR);
+
+test('module follows the terraform-google-modules file layout', () => {
+  for (const name of ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf']) {
+    assert.ok(fs.existsSync(path.join(MODULE_DIR, name)), `modules/imagetrust/${name} is missing`);
+  }
+});
+
+test('every .tf file parses on its own', async () => {
+  const files = tfFiles(MODULE_DIR);
+  assert.ok(files.length >= 4);
+  for (const file of files) {
+    const parsed = await parseText(path.basename(file), fs.readFileSync(file, 'utf8'));
+    assert.ok(Object.keys(parsed).length > 0, `${file} parsed to nothing`);
+  }
+});
+
+for (const [name, check] of Object.entries(checks)) {
+  test(`module check: ${name}`, async () => {
+    assert.deepEqual(check(await modulePromise), []);
+  });
+}
+
+// Evaluates the archive's exclude list the way Terraform will (fileset over the checkout, top-level entries
+// outside local.source_roots, folders matching local.build_output_pattern) and walks the checkout the way the
+// archive provider does (an excluded folder is skipped whole), then checks what the upload holds.
+test('source archive holds the function projects and the shared library, and nothing else', async () => {
+  const { config } = await modulePromise;
+  const values = locals(config);
+  const roots = values.source_roots;
+  const pattern = new RegExp(values.build_output_pattern);
+  assert.match(expr(values.source_excludes), /local\.build_output_pattern/);
+
+  const allFiles = [];
+  const list = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        list(full);
+      } else if (entry.isFile()) {
+        allFiles.push(path.relative(REPO_ROOT, full).split(path.sep).join('/'));
+      }
+    }
+  };
+  list(REPO_ROOT);
+  const excludes = new Set([
+    ...allFiles.map((file) => file.split('/')[0]).filter((top) => !roots.includes(top)),
+    ...allFiles.filter((file) => pattern.test(file)).map((file) => pattern.exec(file)[1]),
+  ]);
+
+  const included = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      const relative = path.relative(REPO_ROOT, full).split(path.sep).join('/');
+      if (excludes.has(relative)) {
+        continue;
+      }
+      if (entry.isDirectory()) {
+        walk(full);
+      } else if (entry.isFile()) {
+        included.push(relative);
+      }
+    }
+  };
+  walk(REPO_ROOT);
+
+  for (const required of ['Directory.Build.props', 'Directory.Packages.props', 'global.json', '.editorconfig', 'shared/ImageTrust.Shared.csproj']) {
+    assert.ok(included.includes(required), `${required} is not in the archive`);
+  }
+  for (const name of ['PushVerifier', 'OccurrenceHandler', 'Reverifier']) {
+    assert.ok(included.includes(`functions/${name}/${name}.csproj`), `functions/${name}/${name}.csproj is not in the archive`);
+  }
+  const leaked = included.filter((file) => !roots.some((root) => file === root || file.startsWith(`${root}/`)) || /(^|\/)(bin|obj|node_modules)\//.test(file));
+  assert.deepEqual(leaked, []);
+  assert.ok(excludes.size < 200, `the exclude list has ${excludes.size} entries; it should name folders, not files`);
+  assert.equal(pattern.exec('functions/PushVerifier/bin/Release/net10.0/x.dll')[1], 'functions/PushVerifier/bin');
+  assert.equal(pattern.exec('shared/obj/project.assets.json')[1], 'shared/obj');
+  assert.equal(pattern.exec('shared/Registry/binary/x.cs'), null);
+});
