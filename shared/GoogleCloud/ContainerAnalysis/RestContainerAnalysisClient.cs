@@ -1,0 +1,117 @@
+using System.Collections.Immutable;
+using System.Net;
+using ImageTrust.GoogleCloud.Auth;
+using Microsoft.Extensions.Logging;
+
+namespace ImageTrust.GoogleCloud.ContainerAnalysis;
+
+/// <summary><see cref="ContainerAnalysisClient"/> over the Container Analysis v1 REST API (or the configured override).</summary>
+internal sealed class RestContainerAnalysisClient : ContainerAnalysisClient
+{
+    private const int MaxOccurrenceBytes = 1024 * 1024;
+    private const int MaxPageBytes = 16 * 1024 * 1024;
+    private const int MaxSummaryBytes = 256 * 1024;
+
+    private readonly GoogleRestChannel _channel;
+    private readonly string _projectId;
+    private readonly GoogleRetrySettings _retry;
+
+    /// <summary>Creates the client.</summary>
+    /// <param name="httpClient">The HTTP client.</param>
+    /// <param name="settings">The validated settings.</param>
+    /// <param name="tokens">Access tokens; may be null when the endpoint override is local.</param>
+    /// <param name="timeProvider">The clock for retries.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="retry">Retry settings, or null for the defaults.</param>
+    public RestContainerAnalysisClient(HttpClient httpClient, GoogleCloudSettings settings, AccessTokenSource? tokens, TimeProvider timeProvider, ILogger<RestContainerAnalysisClient> logger, GoogleRetrySettings? retry = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _channel = new GoogleRestChannel(httpClient, settings.ContainerAnalysis, tokens, timeProvider, logger);
+        _projectId = settings.ProjectId;
+        _retry = retry ?? GoogleRetrySettings.Default;
+    }
+
+    /// <summary>Whether <paramref name="name"/> is <c>projects/P/occurrences/ID</c>.</summary>
+    public static bool IsOccurrenceName(string? name)
+    {
+        var parts = name?.Split('/');
+        return parts is { Length: 4 } && parts[0] == "projects" && parts[2] == "occurrences" && IsSegment(parts[1]) && IsSegment(parts[3]);
+    }
+
+    /// <inheritdoc />
+    public override async Task<Occurrence?> GetOccurrenceAsync(string occurrenceName, CancellationToken cancellationToken = default)
+    {
+        if (!IsOccurrenceName(occurrenceName))
+        {
+            throw new FormatException($"'{Shorten(occurrenceName)}' is not an occurrence name (projects/P/occurrences/ID)");
+        }
+
+        try
+        {
+            using var response = await _channel.SendAsync(HttpMethod.Get, "v1/" + occurrenceName, null, MaxOccurrenceBytes, _retry, cancellationToken).ConfigureAwait(false);
+            return Parse(() => OccurrenceJson.ParseOccurrence(response.RootElement));
+        }
+        catch (GoogleApiException exception) when (exception.HttpStatus == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<OccurrencePage> ListVulnerabilityOccurrencesAsync(string resourceUrl, int pageSize = 100, string? pageToken = null, string? projectId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 1000);
+        var filter = $"kind=\"VULNERABILITY\" AND resourceUrl=\"{FilterLiteral(resourceUrl)}\"";
+        var query = $"filter={Uri.EscapeDataString(filter)}&pageSize={pageSize}";
+        if (!string.IsNullOrEmpty(pageToken))
+        {
+            query += "&pageToken=" + Uri.EscapeDataString(pageToken);
+        }
+
+        using var response = await _channel.SendAsync(HttpMethod.Get, $"v1/projects/{Project(projectId)}/occurrences?{query}", null, MaxPageBytes, _retry, cancellationToken).ConfigureAwait(false);
+        return Parse(() => OccurrenceJson.ParsePage(response.RootElement));
+    }
+
+    /// <inheritdoc />
+    public override async Task<ImmutableArray<FixableTotalByDigest>> GetVulnerabilitySummaryAsync(string resourceUrl, string? projectId = null, CancellationToken cancellationToken = default)
+    {
+        var filter = $"resourceUrl=\"{FilterLiteral(resourceUrl)}\"";
+        using var response = await _channel.SendAsync(HttpMethod.Get, $"v1/projects/{Project(projectId)}/occurrences:vulnerabilitySummary?filter={Uri.EscapeDataString(filter)}", null, MaxSummaryBytes, _retry, cancellationToken).ConfigureAwait(false);
+        return OccurrenceJson.ParseSummary(response.RootElement);
+    }
+
+    private static T Parse<T>(Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (Exception exception) when (exception is FormatException or InvalidOperationException)
+        {
+            throw new GoogleApiException(HttpStatusCode.OK, null, $"Container Analysis returned JSON this client cannot read: {exception.Message}", exception);
+        }
+    }
+
+    private string Project(string? projectId)
+    {
+        var project = projectId ?? _projectId;
+        return IsSegment(project) ? project : throw new FormatException($"'{Shorten(project)}' is not a project id");
+    }
+
+    private static string FilterLiteral(string resourceUrl)
+    {
+        ArgumentNullException.ThrowIfNull(resourceUrl);
+        if (resourceUrl.Length is 0 or > 2048 || resourceUrl.Any(c => c is '"' or '\\' || char.IsControl(c)))
+        {
+            throw new FormatException($"resource URL '{Shorten(resourceUrl)}' cannot be used in a filter");
+        }
+
+        return resourceUrl;
+    }
+
+    private static bool IsSegment(string text)
+        => text.Length is > 0 and <= 200 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '~');
+
+    private static string Shorten(string? text) => text is null ? "null" : text.Length <= 80 ? text : text[..80] + "…";
+}

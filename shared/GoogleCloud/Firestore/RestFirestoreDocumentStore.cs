@@ -1,0 +1,457 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using ImageTrust.GoogleCloud.Auth;
+using ImageTrust.Model;
+using Microsoft.Extensions.Logging;
+
+namespace ImageTrust.GoogleCloud.Firestore;
+
+/// <summary>
+/// <see cref="FirestoreDocumentStore"/> over the Firestore REST API (or the emulator). Reads are retried on transient errors;
+/// commits are not retried on their own (a transaction re-runs as a whole instead).
+/// </summary>
+internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
+{
+    /// <summary>The largest document Firestore stores.</summary>
+    public const int MaxDocumentBytes = 1024 * 1024;
+
+    // A document's JSON encoding is larger than its stored size; allow generous slack for the REST envelope.
+    private const int MaxDocumentResponseBytes = (3 * MaxDocumentBytes) + (64 * 1024);
+    private const int MaxQueryResponseBytes = 64 * 1024 * 1024;
+    private const int SmallResponseBytes = 256 * 1024;
+
+    private readonly GoogleRestChannel _channel;
+    private readonly string _root;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly GoogleRetrySettings _retry;
+    private readonly GoogleRetrySettings _transactionRetry;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="httpClient">The HTTP client.</param>
+    /// <param name="settings">The validated settings (project, database, endpoint).</param>
+    /// <param name="tokens">Access tokens; may be null when Firestore is the emulator.</param>
+    /// <param name="timeProvider">The clock for retries.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="retry">Retries for single reads, or null for <see cref="GoogleRetrySettings.Default"/>.</param>
+    /// <param name="transactionRetry">Retries for whole transactions, or null for <see cref="GoogleRetrySettings.Transactions"/>.</param>
+    public RestFirestoreDocumentStore(HttpClient httpClient, GoogleCloudSettings settings, AccessTokenSource? tokens, TimeProvider timeProvider, ILogger<RestFirestoreDocumentStore> logger, GoogleRetrySettings? retry = null, GoogleRetrySettings? transactionRetry = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _channel = new GoogleRestChannel(httpClient, settings.Firestore, tokens, timeProvider, logger);
+        _root = settings.FirestoreDocumentsRoot;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _retry = retry ?? GoogleRetrySettings.Default;
+        _transactionRetry = transactionRetry ?? GoogleRetrySettings.Transactions;
+    }
+
+    /// <inheritdoc />
+    public override async Task<FirestoreDocument?> GetAsync(string collection, string documentId, CancellationToken cancellationToken = default)
+    {
+        var name = DocumentName(collection, documentId);
+        try
+        {
+            using var response = await _channel.SendAsync(HttpMethod.Get, "v1/" + name, null, MaxDocumentResponseBytes, _retry, cancellationToken).ConfigureAwait(false);
+            return ParseDocument(response.RootElement);
+        }
+        catch (GoogleApiException exception) when (exception.HttpStatus == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<FirestoreCreateOutcome> CreateAsync(string collection, string documentId, IEnumerable<KeyValuePair<string, FirestoreValue>> fields, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await CommitAsync([FirestoreWrite.Create(collection, documentId, fields)], cancellationToken).ConfigureAwait(false);
+            return FirestoreCreateOutcome.Created;
+        }
+        catch (GoogleApiException exception) when (exception.Status == "ALREADY_EXISTS" || exception.HttpStatus == HttpStatusCode.Conflict && exception.Status != "ABORTED")
+        {
+            return FirestoreCreateOutcome.AlreadyExists;
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task<FirestoreCommitResult> CommitAsync(IReadOnlyList<FirestoreWrite> writes, CancellationToken cancellationToken = default)
+        => CommitCoreAsync(writes, null, cancellationToken);
+
+    /// <inheritdoc />
+    public override async Task<(T Result, FirestoreCommitResult? Commit)> RunTransactionAsync<T>(Func<FirestoreTransaction, CancellationToken, Task<T>> body, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var started = _timeProvider.GetTimestamp();
+        string? previous = null;
+        for (var attempt = 1; ; attempt++)
+        {
+            var transaction = new RestFirestoreTransaction(this, await BeginTransactionAsync(previous, cancellationToken).ConfigureAwait(false));
+            previous = transaction.TransactionId;
+            T result;
+            try
+            {
+                result = await body(transaction, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await RollbackQuietlyAsync(transaction.TransactionId).ConfigureAwait(false);
+                throw;
+            }
+
+            Exception failure;
+            try
+            {
+                if (transaction.Writes.Count == 0)
+                {
+                    await RollbackQuietlyAsync(transaction.TransactionId).ConfigureAwait(false);
+                    return (result, null);
+                }
+
+                var commit = await CommitCoreAsync(transaction.Writes, transaction.TransactionId, cancellationToken).ConfigureAwait(false);
+                return (result, commit);
+            }
+            catch (GoogleApiException exception) when (IsTransactionRetryable(exception))
+            {
+                failure = exception;
+            }
+            catch (TransientFailureException exception)
+            {
+                failure = exception;
+            }
+
+            var delay = _transactionRetry.BackoffAfter(attempt);
+            var elapsed = _timeProvider.GetElapsedTime(started);
+            if (attempt >= _transactionRetry.MaxAttempts || elapsed + delay > _transactionRetry.TotalTimeout)
+            {
+                throw new TransientFailureException($"Firestore transaction did not commit after {attempt} attempt(s): {failure.Message}", failure);
+            }
+
+            _logger.LogInformation("Firestore transaction attempt {Attempt} failed ({Error}); retrying in {DelayMs} ms", attempt, failure.Message, (long)delay.TotalMilliseconds);
+            await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<FirestorePage> QueryAsync(FirestoreQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        string? after = null;
+        if (query.PageToken is not null)
+        {
+            after = DecodePageToken(query.PageToken);
+            if (!after.StartsWith(_root + "/" + query.Collection + "/", StringComparison.Ordinal))
+            {
+                throw new GoogleApiException(HttpStatusCode.BadRequest, "INVALID_ARGUMENT", "page token does not belong to this collection");
+            }
+        }
+
+        // One more than asked tells whether another page exists without a second round trip.
+        var limit = query.PageSize + 1;
+        using var response = await _channel.SendAsync(
+            HttpMethod.Post,
+            $"v1/{_root}:runQuery",
+            writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteStartObject("structuredQuery");
+                writer.WriteStartArray("from");
+                writer.WriteStartObject();
+                writer.WriteString("collectionId", query.Collection);
+                writer.WriteEndObject();
+                writer.WriteEndArray();
+                if (query.EqualsField is not null)
+                {
+                    writer.WriteStartObject("where");
+                    writer.WriteStartObject("fieldFilter");
+                    writer.WriteStartObject("field");
+                    writer.WriteString("fieldPath", query.EqualsField);
+                    writer.WriteEndObject();
+                    writer.WriteString("op", "EQUAL");
+                    writer.WritePropertyName("value");
+                    FirestoreValueCodec.WriteValue(writer, query.EqualsValue!);
+                    writer.WriteEndObject();
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteStartArray("orderBy");
+                writer.WriteStartObject();
+                writer.WriteStartObject("field");
+                writer.WriteString("fieldPath", "__name__");
+                writer.WriteEndObject();
+                writer.WriteString("direction", "ASCENDING");
+                writer.WriteEndObject();
+                writer.WriteEndArray();
+                if (after is not null)
+                {
+                    writer.WriteStartObject("startAt");
+                    writer.WriteStartArray("values");
+                    FirestoreValueCodec.WriteValue(writer, FirestoreValue.Reference(after));
+                    writer.WriteEndArray();
+                    writer.WriteBoolean("before", false);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteNumber("limit", limit);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            },
+            Math.Min(MaxQueryResponseBytes, ((long)limit * MaxDocumentResponseBytes) + SmallResponseBytes),
+            _retry,
+            cancellationToken).ConfigureAwait(false);
+
+        var documents = ImmutableArray.CreateBuilder<FirestoreDocument>();
+        if (response.RootElement.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in response.RootElement.EnumerateArray())
+            {
+                if (item.TryGetProperty("error", out _))
+                {
+                    throw new GoogleApiException(HttpStatusCode.OK, "UNKNOWN", "runQuery returned an error in its result stream");
+                }
+
+                if (item.TryGetProperty("document", out var document))
+                {
+                    documents.Add(ParseDocument(document));
+                }
+            }
+        }
+
+        string? next = null;
+        if (documents.Count > query.PageSize)
+        {
+            documents.RemoveAt(documents.Count - 1);
+            next = EncodePageToken(documents[^1].Name);
+        }
+
+        return new FirestorePage(documents.ToImmutable(), next);
+    }
+
+    /// <summary>Reads one document through <c>documents:batchGet</c>, optionally inside a transaction.</summary>
+    internal async Task<FirestoreDocument?> BatchGetOneAsync(string collection, string documentId, string? transactionId, CancellationToken cancellationToken)
+    {
+        var name = DocumentName(collection, documentId);
+        // The emulator never answers GET …?transaction=, while batchGet with a transaction works on both it and production.
+        using var response = await _channel.SendAsync(
+            HttpMethod.Post,
+            $"v1/{_root}:batchGet",
+            writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteStartArray("documents");
+                writer.WriteStringValue(name);
+                writer.WriteEndArray();
+                if (transactionId is not null)
+                {
+                    writer.WriteString("transaction", transactionId);
+                }
+
+                writer.WriteEndObject();
+            },
+            MaxDocumentResponseBytes,
+            _retry,
+            cancellationToken).ConfigureAwait(false);
+        if (response.RootElement.ValueKind != JsonValueKind.Array)
+        {
+            throw new GoogleApiException(HttpStatusCode.OK, null, "batchGet did not return an array");
+        }
+
+        foreach (var item in response.RootElement.EnumerateArray())
+        {
+            if (item.TryGetProperty("found", out var found))
+            {
+                return ParseDocument(found);
+            }
+
+            if (item.TryGetProperty("missing", out _))
+            {
+                return null;
+            }
+        }
+
+        throw new GoogleApiException(HttpStatusCode.OK, null, "batchGet returned neither found nor missing");
+    }
+
+    private static bool IsTransactionRetryable(GoogleApiException exception)
+        => exception.Status is "ABORTED" or "FAILED_PRECONDITION" or "ALREADY_EXISTS" || GoogleRestChannel.IsRetryable(exception.HttpStatus, exception.Status);
+
+    private async Task<string> BeginTransactionAsync(string? retryOf, CancellationToken cancellationToken)
+    {
+        using var response = await _channel.SendAsync(
+            HttpMethod.Post,
+            $"v1/{_root}:beginTransaction",
+            writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteStartObject("options");
+                writer.WriteStartObject("readWrite");
+                if (retryOf is not null)
+                {
+                    writer.WriteString("retryTransaction", retryOf);
+                }
+
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            },
+            SmallResponseBytes,
+            _retry,
+            cancellationToken).ConfigureAwait(false);
+        return response.RootElement.TryGetProperty("transaction", out var id) && id.GetString() is { Length: > 0 } text
+            ? text
+            : throw new GoogleApiException(HttpStatusCode.OK, null, "beginTransaction returned no transaction id");
+    }
+
+    private async Task RollbackQuietlyAsync(string transactionId)
+    {
+        try
+        {
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var _ = await _channel.SendAsync(
+                HttpMethod.Post,
+                $"v1/{_root}:rollback",
+                writer =>
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("transaction", transactionId);
+                    writer.WriteEndObject();
+                },
+                SmallResponseBytes,
+                null,
+                cancel.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is GoogleApiException or TransientFailureException or OperationCanceledException)
+        {
+            // The server expires abandoned transactions; a failed rollback only delays that.
+            _logger.LogDebug("Firestore rollback failed: {Error}", exception.Message);
+        }
+    }
+
+    private async Task<FirestoreCommitResult> CommitCoreAsync(IReadOnlyList<FirestoreWrite> writes, string? transactionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        if (writes.Count == 0)
+        {
+            throw new ArgumentException("a commit needs at least one write", nameof(writes));
+        }
+
+        using var response = await _channel.SendAsync(
+            HttpMethod.Post,
+            $"v1/{_root}:commit",
+            writer => WriteCommit(writer, writes, transactionId),
+            SmallResponseBytes + (writes.Count * 4096L),
+            null,
+            cancellationToken).ConfigureAwait(false);
+        var root = response.RootElement;
+        var commitTime = root.TryGetProperty("commitTime", out var ct) && ct.ValueKind == JsonValueKind.String ? FirestoreValueCodec.ParseTimestamp(ct.GetString()!) : _timeProvider.GetUtcNow();
+        var times = ImmutableArray.CreateBuilder<DateTimeOffset?>();
+        if (root.TryGetProperty("writeResults", out var results) && results.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var result in results.EnumerateArray())
+            {
+                times.Add(result.TryGetProperty("updateTime", out var u) && u.ValueKind == JsonValueKind.String ? FirestoreValueCodec.ParseTimestamp(u.GetString()!) : null);
+            }
+        }
+
+        return new FirestoreCommitResult(commitTime, times.ToImmutable());
+    }
+
+    private void WriteCommit(Utf8JsonWriter writer, IReadOnlyList<FirestoreWrite> writes, string? transactionId)
+    {
+        writer.WriteStartObject();
+        if (transactionId is not null)
+        {
+            writer.WriteString("transaction", transactionId);
+        }
+
+        writer.WriteStartArray("writes");
+        foreach (var write in writes)
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("update");
+            writer.WriteString("name", DocumentName(write.Collection, write.DocumentId));
+            FirestoreValueCodec.WriteFields(writer, write.Fields);
+            writer.WriteEndObject();
+            if (write.UpdateMask is { } mask)
+            {
+                writer.WriteStartObject("updateMask");
+                writer.WriteStartArray("fieldPaths");
+                foreach (var path in mask)
+                {
+                    writer.WriteStringValue(path);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            if (!write.ServerTimestampFields.IsEmpty)
+            {
+                writer.WriteStartArray("updateTransforms");
+                foreach (var field in write.ServerTimestampFields)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("fieldPath", field);
+                    writer.WriteString("setToServerValue", "REQUEST_TIME");
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
+            if (write.MustExist is not null || write.ExpectedUpdateTime is not null)
+            {
+                writer.WriteStartObject("currentDocument");
+                if (write.ExpectedUpdateTime is { } updateTime)
+                {
+                    writer.WriteString("updateTime", FirestoreValueCodec.FormatTimestamp(updateTime));
+                }
+                else
+                {
+                    writer.WriteBoolean("exists", write.MustExist!.Value);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private string DocumentName(string collection, string documentId)
+        => $"{_root}/{FirestoreDocumentIds.Validate(collection, "collection")}/{FirestoreDocumentIds.Validate(documentId)}";
+
+    private static FirestoreDocument ParseDocument(JsonElement element)
+    {
+        try
+        {
+            return FirestoreValueCodec.ReadDocument(element);
+        }
+        catch (Exception exception) when (exception is FormatException or InvalidOperationException or OverflowException)
+        {
+            throw new GoogleApiException(HttpStatusCode.OK, null, $"Firestore returned a document this adapter cannot read: {exception.Message}", exception);
+        }
+    }
+
+    private static string EncodePageToken(string lastName) => Convert.ToBase64String(Encoding.UTF8.GetBytes(lastName)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string DecodePageToken(string token)
+    {
+        try
+        {
+            var base64 = token.Replace('-', '+').Replace('_', '/');
+            base64 += new string('=', (4 - (base64.Length % 4)) % 4);
+            return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+        }
+        catch (FormatException exception)
+        {
+            throw new GoogleApiException(HttpStatusCode.BadRequest, "INVALID_ARGUMENT", "page token is malformed", exception);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using ImageTrust.GoogleCloud.Auth;
+using ImageTrust.Model;
+using Microsoft.Extensions.Logging;
+
+namespace ImageTrust.GoogleCloud;
+
+/// <summary>
+/// Sends JSON requests to one Google REST API: authorization (access token, or the emulator's fixed token),
+/// bounded response bodies, parsing of the <c>{"error":{code,message,status}}</c> body, and narrow retries.
+/// </summary>
+internal sealed class GoogleRestChannel
+{
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    private readonly HttpClient _httpClient;
+    private readonly GoogleServiceEndpoint _endpoint;
+    private readonly AccessTokenSource? _tokens;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the channel.</summary>
+    /// <param name="httpClient">The client (from IHttpClientFactory); its BaseAddress is ignored.</param>
+    /// <param name="endpoint">The API endpoint.</param>
+    /// <param name="tokens">Access tokens for production endpoints; may be null only for emulator endpoints.</param>
+    /// <param name="timeProvider">The clock for backoff and deadlines.</param>
+    /// <param name="logger">The logger for retries.</param>
+    public GoogleRestChannel(HttpClient httpClient, GoogleServiceEndpoint endpoint, AccessTokenSource? tokens, TimeProvider timeProvider, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        if (!endpoint.IsEmulator && tokens is null)
+        {
+            throw new ArgumentException("a production endpoint needs an access token source", nameof(tokens));
+        }
+
+        _httpClient = httpClient;
+        _endpoint = endpoint;
+        _tokens = tokens;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>The endpoint this channel talks to.</summary>
+    public GoogleServiceEndpoint Endpoint => _endpoint;
+
+    /// <summary>Whether an error is worth retrying for an idempotent (or at-least-once) call: 429, 500, 502, 503, 504, UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED.</summary>
+    public static bool IsRetryable(HttpStatusCode httpStatus, string? status)
+        => httpStatus is HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
+           || status is "UNAVAILABLE" or "DEADLINE_EXCEEDED" or "ABORTED" or "RESOURCE_EXHAUSTED";
+
+    /// <summary>
+    /// Sends one request and returns the parsed JSON response (the caller disposes it).
+    /// </summary>
+    /// <param name="method">The HTTP method.</param>
+    /// <param name="relativeUri">The path and query relative to the endpoint, e.g. <c>v1/projects/p/topics/t:publish</c>.</param>
+    /// <param name="body">Writes the JSON body, or null for none. Called once; the bytes are resent on retry.</param>
+    /// <param name="maxResponseBytes">The largest response body accepted.</param>
+    /// <param name="retry">The retry settings, or null to make exactly one attempt.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="GoogleApiException">The API answered with a non-retryable error, or a retryable one when <paramref name="retry"/> is null.</exception>
+    /// <exception cref="TransientFailureException">Retries were exhausted, or the API was unreachable.</exception>
+    public async Task<JsonDocument> SendAsync(HttpMethod method, string relativeUri, Action<Utf8JsonWriter>? body, long maxResponseBytes, GoogleRetrySettings? retry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentException.ThrowIfNullOrEmpty(relativeUri);
+        byte[]? payload = null;
+        if (body is not null)
+        {
+            var buffer = new ArrayBufferWriter<byte>(1024);
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                body(writer);
+            }
+
+            payload = buffer.WrittenSpan.ToArray();
+        }
+
+        var uri = new Uri(_endpoint.BaseUri, relativeUri);
+        var started = _timeProvider.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            Exception failure;
+            try
+            {
+                return await SendOnceAsync(method, uri, payload, maxResponseBytes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GoogleApiException exception) when (retry is not null && IsRetryable(exception.HttpStatus, exception.Status))
+            {
+                failure = exception;
+            }
+            catch (HttpRequestException exception) when (retry is not null)
+            {
+                failure = exception;
+            }
+            catch (TaskCanceledException exception) when (retry is not null && !cancellationToken.IsCancellationRequested)
+            {
+                failure = exception;
+            }
+            catch (HttpRequestException exception)
+            {
+                throw new TransientFailureException($"{method} {Describe(uri)} failed: {exception.Message}", exception);
+            }
+            catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TransientFailureException($"{method} {Describe(uri)} timed out", exception);
+            }
+
+            var delay = retry!.BackoffAfter(attempt);
+            var elapsed = _timeProvider.GetElapsedTime(started);
+            if (attempt >= retry.MaxAttempts || elapsed + delay > retry.TotalTimeout)
+            {
+                throw new TransientFailureException($"{method} {Describe(uri)} failed after {attempt} attempt(s) in {elapsed.TotalMilliseconds:F0} ms: {failure.Message}", failure);
+            }
+
+            _logger.LogWarning("Retrying {Method} {Uri} after attempt {Attempt} failed ({Error}); waiting {DelayMs} ms", method, Describe(uri), attempt, failure.Message, (long)delay.TotalMilliseconds);
+            await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads at most <paramref name="maxBytes"/> of <paramref name="content"/>.</summary>
+    /// <exception cref="GoogleApiException">The body is larger.</exception>
+    public static async Task<byte[]> ReadBoundedAsync(HttpContent content, long maxBytes, HttpStatusCode status, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength is long declared && declared > maxBytes)
+        {
+            throw new GoogleApiException(status, null, $"response of {declared} bytes exceeds the {maxBytes}-byte limit");
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    throw new GoogleApiException(status, null, $"response exceeds the {maxBytes}-byte limit");
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private async Task<JsonDocument> SendOnceAsync(HttpMethod method, Uri uri, byte[]? payload, long maxResponseBytes, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, uri);
+        if (payload is not null)
+        {
+            request.Content = new ByteArrayContent(payload);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        var token = _endpoint.IsEmulator ? _endpoint.EmulatorBearerToken : await _tokens!.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ToExceptionAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+
+        var bytes = await ReadBoundedAsync(response.Content, maxResponseBytes, response.StatusCode, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return JsonDocument.Parse(bytes.Length == 0 ? "{}"u8.ToArray() : bytes, new JsonDocumentOptions { MaxDepth = 128 });
+        }
+        catch (JsonException exception)
+        {
+            throw new GoogleApiException(response.StatusCode, null, $"{method} {Describe(uri)} returned a body that is not JSON", exception);
+        }
+    }
+
+    private static async Task<GoogleApiException> ToExceptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        string? status = null;
+        string? message = null;
+        try
+        {
+            var bytes = await ReadBoundedAsync(response.Content, MaxErrorBodyBytes, response.StatusCode, cancellationToken).ConfigureAwait(false);
+            using var document = JsonDocument.Parse(bytes);
+            var root = document.RootElement;
+            // Streaming methods (runQuery, batchGet) wrap the error in a one-element array.
+            if (root.ValueKind == JsonValueKind.Array && root.GetArrayLength() > 0)
+            {
+                root = root[0];
+            }
+
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+            {
+                status = error.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+                message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            }
+        }
+        catch (Exception exception) when (exception is JsonException or GoogleApiException or HttpRequestException)
+        {
+            // A non-JSON or oversized error body still yields the HTTP status, which is what classification needs.
+            Debug.WriteLine(exception.Message);
+        }
+
+        var method = response.RequestMessage?.Method.Method ?? "request";
+        var where = response.RequestMessage?.RequestUri is { } requestUri ? Describe(requestUri) : "?";
+        var text = message is null ? string.Empty : ": " + (message.Length > 300 ? message[..300] + "…" : message);
+        return new GoogleApiException(response.StatusCode, status, $"{method} {where} answered {(int)response.StatusCode} {status ?? response.ReasonPhrase}{text}");
+    }
+
+    private static string Describe(Uri uri) => uri.GetLeftPart(UriPartial.Path);
+}
