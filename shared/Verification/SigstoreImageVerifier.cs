@@ -67,7 +67,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         return new SigstoreImageVerifier(
             registry,
             new AuthorityResolver(kms),
-            new ClassicSignatureVerifier(new TrustedMaterialEvidenceVerifier(trust), timeProvider),
+            new ClassicSignatureVerifier(new TrustedMaterialEvidenceVerifier(trust, timeProvider), timeProvider),
             new SigstoreBundleSignatureVerifier(trust, timeProvider),
             options ?? new ImageVerifierOptions(),
             logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<SigstoreImageVerifier>.Instance);
