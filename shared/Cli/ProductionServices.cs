@@ -1,5 +1,6 @@
 using ImageTrust.Model;
 using ImageTrust.Registry;
+using ImageTrust.Signing;
 using ImageTrust.Signing.Keys;
 using ImageTrust.Verification;
 
@@ -15,8 +16,23 @@ internal static class ProductionServices
     {
         CreateImageVerifier = CreateImageVerifier,
         CreateAttestationVerifier = _ => throw new ConfigurationException("the attestation verification engine is not part of this build yet"),
-        VerifyBundleAsync = (_, _) => throw new ConfigurationException("the bundle verification engine is not part of this build yet"),
+        VerifyBundleAsync = VerifyBundleAsync,
     };
+
+    private static Task<BundleVerificationOutcome> VerifyBundleAsync(BundleVerificationRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var result = ImageTrust.Signing.Bundles.VerifyBundleCommand.Run(
+            request.BundlePath,
+            request.ArtifactPath ?? request.ArtifactDigest!.ToString(),
+            request.Identity,
+            request.Issuer,
+            request.KeyPath,
+            request.TrustedRootPath);
+        var failure = CheckResults.FirstFailure(result.Checks);
+        var detail = failure is null ? "verified" : $"{failure.Step}: {failure.Detail}";
+        return Task.FromResult(new BundleVerificationOutcome(result.Verified, result.Reason, detail));
+    }
 
     private static ImageVerifier CreateImageVerifier(RegistryAccess access)
     {
