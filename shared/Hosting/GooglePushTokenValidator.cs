@@ -25,6 +25,11 @@ internal sealed class GooglePushTokenValidator : IPushTokenValidator
     /// <inheritdoc/>
     public async Task<bool> IsValidAsync(string token, CancellationToken cancellationToken = default)
     {
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            return false;
+        }
+
         GoogleJsonWebSignature.Payload payload;
         try
         {

@@ -1,3 +1,4 @@
+using ImageTrust.Pipeline.Records;
 using ImageTrust.Policy;
 using ImageTrust.Verification;
 

@@ -1,3 +1,5 @@
+using ImageTrust.Pipeline.Records;
+
 namespace ImageTrust.Pipeline.Decisions;
 
 /// <summary>A decided status and the reason codes behind it.</summary>

@@ -55,7 +55,7 @@ public sealed class FirestoreValueCodecTests
     {
         var json = string.Concat(Enumerable.Repeat("{\"mapValue\":{\"fields\":{\"a\":", 25)) + "{\"nullValue\":null}" + string.Concat(Enumerable.Repeat("}}}", 25));
 
-        Assert.Throws<FormatException>(() => FirestoreValueCodec.ReadValue(JsonDocument.Parse(json).RootElement));
+        Assert.Throws<FormatException>(() => FirestoreValueCodec.ReadValue(JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 }).RootElement));
     }
 
     [Fact]

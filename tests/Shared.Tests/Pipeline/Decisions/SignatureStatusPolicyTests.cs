@@ -1,5 +1,5 @@
 using ImageTrust.Model;
-using ImageTrust.Pipeline;
+using ImageTrust.Pipeline.Records;
 using ImageTrust.Pipeline.Decisions;
 using ImageTrust.Policy;
 using ImageTrust.Signing;

@@ -1,0 +1,272 @@
+using System.Collections.Immutable;
+using ImageTrust.GoogleCloud;
+using ImageTrust.GoogleCloud.Firestore;
+using ImageTrust.GoogleCloud.PubSub;
+using ImageTrust.Model;
+using Microsoft.Extensions.Logging;
+
+namespace ImageTrust.Pipeline.Records;
+
+/// <summary>
+/// <see cref="ImageRecordStore"/> on Firestore (collection <c>images</c>, one document per image) with the outbox published
+/// through <see cref="PubSubPublisher"/>. Publishing is at least once: a crash after publishing but before marking sent
+/// re-publishes the same CloudEvent ids, which consumers can deduplicate.
+/// </summary>
+internal sealed class FirestoreImageRecordStore : ImageRecordStore
+{
+    /// <summary>The default collection.</summary>
+    public const string DefaultCollection = "images";
+
+    private const int MaxMessageIdLength = 512;
+    private const int MaxReasonLength = 500;
+
+    private readonly FirestoreDocumentStore _documents;
+    private readonly PubSubPublisher _publisher;
+    private readonly ImageEventTopics _topics;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly string _collection;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="documents">The Firestore documents.</param>
+    /// <param name="publisher">The Pub/Sub publisher for outbox events.</param>
+    /// <param name="topics">Where each event type goes.</param>
+    /// <param name="timeProvider">The clock for record timestamps.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="collection">The collection id (tests use unique ones).</param>
+    public FirestoreImageRecordStore(FirestoreDocumentStore documents, PubSubPublisher publisher, ImageEventTopics topics, TimeProvider timeProvider, ILogger<FirestoreImageRecordStore> logger, string collection = DefaultCollection)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        ArgumentNullException.ThrowIfNull(publisher);
+        ArgumentNullException.ThrowIfNull(topics);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _documents = documents;
+        _publisher = publisher;
+        _topics = topics;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _collection = FirestoreDocumentIds.Validate(collection, "collection");
+    }
+
+    /// <inheritdoc />
+    public override async Task<ApplyResult> ApplyAsync(ImageKey key, IReadOnlyCollection<string> messageIds, Func<ImageRecord?, RecordChange> decide, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(messageIds);
+        ArgumentNullException.ThrowIfNull(decide);
+        if (messageIds.Count == 0 || messageIds.Any(id => string.IsNullOrEmpty(id) || id.Length > MaxMessageIdLength))
+        {
+            throw new ArgumentException($"need at least one message id, each 1-{MaxMessageIdLength} characters", nameof(messageIds));
+        }
+
+        var documentId = key.ToDocumentId();
+        var ((outcome, record, transition), _) = await _documents.RunTransactionAsync<(ApplyOutcome, ImageRecord?, StatusTransition?)>(
+            async (transaction, ct) =>
+            {
+                var document = await transaction.GetAsync(_collection, documentId, ct).ConfigureAwait(false);
+                var current = document is null ? null : Read(document);
+                var fresh = messageIds.Distinct(StringComparer.Ordinal).Where(id => current is null || !current.ProcessedMessageIds.Contains(id)).ToList();
+                if (fresh.Count == 0)
+                {
+                    return (ApplyOutcome.Duplicate, current, null);
+                }
+
+                var change = decide(current) ?? RecordChange.None;
+                if (current is null && change.Status is null)
+                {
+                    return (ApplyOutcome.NotCreated, null, null);
+                }
+
+                var (next, made) = Evolve(key, current, change, fresh, _timeProvider.GetUtcNow());
+                var fields = ImageRecordDocument.ToFields(next);
+                transaction.Write(document is null
+                    ? FirestoreWrite.Create(_collection, documentId, fields, [ImageRecordDocument.UpdatedField])
+                    : FirestoreWrite.Set(_collection, documentId, fields, [ImageRecordDocument.UpdatedField]));
+                return (ApplyOutcome.Applied, next, made);
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        if (outcome == ApplyOutcome.Duplicate)
+        {
+            _logger.LogInformation("Message(s) {MessageIds} for {Image} already processed; {Pending} outbox event(s) pending", string.Join(',', messageIds), key, record?.Outbox.Length ?? 0);
+        }
+        else if (transition is not null)
+        {
+            _logger.LogInformation("{Image}: {From} -> {To} ({Reasons})", key, transition.From?.ToWire() ?? "NEW", transition.To.ToWire(), string.Join(',', transition.Reasons));
+        }
+
+        var published = record is null || record.Outbox.IsEmpty ? 0 : await PublishAndMarkSentAsync(key, record.Outbox, cancellationToken).ConfigureAwait(false);
+        return new ApplyResult(outcome, record, transition, published);
+    }
+
+    /// <inheritdoc />
+    public override async Task<ImageRecord?> GetAsync(ImageKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var document = await _documents.GetAsync(_collection, key.ToDocumentId(), cancellationToken).ConfigureAwait(false);
+        return document is null ? null : Read(document);
+    }
+
+    /// <inheritdoc />
+    public override async Task<ImageRecordPage> ListAsync(ImageStatus? status = null, int pageSize = 100, string? pageToken = null, CancellationToken cancellationToken = default)
+    {
+        var query = status is { } wanted
+            ? new FirestoreQuery(_collection, pageSize, pageToken, ImageRecordDocument.StatusField, FirestoreValue.String(wanted.ToWire()))
+            : new FirestoreQuery(_collection, pageSize, pageToken);
+        FirestorePage page;
+        try
+        {
+            page = await _documents.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GoogleApiException exception) when (exception.Status == "INVALID_ARGUMENT" && pageToken is not null)
+        {
+            throw new FormatException("the page token is not valid for this listing", exception);
+        }
+
+        return new ImageRecordPage([.. page.Documents.Select(Read)], page.NextPageToken);
+    }
+
+    /// <inheritdoc />
+    public override async Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default)
+    {
+        var record = await GetAsync(key, cancellationToken).ConfigureAwait(false);
+        return record is null || record.Outbox.IsEmpty ? 0 : await PublishAndMarkSentAsync(key, record.Outbox, cancellationToken).ConfigureAwait(false);
+    }
+
+    private (ImageRecord Next, StatusTransition? Transition) Evolve(ImageKey key, ImageRecord? current, RecordChange change, IReadOnlyList<string> fresh, DateTimeOffset now)
+    {
+        var previous = current?.Status;
+        var status = change.Status ?? current!.Status;
+        var reasons = Bound(change.Reasons ?? current?.Reasons ?? []);
+        StatusTransition? transition = null;
+        var history = current?.History ?? [];
+        if (previous != status)
+        {
+            transition = new StatusTransition(previous, status, now, fresh[0], reasons);
+            history = history.Add(transition);
+            if (history.Length > ImageRecord.MaxHistory)
+            {
+                history = history.RemoveRange(0, history.Length - ImageRecord.MaxHistory);
+            }
+        }
+
+        var processed = (current?.ProcessedMessageIds ?? []).AddRange(fresh);
+        if (processed.Length > ImageRecord.MaxProcessedMessageIds)
+        {
+            processed = processed.RemoveRange(0, processed.Length - ImageRecord.MaxProcessedMessageIds);
+        }
+
+        var vulnerabilities = change.Vulnerabilities ?? current?.Vulnerabilities;
+        if (vulnerabilities is not null && vulnerabilities.BlockingCves.Length > VulnerabilityFindings.MaxBlockingCves)
+        {
+            vulnerabilities = vulnerabilities with { BlockingCves = vulnerabilities.BlockingCves.RemoveRange(VulnerabilityFindings.MaxBlockingCves, vulnerabilities.BlockingCves.Length - VulnerabilityFindings.MaxBlockingCves) };
+        }
+
+        var signers = change.Signers ?? current?.Signers ?? [];
+        var next = new ImageRecord
+        {
+            Key = key,
+            Status = status,
+            Reasons = reasons,
+            Signers = signers.Length > ImageRecord.MaxSigners ? signers.RemoveRange(ImageRecord.MaxSigners, signers.Length - ImageRecord.MaxSigners) : signers,
+            Vulnerabilities = vulnerabilities,
+            ScanStatus = change.ScanStatus ?? current?.ScanStatus,
+            PolicyRule = change.PolicyRule ?? current?.PolicyRule,
+            PolicyVersion = change.PolicyVersion ?? current?.PolicyVersion,
+            FirstSeen = current?.FirstSeen ?? now,
+            LastVerified = change.Verified ? now : current?.LastVerified,
+            Updated = now,
+            History = history,
+            ProcessedMessageIds = processed,
+            Outbox = current?.Outbox ?? [],
+        };
+
+        var events = ImmutableArray.CreateBuilder<OutboxEvent>();
+        for (var i = 0; i < change.Events.Length; i++)
+        {
+            var imageEvent = change.Events[i];
+            var topic = _topics.TopicFor(imageEvent.Type);
+            if (topic is null)
+            {
+                continue;
+            }
+
+            events.Add(ImageCloudEvents.Build(ImageCloudEvents.EventId(key, fresh[0], i), topic, imageEvent, next, previous, fresh[0], now));
+        }
+
+        return (next with { Outbox = next.Outbox.AddRange(events) }, transition);
+    }
+
+    private async Task<int> PublishAndMarkSentAsync(ImageKey key, ImmutableArray<OutboxEvent> pending, CancellationToken cancellationToken)
+    {
+        var sent = new HashSet<string>(StringComparer.Ordinal);
+        Exception? failure = null;
+        foreach (var group in pending.GroupBy(e => e.Topic, StringComparer.Ordinal))
+        {
+            try
+            {
+                var messages = group.Select(e => PubSubMessage.FromText(e.Payload, e.Attributes, key.Digest.ToString())).ToList();
+                await _publisher.PublishAsync(group.Key, messages, cancellationToken).ConfigureAwait(false);
+                sent.UnionWith(group.Select(e => e.EventId));
+            }
+            catch (Exception exception) when (exception is TransientFailureException or GoogleApiException or FormatException)
+            {
+                _logger.LogWarning("Publishing {Count} event(s) for {Image} to {Topic} failed; they stay in the outbox: {Error}", group.Count(), key, group.Key, exception.Message);
+                failure ??= exception;
+            }
+        }
+
+        if (sent.Count > 0)
+        {
+            await MarkSentAsync(key, sent, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (failure is not null)
+        {
+            throw new TransientFailureException($"published {sent.Count} of {pending.Length} event(s) for {key}; the rest stay in the outbox until a retry", failure);
+        }
+
+        return sent.Count;
+    }
+
+    private async Task MarkSentAsync(ImageKey key, HashSet<string> sent, CancellationToken cancellationToken)
+    {
+        var documentId = key.ToDocumentId();
+        await _documents.RunTransactionAsync(
+            async (transaction, ct) =>
+            {
+                var document = await transaction.GetAsync(_collection, documentId, ct).ConfigureAwait(false);
+                if (document is null)
+                {
+                    return 0;
+                }
+
+                var record = Read(document);
+                var remaining = record.Outbox.Where(e => !sent.Contains(e.EventId)).ToList();
+                if (remaining.Count == record.Outbox.Length)
+                {
+                    return 0;
+                }
+
+                transaction.Write(FirestoreWrite.Update(_collection, documentId, new Dictionary<string, FirestoreValue> { [ImageRecordDocument.OutboxField] = ImageRecordDocument.OutboxValue(remaining) }));
+                return record.Outbox.Length - remaining.Count;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ImmutableArray<string> Bound(ImmutableArray<string> reasons)
+        => [.. reasons.Take(ImageRecord.MaxReasons).Select(r => r.Length > MaxReasonLength ? r[..MaxReasonLength] : r)];
+
+    private static ImageRecord Read(FirestoreDocument document)
+    {
+        try
+        {
+            return ImageRecordDocument.FromDocument(document);
+        }
+        catch (FormatException exception)
+        {
+            throw new InvalidDataException($"image record {document.Id} is malformed: {exception.Message}", exception);
+        }
+    }
+}

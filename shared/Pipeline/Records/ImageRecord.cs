@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+
+namespace ImageTrust.Pipeline.Records;
+
+/// <summary>The stored truth about one image: one Firestore document per (repository, digest).</summary>
+internal sealed record ImageRecord
+{
+    /// <summary>The most history entries kept (oldest dropped first).</summary>
+    public const int MaxHistory = 20;
+
+    /// <summary>The most processed message ids kept for deduplication (oldest dropped first).</summary>
+    public const int MaxProcessedMessageIds = 50;
+
+    /// <summary>The most reasons kept.</summary>
+    public const int MaxReasons = 32;
+
+    /// <summary>The most signers kept.</summary>
+    public const int MaxSigners = 20;
+
+    /// <summary>The image.</summary>
+    public required ImageKey Key { get; init; }
+
+    /// <summary>The current status.</summary>
+    public required ImageStatus Status { get; init; }
+
+    /// <summary>The reason codes of the current status.</summary>
+    public ImmutableArray<string> Reasons { get; init; } = [];
+
+    /// <summary>The signers whose signatures verified at the last verification.</summary>
+    public ImmutableArray<VerifiedSigner> Signers { get; init; } = [];
+
+    /// <summary>The vulnerability summary, or null before any scan result.</summary>
+    public VulnerabilityFindings? Vulnerabilities { get; init; }
+
+    /// <summary>The last Container Analysis discovery status (e.g. <c>FINISHED_SUCCESS</c>), or null.</summary>
+    public string? ScanStatus { get; init; }
+
+    /// <summary>The policy rule that applied, or null (e.g. <c>UNMANAGED</c>).</summary>
+    public string? PolicyRule { get; init; }
+
+    /// <summary>The policy version (content hash) that was applied, or null.</summary>
+    public string? PolicyVersion { get; init; }
+
+    /// <summary>When the image was first recorded.</summary>
+    public required DateTimeOffset FirstSeen { get; init; }
+
+    /// <summary>When signatures were last verified, or null.</summary>
+    public DateTimeOffset? LastVerified { get; init; }
+
+    /// <summary>The server time of the last write (null on a record not yet read back).</summary>
+    public DateTimeOffset? Updated { get; init; }
+
+    /// <summary>Status transitions, oldest first, at most <see cref="MaxHistory"/>.</summary>
+    public ImmutableArray<StatusTransition> History { get; init; } = [];
+
+    /// <summary>Recently processed message ids, oldest first, at most <see cref="MaxProcessedMessageIds"/>.</summary>
+    public ImmutableArray<string> ProcessedMessageIds { get; init; } = [];
+
+    /// <summary>Events committed but not yet confirmed published, oldest first.</summary>
+    public ImmutableArray<OutboxEvent> Outbox { get; init; } = [];
+}

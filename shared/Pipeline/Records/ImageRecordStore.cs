@@ -1,0 +1,38 @@
+namespace ImageTrust.Pipeline.Records;
+
+/// <summary>
+/// Image records with exactly-once effect: each change is applied in one transaction together with the message id that caused it
+/// and the events it publishes (an outbox in the same document); the events are published after the commit and then marked sent.
+/// </summary>
+internal abstract class ImageRecordStore
+{
+    /// <summary>
+    /// Applies the change <paramref name="decide"/> returns for the current record (null when none exists), unless
+    /// <paramref name="messageId"/> was already processed, then publishes pending outbox events.
+    /// <paramref name="decide"/> may run more than once (transaction retries) and must have no side effects.
+    /// </summary>
+    /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore or Pub/Sub is unavailable: retry the message
+    /// (a retry of an applied message is a duplicate that still publishes what is pending).</exception>
+    public Task<ApplyResult> ApplyAsync(ImageKey key, string messageId, Func<ImageRecord?, RecordChange> decide, CancellationToken cancellationToken = default)
+        => ApplyAsync(key, [messageId], decide, cancellationToken);
+
+    /// <summary>
+    /// Applies one change for several coalesced messages at once (one write for a burst): a duplicate only when every id was processed.
+    /// </summary>
+    /// <exception cref="ArgumentException">No message ids.</exception>
+    /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore or Pub/Sub is unavailable: retry.</exception>
+    public abstract Task<ApplyResult> ApplyAsync(ImageKey key, IReadOnlyCollection<string> messageIds, Func<ImageRecord?, RecordChange> decide, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets a record; null when the image was never recorded.</summary>
+    /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore is unavailable.</exception>
+    public abstract Task<ImageRecord?> GetAsync(ImageKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists records, optionally only those with <paramref name="status"/>, one page at a time.</summary>
+    /// <exception cref="FormatException">The page size or token is invalid.</exception>
+    /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore is unavailable.</exception>
+    public abstract Task<ImageRecordPage> ListAsync(ImageStatus? status = null, int pageSize = 100, string? pageToken = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Publishes the record's pending outbox events and marks them sent; returns how many were published.</summary>
+    /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore or Pub/Sub is unavailable.</exception>
+    public abstract Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,23 @@
+namespace ImageTrust.Pipeline.Records;
+
+/// <summary>The recorded state of one image (repository + digest). Stored as the upper-case wire name, see <see cref="ImageStatusNames"/>.</summary>
+internal enum ImageStatus
+{
+    /// <summary><c>VERIFIED</c>: the policy's signature requirements and vulnerability policy pass.</summary>
+    Verified,
+
+    /// <summary><c>PENDING_SIGNATURE</c>: unsigned but still inside the policy's grace period.</summary>
+    PendingSignature,
+
+    /// <summary><c>QUARANTINED</c>: failed under <c>enforce</c>.</summary>
+    Quarantined,
+
+    /// <summary><c>WARNED</c>: failed under <c>warn</c>/<c>audit</c>.</summary>
+    Warned,
+
+    /// <summary><c>UNMANAGED</c>: no policy rule matches the repository.</summary>
+    Unmanaged,
+
+    /// <summary><c>DELETED</c>: the image was deleted from the registry.</summary>
+    Deleted,
+}
