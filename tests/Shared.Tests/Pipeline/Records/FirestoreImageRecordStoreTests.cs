@@ -47,7 +47,7 @@ public sealed class FirestoreImageRecordStoreTests
         var record = (await env.Store.GetAsync(Key))!;
         Assert.Single(record.History);
         Assert.Empty(record.Outbox);
-        Assert.Equal(["msg-1"], record.ProcessedMessageIds);
+        Assert.Equal(["msg-1"], record.ProcessedMessageIds.ToArray());
         var messages = await PullAsync(env.Admin, "quarantine-sub");
         var message = Assert.Single(messages);
         Assert.Equal(ImageEventTypes.Quarantined, message.Message.Attributes["type"]);
@@ -159,7 +159,7 @@ public sealed class FirestoreImageRecordStoreTests
         Assert.Equal(ApplyOutcome.Applied, mixed.Outcome);
         var record = (await env.Store.GetAsync(Key))!;
         Assert.Equal(ImageStatus.Warned, record.Status);
-        Assert.Equal(["n1", "n2", "n3", "n4"], record.ProcessedMessageIds);
+        Assert.Equal(["n1", "n2", "n3", "n4"], record.ProcessedMessageIds.ToArray());
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public sealed class FirestoreImageRecordStoreTests
             env.Store.ApplyAsync(Key, "c2", _ => RecordChange.None with { ScanStatus = "COMPLETE" }));
 
         var record = (await env.Store.GetAsync(Key))!;
-        Assert.Equal(["seed", "c1", "c2"], record.ProcessedMessageIds.Order());
+        Assert.Equal(["c1", "c2", "seed"], record.ProcessedMessageIds.Order());
         Assert.Equal(ImageStatus.Verified, record.Status);
         Assert.Equal("COMPLETE", record.ScanStatus);
     }
