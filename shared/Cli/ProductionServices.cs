@@ -1,8 +1,14 @@
+using ImageTrust.GoogleCloud;
+using ImageTrust.GoogleCloud.Auth;
+using ImageTrust.GoogleCloud.Firestore;
+using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Model;
+using ImageTrust.Pipeline.Records;
 using ImageTrust.Registry;
 using ImageTrust.Signing;
 using ImageTrust.Signing.Keys;
 using ImageTrust.Verification;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImageTrust.Cli;
 
@@ -10,6 +16,7 @@ namespace ImageTrust.Cli;
 internal static class ProductionServices
 {
     private static readonly TimeSpan KmsTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan GoogleTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Creates the production services.</summary>
     public static CliServices Create() => new()
@@ -17,7 +24,21 @@ internal static class ProductionServices
         CreateImageVerifier = CreateImageVerifier,
         CreateAttestationVerifier = _ => throw new ConfigurationException("the attestation verification engine is not part of this build yet"),
         VerifyBundleAsync = VerifyBundleAsync,
+        CreateRecordStore = CreateRecordStore,
     };
+
+    private static ImageRecordStore CreateRecordStore(CliConsole console)
+    {
+        var settings = GoogleCloudSettings.FromEnvironment(console.GetEnvironmentVariable);
+        var http = new HttpClient { Timeout = GoogleTimeout };
+        var tokens = new ApplicationDefaultTokenSource();
+        var documents = new RestFirestoreDocumentStore(http, settings, tokens, TimeProvider.System, NullLogger<RestFirestoreDocumentStore>.Instance);
+
+        // status only reads; the publisher is there because the store's constructor wants one.
+        var publisher = new RestPubSubPublisher(http, settings, tokens, TimeProvider.System, NullLogger<RestPubSubPublisher>.Instance);
+        return new FirestoreImageRecordStore(
+            documents, publisher, ImageEventTopics.FromEnvironment(console.GetEnvironmentVariable), TimeProvider.System, NullLogger<FirestoreImageRecordStore>.Instance);
+    }
 
     private static Task<BundleVerificationOutcome> VerifyBundleAsync(BundleVerificationRequest request, CancellationToken cancellationToken)
     {
