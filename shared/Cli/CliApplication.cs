@@ -18,6 +18,7 @@ internal static class CliApplication
             VerifyAttestationCommand.Create(services, console),
             VerifyBundleCommand.Create(services, console),
             PolicyCommand.Create(console),
+            StatusCommand.Create(services, console),
         };
         return root;
     }

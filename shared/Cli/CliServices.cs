@@ -1,3 +1,4 @@
+using ImageTrust.Pipeline.Records;
 using ImageTrust.Verification;
 
 namespace ImageTrust.Cli;
@@ -13,4 +14,7 @@ internal sealed class CliServices
 
     /// <summary>Verifies a Sigstore bundle against an artifact (the conformance entry point).</summary>
     public required Func<BundleVerificationRequest, CancellationToken, Task<BundleVerificationOutcome>> VerifyBundleAsync { get; init; }
+
+    /// <summary>Creates the image record store <c>status</c> reads (Firestore, configured from the console's environment).</summary>
+    public required Func<CliConsole, ImageRecordStore> CreateRecordStore { get; init; }
 }

@@ -34,7 +34,7 @@ internal static class CommandRunner
             await console.Error.WriteLineAsync($"imagetrust: {message}").ConfigureAwait(false);
             if (json && image is not null)
             {
-                await console.Out.WriteLineAsync(JsonSerializer.Serialize(ReportBuilder.Failure(image, reason, message), CliJsonContext.Default.VerificationReport)).ConfigureAwait(false);
+                await console.Out.WriteLineAsync(JsonSerializer.Serialize(ReportBuilder.Failure(image, reason, message), CliJsonContext.Output.VerificationReport)).ConfigureAwait(false);
             }
 
             return exitCode;

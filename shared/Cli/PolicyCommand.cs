@@ -127,7 +127,7 @@ internal static class PolicyCommand
                 catch (ConfigurationException e) when (json)
                 {
                     var invalid = new PolicyValidationReport(path, false, null, [], e.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
-                    await console.Out.WriteLineAsync(JsonSerializer.Serialize(invalid, CliJsonContext.Default.PolicyValidationReport)).ConfigureAwait(false);
+                    await console.Out.WriteLineAsync(JsonSerializer.Serialize(invalid, CliJsonContext.Output.PolicyValidationReport)).ConfigureAwait(false);
                     throw;
                 }
 
@@ -135,7 +135,7 @@ internal static class PolicyCommand
                 if (json)
                 {
                     var report = new PolicyValidationReport(path, true, policy.Version, names, []);
-                    await console.Out.WriteLineAsync(JsonSerializer.Serialize(report, CliJsonContext.Default.PolicyValidationReport)).ConfigureAwait(false);
+                    await console.Out.WriteLineAsync(JsonSerializer.Serialize(report, CliJsonContext.Output.PolicyValidationReport)).ConfigureAwait(false);
                 }
                 else
                 {

@@ -16,7 +16,10 @@ internal static class ReportBuilder
     public static VerificationReport FromResult(ImageVerificationResult result, PolicyRule rule, string? policyVersion)
     {
         var signatures = result.Signatures.Select(ToReport).ToList();
-        var messages = result.Reasons.Select(reason => Explain(reason, result.Image, rule, result)).ToList();
+        // The engine explains its reasons itself; the CLI's own wording is the fallback.
+        var messages = result.Details.Count > 0
+            ? result.Details.ToList()
+            : result.Reasons.Select(reason => Explain(reason, result.Image, rule, result)).ToList();
         return new VerificationReport(
             result.Image.ToString(),
             result.Image.Digest?.ToString(),
@@ -88,10 +91,15 @@ internal static class ReportBuilder
             signature.TlogIndex,
             signature.IntegratedTime,
             failure is null ? null : Detail(failure),
-            signature.Checks.Select(check => new CheckReport(check.Step, check.Passed, check.ReasonCode, string.IsNullOrEmpty(check.Detail) ? null : check.Detail)).ToList());
+            signature.Checks.Select(check => new CheckReport(check.Step, check.Passed, check.ReasonCode, string.IsNullOrEmpty(check.Detail) ? null : check.Detail)).ToList(),
+            Location: signature.Location,
+            Subject: signature.Subject?.ToString(),
+            DockerReference: signature.DockerReference);
     }
 
-    private static string Detail(CheckResult check) => string.IsNullOrEmpty(check.Detail) ? $"{check.Step}: {check.ReasonCode}" : $"{check.Step}: {check.Detail}";
+    private static string Detail(CheckResult check) => string.IsNullOrEmpty(check.Detail)
+        ? $"{check.Step}: {check.ReasonCode}"
+        : check.Detail.StartsWith(check.Step + ":", StringComparison.Ordinal) ? check.Detail : $"{check.Step}: {check.Detail}";
 
     private static string Explain(string reason, ImageReference image, PolicyRule rule, ImageVerificationResult result)
     {

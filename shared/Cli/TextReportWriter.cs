@@ -27,7 +27,8 @@ internal static class TextReportWriter
         foreach (var signature in report.Signatures)
         {
             index++;
-            writer.WriteLine($"  [{index}] {signature.Kind} {(signature.Verified ? "ok" : signature.Reason)}{Describe(signature)}");
+            var where = signature.Location is null ? string.Empty : $" at {signature.Location}";
+            writer.WriteLine($"  [{index}] {signature.Kind}{where}: {(signature.Verified ? "ok" : signature.Reason)}{Describe(signature)}");
             if (!signature.Verified && signature.Detail is not null)
             {
                 writer.WriteLine($"      {signature.Detail}");

@@ -43,7 +43,10 @@ internal sealed record SignatureReport(
     string? Detail,
     IReadOnlyList<CheckReport> Checks,
     string? PredicateType = null,
-    JsonElement? Statement = null);
+    JsonElement? Statement = null,
+    string? Location = null,
+    string? Subject = null,
+    string? DockerReference = null);
 
 /// <summary>One verification step of a signature.</summary>
 internal sealed record CheckReport(string Step, bool Passed, string Reason, string? Detail);

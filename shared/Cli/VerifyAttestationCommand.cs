@@ -37,7 +37,7 @@ internal static class VerifyAttestationCommand
                 var report = ReportBuilder.FromAttestations(verification, rule, predicateType);
                 if (json)
                 {
-                    await console.Out.WriteLineAsync(JsonSerializer.Serialize(report, CliJsonContext.Default.VerificationReport)).ConfigureAwait(false);
+                    await console.Out.WriteLineAsync(JsonSerializer.Serialize(report, CliJsonContext.Output.VerificationReport)).ConfigureAwait(false);
                 }
                 else
                 {

@@ -70,7 +70,7 @@ internal static class VerifyBundleCommand
                 if (json)
                 {
                     var report = new BundleReport(bundlePath, outcome.Verified, outcome.Reason, outcome.Detail);
-                    await console.Out.WriteLineAsync(JsonSerializer.Serialize(report, CliJsonContext.Default.BundleReport)).ConfigureAwait(false);
+                    await console.Out.WriteLineAsync(JsonSerializer.Serialize(report, CliJsonContext.Output.BundleReport)).ConfigureAwait(false);
                 }
                 else if (outcome.Verified)
                 {

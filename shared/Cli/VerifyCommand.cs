@@ -81,7 +81,7 @@ internal static class VerifyCommand
     {
         if (json)
         {
-            await console.Out.WriteLineAsync(JsonSerializer.Serialize(report, CliJsonContext.Default.VerificationReport)).ConfigureAwait(false);
+            await console.Out.WriteLineAsync(JsonSerializer.Serialize(report, CliJsonContext.Output.VerificationReport)).ConfigureAwait(false);
         }
         else
         {

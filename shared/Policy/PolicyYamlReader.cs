@@ -33,20 +33,30 @@ internal static partial class PolicyYamlReader
         }
 
         var builder = new TreeBuilder(sourceName);
+        var parser = new Parser(new StringReader(text));
+        while (MoveNext(parser, builder, sourceName))
+        {
+            builder.Accept(parser.Current!);
+        }
+
+        return builder.Build();
+    }
+
+    private static bool MoveNext(Parser parser, TreeBuilder builder, string sourceName)
+    {
         try
         {
-            var parser = new Parser(new StringReader(text));
-            while (parser.MoveNext())
-            {
-                builder.Accept(parser.Current!);
-            }
+            return parser.MoveNext();
         }
         catch (YamlException e)
         {
             throw new ConfigurationException($"{sourceName}:{e.Start.Line}: (yaml): {FirstLine(e.Message)}", e);
         }
-
-        return builder.Build();
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // The parser has a few internal failures on malformed input that are not YamlExceptions; they are still bad input.
+            throw new ConfigurationException($"{sourceName}:{builder.LastLine}: (yaml): malformed YAML after this line", e);
+        }
     }
 
     private static string FirstLine(string message)
@@ -141,9 +151,13 @@ internal static partial class PolicyYamlReader
             _sourceName = sourceName;
         }
 
+        /// <summary>The line of the last event accepted (1 before any).</summary>
+        public long LastLine { get; private set; } = 1;
+
         public void Accept(ParsingEvent parsingEvent)
         {
             var line = parsingEvent.Start.Line;
+            LastLine = Math.Max(line, 1);
             switch (parsingEvent)
             {
                 case DocumentStart when ++_documents > 1:

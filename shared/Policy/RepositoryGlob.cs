@@ -1,17 +1,20 @@
-using System.Text;
-using System.Text.RegularExpressions;
-
 namespace ImageTrust.Policy;
 
-/// <summary>A repository glob: <c>*</c> matches within one path segment, <c>**</c> across segments.</summary>
+/// <summary>
+/// A repository glob: <c>*</c> matches within one path segment, <c>**</c> across segments; everything else is literal.
+/// Matched by a small dynamic program rather than a regex, so parsing many globs stays cheap and matching is linear.
+/// </summary>
 internal sealed record RepositoryGlob
 {
-    private readonly Regex _regex;
+    private const char AnyInSegment = '\u0001';
+    private const char AnyAcrossSegments = '\u0002';
 
-    private RepositoryGlob(string pattern, Regex regex)
+    private readonly string _tokens;
+
+    private RepositoryGlob(string pattern, string tokens)
     {
         Pattern = pattern;
-        _regex = regex;
+        _tokens = tokens;
     }
 
     /// <summary>The glob as written.</summary>
@@ -26,22 +29,22 @@ internal sealed record RepositoryGlob
             throw new FormatException("repository glob must be 1–512 characters");
         }
 
-        var builder = new StringBuilder("^");
+        var tokens = new System.Text.StringBuilder(pattern.Length);
         for (var i = 0; i < pattern.Length; i++)
         {
             var c = pattern[i];
             if (c == '*' && i + 1 < pattern.Length && pattern[i + 1] == '*')
             {
-                builder.Append(".*");
+                tokens.Append(AnyAcrossSegments);
                 i++;
             }
             else if (c == '*')
             {
-                builder.Append("[^/]*");
+                tokens.Append(AnyInSegment);
             }
             else if (char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '/' or ':')
             {
-                builder.Append(Regex.Escape(c.ToString()));
+                tokens.Append(c);
             }
             else
             {
@@ -49,12 +52,40 @@ internal sealed record RepositoryGlob
             }
         }
 
-        builder.Append('$');
-        return new RepositoryGlob(pattern, new Regex(builder.ToString(), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant));
+        return new RepositoryGlob(pattern, tokens.ToString());
     }
 
     /// <summary>Whether <paramref name="repositoryName"/> (<c>registry/repository</c>) matches.</summary>
-    public bool Matches(string repositoryName) => _regex.IsMatch(repositoryName);
+    public bool Matches(string repositoryName)
+    {
+        ArgumentNullException.ThrowIfNull(repositoryName);
+        var text = repositoryName.AsSpan();
+
+        // matched[j]: the tokens so far match the first j characters of the text.
+        Span<bool> matched = text.Length < 512 ? stackalloc bool[text.Length + 1] : new bool[text.Length + 1];
+        Span<bool> next = text.Length < 512 ? stackalloc bool[text.Length + 1] : new bool[text.Length + 1];
+        matched.Clear();
+        matched[0] = true;
+        foreach (var token in _tokens)
+        {
+            next.Clear();
+            for (var j = 0; j <= text.Length; j++)
+            {
+                next[j] = token switch
+                {
+                    AnyAcrossSegments => matched[j] || (j > 0 && next[j - 1]),
+                    AnyInSegment => matched[j] || (j > 0 && next[j - 1] && text[j - 1] != '/'),
+                    _ => j > 0 && matched[j - 1] && text[j - 1] == token,
+                };
+            }
+
+            var swap = matched;
+            matched = next;
+            next = swap;
+        }
+
+        return matched[text.Length];
+    }
 
     /// <inheritdoc />
     public bool Equals(RepositoryGlob? other) => other is not null && other.Pattern == Pattern;

@@ -29,6 +29,8 @@ internal sealed class CliHarness
 
     public List<RegistryAccess> RegistryAccesses { get; } = [];
 
+    public FakeImageRecordStore Records { get; } = new();
+
     public List<BundleVerificationRequest> BundleRequests { get; } = [];
 
     public void SetEnvironment(string name, string value) => _environment[name] = value;
@@ -54,6 +56,7 @@ internal sealed class CliHarness
                 BundleRequests.Add(request);
                 return Task.FromResult(BundleVerdict(request));
             },
+            CreateRecordStore = _ => Records,
         };
         var console = new CliConsole(output, error, name => _environment.GetValueOrDefault(name), WorkingDirectory);
         var exitCode = await CliApplication.RunAsync(args, services, console);

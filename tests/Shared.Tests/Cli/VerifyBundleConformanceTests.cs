@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using ImageTrust.Cli;
+using Xunit.Abstractions;
+
+namespace ImageTrust.Shared.Tests.Cli;
+
+/// <summary>
+/// <c>imagetrust verify-bundle</c> (in process, production services) over the sigstore-conformance bundle-verify vectors,
+/// with the client protocol's arguments, once with the artifact file and once with its digest.
+/// </summary>
+public sealed class VerifyBundleConformanceTests
+{
+    private const string DefaultIdentity = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+    private const string DefaultIssuer = "https://token.actions.githubusercontent.com";
+
+    private readonly ITestOutputHelper _output;
+
+    public VerifyBundleConformanceTests(ITestOutputHelper output)
+    {
+        _output = output;
+    }
+
+    private static string SuitePath => Path.Combine(AppContext.BaseDirectory, "Conformance", "vectors", "sigstore-bundle-verify");
+
+    [Fact]
+    public async Task VerifyBundle_ConformanceSuiteThroughCli_AtLeast137Of140()
+    {
+        var failures = new List<string>();
+        var total = 0;
+        foreach (var directory in Directory.GetDirectories(SuitePath).Order(StringComparer.Ordinal))
+        {
+            foreach (var byDigest in new[] { false, true })
+            {
+                total++;
+                var expected = directory.EndsWith("_fail", StringComparison.Ordinal) ? ExitCodes.VerificationFailed : ExitCodes.Verified;
+                var (exitCode, error) = await RunCaseAsync(directory, byDigest);
+                var passed = expected == ExitCodes.Verified ? exitCode == ExitCodes.Verified : exitCode != ExitCodes.Verified;
+                Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+                if (!passed)
+                {
+                    failures.Add($"{Path.GetFileName(directory)} ({(byDigest ? "digest" : "file")}): exit {exitCode} {error.Trim()}");
+                }
+            }
+        }
+
+        _output.WriteLine($"imagetrust verify-bundle: {total - failures.Count}/{total} as expected");
+        failures.ForEach(_output.WriteLine);
+        Assert.Equal(140, total);
+        Assert.True(total - failures.Count >= 137, string.Join("\n", failures));
+    }
+
+    private static async Task<(int ExitCode, string Error)> RunCaseAsync(string directory, bool byDigest)
+    {
+        var artifactPath = File.Exists(Path.Combine(directory, "artifact")) ? Path.Combine(directory, "artifact") : Path.Combine(SuitePath, "a.txt");
+        var args = new List<string> { "verify-bundle", "--bundle", Path.Combine(directory, "bundle.sigstore.json") };
+        var keyPath = Path.Combine(directory, "key.pub");
+        if (File.Exists(keyPath))
+        {
+            args.AddRange(["--key", keyPath]);
+        }
+        else
+        {
+            var identity = Path.Combine(directory, "identity");
+            var issuer = Path.Combine(directory, "issuer");
+            args.AddRange(["--certificate-identity", File.Exists(identity) ? File.ReadAllText(identity).Trim() : DefaultIdentity]);
+            args.AddRange(["--certificate-oidc-issuer", File.Exists(issuer) ? File.ReadAllText(issuer).Trim() : DefaultIssuer]);
+        }
+
+        var trustedRoot = Path.Combine(directory, "trusted_root.json");
+        if (File.Exists(trustedRoot))
+        {
+            args.AddRange(["--trusted-root", trustedRoot]);
+        }
+
+        args.Add(byDigest ? "sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(artifactPath))) : artifactPath);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exitCode = await CliApplication.RunAsync([.. args], ProductionServices.Create(), new CliConsole(output, error, _ => null, directory));
+        return (exitCode, error.ToString());
+    }
+}
