@@ -33,7 +33,7 @@ internal static class FunctionHost
     public const int ListenErrorExitCode = 1;
 
     /// <summary>How long in-flight requests may finish after SIGTERM.</summary>
-    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(9);
+    public static TimeSpan ShutdownTimeout { get; } = TimeSpan.FromSeconds(9);
 
     /// <summary>Runs the host on the process environment, logging to stdout, until SIGTERM/SIGINT.</summary>
     /// <returns>0 after a clean shutdown, <see cref="ConfigurationErrorExitCode"/> or <see cref="ListenErrorExitCode"/> at start.</returns>

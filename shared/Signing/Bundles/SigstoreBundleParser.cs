@@ -120,6 +120,8 @@ internal static class SigstoreBundleParser
         return new SigstoreBundle(version, certificate, chain, keyHint, message, envelope, entries, timestamps);
     }
 
+    // protobuf-JSON omits fields holding their default value, so an absent logIndex (of the entry or its inclusion proof)
+    // is index 0 and an absent integratedTime is "none" (then a SET cannot verify). treeSize stays required: 0 is no tree.
     private static TransparencyLogEntry ParseEntry(JsonElement entry)
     {
         var kindVersion = Required(entry, "kindVersion");
@@ -130,7 +132,7 @@ internal static class SigstoreBundleParser
         {
             var checkpoint = proofElement.TryGetProperty("checkpoint", out var c) ? OptionalString(c, "envelope") : null;
             proof = new InclusionProof(
-                NonNegative(RequiredInt64(proofElement, "logIndex"), "inclusion proof logIndex"),
+                NonNegative(OptionalInt64(proofElement, "logIndex") ?? 0, "inclusion proof logIndex"),
                 Base64(Required(proofElement, "rootHash")),
                 RequiredInt64(proofElement, "treeSize"),
                 Array(proofElement, "hashes").Select(Base64).ToArray(),
@@ -138,7 +140,7 @@ internal static class SigstoreBundleParser
         }
 
         return new TransparencyLogEntry(
-            NonNegative(RequiredInt64(entry, "logIndex"), "logIndex"),
+            NonNegative(OptionalInt64(entry, "logIndex") ?? 0, "logIndex"),
             Base64(Required(Required(entry, "logId"), "keyId")),
             OptionalString(kindVersion, "kind") ?? throw new FormatException("tlog entry has no kind"),
             OptionalString(kindVersion, "version") ?? throw new FormatException("tlog entry has no kind version"),

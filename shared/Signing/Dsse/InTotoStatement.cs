@@ -10,7 +10,7 @@ namespace ImageTrust.Signing.Dsse;
 internal sealed record InTotoStatement(string Type, IReadOnlyList<InTotoSubject> Subjects, string PredicateType, JsonElement Predicate)
 {
     /// <summary>The statement types accepted.</summary>
-    public static readonly IReadOnlySet<string> StatementTypes = new HashSet<string>(StringComparer.Ordinal)
+    public static IReadOnlySet<string> StatementTypes { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "https://in-toto.io/Statement/v0.1",
         "https://in-toto.io/Statement/v1",

@@ -12,7 +12,7 @@ namespace ImageTrust.Signing.Keys;
 internal sealed class CloudKmsPublicKeyClient
 {
     /// <summary>The public Cloud KMS endpoint.</summary>
-    public static readonly Uri DefaultEndpoint = new("https://cloudkms.googleapis.com/");
+    public static Uri DefaultEndpoint { get; } = new("https://cloudkms.googleapis.com/");
 
     private const int MaxResponseBytes = 64 * 1024;
 

@@ -57,6 +57,9 @@ internal static class Ed25519
         return encoded.SequenceEqual(signature[..32]);
     }
 
+    /// <summary>Whether <paramref name="publicKey"/> is a 32-byte canonical encoding of a curve point (RFC 8032 §5.1.3).</summary>
+    public static bool IsValidPublicKey(ReadOnlySpan<byte> publicKey) => publicKey.Length == PublicKeySize && TryDecodePoint(publicKey, out _);
+
     /// <summary>Decodes a point per RFC 8032 §5.1.3, rejecting non-canonical y and the "negative zero" x.</summary>
     private static bool TryDecodePoint(ReadOnlySpan<byte> encoded, out Point point)
     {

@@ -1,5 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
+using ImageTrust.Signing.Keys;
 
 namespace ImageTrust.Signing.Trust;
 
@@ -13,16 +14,20 @@ internal sealed class VerificationKey
 
     private readonly ECDsa? _ecdsa;
     private readonly RSA? _rsa;
-    private readonly Ed25519PublicKey? _ed25519;
+    private readonly byte[]? _ed25519;
+
+    // Ed25519 verification is big-integer arithmetic costing milliseconds, and one checkpoint is shared by many entries.
+    private readonly VerifiedSignatureCache? _ed25519Verified;
     private readonly Lock _gate = new();
 
-    private VerificationKey(byte[] spki, VerificationKeyAlgorithm algorithm, ECDsa? ecdsa, RSA? rsa, Ed25519PublicKey? ed25519)
+    private VerificationKey(byte[] spki, VerificationKeyAlgorithm algorithm, ECDsa? ecdsa, RSA? rsa, byte[]? ed25519)
     {
         SubjectPublicKeyInfo = spki;
         Algorithm = algorithm;
         _ecdsa = ecdsa;
         _rsa = rsa;
         _ed25519 = ed25519;
+        _ed25519Verified = ed25519 is null ? null : new VerifiedSignatureCache();
         KeyId = SHA256.HashData(spki);
         KeyIdHex = Convert.ToHexStringLower(KeyId);
     }
@@ -77,7 +82,7 @@ internal sealed class VerificationKey
                     rsa.ImportSubjectPublicKeyInfo(der, out _);
                     return new VerificationKey(der.ToArray(), rsaPss || algorithmOid == "1.2.840.113549.1.1.10" ? VerificationKeyAlgorithm.RsaPss : VerificationKeyAlgorithm.RsaPkcs1, null, rsa, null);
                 case Ed25519Oid:
-                    return new VerificationKey(der.ToArray(), VerificationKeyAlgorithm.Ed25519, null, null, Ed25519PublicKey.Decode(ReadSubjectPublicKey(der)));
+                    return new VerificationKey(der.ToArray(), VerificationKeyAlgorithm.Ed25519, null, null, ReadEd25519PublicKey(der));
                 default:
                     throw new FormatException($"unsupported public key algorithm {algorithmOid}");
             }
@@ -113,9 +118,12 @@ internal sealed class VerificationKey
     /// <summary>Verifies a signature over <paramref name="data"/> hashed with <paramref name="hash"/> (ignored for Ed25519).</summary>
     public bool VerifyData(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature, HashAlgorithmName hash)
     {
-        if (_ed25519 is not null)
+        if (_ed25519 is not null && _ed25519Verified is not null)
         {
-            return _ed25519.Verify(data, signature);
+            var publicKey = _ed25519;
+            var dataCopy = data.ToArray();
+            var signatureCopy = signature.ToArray();
+            return _ed25519Verified.GetOrVerify(data, signature, () => Ed25519.Verify(publicKey, dataCopy, signatureCopy));
         }
 
         Span<byte> digest = stackalloc byte[64];
@@ -202,11 +210,17 @@ internal sealed class VerificationKey
         return algorithm.ReadObjectIdentifier();
     }
 
-    private static byte[] ReadSubjectPublicKey(ReadOnlySpan<byte> der)
+    private static byte[] ReadEd25519PublicKey(ReadOnlySpan<byte> der)
     {
         var reader = new AsnReader(der.ToArray(), AsnEncodingRules.DER);
         var spki = reader.ReadSequence();
         spki.ReadSequence();
-        return spki.ReadBitString(out _);
+        var publicKey = spki.ReadBitString(out _);
+        if (!Ed25519.IsValidPublicKey(publicKey))
+        {
+            throw new FormatException("not a valid Ed25519 public key");
+        }
+
+        return publicKey;
     }
 }

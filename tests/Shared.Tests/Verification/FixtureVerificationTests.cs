@@ -19,19 +19,10 @@ public sealed class FixtureVerificationTests : IClassFixture<FixtureRegistry>
         _fixture = fixture;
     }
 
-    /// <summary>
-    /// Bundles whose inclusion proof has logIndex 0, which protobuf JSON omits: the Sigstore bundle parser (branch sigstore)
-    /// still requires the field and reports BUNDLE_MALFORMED. Reported to its owner; listed by the skipped test below.
-    /// </summary>
-    private static readonly HashSet<string> KnownBundleParserGaps = new(StringComparer.Ordinal)
-    {
-        "bundle-key-signed", "bundle-keyless-signed", "bundle-keyless-signed-by-tag", "bundle-with-provenance-signed",
-    };
-
     public static TheoryData<string> VerifyScenarios()
     {
         var data = new TheoryData<string>();
-        foreach (var scenario in FixtureSet.LoadDefault().Scenarios.Where(scenario => scenario.Command == "verify" && !KnownBundleParserGaps.Contains(scenario.Name)))
+        foreach (var scenario in FixtureSet.LoadDefault().Scenarios.Where(scenario => scenario.Command == "verify"))
         {
             data.Add(scenario.Name);
         }
@@ -54,15 +45,6 @@ public sealed class FixtureVerificationTests : IClassFixture<FixtureRegistry>
         if (scenario.Expected == FixtureExpectation.Failed)
         {
             Assert.NotEmpty(result.Reasons);
-        }
-    }
-
-    [Fact(Skip = "Sigstore bundle parser requires inclusionProof.logIndex, which protobuf JSON omits when 0: bundle-key-signed, bundle-keyless-signed(-by-tag), bundle-with-provenance-signed")]
-    public async Task VerifyAsync_BundlesWithZeroProofLogIndex_Verified()
-    {
-        foreach (var name in KnownBundleParserGaps)
-        {
-            await VerifyAsync_FixtureScenario_MatchesExpectedVerdict(name);
         }
     }
 

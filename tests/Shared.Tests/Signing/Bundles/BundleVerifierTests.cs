@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using ImageTrust.Model;
 using ImageTrust.Policy;
 using ImageTrust.Shared.Tests.Signing.Certificates;
@@ -114,6 +115,66 @@ public sealed class BundleVerifierTests
     public void Parse_InvalidBundle_Throws(string json)
     {
         Assert.Throws<FormatException>(() => SigstoreBundleParser.Parse(Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Fact]
+    public void Parse_TlogEntryWithoutLogIndex_ParsesAsIndexZero()
+    {
+        // protobuf-JSON leaves out int64 fields equal to 0, so index 0 of a log has no logIndex at all.
+        var root = JsonNode.Parse(File.ReadAllBytes(ConformanceMaterial.CasePath("happy-path-v0.3", "bundle.sigstore.json")))!;
+        var entry = root["verificationMaterial"]!["tlogEntries"]![0]!.AsObject();
+        entry.Remove("logIndex");
+        entry["inclusionProof"]!.AsObject().Remove("logIndex");
+
+        var bundle = SigstoreBundleParser.Parse(Encoding.UTF8.GetBytes(root.ToJsonString()));
+
+        var parsed = Assert.Single(bundle.TransparencyLogEntries);
+        Assert.Equal(0, parsed.LogIndex);
+        Assert.Equal(0, parsed.InclusionProof!.LogIndex);
+
+        // The default index is still bound by the SET and the inclusion proof, so this altered entry cannot verify.
+        var verifier = new BundleVerifier(TrustedMaterial.PublicGood, BundleVerifierOptions.Default, TimeProvider.System);
+        var policy = BundleVerificationPolicy.ForIdentity(BundleArtifact.FromContent(ConformanceMaterial.DefaultArtifact()), ConformanceIdentity);
+        var result = verifier.Verify(bundle, policy);
+        Assert.False(result.Verified);
+        Assert.Contains(result.Checks, check => check.ReasonCode == "SET_INVALID");
+        Assert.Contains(result.Checks, check => check.ReasonCode == "INCLUSION_PROOF_INVALID");
+    }
+
+    [Theory]
+    [InlineData("\"-1\"")]
+    [InlineData("-1")]
+    [InlineData("\"1.5\"")]
+    [InlineData("1.5")]
+    [InlineData("\"\"")]
+    [InlineData("true")]
+    public void Parse_TlogEntryWithBadLogIndex_ThrowsNamingLogIndex(string logIndex)
+    {
+        var json = $$$"""
+            {"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":{"publicKey":{},"tlogEntries":[
+              {"logIndex":{{{logIndex}}},"logId":{"keyId":"AA=="},"kindVersion":{"kind":"hashedrekord","version":"0.0.1"},"canonicalizedBody":"AA=="}]},
+             "messageSignature":{"signature":"AA=="}}
+            """;
+
+        var error = Assert.Throws<FormatException>(() => SigstoreBundleParser.Parse(Encoding.UTF8.GetBytes(json)));
+
+        Assert.Contains("logIndex", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_TlogEntryWithoutIntegratedTime_HasNoTimeAndSetFails()
+    {
+        var root = JsonNode.Parse(File.ReadAllBytes(ConformanceMaterial.CasePath("happy-path-v0.3", "bundle.sigstore.json")))!;
+        root["verificationMaterial"]!["tlogEntries"]![0]!.AsObject().Remove("integratedTime");
+
+        var bundle = SigstoreBundleParser.Parse(Encoding.UTF8.GetBytes(root.ToJsonString()));
+
+        Assert.Null(Assert.Single(bundle.TransparencyLogEntries).IntegratedTime);
+        var verifier = new BundleVerifier(TrustedMaterial.PublicGood, BundleVerifierOptions.Default, TimeProvider.System);
+        var policy = BundleVerificationPolicy.ForIdentity(BundleArtifact.FromContent(ConformanceMaterial.DefaultArtifact()), ConformanceIdentity);
+        var result = verifier.Verify(bundle, policy);
+        Assert.False(result.Verified);
+        Assert.Contains(result.Checks, check => check.ReasonCode == "SET_MISSING");
     }
 
     [Fact]

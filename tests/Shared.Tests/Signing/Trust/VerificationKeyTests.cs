@@ -10,23 +10,39 @@ public sealed class VerificationKeyTests
     private const string Rfc8032PublicKey = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
     private const string Rfc8032Signature = "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b";
 
-    [Fact]
-    public void Ed25519Verify_Rfc8032Vector_Passes()
-    {
-        var key = Ed25519PublicKey.Decode(Convert.FromHexString(Rfc8032PublicKey));
+    // RFC 8410 SubjectPublicKeyInfo prefix for an Ed25519 key: SEQUENCE { SEQUENCE { OID 1.3.101.112 }, BIT STRING (32 bytes) }.
+    private const string Ed25519SpkiPrefix = "302a300506032b6570032100";
 
-        Assert.True(key.Verify([], Convert.FromHexString(Rfc8032Signature)));
+    [Fact]
+    public void VerifyData_Ed25519Rfc8032Vector_Passes()
+    {
+        var key = VerificationKey.FromDer(Convert.FromHexString(Ed25519SpkiPrefix + Rfc8032PublicKey));
+
+        Assert.Equal(VerificationKeyAlgorithm.Ed25519, key.Algorithm);
+        Assert.True(key.VerifyData([], Convert.FromHexString(Rfc8032Signature)));
+        Assert.True(key.VerifyData([], Convert.FromHexString(Rfc8032Signature)));
     }
 
     [Fact]
-    public void Ed25519Verify_OtherMessageOrFlippedBit_Fails()
+    public void VerifyData_Ed25519OtherMessageOrFlippedBit_Fails()
     {
-        var key = Ed25519PublicKey.Decode(Convert.FromHexString(Rfc8032PublicKey));
+        var key = VerificationKey.FromDer(Convert.FromHexString(Ed25519SpkiPrefix + Rfc8032PublicKey));
         var signature = Convert.FromHexString(Rfc8032Signature);
 
-        Assert.False(key.Verify([0x01], signature));
+        Assert.True(key.VerifyData([], signature));
+        Assert.False(key.VerifyData([0x01], signature));
         signature[5] ^= 1;
-        Assert.False(key.Verify([], signature));
+        Assert.False(key.VerifyData([], signature));
+        Assert.False(key.VerifyHash([], Convert.FromHexString(Rfc8032Signature), HashAlgorithmName.SHA256));
+    }
+
+    [Fact]
+    public void FromDer_Ed25519NonCanonicalPoint_Throws()
+    {
+        // y = p is not a canonical field element, so not a public key.
+        var der = Convert.FromHexString(Ed25519SpkiPrefix + "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+
+        Assert.Throws<FormatException>(() => VerificationKey.FromDer(der));
     }
 
     [Fact]
