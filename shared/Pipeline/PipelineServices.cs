@@ -57,12 +57,7 @@ internal static class PipelineServices
             TokensFor(provider, settings.Google.ContainerAnalysis),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RestContainerAnalysisClient>>()));
-        services.TryAddSingleton<ImageRecordStore>(provider => new FirestoreImageRecordStore(
-            provider.GetRequiredService<FirestoreDocumentStore>(),
-            provider.GetRequiredService<PubSubPublisher>(),
-            settings.Topics,
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<FirestoreImageRecordStore>>()));
+        services.TryAddSingleton<ImageRecordStore>(CreateRecordStore);
 
         services.TryAddSingleton(provider => RegistryClientFactory.Create(
             settings.Registry,
@@ -70,13 +65,7 @@ internal static class PipelineServices
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<SigstoreEvidenceVerifier, UnavailableEvidenceVerifier>();
-        services.TryAddSingleton<ImageVerifier>(provider => new SigstoreImageVerifier(
-            provider.GetRequiredService<RegistryClient>(),
-            new AuthorityResolver(),
-            new ClassicSignatureVerifier(provider.GetRequiredService<SigstoreEvidenceVerifier>(), provider.GetRequiredService<TimeProvider>()),
-            provider.GetService<BundleSignatureVerifier>(),
-            new ImageVerifierOptions(),
-            provider.GetRequiredService<ILogger<SigstoreImageVerifier>>()));
+        services.TryAddSingleton<ImageVerifier>(CreateImageVerifier);
 
         services.TryAddSingleton(provider => new ImageWorkCoalescer(settings.OccurrenceCoalesceWindow, provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<PushVerificationService>();
@@ -95,6 +84,31 @@ internal static class PipelineServices
         ArgumentNullException.ThrowIfNull(host);
         var settings = PipelineSettings.FromEnvironment(host.Context.Environment.Get);
         return host.ConfigureServices((_, services) => Add(services, settings));
+    }
+
+    /// <summary>The verification engine over the registered registry client and evidence verifier (tests wrap it).</summary>
+    public static ImageVerifier CreateImageVerifier(IServiceProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return new SigstoreImageVerifier(
+            provider.GetRequiredService<RegistryClient>(),
+            new AuthorityResolver(),
+            new ClassicSignatureVerifier(provider.GetRequiredService<SigstoreEvidenceVerifier>(), provider.GetRequiredService<TimeProvider>()),
+            provider.GetService<BundleSignatureVerifier>(),
+            new ImageVerifierOptions(),
+            provider.GetRequiredService<ILogger<SigstoreImageVerifier>>());
+    }
+
+    /// <summary>The Firestore record store over the registered adapters (tests wrap it).</summary>
+    public static ImageRecordStore CreateRecordStore(IServiceProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return new FirestoreImageRecordStore(
+            provider.GetRequiredService<FirestoreDocumentStore>(),
+            provider.GetRequiredService<PubSubPublisher>(),
+            provider.GetRequiredService<ImageEventTopics>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<FirestoreImageRecordStore>>());
     }
 
     private static GoogleAccessTokenSource? TokensFor(IServiceProvider provider, GoogleServiceEndpoint endpoint)
