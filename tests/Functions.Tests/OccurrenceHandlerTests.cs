@@ -145,7 +145,7 @@ public sealed class OccurrenceHandlerTests
 
         var order = names.OrderBy(_ => Random.Shared.Next()).ToList();
         var watch = Stopwatch.StartNew();
-        using var gate = new SemaphoreSlim(64);
+        using var gate = new SemaphoreSlim(400);
         var statuses = await Task.WhenAll(order.Select(async (name, i) =>
         {
             await gate.WaitAsync();

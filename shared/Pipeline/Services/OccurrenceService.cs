@@ -64,7 +64,7 @@ internal sealed class OccurrenceService
         switch (occurrence.Kind)
         {
             case OccurrenceKinds.Vulnerability:
-                await _coalescer.RunAsync("vulnerability " + key, messageId, (ids, ct) => EvaluateVulnerabilitiesAsync(key, ids, ct), cancellationToken).ConfigureAwait(false);
+                await _coalescer.RunAsync("vulnerability " + key, messageId, (ids, ct) => EvaluateVulnerabilitiesAsync(key, notification.Project, ids, ct), cancellationToken).ConfigureAwait(false);
                 return new PipelineOutcome(key, ApplyOutcome.Applied, null, null, 0, null);
 
             case OccurrenceKinds.Attestation or OccurrenceKinds.DsseAttestation:
@@ -87,7 +87,7 @@ internal sealed class OccurrenceService
         }
     }
 
-    private async Task EvaluateVulnerabilitiesAsync(ImageKey key, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
+    private async Task EvaluateVulnerabilitiesAsync(ImageKey key, string project, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _evaluations);
         var rule = _settings.Policy.Match(ImageReference.Parse(key.ToString()));
@@ -102,7 +102,7 @@ internal sealed class OccurrenceService
         var pages = 0;
         do
         {
-            var page = await _analysis.ListVulnerabilityOccurrencesAsync(ResourceUri.FromImageKey(key), OccurrencePageSize, pageToken, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var page = await _analysis.ListVulnerabilityOccurrencesAsync(ResourceUri.FromImageKey(key), OccurrencePageSize, pageToken, project, cancellationToken).ConfigureAwait(false);
             findings.AddRange(page.Occurrences.Where(o => o.Vulnerability is not null).Select(ToFinding));
             pageToken = page.NextPageToken;
         }
