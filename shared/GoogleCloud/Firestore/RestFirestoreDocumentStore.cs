@@ -91,20 +91,20 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
         {
             var transaction = new RestFirestoreTransaction(this, await BeginTransactionAsync(previous, cancellationToken).ConfigureAwait(false));
             previous = transaction.TransactionId;
-            T result;
-            try
-            {
-                result = await body(transaction, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                await RollbackQuietlyAsync(transaction.TransactionId).ConfigureAwait(false);
-                throw;
-            }
-
             Exception failure;
             try
             {
+                T result;
+                try
+                {
+                    result = await body(transaction, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await RollbackQuietlyAsync(transaction.TransactionId).ConfigureAwait(false);
+                    throw;
+                }
+
                 if (transaction.Writes.Count == 0)
                 {
                     await RollbackQuietlyAsync(transaction.TransactionId).ConfigureAwait(false);
@@ -116,9 +116,10 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
             }
             catch (GoogleApiException exception) when (IsTransactionRetryable(exception))
             {
+                // Contention while reading or committing: the transaction is dead, so the whole body runs again.
                 failure = exception;
             }
-            catch (TransientFailureException exception)
+            catch (TransientFailureException exception) when (!cancellationToken.IsCancellationRequested)
             {
                 failure = exception;
             }
@@ -252,7 +253,7 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
                 writer.WriteEndObject();
             },
             MaxDocumentResponseBytes,
-            _retry,
+            transactionId is null ? _retry : null,
             cancellationToken).ConfigureAwait(false);
         if (response.RootElement.ValueKind != JsonValueKind.Array)
         {

@@ -61,7 +61,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
         }
 
         var documentId = key.ToDocumentId();
-        var ((outcome, record, transition), _) = await _documents.RunTransactionAsync<(ApplyOutcome, ImageRecord?, StatusTransition?)>(
+        var ((outcome, record, transition), commit) = await _documents.RunTransactionAsync<(ApplyOutcome, ImageRecord?, StatusTransition?)>(
             async (transaction, ct) =>
             {
                 var document = await transaction.GetAsync(_collection, documentId, ct).ConfigureAwait(false);
@@ -96,7 +96,9 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
             _logger.LogInformation("{Image}: {From} -> {To} ({Reasons})", key, transition.From?.ToWire() ?? "NEW", transition.To.ToWire(), string.Join(',', transition.Reasons));
         }
 
-        var published = record is null || record.Outbox.IsEmpty ? 0 : await PublishAndMarkSentAsync(key, record.Outbox, cancellationToken).ConfigureAwait(false);
+        // After our own commit the document's version is known, so marking sent is one conditional write, not a second transaction.
+        var version = commit is { UpdateTimes: [DateTimeOffset committed] } ? committed : (DateTimeOffset?)null;
+        var published = record is null || record.Outbox.IsEmpty ? 0 : await PublishAndMarkSentAsync(key, record.Outbox, version, cancellationToken).ConfigureAwait(false);
         return new ApplyResult(outcome, record, transition, published);
     }
 
@@ -131,7 +133,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
     public override async Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default)
     {
         var record = await GetAsync(key, cancellationToken).ConfigureAwait(false);
-        return record is null || record.Outbox.IsEmpty ? 0 : await PublishAndMarkSentAsync(key, record.Outbox, cancellationToken).ConfigureAwait(false);
+        return record is null || record.Outbox.IsEmpty ? 0 : await PublishAndMarkSentAsync(key, record.Outbox, null, cancellationToken).ConfigureAwait(false);
     }
 
     private (ImageRecord Next, StatusTransition? Transition) Evolve(ImageKey key, ImageRecord? current, RecordChange change, IReadOnlyList<string> fresh, DateTimeOffset now)
@@ -198,7 +200,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
         return (next with { Outbox = next.Outbox.AddRange(events) }, transition);
     }
 
-    private async Task<int> PublishAndMarkSentAsync(ImageKey key, ImmutableArray<OutboxEvent> pending, CancellationToken cancellationToken)
+    private async Task<int> PublishAndMarkSentAsync(ImageKey key, ImmutableArray<OutboxEvent> pending, DateTimeOffset? version, CancellationToken cancellationToken)
     {
         var sent = new HashSet<string>(StringComparer.Ordinal);
         Exception? failure = null;
@@ -219,7 +221,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
 
         if (sent.Count > 0)
         {
-            await MarkSentAsync(key, sent, cancellationToken).ConfigureAwait(false);
+            await MarkSentAsync(key, pending, sent, version, cancellationToken).ConfigureAwait(false);
         }
 
         if (failure is not null)
@@ -230,9 +232,24 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
         return sent.Count;
     }
 
-    private async Task MarkSentAsync(ImageKey key, HashSet<string> sent, CancellationToken cancellationToken)
+    private async Task MarkSentAsync(ImageKey key, ImmutableArray<OutboxEvent> outboxAtVersion, HashSet<string> sent, DateTimeOffset? version, CancellationToken cancellationToken)
     {
         var documentId = key.ToDocumentId();
+        if (version is { } expected)
+        {
+            try
+            {
+                var remaining = ImageRecordDocument.OutboxValue(outboxAtVersion.Where(e => !sent.Contains(e.EventId)));
+                await _documents.CommitAsync([FirestoreWrite.Update(_collection, documentId, new Dictionary<string, FirestoreValue> { [ImageRecordDocument.OutboxField] = remaining }, expectedUpdateTime: expected)], cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (GoogleApiException exception) when (exception.Status is "FAILED_PRECONDITION" or "ABORTED" || exception.HttpStatus == System.Net.HttpStatusCode.Conflict)
+            {
+                // Someone wrote the document since our commit: fall back to a read-modify-write.
+                _logger.LogDebug("Outbox of {Image} changed since commit; marking sent in a transaction", key);
+            }
+        }
+
         await _documents.RunTransactionAsync(
             async (transaction, ct) =>
             {

@@ -89,6 +89,19 @@ public sealed class RestContainerAnalysisClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetOccurrenceAsync_ResponseOverOneMebibyte_IsRejectedNotRetried()
+    {
+        var json = OccurrenceJsonBuilder.Vulnerability("projects/proj/occurrences/huge", Image, "CVE-1", "HIGH", "1.0");
+        json["vulnerability"]!["longDescription"] = new string('x', 1_100_000);
+        _standIn.Put(json);
+
+        var exception = await Assert.ThrowsAsync<GoogleApiException>(() => _client.GetOccurrenceAsync("projects/proj/occurrences/huge"));
+
+        Assert.Contains("limit", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _standIn.RequestCount);
+    }
+
+    [Fact]
     public async Task GetOccurrenceAsync_Missing_ReturnsNull()
     {
         Assert.Null(await _client.GetOccurrenceAsync("projects/proj/occurrences/gone"));

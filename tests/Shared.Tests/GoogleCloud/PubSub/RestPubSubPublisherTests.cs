@@ -125,6 +125,20 @@ public sealed class RestPubSubPublisherTests
     }
 
     [Fact]
+    public async Task PublishAsync_AlwaysUnavailable_GivesUpAtTheDeadlineNotTheAttemptLimit()
+    {
+        var settings = _emulators.CreateSettings();
+        var handler = new RecordingHandler();
+        var deadlineBound = new GoogleRetrySettings(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100), 1.0, 1000, TimeSpan.FromMilliseconds(250));
+        var publisher = new RestPubSubPublisher(new HttpClient(handler), settings, null, TimeProvider.System, NullLogger<RestPubSubPublisher>.Instance, deadlineBound);
+        handler.Inject(Enumerable.Repeat(HttpStatusCode.ServiceUnavailable, 1000).ToArray());
+
+        await Assert.ThrowsAsync<TransientFailureException>(() => publisher.PublishAsync("any-topic", [PubSubMessage.FromText("x")]));
+
+        Assert.InRange(handler.Count, 2, 6);
+    }
+
+    [Fact]
     public async Task PublishAsync_RequestBody_MatchesDiscoverySchema()
     {
         var (_, handler, publisher, admin) = Create();
