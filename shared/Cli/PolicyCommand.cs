@@ -93,6 +93,7 @@ internal static class PolicyCommand
 
             try
             {
+                Directory.CreateDirectory(baseDirectory);
                 await File.WriteAllTextAsync(outputFile!, text).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -32,6 +32,9 @@ internal static class FunctionHost
     /// <summary>The exit code when the port cannot be bound.</summary>
     public const int ListenErrorExitCode = 1;
 
+    /// <summary>How long in-flight requests may finish after SIGTERM.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(9);
+
     /// <summary>Runs the host on the process environment, logging to stdout, until SIGTERM/SIGINT.</summary>
     /// <returns>0 after a clean shutdown, <see cref="ConfigurationErrorExitCode"/> or <see cref="ListenErrorExitCode"/> at start.</returns>
     public static Task<int> RunAsync(string[] args, Action<FunctionHostBuilder> configure) =>
@@ -115,6 +118,8 @@ internal static class FunctionHost
             configureServices(hostBuilder.Context, services);
         }
 
+        // Cloud Run allows 10 s between SIGTERM and SIGKILL: drain in-flight deliveries within that.
+        services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPermanentFailureAlerter, LoggingPermanentFailureAlerter>();
         if (environment.PushAudience is not null)

@@ -9,7 +9,7 @@ namespace ImageTrust.Hosting;
 /// <summary>
 /// The host's only request handler (every path): decodes the delivery, calls the function in its own service scope and maps the
 /// outcome to the status Pub/Sub and Eventarc act on — 204 done; 202 permanently bad input (acknowledged, logged, alerted);
-/// 503 transient failure (redelivered); 500 anything else; 400 an undecodable request; 413 an oversized one.
+/// 503 transient failure or inner timeout (redelivered); 500 anything else; 400 an undecodable request; 413 an oversized one.
 /// </summary>
 internal sealed class FunctionRequestHandler
 {
@@ -156,6 +156,12 @@ internal sealed class FunctionRequestHandler
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 throw;
+            }
+            catch (OperationCanceledException ex)
+            {
+                // Not our caller giving up: an inner timeout (an HttpClient deadline), which may pass on redelivery.
+                _logger.LogWarning(ex, "Message {MessageId} to be redelivered (timed out)", message.MessageId);
+                return StatusCodes.Status503ServiceUnavailable;
             }
             catch (Exception ex)
             {

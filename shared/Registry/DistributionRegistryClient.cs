@@ -173,7 +173,8 @@ internal sealed class DistributionRegistryClient : RegistryClient
             response = await _sender.SendAsync(operation, Authorized(createRequest, authorization), maxBytes, what).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
-                throw new RegistryProtocolException("UNAUTHORIZED", $"registry {operation.Registry} refused the credentials for {what} (HTTP 401 after authenticating)");
+                var who = await _authenticator.DescribeCredentialAsync(operation).ConfigureAwait(false);
+                throw new RegistryProtocolException("UNAUTHORIZED", $"registry {operation.Registry} refused {who} for {what} (HTTP 401 after authenticating)");
             }
         }
 

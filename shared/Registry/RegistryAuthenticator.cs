@@ -89,6 +89,16 @@ internal sealed class RegistryAuthenticator
         throw new RegistryProtocolException("UNAUTHORIZED", $"registry {operation.Registry} answered 401 for {what} without a Bearer or Basic challenge");
     }
 
+    /// <summary>Names the credential used for the registry, for error messages: <c>the credentials of user …</c> or anonymous.</summary>
+    public async Task<string> DescribeCredentialAsync(RegistryOperation operation)
+    {
+        var credential = await _credentials.GetCredentialAsync(operation.Registry, operation.Token).ConfigureAwait(false);
+        return Describe(credential);
+    }
+
+    private static string Describe(RegistryCredential? credential)
+        => credential is null ? "anonymous access (no credentials configured)" : $"the credentials of user {credential.Username}";
+
     private async Task<AuthenticationHeaderValue> FetchTokenAsync(RegistryOperation operation, AuthenticationChallenge challenge, string requestedScope, string cacheScope)
     {
         if (!Uri.TryCreate(challenge.Realm, UriKind.Absolute, out var realm) || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
@@ -129,8 +139,7 @@ internal sealed class RegistryAuthenticator
 
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
-            var who = credential is null ? "anonymous access (no credentials configured)" : $"the credentials of user {credential.Username}";
-            throw new RegistryProtocolException("UNAUTHORIZED", $"token service of registry {operation.Registry} refused {who} for scope {requestedScope} (HTTP {(int)response.StatusCode})");
+            throw new RegistryProtocolException("UNAUTHORIZED", $"token service of registry {operation.Registry} refused {Describe(credential)} for scope {requestedScope} (HTTP {(int)response.StatusCode})");
         }
 
         if (!response.IsSuccess)

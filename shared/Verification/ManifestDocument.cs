@@ -55,7 +55,7 @@ internal sealed record ManifestDocument(string? MediaType, IReadOnlyList<Manifes
 
             return new ManifestDocument(effectiveType, manifests, layers, subject);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw new FormatException($"manifest is not valid JSON: {e.Message}", e);
         }
@@ -101,7 +101,7 @@ internal sealed record ManifestDocument(string? MediaType, IReadOnlyList<Manifes
             throw new FormatException($"manifest {where} has no valid digest");
         }
 
-        var size = element.TryGetProperty("size", out var sizeElement) && sizeElement.TryGetInt64(out var value) ? value : -1;
+        var size = element.TryGetProperty("size", out var sizeElement) && sizeElement.ValueKind == JsonValueKind.Number && sizeElement.TryGetInt64(out var value) ? value : -1;
         var mediaType = StringOrNull(element, "mediaType");
         var artifactType = StringOrNull(element, "artifactType");
         string? platform = null;

@@ -3,6 +3,7 @@ using ImageTrust.Policy;
 using ImageTrust.Registry;
 using ImageTrust.Signing;
 using ImageTrust.Signing.Classic;
+using ImageTrust.Signing.Keys;
 using Microsoft.Extensions.Logging;
 
 namespace ImageTrust.Verification;
@@ -44,6 +45,32 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         _bundles = bundles;
         _options = options;
         _logger = logger;
+    }
+
+    /// <summary>
+    /// Creates the engine with its real collaborators: trust material loaded and cached per <see cref="TrustMaterialSource"/>,
+    /// classic checks over it, the Sigstore bundle verifier, and Cloud KMS keys when <paramref name="kms"/> is given.
+    /// </summary>
+    /// <param name="registry">The registry client.</param>
+    /// <param name="timeProvider">The clock (used only when no log time exists).</param>
+    /// <param name="logger">The logger; null for none.</param>
+    /// <param name="kms">The Cloud KMS client for <c>gcpkms://</c> keys, or null.</param>
+    /// <param name="options">Engine options, or null for the defaults.</param>
+    public static SigstoreImageVerifier Create(
+        RegistryClient registry,
+        TimeProvider timeProvider,
+        ILogger<SigstoreImageVerifier>? logger = null,
+        CloudKmsPublicKeyClient? kms = null,
+        ImageVerifierOptions? options = null)
+    {
+        var trust = new TrustMaterialCache();
+        return new SigstoreImageVerifier(
+            registry,
+            new AuthorityResolver(kms),
+            new ClassicSignatureVerifier(new TrustedMaterialEvidenceVerifier(trust, timeProvider), timeProvider),
+            new SigstoreBundleSignatureVerifier(trust, timeProvider),
+            options ?? new ImageVerifierOptions(),
+            logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<SigstoreImageVerifier>.Instance);
     }
 
     /// <inheritdoc />

@@ -64,6 +64,7 @@ const moduleMutations = [
   ['variables.tf', 'default     = "*/10 * * * *"', 'default     = "0 * * * *"', 'scheduler', /every 10 minutes/],
   ['variables.tf', 'variable "region" {\n  description = "Region of the functions, the source bucket, the build repository and the scheduler job."\n', 'variable "region" {\n', 'variables', /region needs a description/],
   ['outputs.tf', 'output "function_urls" {', 'output "function_endpoints" {', 'outputs', /function_urls is missing/],
+  ['main.tf', 'name                       = var.quarantine_topic_name\n  kms_key_name               = var.kms_key_name\n  message_retention_duration = local.event_retention\n  labels                     = var.labels', 'name                       = var.quarantine_topic_name\n  kms_key_name               = var.kms_key_name\n  message_retention_duration = local.event_retention\n  labels                     = {}', 'labels', /google_pubsub_topic\.quarantine must carry labels/],
   ['versions.tf', 'version = "~> 7.0"', 'version = ">= 7.0"', 'versions', /pinned/],
   ['versions.tf', 'required_version = ">= 1.5"', 'required_version = ">= 1.3"', 'versions', /1\.5/],
 ];

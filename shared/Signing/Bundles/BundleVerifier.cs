@@ -118,16 +118,14 @@ internal sealed class BundleVerifier
             tlogIndex = VerifyTransparencyLog(bundle, expected, checks, times);
         }
 
-        if (leaf is not null && times.Count == 0)
-        {
-            checks.Add(CheckResult.Fail("signing-time", "NO_VERIFIED_TIME", "no verified signing time: the bundle needs a log SET or a trusted timestamp"));
-        }
-
         string? matchedIdentity = null;
         string? issuer = null;
         if (leaf is not null)
         {
-            (matchedIdentity, issuer) = VerifyCertificate(bundle, leaf, policy.Identity!, times, checks);
+            var keyless = KeylessCertificateVerifier.Verify(leaf, bundle.ChainCertificates, _material, times, policy.Identity!, _options.IgnoreSctUnsafe);
+            checks.AddRange(keyless.Checks);
+            matchedIdentity = keyless.MatchedSubjectAlternativeName;
+            issuer = keyless.Identity?.Issuer;
         }
 
         var statement = VerifySignature(bundle, signingKey, policy.Artifact, checks);
@@ -150,9 +148,9 @@ internal sealed class BundleVerifier
         foreach (var entry in bundle.TransparencyLogEntries)
         {
             var entryChecks = new List<CheckResult> { LogEntryBodyMatcher.Verify(entry, expected) };
-            if (entry.IntegratedAt is { } integrated && integrated > now)
+            if (entry.IntegratedAt is { } integrated)
             {
-                entryChecks.Add(CheckResult.Fail(step, "INTEGRATED_TIME_IN_FUTURE", $"integrated time {integrated:O} is in the future"));
+                entryChecks.Add(IntegratedTimeCheck.Verify(integrated, now));
             }
 
             if (entry.InclusionProof is { } proof)
@@ -198,41 +196,6 @@ internal sealed class BundleVerifier
             ? CheckResult.Pass(step, $"{verified} verified log entries")
             : CheckResult.Fail(step, "TLOG_THRESHOLD_NOT_MET", $"{verified} of {_options.TransparencyLogThreshold} required log entries verified"));
         return firstIndex;
-    }
-
-    private (string? Identity, string? Issuer) VerifyCertificate(SigstoreBundle bundle, ParsedCertificate leaf, CertificateIdentity expected, List<DateTimeOffset> times, List<CheckResult> checks)
-    {
-        ParsedCertificate? issuer = null;
-        foreach (var time in times.Distinct())
-        {
-            var (chain, chainIssuer) = CertificateChainVerifier.Verify(leaf, bundle.ChainCertificates, _material.CertificateAuthorities, time);
-            checks.Add(chain);
-            issuer ??= chainIssuer;
-        }
-
-        checks.Add(ExtendedKeyUsageCheck.Verify(leaf, FulcioOids.CodeSigningUsage));
-        if (!_options.IgnoreSctUnsafe)
-        {
-            checks.Add(issuer is null
-                ? CheckResult.Fail(SignedCertificateTimestampVerifier.Step, "SCT_UNVERIFIABLE", "the SCT needs a verified issuer")
-                : SignedCertificateTimestampVerifier.Verify(leaf, issuer, _material.CertificateTransparencyLogs));
-        }
-
-        FulcioIdentity identity;
-        try
-        {
-            identity = FulcioIdentity.From(leaf);
-        }
-        catch (FormatException e)
-        {
-            checks.Add(CheckResult.Fail(IdentityVerifier.Step, "IDENTITY_MALFORMED", e.Message));
-            return (null, null);
-        }
-
-        var result = IdentityVerifier.Verify(identity, expected);
-        checks.Add(result);
-        var matched = result.Passed ? identity.SubjectAlternativeNames.FirstOrDefault(expected.SubjectAlternativeName.IsMatch) : null;
-        return (matched, identity.Issuer);
     }
 
     private static InTotoStatement? VerifySignature(SigstoreBundle bundle, VerificationKey key, BundleArtifact artifact, List<CheckResult> checks)

@@ -11,6 +11,8 @@ namespace ImageTrust.Signing.Certificates;
 /// </summary>
 internal sealed class ParsedCertificate
 {
+    private readonly VerifiedSignatureCache _issuedByThis = new();
+
     private ParsedCertificate(X509Certificate2 certificate, byte[] tbs, string signatureAlgorithm, byte[] signature, VerificationKey? key, bool isCa)
     {
         Certificate = certificate;
@@ -99,6 +101,12 @@ internal sealed class ParsedCertificate
             return false;
         }
 
+        // A CA verifies the same certificates again on every re-verification; P-384 checks are the costliest step.
+        return issuer._issuedByThis.GetOrVerify(TbsCertificate, Signature, () => VerifySignature(key));
+    }
+
+    private bool VerifySignature(VerificationKey key)
+    {
         return SignatureAlgorithm switch
         {
             "1.2.840.10045.4.3.2" => key.Algorithm == VerificationKeyAlgorithm.Ecdsa && key.VerifyData(TbsCertificate, Signature, HashAlgorithmName.SHA256),

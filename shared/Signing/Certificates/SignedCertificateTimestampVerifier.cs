@@ -28,7 +28,7 @@ internal static class SignedCertificateTimestampVerifier
         {
             var list = new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadOctetString();
             var precertTbs = RemoveSctExtension(leaf.TbsCertificate);
-            var issuerKeyHash = SHA256.HashData(issuer.Certificate.PublicKey.ExportSubjectPublicKeyInfo());
+            var issuerKeyHash = issuer.PublicKey is { } issuerKey ? SHA256.HashData(issuerKey.SubjectPublicKeyInfo) : SHA256.HashData(issuer.Certificate.PublicKey.ExportSubjectPublicKeyInfo());
             var span = list.AsSpan();
             var total = BinaryPrimitives.ReadUInt16BigEndian(span);
             if (total != span.Length - 2)

@@ -66,7 +66,7 @@ internal sealed class ClassicSignatureVerifier
             if (Add(checks, SignatureStep.Check(key, context.Layer.Signature, signature, decoded, payload))
                 && Add(checks, context.ClaimsCheck))
             {
-                var tlog = CheckTlog(context, null, signature, key.SubjectPublicKeyInfo.Span, signerIsCertificate: false, payload);
+                var tlog = CheckTlog(context, (authority.Authority as KeyAuthority)?.Trust, signature, key.SubjectPublicKeyInfo.Span, signerIsCertificate: false, payload);
                 if (tlog is not null)
                 {
                     Add(checks, tlog);

@@ -36,8 +36,8 @@ internal sealed record RekorBundle(byte[] SignedEntryTimestamp, string Body, lon
                 || !root.TryGetProperty("SignedEntryTimestamp", out var set) || set.ValueKind != JsonValueKind.String
                 || !root.TryGetProperty("Payload", out var payload) || payload.ValueKind != JsonValueKind.Object
                 || !payload.TryGetProperty("body", out var body) || body.ValueKind != JsonValueKind.String
-                || !payload.TryGetProperty("integratedTime", out var time) || !time.TryGetInt64(out var integratedTime)
-                || !payload.TryGetProperty("logIndex", out var index) || !index.TryGetInt64(out var logIndex)
+                || !payload.TryGetProperty("integratedTime", out var time) || time.ValueKind != JsonValueKind.Number || !time.TryGetInt64(out var integratedTime)
+                || !payload.TryGetProperty("logIndex", out var index) || index.ValueKind != JsonValueKind.Number || !index.TryGetInt64(out var logIndex)
                 || !payload.TryGetProperty("logID", out var logId) || logId.ValueKind != JsonValueKind.String)
             {
                 error = "Rekor bundle lacks SignedEntryTimestamp or Payload{body, integratedTime, logIndex, logID}";
@@ -60,7 +60,7 @@ internal sealed record RekorBundle(byte[] SignedEntryTimestamp, string Body, lon
             error = string.Empty;
             return true;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             error = $"Rekor bundle is not valid JSON: {e.Message}";
             return false;

@@ -15,6 +15,18 @@ internal sealed record SignatureManifest(IReadOnlyList<SignatureLayer> Layers, i
     /// <exception cref="FormatException">The manifest is not valid JSON, has no <c>layers</c> array, or a layer is malformed.</exception>
     public static SignatureManifest Parse(ReadOnlyMemory<byte> content)
     {
+        try
+        {
+            return ParseDocument(content);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new FormatException($"signature manifest has an invalid string: {e.Message}", e);
+        }
+    }
+
+    private static SignatureManifest ParseDocument(ReadOnlyMemory<byte> content)
+    {
         JsonDocument document;
         try
         {
@@ -76,7 +88,7 @@ internal sealed record SignatureManifest(IReadOnlyList<SignatureLayer> Layers, i
             throw new FormatException($"signature manifest layer {index} has no valid digest");
         }
 
-        if (!layer.TryGetProperty("size", out var sizeElement) || !sizeElement.TryGetInt64(out var size) || size < 0)
+        if (!layer.TryGetProperty("size", out var sizeElement) || sizeElement.ValueKind != JsonValueKind.Number || !sizeElement.TryGetInt64(out var size) || size < 0)
         {
             throw new FormatException($"signature manifest layer {index} has no valid size");
         }

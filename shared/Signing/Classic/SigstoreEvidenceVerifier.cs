@@ -6,16 +6,16 @@ namespace ImageTrust.Signing.Classic;
 /// <summary>
 /// The Sigstore checks a classic signature needs beyond its own signature: the Rekor SET and entry match, and the keyless
 /// certificate (chain at signing time, codeSigning EKU, SCT, identity, issuer). Implemented over the Sigstore trust material
-/// (see <c>TrustedMaterialEvidenceVerifier</c>); tests substitute a fake.
+/// (see <see cref="TrustedMaterialEvidenceVerifier"/>); tests substitute a fake.
 /// </summary>
 internal abstract class SigstoreEvidenceVerifier
 {
     /// <summary>
-    /// Verifies <paramref name="bundle"/>'s SET with the Rekor keys of <paramref name="trust"/> (null: the verifier's default
-    /// trust, used for key-based authorities) and that its entry body records <paramref name="signature"/>, the signer and
+    /// Verifies <paramref name="bundle"/>'s SET with the Rekor keys of <paramref name="trust"/> (null: the Sigstore
+    /// public-good root) and that its entry body records <paramref name="signature"/>, the signer and
     /// the SHA-256 of <paramref name="payload"/>.
     /// </summary>
-    /// <param name="trust">The authority's trust material, or null for the default.</param>
+    /// <param name="trust">The authority's trust material, or null for the public-good root.</param>
     /// <param name="bundle">The parsed bundle annotation.</param>
     /// <param name="signature">The raw signature bytes.</param>
     /// <param name="signer">The signer: a DER public key (key-based) or the DER leaf certificate (keyless).</param>

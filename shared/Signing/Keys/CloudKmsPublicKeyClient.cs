@@ -106,7 +106,7 @@ internal sealed class CloudKmsPublicKeyClient
                 }
             }
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw new ConfigurationException($"Cloud KMS public key response for {key} is not valid JSON: {e.Message}", e);
         }

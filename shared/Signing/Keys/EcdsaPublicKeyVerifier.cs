@@ -23,10 +23,19 @@ internal sealed class EcdsaPublicKeyVerifier : PublicKeyVerifier, IDisposable
     /// <inheritdoc />
     public override string Algorithm { get; }
 
-    /// <summary>Imports a DER <c>SubjectPublicKeyInfo</c> of an EC key on a NIST curve.</summary>
+    /// <summary>Imports a DER <c>SubjectPublicKeyInfo</c> of an EC key on a NIST curve named by <paramref name="curveOid"/>.</summary>
+    /// <param name="subjectPublicKeyInfo">The DER key.</param>
+    /// <param name="curveOid">The named-curve OID from the key's algorithm parameters.</param>
     /// <exception cref="FormatException">The key is not an EC key on P-256, P-384 or P-521.</exception>
-    public static EcdsaPublicKeyVerifier Import(byte[] subjectPublicKeyInfo)
+    public static EcdsaPublicKeyVerifier Import(byte[] subjectPublicKeyInfo, string curveOid)
     {
+        var (curveName, alternate) = curveOid switch
+        {
+            KeyOids.P256 => ("p256", default(HashAlgorithmName)),
+            KeyOids.P384 => ("p384", HashAlgorithmName.SHA384),
+            KeyOids.P521 => ("p521", HashAlgorithmName.SHA512),
+            var other => throw new FormatException($"EC curve '{other}' is not supported (P-256, P-384, P-521)"),
+        };
         var key = ECDsa.Create();
         try
         {
@@ -36,14 +45,6 @@ internal sealed class EcdsaPublicKeyVerifier : PublicKeyVerifier, IDisposable
                 throw new FormatException("EC public key has trailing data");
             }
 
-            var parameters = key.ExportParameters(false);
-            var (curveName, alternate) = parameters.Curve.Oid.Value switch
-            {
-                KeyOids.P256 => ("p256", default(HashAlgorithmName)),
-                KeyOids.P384 => ("p384", HashAlgorithmName.SHA384),
-                KeyOids.P521 => ("p521", HashAlgorithmName.SHA512),
-                var other => throw new FormatException($"EC curve '{other}' is not supported (P-256, P-384, P-521)"),
-            };
             return new EcdsaPublicKeyVerifier(subjectPublicKeyInfo, key, curveName, alternate);
         }
         catch (CryptographicException e)

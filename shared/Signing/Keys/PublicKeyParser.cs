@@ -39,6 +39,7 @@ internal static class PublicKeyParser
     {
         ArgumentNullException.ThrowIfNull(subjectPublicKeyInfo);
         string algorithm;
+        string? curve = null;
         byte[] keyBits;
         try
         {
@@ -47,6 +48,12 @@ internal static class PublicKeyParser
             reader.ThrowIfNotEmpty();
             var algorithmIdentifier = spki.ReadSequence();
             algorithm = algorithmIdentifier.ReadObjectIdentifier();
+            if (algorithm == KeyOids.EcPublicKey)
+            {
+                // The curve must be named (RFC 5480): explicit parameters are refused here, not guessed.
+                curve = algorithmIdentifier.PeekTag().HasSameClassAndValue(Asn1Tag.ObjectIdentifier) ? algorithmIdentifier.ReadObjectIdentifier() : "explicit parameters";
+            }
+
             keyBits = spki.ReadBitString(out var unused);
             spki.ThrowIfNotEmpty();
             if (unused != 0)
@@ -61,7 +68,7 @@ internal static class PublicKeyParser
 
         return algorithm switch
         {
-            KeyOids.EcPublicKey => EcdsaPublicKeyVerifier.Import(subjectPublicKeyInfo),
+            KeyOids.EcPublicKey => EcdsaPublicKeyVerifier.Import(subjectPublicKeyInfo, curve!),
             KeyOids.Rsa => RsaPublicKeyVerifier.Import(subjectPublicKeyInfo, (options & KeyOptions.RsaPssOnly) != 0),
             KeyOids.Ed25519 => Ed25519PublicKeyVerifier.Create(subjectPublicKeyInfo, keyBits),
             _ => throw new FormatException($"public key algorithm {algorithm} is not supported (ECDSA, RSA, Ed25519)"),

@@ -25,7 +25,7 @@ internal static class Rfc3161TimestampVerifier
     {
         if (signedTimestamp.Length > MaxBytes || Decode(signedTimestamp) is not { } token)
         {
-            return Fail("TIMESTAMP_MALFORMED", "the signed timestamp is not an RFC 3161 timestamp");
+            return Fail("TIMESTAMP_MALFORMED", "the signed timestamp is not a well-formed RFC 3161 timestamp token (or its signing-certificate attribute is inconsistent)");
         }
 
         var info = token.TokenInfo;

@@ -14,18 +14,24 @@ internal static class LogEntryBodyMatcher
     /// <summary>The step name in results.</summary>
     public const string Step = "tlog-entry-body";
 
-    /// <summary>Matches <paramref name="entry"/>'s body against <paramref name="expected"/>.</summary>
-    public static CheckResult Verify(TransparencyLogEntry entry, ExpectedLogContent expected)
+    /// <summary>Matches <paramref name="entry"/>'s body against <paramref name="expected"/>; the body's kind must be the entry's.</summary>
+    public static CheckResult Verify(TransparencyLogEntry entry, ExpectedLogContent expected) =>
+        Verify(entry.CanonicalizedBody, expected, (entry.Kind, entry.KindVersion));
+
+    /// <summary>Matches a canonicalized body (e.g. decoded from cosign's bundle annotation) against <paramref name="expected"/>.</summary>
+    public static CheckResult Verify(ReadOnlyMemory<byte> canonicalizedBody, ExpectedLogContent expected) => Verify(canonicalizedBody, expected, null);
+
+    private static CheckResult Verify(ReadOnlyMemory<byte> canonicalizedBody, ExpectedLogContent expected, (string Kind, string Version)? declared)
     {
         try
         {
-            using var document = JsonDocument.Parse(entry.CanonicalizedBody);
+            using var document = JsonDocument.Parse(canonicalizedBody);
             var body = document.RootElement;
             var kind = Text(body, "kind");
             var version = Text(body, "apiVersion");
-            if (kind != entry.Kind || version != entry.KindVersion)
+            if (declared is { } entryKind && (kind != entryKind.Kind || version != entryKind.Version))
             {
-                return Fail($"the body is {kind}/{version} but the entry says {entry.Kind}/{entry.KindVersion}");
+                return Fail($"the body is {kind}/{version} but the entry says {entryKind.Kind}/{entryKind.Version}");
             }
 
             var spec = Property(body, "spec");

@@ -18,6 +18,7 @@ internal sealed class Ed25519PublicKey
 
     private readonly byte[] _encoded;
     private readonly Point _point;
+    private readonly VerifiedSignatureCache _verified = new();
 
     private Ed25519PublicKey(byte[] encoded, Point point)
     {
@@ -42,6 +43,14 @@ internal sealed class Ed25519PublicKey
 
     /// <summary>Whether <paramref name="signature"/> is a valid Ed25519 signature of <paramref name="message"/>.</summary>
     public bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    {
+        // The big-integer arithmetic costs milliseconds; a checkpoint is shared by many entries, so remember successes.
+        var messageCopy = message.ToArray();
+        var signatureCopy = signature.ToArray();
+        return _verified.GetOrVerify(message, signature, () => VerifyUncached(messageCopy, signatureCopy));
+    }
+
+    private bool VerifyUncached(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
         if (signature.Length != 64 || Decompress(signature[..32]) is not { } r)
         {

@@ -12,6 +12,6 @@ internal sealed record TransparencyLogAuthority(byte[] LogId, VerificationKey Ke
     /// <summary>Lower-case hex of <see cref="LogId"/>.</summary>
     public string LogIdHex { get; } = Convert.ToHexStringLower(LogId);
 
-    /// <summary>The host part of <see cref="BaseUrl"/>, which names the log in signed checkpoints; null when unknown.</summary>
-    public string? Host => BaseUrl?.Host;
+    /// <summary>The host (and non-default port) of <see cref="BaseUrl"/>, which names the log in signed checkpoints; null when unknown.</summary>
+    public string? Host => BaseUrl?.Authority;
 }

@@ -216,6 +216,7 @@ resource "google_cloudfunctions2_function" "function" {
     google_artifact_registry_repository_iam_member.build_writer,
     google_storage_bucket_iam_member.build_source_reader,
     google_secret_manager_secret_iam_member.function_policy_accessor,
+    google_firestore_database.imagetrust,
   ]
 }
 
@@ -255,9 +256,15 @@ resource "google_pubsub_subscription" "trigger" {
     ttl = ""
   }
 
+  # No delivery before the functions hold every role they use, so the first events are not spent on retries.
   depends_on = [
     google_cloud_run_v2_service_iam_member.trigger_invoker,
     google_pubsub_topic_iam_member.dead_letter_publisher,
     google_service_account_iam_member.pubsub_token_creator,
+    google_project_iam_member.function_registry_reader,
+    google_artifact_registry_repository_iam_member.function_registry_reader,
+    google_project_iam_member.function_occurrences_viewer,
+    google_project_iam_member.function_datastore_user,
+    google_pubsub_topic_iam_member.function_publisher,
   ]
 }

@@ -55,6 +55,11 @@ public sealed class BundleConformanceTests
             {
                 total++;
                 var (expected, actual, reason) = Run(directory!, byDigest);
+                if (!expected && byDigest)
+                {
+                    _output.WriteLine($"  expected failure {directory}: {reason}");
+                }
+
                 if (expected != actual)
                 {
                     failures.Add($"{directory} ({(byDigest ? "digest" : "file")}): {reason}");

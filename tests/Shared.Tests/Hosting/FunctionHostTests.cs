@@ -232,6 +232,17 @@ public sealed class FunctionHostTests
     }
 
     [Fact]
+    public async Task Post_InnerTimeout_ServiceUnavailable()
+    {
+        await using var host = await RunningFunctionHost.StartAsync();
+        host.Probe.Throw = new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 100 seconds elapsing.");
+
+        using var response = await host.Client.PostAsync("/", Body(EventFixtures.PushCamelCase, "application/json"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Post_UnexpectedException_InternalServerErrorAndErrorLog()
     {
         await using var host = await RunningFunctionHost.StartAsync();

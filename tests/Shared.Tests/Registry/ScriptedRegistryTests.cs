@@ -94,35 +94,25 @@ public sealed class ScriptedRegistryTests
     [Fact]
     public async Task GetManifestAsync_EndlessChunkedBody_ThrowsTooLargeWithoutReadingItAll()
     {
-        long written = 0;
         await using var server = await LoopbackHttpServer.StartAsync(async context =>
         {
             context.Response.ContentType = OciMediaTypes.OciManifest;
             var chunk = new byte[64 * 1024];
-            try
+
+            // 256 MiB without a Content-Length, far more than the client may buffer; Kestrel discards writes once the client hangs up.
+            for (var i = 0; i < 4 * 1024 && !context.RequestAborted.IsCancellationRequested; i++)
             {
-                // 1 GiB, far more than the client may buffer; it must hang up after 4 MiB.
-                // Kestrel silently discards writes after the client hangs up, so watch the abort token.
-                for (var i = 0; i < 16 * 1024 && !context.RequestAborted.IsCancellationRequested; i++)
-                {
-                    await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
-                    Interlocked.Add(ref written, chunk.Length);
-                }
-            }
-            catch (Exception exception) when (exception is OperationCanceledException or IOException or ObjectDisposedException)
-            {
-                // The client hung up, as it should.
+                await context.Response.Body.WriteAsync(chunk);
             }
         });
-        var client = CreateClient(server);
-        var stopwatch = Stopwatch.StartNew();
+        var counter = new ByteCountingHandler();
+        var options = new RegistryClientOptions { HttpRegistries = RegistryClientOptions.ParseHttpRegistries(server.HostPort) };
+        var client = new DistributionRegistryClient(new HttpClient(counter), options, RegistryCredentialSource.Anonymous, TimeProvider.System);
 
         var error = await Assert.ThrowsAsync<RegistryProtocolException>(() => client.GetManifestAsync(Reference(server, "repo:endless")));
 
         Assert.Equal("TOO_LARGE", error.ReasonCode);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"took {stopwatch.Elapsed}");
-        await Task.Delay(200);
-        Assert.True(Interlocked.Read(ref written) < 16L * 1024 * 1024, $"server wrote {written} bytes before the client hung up");
+        Assert.InRange(counter.BytesRead, (4 * 1024 * 1024) + 1, (4 * 1024 * 1024) + (64 * 1024));
     }
 
     [Fact]
@@ -148,6 +138,31 @@ public sealed class ScriptedRegistryTests
         Assert.Equal(ManifestDigest, manifest.Digest);
         Assert.Equal(2, server.RequestCount);
         Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(950), $"retried after {stopwatch.Elapsed}, before Retry-After");
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_RetryAfterHttpDate_WaitsUntilThatTime()
+    {
+        var calls = 0;
+        await using var server = await LoopbackHttpServer.StartAsync(context =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                context.Response.StatusCode = 503;
+                context.Response.Headers.RetryAfter = DateTimeOffset.UtcNow.AddSeconds(2).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+                return Task.CompletedTask;
+            }
+
+            return WriteManifestAsync(context, ManifestBytes);
+        });
+        var client = CreateClient(server, options => options with { Retry = FastRetry(5) });
+        var stopwatch = Stopwatch.StartNew();
+
+        await client.GetManifestAsync(Reference(server, "repo:1"));
+
+        // The date has one-second resolution, so the wait is between one and two seconds.
+        Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(950), $"retried after {stopwatch.Elapsed}");
+        Assert.Equal(2, server.RequestCount);
     }
 
     [Fact]
@@ -189,6 +204,41 @@ public sealed class ScriptedRegistryTests
         Assert.True(server.RequestCount >= 3, $"only {server.RequestCount} attempts");
         Assert.Contains(server.HostPort, error.Message, StringComparison.Ordinal);
         Assert.Contains("HTTP 503", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_ServerHangs_ThrowsTransientAtOverallDeadline()
+    {
+        await using var server = await LoopbackHttpServer.StartAsync(context => Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
+        var client = CreateClient(server, options => options with { OverallDeadline = TimeSpan.FromSeconds(1) });
+        var stopwatch = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<TransientFailureException>(() => client.GetManifestAsync(Reference(server, "repo:1")));
+
+        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(3));
+        Assert.Contains("overall deadline", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_FirstAttemptHangs_RetriedAfterAttemptTimeout()
+    {
+        var calls = 0;
+        await using var server = await LoopbackHttpServer.StartAsync(async context =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
+                return;
+            }
+
+            await WriteManifestAsync(context, ManifestBytes);
+        });
+        var client = CreateClient(server, options => options with { Retry = FastRetry(3) with { AttemptTimeout = TimeSpan.FromMilliseconds(300) } });
+
+        var manifest = await client.GetManifestAsync(Reference(server, "repo:1"));
+
+        Assert.Equal(ManifestDigest, manifest.Digest);
+        Assert.Equal(2, server.RequestCount);
     }
 
     [Fact]
@@ -312,6 +362,44 @@ public sealed class ScriptedRegistryTests
         Assert.Equal(1, cached);
         Assert.Equal(2, afterExpiry.Count);
         Assert.StartsWith("GET /token", afterExpiry[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_CachedTokenRevoked_ReauthenticatesOnce()
+    {
+        var accepted = "tok-1";
+        var issued = 0;
+        LoopbackHttpServer? self = null;
+        await using var server = await LoopbackHttpServer.StartAsync(async context =>
+        {
+            if (context.Request.Path == "/token")
+            {
+                var token = $"tok-{Interlocked.Increment(ref issued)}";
+                Volatile.Write(ref accepted, token);
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync($"{{\"access_token\":\"{token}\",\"expires_in\":3600}}");
+                return;
+            }
+
+            if (context.Request.Headers.Authorization.ToString() != "Bearer " + Volatile.Read(ref accepted))
+            {
+                context.Response.StatusCode = 401;
+                context.Response.Headers.WWWAuthenticate = $"Bearer realm=\"http://{self!.HostPort}/token\",service=\"s\"";
+                return;
+            }
+
+            await WriteManifestAsync(context, ManifestBytes);
+        });
+        self = server;
+        var client = CreateClient(server);
+        await client.GetManifestAsync(Reference(server, "repo:1"));
+        server.ResetCount();
+        Volatile.Write(ref accepted, "revoked");
+
+        await client.GetManifestAsync(Reference(server, "repo:1"));
+
+        Assert.Equal(3, server.RequestCount);
+        Assert.Equal(2, issued);
     }
 
     [Fact]

@@ -490,6 +490,14 @@ const checks = {
     return problems;
   }),
 
+  labels: safe(({ config }) => {
+    const labelled = ['google_pubsub_topic', 'google_pubsub_subscription', 'google_cloudfunctions2_function', 'google_storage_bucket', 'google_secret_manager_secret', 'google_artifact_registry_repository'];
+    return allResources(config)
+      .filter(({ type }) => labelled.includes(type))
+      .filter(({ block }) => expr(block.labels) !== 'var.labels')
+      .map(({ type, name }) => `${type}.${name} must carry labels = var.labels`);
+  }),
+
   versions: safe(({ config }) => versionProblems(config)),
 };
 

@@ -126,6 +126,13 @@ function readmeProblems(module, markdown = fs.existsSync(README_PATH) ? fs.readF
       problems.push(`README must explain ${phrase}`);
     }
   }
+  const { locals } = require('./hcl');
+  const environment = Object.keys(locals(module.config).function_environment || {}).concat(['IMAGETRUST_REVERIFY_MAX_AGE']);
+  for (const name of environment) {
+    if (!markdown.includes(name)) {
+      problems.push(`README must name the environment variable ${name}`);
+    }
+  }
   if (!/^#+ .*Cost/m.test(markdown)) {
     problems.push('README needs a cost section');
   }

@@ -7,6 +7,7 @@ namespace ImageTrust.TestSupport.Fixtures;
 /// <param name="Repository">The repository name (no registry host).</param>
 /// <param name="Tag">The image's tag; null when it has none.</param>
 /// <param name="Digest">The image's manifest digest (<c>sha256:…</c>).</param>
+/// <param name="Platforms">For an index: platform (<c>linux/amd64</c>) → platform manifest digest; empty otherwise.</param>
 /// <param name="Reference">The reference to verify without the registry host: <c>repo@sha256:…</c> or <c>repo:tag</c>.</param>
 /// <param name="Command">The CLI command: <c>verify</c> or <c>verify-attestation</c>.</param>
 /// <param name="Flags">CLI flag name (without dashes) → value; boolean flags have the value <c>true</c>. Path values are
@@ -22,6 +23,7 @@ internal sealed record FixtureScenario(
     string Repository,
     string? Tag,
     string Digest,
+    IReadOnlyDictionary<string, string> Platforms,
     string Reference,
     string Command,
     IReadOnlyDictionary<string, string> Flags,

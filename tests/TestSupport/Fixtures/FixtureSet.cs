@@ -7,7 +7,7 @@ namespace ImageTrust.TestSupport.Fixtures;
 
 /// <summary>
 /// The committed fixture registry (tests/Fixtures): repositories with manifests, tags and blobs captured byte for byte
-/// from a registry the independent signers wrote to, and the scenario catalog. <see cref="PushToAsync"/> replays it into
+/// from a registry the independent signers wrote to, and the scenario catalog. <see cref="PushToAsync(Uri, CancellationToken)"/> replays it into
 /// any registry with identical digests.
 /// </summary>
 internal sealed class FixtureSet
@@ -72,17 +72,26 @@ internal sealed class FixtureSet
     /// <summary>
     /// Pushes every repository over plain HTTP: blobs by monolithic upload (POST then PUT <c>?digest=</c>), then each
     /// manifest by digest and each tag, with the manifest's own mediaType as Content-Type. Digests are preserved.
+    /// Repositories are pushed in parallel.
     /// </summary>
     /// <param name="registryBase">The registry's base URI, e.g. <c>http://127.0.0.1:5000/</c>.</param>
     /// <param name="cancellationToken">Cancels the push.</param>
     /// <exception cref="HttpRequestException">The registry refused a request or reported another digest.</exception>
-    public async Task PushToAsync(Uri registryBase, CancellationToken cancellationToken = default)
+    public Task PushToAsync(Uri registryBase, CancellationToken cancellationToken = default) =>
+        PushToAsync(registryBase, Repositories.Select(repository => repository.Name), cancellationToken);
+
+    /// <summary>Pushes only the named repositories (e.g. those of the scenarios a test uses); see the other overload.</summary>
+    /// <exception cref="KeyNotFoundException">A name is not a fixture repository.</exception>
+    public async Task PushToAsync(Uri registryBase, IEnumerable<string> repositoryNames, CancellationToken cancellationToken = default)
     {
-        using var client = new HttpClient { BaseAddress = registryBase, Timeout = TimeSpan.FromSeconds(30) };
-        foreach (var repository in Repositories)
-        {
-            await PushRepositoryAsync(client, repository, cancellationToken).ConfigureAwait(false);
-        }
+        var selected = repositoryNames.Distinct(StringComparer.Ordinal)
+            .Select(name => Repositories.FirstOrDefault(repository => repository.Name == name)
+                ?? throw new KeyNotFoundException($"no fixture repository '{name}'"))
+            .ToList();
+        using var client = new HttpClient { BaseAddress = registryBase, Timeout = TimeSpan.FromSeconds(60) };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 6, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(selected, options, (repository, token) => new ValueTask(PushRepositoryAsync(client, repository, token)))
+            .ConfigureAwait(false);
     }
 
     private async Task PushRepositoryAsync(HttpClient client, FixtureRepository repository, CancellationToken cancellationToken)
@@ -212,6 +221,7 @@ internal sealed class FixtureSet
                 Text(image, "repository", file),
                 OptionalText(image, "tag"),
                 Text(image, "digest", file),
+                ReadPlatforms(image, file),
                 Text(entry, "reference", file),
                 Text(entry, "command", file),
                 flags,
@@ -222,6 +232,20 @@ internal sealed class FixtureSet
         }
 
         return scenarios;
+    }
+
+    private static Dictionary<string, string> ReadPlatforms(JsonElement image, string file)
+    {
+        var platforms = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (image.TryGetProperty("platforms", out var value) && value.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var platform in value.EnumerateObject())
+            {
+                platforms[platform.Name] = platform.Value.GetString() ?? throw Malformed(file, "platform " + platform.Name);
+            }
+        }
+
+        return platforms;
     }
 
     private static JsonElement Required(JsonElement element, string property, string file) =>

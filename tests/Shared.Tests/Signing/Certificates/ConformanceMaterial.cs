@@ -22,6 +22,15 @@ internal static class ConformanceMaterial
         return ParsedCertificate.From(X509CertificateLoader.LoadCertificate(Convert.FromBase64String(raw)));
     }
 
+    public static ImageTrust.Signing.Bundles.SigstoreBundle ParsedBundle(string caseName) =>
+        ImageTrust.Signing.Bundles.SigstoreBundleParser.Parse(File.ReadAllBytes(CasePath(caseName, "bundle.sigstore.json")));
+
+    public static ImageTrust.Signing.Trust.TrustedMaterial TrustedRoot(string caseName) =>
+        ImageTrust.Signing.Trust.TrustedRootParser.Parse(File.ReadAllBytes(CasePath(caseName, "trusted_root.json")));
+
+    public static byte[] DefaultArtifact() =>
+        File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Conformance", "vectors", "sigstore-bundle-verify", "a.txt"));
+
     public static DateTimeOffset IntegratedTime(string caseName) =>
         DateTimeOffset.FromUnixTimeSeconds(long.Parse(
             Bundle(caseName).GetProperty("verificationMaterial").GetProperty("tlogEntries")[0].GetProperty("integratedTime").GetString()!,
