@@ -9,7 +9,6 @@ using ImageTrust.Pipeline.Records;
 using ImageTrust.Pipeline.Services;
 using ImageTrust.Policy;
 using ImageTrust.Registry;
-using ImageTrust.Signing.Classic;
 using ImageTrust.Verification;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -64,7 +63,6 @@ internal static class PipelineServices
             RegistryCredentialSource.CreateDefault(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>()));
-        services.TryAddSingleton<SigstoreEvidenceVerifier, UnavailableEvidenceVerifier>();
         services.TryAddSingleton<ImageVerifier>(CreateImageVerifier);
 
         services.TryAddSingleton(provider => new ImageWorkCoalescer(settings.OccurrenceCoalesceWindow, provider.GetRequiredService<TimeProvider>()));
@@ -86,16 +84,13 @@ internal static class PipelineServices
         return host.ConfigureServices((_, services) => Add(services, settings));
     }
 
-    /// <summary>The verification engine over the registered registry client and evidence verifier (tests wrap it).</summary>
+    /// <summary>The verification engine (trust material, classic and bundle verifiers) over the registered registry client (tests wrap it).</summary>
     public static ImageVerifier CreateImageVerifier(IServiceProvider provider)
     {
         ArgumentNullException.ThrowIfNull(provider);
-        return new SigstoreImageVerifier(
+        return SigstoreImageVerifier.Create(
             provider.GetRequiredService<RegistryClient>(),
-            new AuthorityResolver(),
-            new ClassicSignatureVerifier(provider.GetRequiredService<SigstoreEvidenceVerifier>(), provider.GetRequiredService<TimeProvider>()),
-            provider.GetService<BundleSignatureVerifier>(),
-            new ImageVerifierOptions(),
+            provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<SigstoreImageVerifier>>());
     }
 
