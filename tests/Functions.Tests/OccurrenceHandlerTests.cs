@@ -168,10 +168,10 @@ public sealed class OccurrenceHandlerTests
         var closest = writes.Values.Select(w => w.Zip(w.Skip(1), (a, b) => b - a).DefaultIfEmpty(TimeSpan.MaxValue).Min()).Min();
         _output.WriteLine($"burst: {names.Count} notifications over {digests} digests drained in {drained.TotalSeconds:F1} s; {evaluations} evaluations; {writes.Values.Sum(w => w.Count)} writes, at most {maxWrites} per document, closest two writes of one document {closest.TotalMilliseconds:F0} ms apart; {verifier!.Count} registry verifications");
         Assert.Equal(digests, writes.Count);
-        // Runs of one image start at least a window (1 s) apart; a write lands at the end of its run, so allow run-time jitter.
-        Assert.True(closest >= TimeSpan.FromMilliseconds(750), $"two writes of one document {closest.TotalMilliseconds} ms apart");
-        Assert.True(maxWrites <= 1 + (int)Math.Ceiling(drained.TotalSeconds), $"{maxWrites} writes of one document in {drained.TotalSeconds:F1} s");
-        Assert.True(evaluations <= names.Count / 2, $"{evaluations} evaluations for {names.Count} notifications: nothing was coalesced");
+        // One image's runs are a window (1 s) apart, end to start, so its writes are too; unchanged findings are not rewritten.
+        Assert.True(closest >= TimeSpan.FromMilliseconds(950), $"two writes of one document {closest.TotalMilliseconds} ms apart");
+        Assert.True(maxWrites <= 3, $"{maxWrites} writes of one document");
+        Assert.True(evaluations <= digests * (1 + (int)Math.Ceiling(drained.TotalSeconds)), $"{evaluations} evaluations in {drained.TotalSeconds:F1} s");
         Assert.Equal(0, verifier.Count);
         Assert.Equal(digests, (await team.PullAsync(SecurityTeam.QuarantineSubscription, digests, TimeSpan.FromSeconds(20))).Count);
     }

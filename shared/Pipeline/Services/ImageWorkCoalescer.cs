@@ -3,8 +3,9 @@ namespace ImageTrust.Pipeline.Services;
 /// <summary>
 /// Single-flight with coalescing per image: notifications for the same key that arrive while a run is waiting join it (one
 /// evaluation, one Firestore write for all their message ids); those arriving while it runs join the next run. A run gathers
-/// callers for a tenth of the window and starts no sooner than the window after the previous run of its key started, so each
-/// document sees at most about one write per window while an isolated notification waits only the short gathering time.
+/// callers for a tenth of the window and starts no sooner than the window after the previous run of its key ended (so after
+/// its write), so each document sees at most one write per window while an isolated notification waits only the short
+/// gathering time.
 /// A caller's task completes only when a run that started after its call has committed (or fails with that run's exception),
 /// so nothing is acknowledged before it is durably reflected.
 /// </summary>
@@ -12,7 +13,7 @@ internal sealed class ImageWorkCoalescer
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DateTimeOffset> _lastStarts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _lastEnds = new(StringComparer.Ordinal);
     private readonly TimeSpan _window;
     private readonly TimeProvider _timeProvider;
     private int _runCount;
@@ -70,7 +71,7 @@ internal sealed class ImageWorkCoalescer
             lock (_lock)
             {
                 var now = _timeProvider.GetUtcNow();
-                var spacing = _lastStarts.TryGetValue(key, out var lastStart) ? lastStart + _window - now : TimeSpan.Zero;
+                var spacing = _lastEnds.TryGetValue(key, out var lastEnd) ? lastEnd + _window - now : TimeSpan.Zero;
                 delay = first && _window / 10 > spacing ? _window / 10 : spacing;
             }
 
@@ -85,7 +86,6 @@ internal sealed class ImageWorkCoalescer
             {
                 batch = lane.Next!;
                 lane.Next = null;
-                RememberStart(key, _timeProvider.GetUtcNow());
             }
 
             Interlocked.Increment(ref _runCount);
@@ -101,6 +101,7 @@ internal sealed class ImageWorkCoalescer
 
             lock (_lock)
             {
+                RememberEnd(key, _timeProvider.GetUtcNow());
                 if (lane.Next is null)
                 {
                     _lanes.Remove(key);
@@ -110,17 +111,17 @@ internal sealed class ImageWorkCoalescer
         }
     }
 
-    private void RememberStart(string key, DateTimeOffset now)
+    private void RememberEnd(string key, DateTimeOffset now)
     {
-        if (_lastStarts.Count > 4096)
+        if (_lastEnds.Count > 4096)
         {
-            foreach (var stale in _lastStarts.Where(entry => entry.Value + _window < now && !_lanes.ContainsKey(entry.Key)).Select(entry => entry.Key).ToList())
+            foreach (var stale in _lastEnds.Where(entry => entry.Value + _window < now && !_lanes.ContainsKey(entry.Key)).Select(entry => entry.Key).ToList())
             {
-                _lastStarts.Remove(stale);
+                _lastEnds.Remove(stale);
             }
         }
 
-        _lastStarts[key] = now;
+        _lastEnds[key] = now;
     }
 
     private sealed class Lane

@@ -116,6 +116,15 @@ internal sealed class OccurrenceService
             assessment = assessment with { Blocking = [] };
         }
 
+        // The evaluation is a function of state, not of the notifications: when nothing would change, skip the write (a burst
+        // after a CVE refresh mostly re-delivers findings the record already reflects) and spare the document's write budget.
+        var stored = await _records.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (stored is not null && IsUnchanged(stored, ImageChanges.AfterVulnerabilityScan(stored, assessment, rule, now)))
+        {
+            _logger.LogInformation("{Image}: {Findings} finding(s) for {Notifications} notification(s), record already up to date", key, findings.Count, messageIds.Count);
+            return;
+        }
+
         var result = await _records.ApplyAsync(key, messageIds, current => ImageChanges.AfterVulnerabilityScan(current, assessment, rule, now), cancellationToken).ConfigureAwait(false);
         _logger.LogInformation(
             "{Image}: {Findings} finding(s), {Blocking} blocking, for {Notifications} notification(s): {Status} ({Outcome})",
@@ -126,6 +135,15 @@ internal sealed class OccurrenceService
             result.Record?.Status.ToWire() ?? "not recorded",
             result.Outcome);
     }
+
+    private static bool IsUnchanged(ImageRecord stored, RecordChange change)
+        => change.Events.IsEmpty
+           && (change.Status is null || change.Status == stored.Status)
+           && (change.Reasons is null || change.Reasons.Value.SequenceEqual(stored.Reasons))
+           && stored.Vulnerabilities is { } before
+           && change.Vulnerabilities is { } after
+           && before with { EvaluatedAt = after.EvaluatedAt, BlockingCves = [] } == after with { BlockingCves = [] }
+           && before.BlockingCves.SequenceEqual(after.BlockingCves);
 
     private static VulnerabilityFinding ToFinding(Occurrence occurrence)
     {
