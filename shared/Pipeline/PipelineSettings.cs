@@ -23,7 +23,7 @@ internal sealed record PipelineSettings
     public const string ReverifyBatchVariable = "IMAGETRUST_REVERIFY_BATCH";
 
     /// <summary>The default of <see cref="ReverifyMaxAge"/>.</summary>
-    public static readonly TimeSpan DefaultReverifyMaxAge = TimeSpan.FromHours(24);
+    public static TimeSpan DefaultReverifyMaxAge { get; } = TimeSpan.FromHours(24);
 
     /// <summary>The default of <see cref="ReverifyBatch"/>.</summary>
     public const int DefaultReverifyBatch = 200;

@@ -76,7 +76,7 @@ public sealed class ImageChangesTests
         var change = ImageChanges.AfterVulnerabilityScan(Record(ImageStatus.Verified, []), assessment, Rule(EnforcementMode.Enforce), s_now);
 
         Assert.Equal(ImageStatus.Quarantined, change.Status);
-        Assert.Equal(["CVE-1"], change.Vulnerabilities!.BlockingCves);
+        Assert.Equal("CVE-1", Assert.Single(change.Vulnerabilities!.BlockingCves));
         Assert.Equal(1, change.Vulnerabilities.High);
         Assert.Equal(ImageEventTypes.Quarantined, Assert.Single(change.Events).Type);
     }
