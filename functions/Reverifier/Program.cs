@@ -1,4 +1,5 @@
 using ImageTrust.Hosting;
+using ImageTrust.Pipeline;
 
 namespace ImageTrust.Functions.Reverifier;
 
@@ -7,5 +8,6 @@ internal static class Program
 {
     public static Task<int> Main(string[] args) =>
         FunctionHost.RunAsync(args, host => host
-            .AddFunction<PlaceholderReverifierFunction>());
+            .AddPipeline()
+            .AddFunction<ReverifierFunction>());
 }

@@ -10,6 +10,9 @@ namespace ImageTrust.Pipeline.Events;
 /// </summary>
 internal sealed partial record OccurrenceNotification(string Name, string Kind, DateTimeOffset? NotificationTime)
 {
+    /// <summary>The project holding the occurrence (the <c>P</c> of <c>projects/P/occurrences/ID</c>), where its siblings are listed.</summary>
+    public string Project => Name.Split('/')[1];
+
     /// <summary>The largest message data accepted.</summary>
     public const int MaxDataBytes = 64 * 1024;
 

@@ -1,0 +1,130 @@
+using System.Collections.Frozen;
+using ImageTrust.GoogleCloud;
+using ImageTrust.Model;
+using ImageTrust.Pipeline.Records;
+using ImageTrust.Policy;
+using ImageTrust.Registry;
+
+namespace ImageTrust.Pipeline;
+
+/// <summary>
+/// Everything the three functions need from the environment, read and validated once at start (the policy file is loaded
+/// and checked too), immutable afterwards. Any problem is one <see cref="ConfigurationException"/> line naming the variable.
+/// </summary>
+internal sealed record PipelineSettings
+{
+    /// <summary>The policy file variable.</summary>
+    public const string PolicyVariable = "IMAGETRUST_POLICY";
+
+    /// <summary>The maximum age of a verification before the Reverifier repeats it (Go duration, default 24h).</summary>
+    public const string ReverifyMaxAgeVariable = "IMAGETRUST_REVERIFY_MAX_AGE";
+
+    /// <summary>The most images one Reverifier run re-verifies (default 200).</summary>
+    public const string ReverifyBatchVariable = "IMAGETRUST_REVERIFY_BATCH";
+
+    /// <summary>The default of <see cref="ReverifyMaxAge"/>.</summary>
+    public static TimeSpan DefaultReverifyMaxAge { get; } = TimeSpan.FromHours(24);
+
+    /// <summary>The default of <see cref="ReverifyBatch"/>.</summary>
+    public const int DefaultReverifyBatch = 200;
+
+    /// <summary>The Google Cloud project and endpoints (emulators when their variables are set).</summary>
+    public required GoogleCloudSettings Google { get; init; }
+
+    /// <summary>The loaded trust policy.</summary>
+    public required TrustPolicy Policy { get; init; }
+
+    /// <summary>The policy file's full path.</summary>
+    public required string PolicyPath { get; init; }
+
+    /// <summary>Where events go.</summary>
+    public required ImageEventTopics Topics { get; init; }
+
+    /// <summary>Registry client options (plain-HTTP registries from <c>IMAGETRUST_HTTP_REGISTRIES</c>).</summary>
+    public required RegistryClientOptions Registry { get; init; }
+
+    /// <summary>How old a verification may get before the Reverifier repeats it.</summary>
+    public TimeSpan ReverifyMaxAge { get; init; } = DefaultReverifyMaxAge;
+
+    /// <summary>The most images one Reverifier run re-verifies.</summary>
+    public int ReverifyBatch { get; init; } = DefaultReverifyBatch;
+
+    /// <summary>
+    /// How long the OccurrenceHandler gathers notifications for one image before evaluating it, and the least time between two
+    /// evaluations (so two writes) of one image: Firestore sustains about one write per second per document.
+    /// </summary>
+    public TimeSpan OccurrenceCoalesceWindow { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Reads the process environment.</summary>
+    /// <exception cref="ConfigurationException">A variable is missing or malformed, or the policy is invalid.</exception>
+    public static PipelineSettings FromProcessEnvironment() => FromEnvironment(Environment.GetEnvironmentVariable);
+
+    /// <summary>Reads the settings through <paramref name="read"/> (a variable's value, or null when unset).</summary>
+    /// <exception cref="ConfigurationException">A variable is missing or malformed, or the policy is invalid.</exception>
+    public static PipelineSettings FromEnvironment(Func<string, string?> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var google = GoogleCloudSettings.FromEnvironment(read);
+        var policyPath = Trimmed(read(PolicyVariable))
+            ?? throw new ConfigurationException($"{PolicyVariable} is not set: set it to the trust policy file (see shared/Policy/policy.example.yaml)");
+        TrustPolicy policy;
+        try
+        {
+            policy = TrustPolicyLoader.Load(policyPath);
+        }
+        catch (ConfigurationException exception)
+        {
+            throw new ConfigurationException($"{PolicyVariable}: {exception.Message}", exception);
+        }
+
+        IReadOnlySet<string> httpRegistries;
+        try
+        {
+            httpRegistries = RegistryClientOptions.ParseHttpRegistries(read(RegistryClientOptions.HttpRegistriesVariable));
+        }
+        catch (FormatException exception)
+        {
+            throw new ConfigurationException($"{RegistryClientOptions.HttpRegistriesVariable}: {exception.Message}", exception);
+        }
+
+        var maxAge = DefaultReverifyMaxAge;
+        if (Trimmed(read(ReverifyMaxAgeVariable)) is { } maxAgeText)
+        {
+            try
+            {
+                maxAge = GoDuration.Parse(maxAgeText);
+            }
+            catch (FormatException exception)
+            {
+                throw new ConfigurationException($"{ReverifyMaxAgeVariable}='{maxAgeText}' is not a duration such as 24h or 90m: {exception.Message}", exception);
+            }
+
+            if (maxAge <= TimeSpan.Zero)
+            {
+                throw new ConfigurationException($"{ReverifyMaxAgeVariable} must be positive, not '{maxAgeText}'");
+            }
+        }
+
+        var batch = DefaultReverifyBatch;
+        if (Trimmed(read(ReverifyBatchVariable)) is { } batchText
+            && (!int.TryParse(batchText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out batch) || batch is < 1 or > 10_000))
+        {
+            throw new ConfigurationException($"{ReverifyBatchVariable}='{batchText}' is not a whole number from 1 to 10000");
+        }
+
+        var registry = new RegistryClientOptions { HttpRegistries = httpRegistries.ToFrozenSet() };
+        registry.Validate();
+        return new PipelineSettings
+        {
+            Google = google,
+            Policy = policy,
+            PolicyPath = Path.GetFullPath(policyPath),
+            Topics = ImageEventTopics.FromEnvironment(read),
+            Registry = registry,
+            ReverifyMaxAge = maxAge,
+            ReverifyBatch = batch,
+        };
+    }
+
+    private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

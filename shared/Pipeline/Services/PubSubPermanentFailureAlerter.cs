@@ -1,0 +1,89 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ImageTrust.GoogleCloud;
+using ImageTrust.GoogleCloud.Firestore;
+using ImageTrust.GoogleCloud.PubSub;
+using PubSubMessage = ImageTrust.GoogleCloud.PubSub.PubSubMessage;
+using ImageTrust.Hosting;
+using ImageTrust.Model;
+using ImageTrust.Pipeline.Records;
+using Microsoft.Extensions.Logging;
+
+namespace ImageTrust.Pipeline.Services;
+
+/// <summary>
+/// Publishes a <c>dev.imagetrust.alert.v1</c> CloudEvent to the alerts topic for every delivery acknowledged as permanently bad
+/// input, with the attributes subscriptions filter on (<c>type</c>, <c>digest</c>, <c>repository</c>, <c>severity</c>;
+/// <c>unknown</c> when the input names no image). The event id is derived from the message, so a re-publish is recognisable.
+/// </summary>
+internal sealed class PubSubPermanentFailureAlerter : IPermanentFailureAlerter
+{
+    /// <summary>The attribute value when the input names no image.</summary>
+    public const string Unknown = "unknown";
+
+    private readonly PubSubPublisher _publisher;
+    private readonly ImageEventTopics _topics;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<PubSubPermanentFailureAlerter> _logger;
+
+    /// <summary>Creates the alerter.</summary>
+    public PubSubPermanentFailureAlerter(PubSubPublisher publisher, ImageEventTopics topics, TimeProvider timeProvider, ILogger<PubSubPermanentFailureAlerter> logger)
+    {
+        _publisher = publisher;
+        _topics = topics;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public async Task AlertAsync(PermanentFailureAlert alert, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(alert);
+        var eventId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{alert.FunctionName}\n{alert.EventSource}\n{alert.MessageId}")).AsSpan(0, 16));
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("specversion", "1.0");
+            writer.WriteString("id", eventId);
+            writer.WriteString("source", ImageCloudEvents.SourcePrefix + alert.FunctionName);
+            writer.WriteString("type", ImageEventTypes.Alert);
+            writer.WriteString("time", FirestoreValueCodec.FormatTimestamp(_timeProvider.GetUtcNow()));
+            writer.WriteString("datacontenttype", "application/json");
+            writer.WriteStartObject("data");
+            writer.WriteString("severity", ImageEventSeverities.Medium);
+            writer.WriteString("reasonCode", alert.ReasonCode);
+            writer.WriteString("summary", $"input rejected by {alert.FunctionName}: {alert.ReasonCode}");
+            writer.WriteString("detail", alert.Detail.Length > 2000 ? alert.Detail[..2000] : alert.Detail);
+            writer.WriteString("function", alert.FunctionName);
+            writer.WriteString("eventSource", alert.EventSource);
+            writer.WriteString("eventId", alert.EventId);
+            writer.WriteString("messageId", alert.MessageId);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        var message = PubSubMessage.Create(
+            buffer.WrittenMemory.ToArray(),
+            new Dictionary<string, string>
+            {
+                ["type"] = ImageEventTypes.Alert,
+                ["digest"] = Unknown,
+                ["repository"] = Unknown,
+                ["severity"] = ImageEventSeverities.Medium,
+                ["reasonCode"] = alert.ReasonCode,
+            });
+        try
+        {
+            await _publisher.PublishAsync(_topics.Alerts, [message], cancellationToken).ConfigureAwait(false);
+        }
+        catch (GoogleApiException exception)
+        {
+            throw new TransientFailureException($"alert for message {alert.MessageId} could not be published to {_topics.Alerts}: {exception.Message}", exception);
+        }
+
+        _logger.LogWarning("ALERT {ReasonCode} from {FunctionName} for message {MessageId} published to {Topic}", alert.ReasonCode, alert.FunctionName, alert.MessageId, _topics.Alerts);
+    }
+}

@@ -1,0 +1,142 @@
+using ImageTrust.Model;
+using ImageTrust.Pipeline.Decisions;
+using ImageTrust.Pipeline.Events;
+using ImageTrust.Pipeline.Records;
+using ImageTrust.Registry;
+using ImageTrust.Verification;
+using Microsoft.Extensions.Logging;
+
+namespace ImageTrust.Pipeline.Services;
+
+/// <summary>
+/// Handles Artifact Registry push notifications (<c>gcr</c> topic) and every re-verification of an image: resolves the policy
+/// rule, verifies the signatures, records the status with its events (outbox) under the message id, exactly once in effect.
+/// </summary>
+internal sealed class PushVerificationService
+{
+    private readonly ImageRecordStore _records;
+    private readonly RegistryClient _registry;
+    private readonly ImageVerifier _verifier;
+    private readonly PipelineSettings _settings;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<PushVerificationService> _logger;
+
+    /// <summary>Creates the service.</summary>
+    public PushVerificationService(ImageRecordStore records, RegistryClient registry, ImageVerifier verifier, PipelineSettings settings, TimeProvider timeProvider, ILogger<PushVerificationService> logger)
+    {
+        _records = records;
+        _registry = registry;
+        _verifier = verifier;
+        _settings = settings;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Handles one <c>gcr</c> message.</summary>
+    /// <param name="data">The decoded message data.</param>
+    /// <param name="messageId">The Pub/Sub message id (the deduplication key).</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>What was done.</returns>
+    /// <exception cref="PermanentInputException">The message is malformed (acknowledged and alerted by the host).</exception>
+    /// <exception cref="TransientFailureException">The registry, Firestore or Pub/Sub is unavailable: nothing was recorded.</exception>
+    public async Task<PipelineOutcome> HandlePushAsync(ReadOnlyMemory<byte> data, string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        var notification = ArtifactRegistryEvent.Parse(data.Span);
+        if (notification.Tag is { } tag && SignatureArtifact.TryGetSubject(tag, null, out var tagSubject))
+        {
+            return await ReverifySubjectAsync(tag, tagSubject, notification.Action, messageId, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (notification.Action == RegistryAction.Delete)
+        {
+            if (notification.Digest is null)
+            {
+                _logger.LogInformation("Tag {Tag} deleted; the image itself remains, nothing to record", notification.Tag);
+                return PipelineOutcome.Ignored("TAG_DELETED");
+            }
+
+            var deleted = ImageKey.From(notification.Digest);
+            var result = await _records.ApplyAsync(deleted, messageId, ImageChanges.Deleted, cancellationToken).ConfigureAwait(false);
+            return PipelineOutcome.From(deleted, result);
+        }
+
+        Manifest manifest;
+        try
+        {
+            manifest = await _registry.GetManifestAsync(notification.Subject, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryNotFoundException)
+        {
+            _logger.LogInformation("{Image} is no longer in the registry; nothing to verify", notification.Subject);
+            return PipelineOutcome.Ignored("IMAGE_NOT_FOUND");
+        }
+
+        var reference = notification.Subject.WithDigest(manifest.Digest);
+        if (SignatureArtifact.TryGetSubject(reference, manifest, out var manifestSubject))
+        {
+            return await ReverifySubjectAsync(reference, manifestSubject, notification.Action, messageId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await VerifyImageAsync(ImageKey.From(reference), [messageId], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Verifies an image under the current policy and records the result for <paramref name="messageIds"/>; a repeat of
+    /// already processed ids changes nothing (pending outbox events are still published).
+    /// </summary>
+    /// <exception cref="TransientFailureException">The registry, Firestore or Pub/Sub is unavailable: nothing was recorded.</exception>
+    public async Task<PipelineOutcome> VerifyImageAsync(ImageKey key, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var reference = ImageReference.Parse(key.ToString());
+        var policy = _settings.Policy;
+        var rule = policy.Match(reference);
+        if (rule is null)
+        {
+            _logger.LogWarning("{Image} is UNMANAGED: no policy rule covers {Repository} (policy {PolicyVersion})", key, key.Repository, policy.Version);
+            var unmanaged = await _records.ApplyAsync(key, messageIds, current => ImageChanges.Unmanaged(current, policy.Version), cancellationToken).ConfigureAwait(false);
+            return PipelineOutcome.From(key, unmanaged);
+        }
+
+        var existing = await _records.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && messageIds.All(existing.ProcessedMessageIds.Contains))
+        {
+            // Redelivery: no registry work; the call only publishes what a crash may have left in the outbox.
+            var duplicate = await _records.ApplyAsync(key, messageIds, _ => RecordChange.None, cancellationToken).ConfigureAwait(false);
+            return PipelineOutcome.From(key, duplicate);
+        }
+
+        var started = _timeProvider.GetUtcNow();
+        var result = await _verifier.VerifyAsync(reference, rule, cancellationToken).ConfigureAwait(false);
+        if (result.Reasons.Contains(VerificationReasons.ImageNotFound))
+        {
+            _logger.LogInformation("{Image} is no longer in the registry; no verdict recorded", key);
+            return PipelineOutcome.Ignored(VerificationReasons.ImageNotFound);
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var applied = await _records.ApplyAsync(
+            key,
+            messageIds,
+            current => current?.LastVerified > started
+                ? RecordChange.None // a verification that started later already committed; ours is older news
+                : ImageChanges.AfterVerification(current, result, rule, policy.Version, now),
+            cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation(
+            "{Image} under rule {Rule}: {Status} ({Reasons}), {Outcome}",
+            key,
+            rule.Name,
+            applied.Record?.Status.ToWire() ?? "none",
+            string.Join(',', applied.Record?.Reasons ?? []),
+            applied.Outcome);
+        return PipelineOutcome.From(key, applied);
+    }
+
+    private async Task<PipelineOutcome> ReverifySubjectAsync(ImageReference artifact, Digest subject, RegistryAction action, string messageId, CancellationToken cancellationToken)
+    {
+        var key = ImageKey.From(artifact.WithDigest(subject));
+        _logger.LogInformation("{Artifact} is a signature or attestation ({Action}); re-verifying its subject {Image}", artifact, action, key);
+        return await VerifyImageAsync(key, [messageId], cancellationToken).ConfigureAwait(false);
+    }
+}

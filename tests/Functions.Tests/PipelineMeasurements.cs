@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using ImageTrust.Functions.PushVerifier;
+using ImageTrust.Functions.Tests.Support;
+using ImageTrust.Pipeline.Records;
+using ImageTrust.TestSupport;
+
+namespace ImageTrust.Functions.Tests;
+
+/// <summary>
+/// Load figures for ISSUE-4's targets, written to <c>IMAGETRUST_MEASURE_OUT</c> (default <c>.run/measure-pipeline.txt</c>):
+/// event received → status written → event published at 16 concurrent events (in-process host on Kestrel, emulators,
+/// loopback registry), and a function process's cold start and RSS idle and at 200 concurrent events.
+/// </summary>
+[Collection(PipelineCollection.Name)]
+public sealed class PipelineMeasurements
+{
+    private readonly PipelineEnvironment _environment;
+
+    public PipelineMeasurements(PipelineEnvironment environment)
+    {
+        _environment = environment;
+    }
+
+    [MeasureFact]
+    public async Task Measure_EndToEndLatencyAt16Concurrent()
+    {
+        const int concurrency = 16;
+        const int perWorker = 10;
+        using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
+        await using var function = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, team.Settings.ProjectId);
+        var images = new List<ImageKey>();
+        for (var i = 0; i < concurrency * (perWorker + 1); i++)
+        {
+            images.Add((await _environment.CopyImageAsync("skopeo-tampered", "skopeo", withSignatures: true)).Key);
+        }
+
+        // Warm-up: one event per worker, not counted.
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => SendAsync(function, images[w], "warm-" + w)));
+        var latencies = new List<double>();
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async w =>
+        {
+            for (var i = 0; i < perWorker; i++)
+            {
+                var image = images[concurrency + (w * perWorker) + i];
+                var started = Stopwatch.GetTimestamp();
+                await SendAsync(function, image, $"m-{w}-{i}");
+                var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                lock (latencies)
+                {
+                    latencies.Add(elapsed);
+                }
+            }
+        }));
+        var total = watch.Elapsed;
+        var published = await team.PullAsync(SecurityTeam.QuarantineSubscription, concurrency * (perWorker + 1), TimeSpan.FromSeconds(30));
+
+        latencies.Sort();
+        Write(
+            "end-to-end (event received -> QUARANTINED written -> quarantine event published), in-process host on Kestrel, emulators, loopback docker-registry",
+            $"  {latencies.Count} events at {concurrency} concurrent: p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {latencies[^1]:F1} ms, throughput {latencies.Count / total.TotalSeconds:F1}/s; {published.Count} events pulled",
+            $"  machine load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Assert.Equal(concurrency * (perWorker + 1), published.Count);
+    }
+
+    [MeasureFact]
+    public async Task Measure_ProcessColdStartAndMemory()
+    {
+        var app = Path.Combine(AppContext.BaseDirectory, "PushVerifier");
+        var project = _environment.Emulators.NewProjectId();
+        using var team = await SecurityTeam.CreateAsync(_environment, project);
+        var starts = new List<double>();
+        Process? process = null;
+        var port = 0;
+        for (var run = 0; run < 5; run++)
+        {
+            process?.Kill(entireProcessTree: true);
+            process?.Dispose();
+            port = FreePort.Next();
+            var info = new ProcessStartInfo(app) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var (name, value) in RunningFunction.Variables(_environment, project))
+            {
+                info.Environment[name] = value;
+            }
+
+            info.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
+            info.Environment["IMAGETRUST_LOG_LEVEL"] = "Warning";
+            var watch = Stopwatch.StartNew();
+            process = Process.Start(info)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            while (!await ListeningAsync(port))
+            {
+                Assert.False(process.HasExited, "the function exited before listening");
+            }
+
+            starts.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromMinutes(2) };
+        var warm = await Deliveries.SendAsync(client, DeliveryShape.Binary, Deliveries.GcrInsert(Key("skopeo-signed").ToString()), "warm", project);
+        Assert.Equal(HttpStatusCode.NoContent, warm.StatusCode);
+        await Task.Delay(2000);
+        var idle = Rss(process!);
+        long peak = 0;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, Rss(process!));
+                await Task.Delay(20);
+            }
+        });
+        var keys = new[] { Key("skopeo-signed"), Key("skopeo-tampered"), Key("skopeo-unsigned"), Key("openssl-rsa-pkcs1") };
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
+        {
+            using var response = await Deliveries.SendAsync(client, DeliveryShape.Binary, Deliveries.GcrInsert(keys[i % keys.Length].ToString()), "load-" + i, project);
+            return response.StatusCode;
+        }));
+        await sampling.CancelAsync();
+        await sampler;
+        process!.Kill(entireProcessTree: true);
+        process.Dispose();
+
+        starts.Sort();
+        Write(
+            "function process (PushVerifier, Debug build from the test output, pipeline configured against the emulators)",
+            $"  cold start, process start -> listening, 5 runs: median {starts[2]:F0} ms, min {starts[0]:F0} ms, max {starts[^1]:F0} ms",
+            $"  RSS idle (after one event): {idle / 1024.0 / 1024:F1} MB; peak at 200 concurrent events: {peak / 1024.0 / 1024:F1} MB; {statuses.Count(s => s == HttpStatusCode.NoContent)}/200 answered 204",
+            $"  machine load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
+    }
+
+    private static async Task<bool> ListeningAsync(int port)
+    {
+        try
+        {
+            using var socket = new System.Net.Sockets.TcpClient();
+            await socket.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            await Task.Delay(2);
+            return false;
+        }
+    }
+
+    private static long Rss(Process process)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    private static async Task SendAsync(RunningFunction function, ImageKey image, string messageId)
+    {
+        using var response = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(image.ToString()), messageId, function.ProjectId);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    private static void Write(params string[] lines)
+    {
+        var path = Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_OUT") ?? Path.Combine(FindRoot(), ".run", "measure-pipeline.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var text = new StringBuilder().AppendLine(CultureInfo.InvariantCulture, $"# {DateTimeOffset.UtcNow:u}");
+        foreach (var line in lines)
+        {
+            text.AppendLine(line);
+        }
+
+        lock (typeof(PipelineMeasurements))
+        {
+            File.AppendAllText(path, text.ToString());
+        }
+    }
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Functions.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? Directory.GetCurrentDirectory();
+    }
+
+    private ImageKey Key(string scenario)
+    {
+        var fixture = _environment.Fixtures.Scenario(scenario);
+        return ImageKey.Parse($"{_environment.RegistryHost}/{fixture.Repository}@{fixture.Digest}");
+    }
+}

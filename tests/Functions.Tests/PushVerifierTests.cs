@@ -1,0 +1,321 @@
+using System.Net;
+using System.Text.Json;
+using ImageTrust.Functions.PushVerifier;
+using ImageTrust.Functions.Tests.Support;
+using ImageTrust.GoogleCloud.PubSub;
+using ImageTrust.Pipeline.Decisions;
+using ImageTrust.Pipeline.Records;
+using ImageTrust.TestSupport.Registry;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ImageTrust.Functions.Tests;
+
+/// <summary>PushVerifier on real Kestrel against the emulators, a real docker-registry and independent-signer fixtures.</summary>
+[Collection(PipelineCollection.Name)]
+public sealed class PushVerifierTests
+{
+    private readonly PipelineEnvironment _environment;
+
+    public PushVerifierTests(PipelineEnvironment environment)
+    {
+        _environment = environment;
+    }
+
+    [Theory]
+    [InlineData(DeliveryShape.Binary)]
+    [InlineData(DeliveryShape.Structured)]
+    [InlineData(DeliveryShape.RawPush)]
+    [InlineData(DeliveryShape.RawPushSnakeCase)]
+    public async Task Push_SignedImageInEachDeliveryShape_Verified(DeliveryShape shape)
+    {
+        await using var function = await StartAsync();
+        var key = Key("skopeo-signed");
+
+        using var response = await Deliveries.SendAsync(function.Client, shape, Deliveries.GcrInsert(key.ToString()), "m-1", function.ProjectId);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var record = await function.Records.GetAsync(key);
+        Assert.NotNull(record);
+        Assert.Equal(ImageStatus.Verified, record.Status);
+        Assert.Equal("skopeo-enforce", record.PolicyRule);
+        Assert.NotEmpty(record.Signers);
+        Assert.NotNull(record.LastVerified);
+        Assert.Contains("m-1", record.ProcessedMessageIds);
+    }
+
+    [Fact]
+    public async Task Push_TagOnlyInsert_ResolvesTheDigest()
+    {
+        await using var function = await StartAsync();
+        var key = Key("skopeo-signed");
+
+        using var response = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(null, $"{key.Repository}:v1"), "m-tag", function.ProjectId);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(ImageStatus.Verified, (await function.Records.GetAsync(key))!.Status);
+    }
+
+    [Fact]
+    public async Task Push_UnsignedImageWithinGrace_PendingSignatureAndNoEvent()
+    {
+        using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
+        await using var function = await StartAsync(team.Settings.ProjectId);
+        var key = Key("skopeo-unsigned");
+
+        using var response = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", function.ProjectId);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var record = await function.Records.GetAsync(key);
+        Assert.Equal(ImageStatus.PendingSignature, record!.Status);
+        Assert.Contains(SignatureStatusPolicy.AwaitingSignature, record.Reasons);
+        Assert.Empty(await team.PullAsync(SecurityTeam.QuarantineSubscription, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task Push_TamperedSignature_QuarantinedWithOneQuarantineEvent()
+    {
+        using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
+        await using var function = await StartAsync(team.Settings.ProjectId);
+        var key = Key("skopeo-tampered");
+
+        using var response = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", function.ProjectId);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(ImageStatus.Quarantined, (await function.Records.GetAsync(key))!.Status);
+        var quarantined = Assert.Single(await team.PullAsync(SecurityTeam.QuarantineSubscription, 1));
+        AssertEvent(quarantined, ImageEventTypes.Quarantined, key);
+        var cloudEvent = Deliveries.ParseData(quarantined.Message.Data);
+        Assert.Equal("1.0", cloudEvent.GetProperty("specversion").GetString());
+        Assert.Equal("QUARANTINED", cloudEvent.GetProperty("data").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Push_SameMessageIdTenTimes_OneTransitionAndOneEvent()
+    {
+        using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
+        await using var function = await StartAsync(team.Settings.ProjectId);
+        var key = Key("skopeo-tampered");
+
+        for (var i = 0; i < 10; i++)
+        {
+            var shape = (DeliveryShape)(i % 4);
+            using var response = await Deliveries.SendAsync(function.Client, shape, Deliveries.GcrInsert(key.ToString()), "same-id", function.ProjectId);
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        var record = await function.Records.GetAsync(key);
+        Assert.Single(record!.History);
+        Assert.Equal(ImageStatus.Quarantined, record.Status);
+        Assert.Single(await team.PullAsync(SecurityTeam.QuarantineSubscription, 1));
+    }
+
+    [Fact]
+    public async Task Push_LateSignature_PendingSignatureThenVerified()
+    {
+        using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
+        await using var function = await StartAsync(team.Settings.ProjectId);
+        var (key, source) = await _environment.CopyImageAsync("skopeo-signed", "late", withSignatures: false);
+        var signatureTag = source.Tags.Keys.Single(t => t.EndsWith(".sig", StringComparison.Ordinal));
+        using var writer = new RegistryContentWriter(_environment.Registry.BaseUri);
+        var repository = key.Repository[(_environment.RegistryHost.Length + 1)..];
+
+        using (var first = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString(), $"{key.Repository}:v1"), "m-image", function.ProjectId))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
+        }
+
+        Assert.Equal(ImageStatus.PendingSignature, (await function.Records.GetAsync(key))!.Status);
+
+        var signature = source.Manifests.Single(m => m.Digest == source.Tags[signatureTag]);
+        var signatureDigest = await writer.PushManifestAsync(repository, signatureTag, _environment.Fixtures.ReadContent(signature.Digest), signature.MediaType);
+        using (var second = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert($"{key.Repository}@{signatureDigest}", $"{key.Repository}:{signatureTag}"), "m-signature", function.ProjectId))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, second.StatusCode);
+        }
+
+        var record = await function.Records.GetAsync(key);
+        Assert.Equal(ImageStatus.Verified, record!.Status);
+        Assert.Equal([ImageStatus.PendingSignature, ImageStatus.Verified], record.History.Select(t => t.To));
+        Assert.Null(await function.Records.GetAsync(ImageKey.Parse($"{key.Repository}@{signatureDigest}")));
+        Assert.Empty(await team.PullAsync(SecurityTeam.QuarantineSubscription, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task Push_BadSignatureUnderWarnRule_WarnedWithAlert()
+    {
+        using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
+        await using var function = await StartAsync(team.Settings.ProjectId);
+        var key = Key("openssl-ed25519");
+
+        using var response = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", function.ProjectId);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(ImageStatus.Warned, (await function.Records.GetAsync(key))!.Status);
+        AssertEvent(Assert.Single(await team.PullAsync(SecurityTeam.AlertsSubscription, 1)), ImageEventTypes.Alert, key);
+        Assert.Empty(await team.PullAsync(SecurityTeam.QuarantineSubscription, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task Push_NoMatchingRule_UnmanagedAndNothingPublished()
+    {
+        using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
+        await using var function = await StartAsync(team.Settings.ProjectId);
+        var key = Key("keyless-v1-issuer");
+
+        using var response = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", function.ProjectId);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var record = await function.Records.GetAsync(key);
+        Assert.Equal(ImageStatus.Unmanaged, record!.Status);
+        Assert.Contains(PipelineReasons.NoMatchingRule, record.Reasons);
+        Assert.Contains("UNMANAGED", function.Log, StringComparison.Ordinal);
+        Assert.Empty(await team.PullAsync(SecurityTeam.QuarantineSubscription, 0, TimeSpan.Zero));
+        Assert.Empty(await team.PullAsync(SecurityTeam.AlertsSubscription, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task Push_DeleteOfVerifiedImage_Deleted()
+    {
+        await using var function = await StartAsync();
+        var key = Key("skopeo-signed");
+        (await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-insert", function.ProjectId)).Dispose();
+
+        using var response = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.Gcr("DELETE", key.ToString(), null), "m-delete", function.ProjectId);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var record = await function.Records.GetAsync(key);
+        Assert.Equal(ImageStatus.Deleted, record!.Status);
+        Assert.Equal([ImageStatus.Verified, ImageStatus.Deleted], record.History.Select(t => t.To));
+    }
+
+    [Theory]
+    [InlineData("not json at all", "MALFORMED_EVENT")]
+    [InlineData("[1,2,3]", "MALFORMED_EVENT")]
+    [InlineData("{\"action\":\"UPSERT\",\"digest\":\"example.com/a@sha256:0000000000000000000000000000000000000000000000000000000000000000\"}", "UNKNOWN_ACTION")]
+    [InlineData("{\"action\":\"INSERT\",\"digest\":\"Not A Reference!!\"}", "INVALID_REFERENCE")]
+    [InlineData("{\"action\":\"INSERT\",\"digest\":\"example.com/a:latest\"}", "INVALID_REFERENCE")]
+    [InlineData("{\"action\":\"INSERT\"}", "MALFORMED_EVENT")]
+    [InlineData("OVERSIZED", "OVERSIZED_EVENT")]
+    public async Task Push_BadInput_AcknowledgedWithAnAlertEvent(string data, string reasonCode)
+    {
+        using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
+        await using var function = await StartAsync(team.Settings.ProjectId);
+        if (data == "OVERSIZED")
+        {
+            data = "{\"action\":\"INSERT\",\"padding\":\"" + new string('x', 100_000) + "\"}";
+        }
+
+        using var response = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, data, "m-bad", function.ProjectId);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var alert = Assert.Single(await team.PullAsync(SecurityTeam.AlertsSubscription, 1));
+        Assert.Equal(ImageEventTypes.Alert, alert.Message.Attributes["type"]);
+        Assert.Equal(reasonCode, alert.Message.Attributes["reasonCode"]);
+        Assert.Equal("unknown", alert.Message.Attributes["digest"]);
+        Assert.Equal("MEDIUM", alert.Message.Attributes["severity"]);
+        Assert.Equal("m-bad", Deliveries.ParseData(alert.Message.Data).GetProperty("data").GetProperty("messageId").GetString());
+
+        // The function is still serving.
+        using var next = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(Key("skopeo-signed").ToString()), "m-good", function.ProjectId);
+        Assert.Equal(HttpStatusCode.NoContent, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task Push_MalformedBase64_RejectedAsUndecodableWithoutCrash()
+    {
+        await using var function = await StartAsync();
+
+        using var response = await Deliveries.SendRawAsync(function.Client, DeliveryShape.Binary, "%%%not-base64%%%", "m-b64", function.ProjectId);
+
+        // The host answers an undecodable envelope 400 (DESIGN §1); the function is never called and keeps serving.
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var next = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(Key("skopeo-signed").ToString()), "m-good", function.ProjectId);
+        Assert.Equal(HttpStatusCode.NoContent, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task Push_RegistryUnreachable_ServiceUnavailableAndNoVerdict()
+    {
+        await using var function = await StartAsync();
+        var digest = _environment.Fixtures.Scenario("skopeo-signed").Digest;
+        var key = ImageKey.Parse($"127.0.0.1:{_environment.ClosedPort}/skopeo/signed@{digest}");
+
+        using var response = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", function.ProjectId);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(response.Headers.Contains("Retry-After"));
+        Assert.Null(await function.Records.GetAsync(key));
+    }
+
+    [Fact]
+    public async Task Push_CrashBetweenCommitAndPublish_RedeliveryPublishesTheOutboxOnce()
+    {
+        using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
+        await using var function = await StartAsync(
+            team.Settings.ProjectId,
+            services => services.AddSingleton<PubSubPublisher>(provider => new FailingOncePublisher(
+                new RestPubSubPublisher(new HttpClient(), team.Settings, null, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<RestPubSubPublisher>.Instance),
+                "imagetrust-quarantine")));
+        var key = Key("skopeo-tampered");
+
+        using (var first = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", function.ProjectId))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        }
+
+        var committed = await function.Records.GetAsync(key);
+        Assert.Equal(ImageStatus.Quarantined, committed!.Status);
+        Assert.Single(committed.Outbox);
+        Assert.Empty(await team.PullAsync(SecurityTeam.QuarantineSubscription, 0, TimeSpan.Zero));
+
+        using (var redelivery = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", function.ProjectId))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, redelivery.StatusCode);
+        }
+
+        Assert.Single(await team.PullAsync(SecurityTeam.QuarantineSubscription, 1));
+        var after = await function.Records.GetAsync(key);
+        Assert.Empty(after!.Outbox);
+        Assert.Single(after.History);
+    }
+
+    [Fact]
+    public async Task Push_ThroughAnEmulatorPushSubscription_Verified()
+    {
+        using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
+        await using var function = await StartAsync(team.Settings.ProjectId);
+        await team.Admin.CreateTopicAsync("gcr");
+        await team.Admin.CreateSubscriptionAsync("gcr-push", "gcr", pushEndpoint: function.Url);
+        var key = Key("skopeo-signed");
+
+        await team.Publisher.PublishAsync("gcr", [PubSubMessage.FromText(Deliveries.GcrInsert(key.ToString(), $"{key.Repository}:v1"))]);
+
+        ImageRecord? record = null;
+        for (var i = 0; i < 100 && record is null; i++)
+        {
+            await Task.Delay(100);
+            record = await function.Records.GetAsync(key);
+        }
+
+        Assert.Equal(ImageStatus.Verified, record?.Status);
+    }
+
+    internal static void AssertEvent(ReceivedPubSubMessage message, string type, ImageKey key)
+    {
+        Assert.Equal(type, message.Message.Attributes["type"]);
+        Assert.Equal(key.Digest.ToString(), message.Message.Attributes["digest"]);
+        Assert.Equal(key.Repository, message.Message.Attributes["repository"]);
+        Assert.True(message.Message.Attributes.ContainsKey("severity"));
+        using var document = JsonDocument.Parse(message.Message.Data);
+        Assert.Equal(type, document.RootElement.GetProperty("type").GetString());
+    }
+
+    private ImageKey Key(string scenario)
+    {
+        var fixture = _environment.Fixtures.Scenario(scenario);
+        return ImageKey.Parse($"{_environment.RegistryHost}/{fixture.Repository}@{fixture.Digest}");
+    }
+
+    private Task<RunningFunction> StartAsync(string? projectId = null, Action<IServiceCollection>? substitute = null)
+        => RunningFunction.StartAsync<PushVerifierFunction>(_environment, projectId ?? _environment.Emulators.NewProjectId(), substitute);
+}

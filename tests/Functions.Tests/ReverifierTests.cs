@@ -1,0 +1,98 @@
+using System.Net;
+using ImageTrust.Functions.PushVerifier;
+using ImageTrust.Functions.Reverifier;
+using ImageTrust.Functions.Tests.Support;
+using ImageTrust.Pipeline.Records;
+using ImageTrust.Policy;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ImageTrust.Functions.Tests;
+
+/// <summary>Reverifier on real Kestrel against the emulators and the registry, with a fake clock where time must pass.</summary>
+[Collection(PipelineCollection.Name)]
+public sealed class ReverifierTests
+{
+    private readonly PipelineEnvironment _environment;
+
+    public ReverifierTests(PipelineEnvironment environment)
+    {
+        _environment = environment;
+    }
+
+    [Fact]
+    public async Task Run_GracePeriodExpired_PendingSignatureBecomesQuarantinedOnce()
+    {
+        using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (key, _) = await _environment.CopyImageAsync("skopeo-unsigned", "skopeo", withSignatures: false);
+        await using var push = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, team.Settings.ProjectId, s => s.AddSingleton<TimeProvider>(clock));
+        (await Deliveries.SendAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", push.ProjectId)).Dispose();
+        Assert.Equal(ImageStatus.PendingSignature, (await push.Records.GetAsync(key))!.Status);
+        await using var reverifier = await RunningFunction.StartAsync<ReverifierFunction>(_environment, team.Settings.ProjectId, s => s.AddSingleton<TimeProvider>(clock));
+
+        using (var early = await Deliveries.SendAsync(reverifier.Client, DeliveryShape.Binary, "{}", "tick-0", reverifier.ProjectId, "imagetrust-reverify"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, early.StatusCode);
+        }
+
+        Assert.Equal(ImageStatus.PendingSignature, (await push.Records.GetAsync(key))!.Status);
+        clock.Advance(TimeSpan.FromMinutes(11));
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await Deliveries.SendAsync(reverifier.Client, DeliveryShape.Binary, "{}", "tick-1", reverifier.ProjectId, "imagetrust-reverify");
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        var record = await reverifier.Records.GetAsync(key);
+        Assert.Equal(ImageStatus.Quarantined, record!.Status);
+        Assert.Equal([ImageStatus.PendingSignature, ImageStatus.Quarantined], record.History.Select(t => t.To));
+        PushVerifierTests.AssertEvent(Assert.Single(await team.PullAsync(SecurityTeam.QuarantineSubscription, 1)), ImageEventTypes.Quarantined, key);
+    }
+
+    [Fact]
+    public async Task Run_PolicyChanged_ReverifiesUnderTheNewVersionAndSkipsFreshRecordsOtherwise()
+    {
+        var projectId = _environment.Emulators.NewProjectId();
+        var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
+        await using var push = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, projectId);
+        (await Deliveries.SendAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", projectId)).Dispose();
+        var verified = await push.Records.GetAsync(key);
+        Assert.Equal(ImageStatus.Verified, verified!.Status);
+
+        await using (var same = await RunningFunction.StartAsync<ReverifierFunction>(_environment, projectId))
+        {
+            (await Deliveries.SendAsync(same.Client, DeliveryShape.Binary, "{}", "tick-same", projectId, "imagetrust-reverify")).Dispose();
+        }
+
+        Assert.Equal(verified.LastVerified, (await push.Records.GetAsync(key))!.LastVerified);
+
+        await using var changed = await RunningFunction.StartAsync<ReverifierFunction>(_environment, projectId, policyPath: _environment.ChangedPolicyPath);
+        using var response = await Deliveries.SendAsync(changed.Client, DeliveryShape.Binary, "{}", "tick-changed", projectId, "imagetrust-reverify");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var record = await changed.Records.GetAsync(key);
+        Assert.Equal(TrustPolicyLoader.Load(_environment.ChangedPolicyPath).Version, record!.PolicyVersion);
+        Assert.NotEqual(verified.PolicyVersion, record.PolicyVersion);
+        Assert.True(record.LastVerified > verified.LastVerified);
+        Assert.Equal(ImageStatus.Verified, record.Status);
+    }
+
+    [Fact]
+    public async Task Run_VerificationOlderThanMaxAge_Reverified()
+    {
+        var projectId = _environment.Emulators.NewProjectId();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
+        await using var push = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, projectId, s => s.AddSingleton<TimeProvider>(clock));
+        (await Deliveries.SendAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", projectId)).Dispose();
+        var first = (await push.Records.GetAsync(key))!.LastVerified;
+        await using var reverifier = await RunningFunction.StartAsync<ReverifierFunction>(_environment, projectId, s => s.AddSingleton<TimeProvider>(clock));
+
+        clock.Advance(TimeSpan.FromHours(25));
+        using var response = await Deliveries.SendAsync(reverifier.Client, DeliveryShape.Binary, "{}", "tick-1", projectId, "imagetrust-reverify");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.True((await reverifier.Records.GetAsync(key))!.LastVerified >= first + TimeSpan.FromHours(25));
+    }
+}

@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using ImageTrust.Pipeline.Records;
+
+namespace ImageTrust.Functions.Tests.Support;
+
+/// <summary>Wraps the real Firestore record store and notes when each document was written (an applied change is one commit).</summary>
+internal sealed class CountingRecordStore : ImageRecordStore
+{
+    private readonly ImageRecordStore _inner;
+
+    public CountingRecordStore(ImageRecordStore inner)
+    {
+        _inner = inner;
+    }
+
+    public ConcurrentDictionary<string, ConcurrentQueue<DateTimeOffset>> WritesByDocument { get; } = new(StringComparer.Ordinal);
+
+    public override async Task<ApplyResult> ApplyAsync(ImageKey key, IReadOnlyCollection<string> messageIds, Func<ImageRecord?, RecordChange> decide, CancellationToken cancellationToken = default)
+    {
+        var result = await _inner.ApplyAsync(key, messageIds, decide, cancellationToken);
+        if (result.Outcome == ApplyOutcome.Applied)
+        {
+            WritesByDocument.GetOrAdd(key.ToDocumentId(), _ => new()).Enqueue(DateTimeOffset.UtcNow);
+        }
+
+        return result;
+    }
+
+    public override Task<ImageRecord?> GetAsync(ImageKey key, CancellationToken cancellationToken = default) => _inner.GetAsync(key, cancellationToken);
+
+    public override Task<ImageRecordPage> ListAsync(ImageStatus? status = null, int pageSize = 100, string? pageToken = null, CancellationToken cancellationToken = default)
+        => _inner.ListAsync(status, pageSize, pageToken, cancellationToken);
+
+    public override Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default) => _inner.FlushOutboxAsync(key, cancellationToken);
+}
