@@ -8,7 +8,7 @@ namespace ImageTrust.Hosting;
 
 /// <summary>
 /// The host's only request handler (every path): decodes the delivery, calls the function in its own service scope and maps the
-/// outcome to the status Pub/Sub and Eventarc act on — 204 done; 202 permanently bad input (acknowledged, logged, alerted);
+/// outcome to the status Pub/Sub and Eventarc act on — 204 done; 200 permanently bad input (acknowledged, logged, alerted);
 /// 503 transient failure or inner timeout (redelivered); 500 anything else; 400 an undecodable request; 413 an oversized one.
 /// </summary>
 internal sealed class FunctionRequestHandler
@@ -177,7 +177,8 @@ internal sealed class FunctionRequestHandler
         {
             var alerter = services.GetRequiredService<IPermanentFailureAlerter>();
             await alerter.AlertAsync(alert, cancellationToken).ConfigureAwait(false);
-            return StatusCodes.Status202Accepted;
+            // 200, not 202: the Pub/Sub emulator redelivers on 202 (real Pub/Sub acks both), and a permanent failure must never loop.
+            return StatusCodes.Status200OK;
         }
         catch (TransientFailureException ex)
         {

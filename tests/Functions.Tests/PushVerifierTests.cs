@@ -207,7 +207,7 @@ public sealed class PushVerifierTests
 
         using var response = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, data, "m-bad", function.ProjectId);
 
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var alert = Assert.Single(await team.PullAsync(SecurityTeam.AlertsSubscription, 1));
         Assert.Equal(ImageEventTypes.Alert, alert.Message.Attributes["type"]);
         Assert.Equal(reasonCode, alert.Message.Attributes["reasonCode"]);
