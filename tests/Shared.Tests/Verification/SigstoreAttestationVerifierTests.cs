@@ -163,6 +163,30 @@ public sealed class SigstoreAttestationVerifierTests : IDisposable
         Assert.Single(result.Attestations, attestation => attestation.StatementJson is not null);
     }
 
+    [Fact]
+    public async Task VerifyAsync_EnvelopeNotJson_StatementMalformedAndNotVerified()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        PushAttestation(digest, "not a DSSE envelope");
+
+        var result = await VerifyAsync(Requirement());
+
+        Assert.False(result.Verified);
+        Assert.Equal([AttestationReasons.NoValidAttestations, AttestationReasons.StatementMalformed], result.Reasons);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_EnvelopeNotInToto_NoAttestations()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        PushAttestation(digest, Sign(_key, AttestationStatementChecksTests.StatementJson(subjectHex: digest.Hex)).Replace(DsseEnvelope.InTotoPayloadType, "text/plain", StringComparison.Ordinal));
+
+        var result = await VerifyAsync(Requirement());
+
+        Assert.False(result.Verified);
+        Assert.Equal([AttestationReasons.NoAttestations], result.Reasons);
+    }
+
     private AttestationRequirement Requirement(string predicateType = Provenance, IReadOnlyList<PredicateCondition>? conditions = null)
         => new(predicateType, [SignedImages.KeyAuthority("release", _key)], conditions ?? []);
 
