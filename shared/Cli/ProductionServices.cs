@@ -2,7 +2,6 @@ using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.Auth;
 using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.GoogleCloud.PubSub;
-using ImageTrust.Model;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Registry;
 using ImageTrust.Signing;
@@ -22,7 +21,7 @@ internal static class ProductionServices
     public static CliServices Create() => new()
     {
         CreateImageVerifier = CreateImageVerifier,
-        CreateAttestationVerifier = _ => throw new ConfigurationException("the attestation verification engine is not part of this build yet"),
+        CreateAttestationVerifier = CreateAttestationVerifier,
         VerifyBundleAsync = VerifyBundleAsync,
         CreateRecordStore = CreateRecordStore,
     };
@@ -56,14 +55,23 @@ internal static class ProductionServices
     }
 
     private static ImageVerifier CreateImageVerifier(RegistryAccess access)
+        => SigstoreImageVerifier.Create(CreateRegistry(access), TimeProvider.System, kms: CreateKms());
+
+    private static AttestationVerifier CreateAttestationVerifier(RegistryAccess access)
+        => new EngineAttestationVerifier(SigstoreAttestationVerifier.Create(CreateRegistry(access), TimeProvider.System, kms: CreateKms()));
+
+    private static RegistryClient CreateRegistry(RegistryAccess access)
     {
         var options = RegistryClientOptions.FromEnvironment(access.PlainHttpRegistries);
         options.Validate();
-        var registry = RegistryClientFactory.Create(options, RegistryCredentialSource.CreateDefault());
+        return RegistryClientFactory.Create(options, RegistryCredentialSource.CreateDefault());
+    }
+
+    private static CloudKmsPublicKeyClient CreateKms()
+    {
         var tokens = new GoogleApplicationDefaultTokenSource();
-        var kms = new CloudKmsPublicKeyClient(
+        return new CloudKmsPublicKeyClient(
             new HttpClient { Timeout = KmsTimeout },
             cancellationToken => new ValueTask<string>(tokens.GetAccessTokenAsync(cancellationToken)));
-        return SigstoreImageVerifier.Create(registry, TimeProvider.System, kms: kms);
     }
 }

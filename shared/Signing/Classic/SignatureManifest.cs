@@ -13,11 +13,15 @@ internal sealed record SignatureManifest(IReadOnlyList<SignatureLayer> Layers, i
 
     /// <summary>Parses the manifest JSON.</summary>
     /// <exception cref="FormatException">The manifest is not valid JSON, has no <c>layers</c> array, or a layer is malformed.</exception>
-    public static SignatureManifest Parse(ReadOnlyMemory<byte> content)
+    public static SignatureManifest Parse(ReadOnlyMemory<byte> content) => Parse(content, CosignMediaTypes.SimpleSigning);
+
+    /// <summary>Parses the manifest JSON, keeping the layers of <paramref name="layerMediaType"/> (e.g. DSSE envelopes of a <c>.att</c> manifest).</summary>
+    /// <exception cref="FormatException">The manifest is not valid JSON, has no <c>layers</c> array, or a layer is malformed.</exception>
+    public static SignatureManifest Parse(ReadOnlyMemory<byte> content, string layerMediaType)
     {
         try
         {
-            return ParseDocument(content);
+            return ParseDocument(content, layerMediaType);
         }
         catch (InvalidOperationException e)
         {
@@ -25,7 +29,7 @@ internal sealed record SignatureManifest(IReadOnlyList<SignatureLayer> Layers, i
         }
     }
 
-    private static SignatureManifest ParseDocument(ReadOnlyMemory<byte> content)
+    private static SignatureManifest ParseDocument(ReadOnlyMemory<byte> content, string layerMediaType)
     {
         JsonDocument document;
         try
@@ -64,7 +68,7 @@ internal sealed record SignatureManifest(IReadOnlyList<SignatureLayer> Layers, i
 
                 if (!(layer.TryGetProperty("mediaType", out var mediaType)
                     && mediaType.ValueKind == JsonValueKind.String
-                    && mediaType.ValueEquals(CosignMediaTypes.SimpleSigning)))
+                    && mediaType.ValueEquals(layerMediaType)))
                 {
                     ignored++;
                     index++;
