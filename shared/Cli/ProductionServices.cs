@@ -55,7 +55,13 @@ internal static class ProductionServices
     }
 
     private static ImageVerifier CreateImageVerifier(RegistryAccess access)
-        => SigstoreImageVerifier.Create(CreateRegistry(access), TimeProvider.System, kms: CreateKms());
+    {
+        var registry = CreateRegistry(access);
+        var kms = CreateKms();
+        return new AttestedImageVerifier(
+            SigstoreImageVerifier.Create(registry, TimeProvider.System, kms: kms),
+            SigstoreAttestationVerifier.Create(registry, TimeProvider.System, kms: kms));
+    }
 
     private static AttestationVerifier CreateAttestationVerifier(RegistryAccess access)
         => new EngineAttestationVerifier(SigstoreAttestationVerifier.Create(CreateRegistry(access), TimeProvider.System, kms: CreateKms()));

@@ -88,10 +88,11 @@ internal static class PipelineServices
     public static ImageVerifier CreateImageVerifier(IServiceProvider provider)
     {
         ArgumentNullException.ThrowIfNull(provider);
-        return SigstoreImageVerifier.Create(
-            provider.GetRequiredService<RegistryClient>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<SigstoreImageVerifier>>());
+        var registry = provider.GetRequiredService<RegistryClient>();
+        var timeProvider = provider.GetRequiredService<TimeProvider>();
+        return new AttestedImageVerifier(
+            SigstoreImageVerifier.Create(registry, timeProvider, provider.GetRequiredService<ILogger<SigstoreImageVerifier>>()),
+            SigstoreAttestationVerifier.Create(registry, timeProvider, provider.GetRequiredService<ILogger<SigstoreAttestationVerifier>>()));
     }
 
     /// <summary>The Firestore record store over the registered adapters (tests wrap it).</summary>
