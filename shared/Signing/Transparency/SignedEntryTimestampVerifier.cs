@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text.Unicode;
 using System.Security.Cryptography;
 using System.Text;
 using ImageTrust.Signing.Trust;
@@ -36,10 +38,32 @@ internal static class SignedEntryTimestampVerifier
     {
         var logIdHex = Convert.ToHexStringLower(logId.Span);
 
-        // Keys are already in RFC 8785 order and the values need no escaping (base64, hex, integers).
-        var canonical = Encoding.UTF8.GetBytes(string.Create(
-            CultureInfo.InvariantCulture,
-            $"{{\"body\":\"{bodyBase64}\",\"integratedTime\":{integratedTime},\"logID\":\"{logIdHex}\",\"logIndex\":{logIndex}}}"));
+        // Keys are already in RFC 8785 order and the values need no escaping (base64, hex, integers). The document is written
+        // straight into a pooled buffer: the body is the largest part and this runs once per signature.
+        var prefix = "{\"body\":\""u8;
+        var length = prefix.Length + Encoding.UTF8.GetByteCount(bodyBase64) + 128 + logIdHex.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var written = 0;
+            prefix.CopyTo(buffer);
+            written += prefix.Length;
+            written += Encoding.UTF8.GetBytes(bodyBase64, buffer.AsSpan(written));
+            if (!Utf8.TryWrite(buffer.AsSpan(written), CultureInfo.InvariantCulture, $"\",\"integratedTime\":{integratedTime},\"logID\":\"{logIdHex}\",\"logIndex\":{logIndex}}}", out var tail))
+            {
+                return CheckResult.Fail(Step, "SET_INVALID", "the log entry is too large to canonicalize");
+            }
+
+            return VerifyCanonical(buffer.AsSpan(0, written + tail), integratedTime, logId, logIndex, logIdHex, signedEntryTimestamp, material);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static CheckResult VerifyCanonical(ReadOnlySpan<byte> canonical, long integratedTime, ReadOnlyMemory<byte> logId, long logIndex, string logIdHex, ReadOnlySpan<byte> signedEntryTimestamp, TrustedMaterial material)
+    {
         var at = DateTimeOffset.FromUnixTimeSeconds(integratedTime);
         var known = false;
         foreach (var log in material.FindTransparencyLogs(logId))
