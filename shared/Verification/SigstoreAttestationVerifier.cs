@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using ImageTrust.Model;
@@ -175,7 +174,7 @@ internal sealed class SigstoreAttestationVerifier
         SignatureVerification? best = null;
         X509Certificate2? leaf = null;
         PublicKeyVerifier? leafKey = null;
-        var certificateCheck = layer.Certificate is null ? null : ParseLeaf(layer.Certificate, out leaf, out leafKey);
+        var certificateCheck = layer.Certificate is null ? null : LeafCertificateSteps.Parse(layer.Certificate, out leaf, out leafKey);
         try
         {
             foreach (var authority in context.Authorities)
@@ -218,7 +217,7 @@ internal sealed class SigstoreAttestationVerifier
                                     signingTime = rekor.IntegratedAt;
                                 }
 
-                                if (Add(checks, CheckValidity(leaf, signingTime)))
+                                if (Add(checks, LeafCertificateSteps.CheckValidity(leaf, signingTime)))
                                 {
                                     var evidence = _evidence.VerifyCertificate(keyless, leaf, layer.Chain, signingTime, context.RequireSct);
                                     checks.AddRange(evidence.Checks);
@@ -566,36 +565,6 @@ internal sealed class SigstoreAttestationVerifier
     private static CheckResult SignatureCheck(byte[]? signature) => signature is not null
         ? CheckResult.Pass(ClassicSteps.Signature, "DSSE")
         : CheckResult.Fail(ClassicSteps.Signature, ClassicReasons.SignatureInvalid, "no DSSE signature verifies over the PAE with this key");
-
-    private static CheckResult CheckValidity(X509Certificate2 leaf, DateTimeOffset signingTime)
-    {
-        var notBefore = new DateTimeOffset(leaf.NotBefore.ToUniversalTime());
-        var notAfter = new DateTimeOffset(leaf.NotAfter.ToUniversalTime());
-        return signingTime >= notBefore && signingTime <= notAfter
-            ? CheckResult.Pass(ClassicSteps.CertificateValidity)
-            : CheckResult.Fail(
-                ClassicSteps.CertificateValidity,
-                ClassicReasons.CertificateNotValidAtSigningTime,
-                $"signing time {signingTime:O} is outside the certificate's validity {notBefore:O}–{notAfter:O}");
-    }
-
-    private static CheckResult ParseLeaf(string pem, out X509Certificate2? leaf, out PublicKeyVerifier? key)
-    {
-        leaf = null;
-        key = null;
-        try
-        {
-            leaf = X509Certificate2.CreateFromPem(pem);
-            key = PublicKeyParser.ParseDer(leaf.PublicKey.ExportSubjectPublicKeyInfo());
-            return CheckResult.Pass(ClassicSteps.Certificate);
-        }
-        catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
-        {
-            leaf?.Dispose();
-            leaf = null;
-            return CheckResult.Fail(ClassicSteps.Certificate, ClassicReasons.CertificateInvalid, $"the certificate annotation is not a usable PEM certificate: {e.Message}");
-        }
-    }
 
     private static bool Add(List<CheckResult> checks, CheckResult check)
     {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using ImageTrust.Policy;
 using ImageTrust.Signing.Keys;
@@ -96,7 +95,7 @@ internal sealed class ClassicSignatureVerifier
     {
         X509Certificate2? leaf = null;
         PublicKeyVerifier? leafKey = null;
-        var certificateCheck = ParseLeaf(context.Layer.Certificate!, out leaf, out leafKey);
+        var certificateCheck = LeafCertificateSteps.Parse(context.Layer.Certificate!, out leaf, out leafKey);
         try
         {
             SignatureVerification? best = null;
@@ -134,7 +133,7 @@ internal sealed class ClassicSignatureVerifier
                         }
                     }
 
-                    if (tlogPassed && Add(checks, CheckValidity(leaf, signingTime)))
+                    if (tlogPassed && Add(checks, LeafCertificateSteps.CheckValidity(leaf, signingTime)))
                     {
                         var evidence = _evidence.VerifyCertificate(keyless, leaf, context.Layer.Chain, signingTime, context.Expectations.RequireSct);
                         checks.AddRange(evidence.Checks);
@@ -188,36 +187,6 @@ internal sealed class ClassicSignatureVerifier
         }
 
         return _evidence.VerifyTlog(trust, context.Bundle, signature, signer, signerIsCertificate, payload);
-    }
-
-    private static CheckResult CheckValidity(X509Certificate2 leaf, DateTimeOffset signingTime)
-    {
-        var notBefore = new DateTimeOffset(leaf.NotBefore.ToUniversalTime());
-        var notAfter = new DateTimeOffset(leaf.NotAfter.ToUniversalTime());
-        return signingTime >= notBefore && signingTime <= notAfter
-            ? CheckResult.Pass(ClassicSteps.CertificateValidity)
-            : CheckResult.Fail(
-                ClassicSteps.CertificateValidity,
-                ClassicReasons.CertificateNotValidAtSigningTime,
-                $"signing time {signingTime:O} is outside the certificate's validity {notBefore:O}–{notAfter:O}");
-    }
-
-    private static CheckResult ParseLeaf(string pem, out X509Certificate2? leaf, out PublicKeyVerifier? key)
-    {
-        leaf = null;
-        key = null;
-        try
-        {
-            leaf = X509Certificate2.CreateFromPem(pem);
-            key = PublicKeyParser.ParseDer(leaf.PublicKey.ExportSubjectPublicKeyInfo());
-            return CheckResult.Pass(ClassicSteps.Certificate);
-        }
-        catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
-        {
-            leaf?.Dispose();
-            leaf = null;
-            return CheckResult.Fail(ClassicSteps.Certificate, ClassicReasons.CertificateInvalid, $"the certificate annotation is not a usable PEM certificate: {e.Message}");
-        }
     }
 
     private static bool Add(List<CheckResult> checks, CheckResult check)
