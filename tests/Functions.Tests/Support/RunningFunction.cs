@@ -102,33 +102,4 @@ internal sealed class RunningFunction : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
-
-    private sealed class LockedWriter(StringWriter inner) : TextWriter
-    {
-        public override System.Text.Encoding Encoding => inner.Encoding;
-
-        public override void Write(char value)
-        {
-            lock (inner)
-            {
-                inner.Write(value);
-            }
-        }
-
-        public override void Write(string? value)
-        {
-            lock (inner)
-            {
-                inner.Write(value);
-            }
-        }
-
-        public override void WriteLine(string? value)
-        {
-            lock (inner)
-            {
-                inner.WriteLine(value);
-            }
-        }
-    }
 }

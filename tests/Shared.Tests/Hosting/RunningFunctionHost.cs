@@ -76,34 +76,4 @@ internal sealed class RunningFunctionHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
-
-    /// <summary>Serializes writes on the captured writer's own lock, which <see cref="LogLines"/> also takes.</summary>
-    private sealed class LockedWriter(StringWriter inner) : TextWriter
-    {
-        public override System.Text.Encoding Encoding => inner.Encoding;
-
-        public override void Write(char value)
-        {
-            lock (inner)
-            {
-                inner.Write(value);
-            }
-        }
-
-        public override void Write(string? value)
-        {
-            lock (inner)
-            {
-                inner.Write(value);
-            }
-        }
-
-        public override void WriteLine(string? value)
-        {
-            lock (inner)
-            {
-                inner.WriteLine(value);
-            }
-        }
-    }
 }
