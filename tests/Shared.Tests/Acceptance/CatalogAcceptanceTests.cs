@@ -51,6 +51,11 @@ public sealed class CatalogAcceptanceTests : IClassFixture<FixtureRegistry>
         Assert.True(expectedExit == exitCode, $"{name}: exit {exitCode}, expected {expectedExit}\nstdout: {output}\nstderr: {error}");
         using var json = JsonDocument.Parse(output.ToString());
         Assert.Equal(scenario.Expected == FixtureExpectation.Verified, json.RootElement.GetProperty("verified").GetBoolean());
+        if (scenario.Command == "verify")
+        {
+            Assert.Equal(scenario.Digest, json.RootElement.GetProperty("digest").GetString());
+            Assert.Equal(exitCode == 0, json.RootElement.GetProperty("reasons").GetArrayLength() == 0);
+        }
         if (scenario.Expected == FixtureExpectation.Failed && scenario.ExpectedReason is { } reason)
         {
             Assert.True(output.ToString().Contains(reason, StringComparison.Ordinal), $"{name}: expected reason {reason} in\n{output}");

@@ -1,49 +1,21 @@
-using System.Text.Json;
 using ImageTrust.Cli;
+using ImageTrust.Shared.Tests.Acceptance;
 using ImageTrust.TestSupport;
-using ImageTrust.TestSupport.Fixtures;
 
 namespace ImageTrust.Shared.Tests.Cli;
 
 /// <summary>
 /// The whole CLI (flags → rule → engine → registry → report → exit code) with the production services, against a real
-/// docker-registry holding images signed by independent tools; every <c>verify</c> scenario of the fixture catalog.
+/// docker-registry holding images signed by independent tools (every catalog scenario runs in
+/// <see cref="CatalogAcceptanceTests"/>): text output and infrastructure errors.
 /// </summary>
-public sealed class CliFixtureTests : IClassFixture<CliFixtureRegistry>
+public sealed class CliFixtureTests : IClassFixture<FixtureRegistry>
 {
-    private readonly CliFixtureRegistry _registry;
+    private readonly FixtureRegistry _registry;
 
-    public CliFixtureTests(CliFixtureRegistry registry)
+    public CliFixtureTests(FixtureRegistry registry)
     {
         _registry = registry;
-    }
-
-    public static TheoryData<string> VerifyScenarios()
-    {
-        var data = new TheoryData<string>();
-        foreach (var scenario in FixtureSet.LoadDefault().Scenarios.Where(scenario => scenario.Command == "verify"))
-        {
-            data.Add(scenario.Name);
-        }
-
-        return data;
-    }
-
-    [Theory]
-    [MemberData(nameof(VerifyScenarios))]
-    public async Task Verify_FixtureScenario_ExitCodeAndJsonMatchExpectation(string name)
-    {
-        var scenario = _registry.Fixtures.Scenario(name);
-        string[] args = ["verify", .. scenario.CliArguments(_registry.HostPort), "--allow-http-registry", _registry.HostPort, "--output", "json"];
-
-        var (exitCode, output, error) = await RunAsync(args);
-
-        var expected = scenario.Expected == FixtureExpectation.Verified ? ExitCodes.Verified : ExitCodes.VerificationFailed;
-        Assert.True(expected == exitCode, $"{name}: exit {exitCode}, expected {expected}\n{output}\n{error}");
-        using var json = JsonDocument.Parse(output);
-        Assert.Equal(scenario.Digest, json.RootElement.GetProperty("digest").GetString());
-        Assert.Equal(exitCode == ExitCodes.Verified, json.RootElement.GetProperty("verified").GetBoolean());
-        Assert.Equal(exitCode == ExitCodes.Verified, json.RootElement.GetProperty("reasons").GetArrayLength() == 0);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ImageTrust.Cli;
+using ImageTrust.Shared.Tests.Acceptance;
 using ImageTrust.Shared.Tests.Policy;
 using ImageTrust.TestSupport;
 
@@ -9,14 +10,14 @@ namespace ImageTrust.Shared.Tests.Cli;
 /// <c>scripts/imagetrust</c> as a real process (it builds the CLI in Release on first use), against a real docker-registry
 /// with independently signed fixtures: signed → 0, unsigned → 1, bad flags → 2, unreachable registry → 3.
 /// </summary>
-public sealed class ImagetrustScriptTests : IClassFixture<CliFixtureRegistry>
+public sealed class ImagetrustScriptTests : IClassFixture<FixtureRegistry>
 {
     // The first call may build the CLI on a busy machine.
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
-    private readonly CliFixtureRegistry _registry;
+    private readonly FixtureRegistry _registry;
 
-    public ImagetrustScriptTests(CliFixtureRegistry registry)
+    public ImagetrustScriptTests(FixtureRegistry registry)
     {
         _registry = registry;
     }
