@@ -99,11 +99,13 @@ internal sealed class PushVerificationService
             return PipelineOutcome.From(key, unmanaged);
         }
 
-        var existing = await _records.GetAsync(key, cancellationToken).ConfigureAwait(false);
-        if (existing is not null && messageIds.All(existing.ProcessedMessageIds.Contains))
+        // The read before verifying serves twice: a redelivery is found without registry work, and the verdict is committed
+        // against this version without reading again.
+        var snapshot = await _records.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (snapshot.Record is { } existing && messageIds.All(existing.ProcessedMessageIds.Contains))
         {
             // Redelivery: no registry work; the call only publishes what a crash may have left in the outbox.
-            var duplicate = await _records.ApplyAsync(key, messageIds, _ => RecordChange.None, cancellationToken).ConfigureAwait(false);
+            var duplicate = await _records.ApplyAsync(key, messageIds, _ => RecordChange.None, snapshot, cancellationToken).ConfigureAwait(false);
             return PipelineOutcome.From(key, duplicate);
         }
 
@@ -122,6 +124,7 @@ internal sealed class PushVerificationService
             current => current?.LastVerified > started
                 ? RecordChange.None // a verification that started later already committed; ours is older news
                 : ImageChanges.AfterVerification(current, result, rule, policy.Version, now),
+            snapshot,
             cancellationToken).ConfigureAwait(false);
         _logger.LogInformation(
             "{Image} under rule {Rule}: {Status} ({Reasons}), {Outcome}",
