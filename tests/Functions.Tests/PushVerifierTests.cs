@@ -3,6 +3,7 @@ using System.Text.Json;
 using ImageTrust.Functions.PushVerifier;
 using ImageTrust.Functions.Tests.Support;
 using ImageTrust.GoogleCloud.PubSub;
+using ImageTrust.Pipeline;
 using ImageTrust.Pipeline.Decisions;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.TestSupport.Registry;
@@ -106,6 +107,31 @@ public sealed class PushVerifierTests
         var record = await function.Records.GetAsync(key);
         Assert.Single(record!.History);
         Assert.Equal(ImageStatus.Quarantined, record.Status);
+        Assert.Single(await team.PullAsync(SecurityTeam.QuarantineSubscription, 1));
+    }
+
+    [Fact]
+    public async Task Push_ManyConcurrentPushesOfOneImage_AllAcknowledgedWithFewWrites()
+    {
+        const int pushes = 40;
+        using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
+        CountingRecordStore? store = null;
+        await using var function = await StartAsync(
+            team.Settings.ProjectId,
+            services => services.AddSingleton<ImageRecordStore>(provider => store = new CountingRecordStore(PipelineServices.CreateRecordStore(provider))));
+        var (key, _) = await _environment.CopyImageAsync("skopeo-tampered", "skopeo", withSignatures: true);
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, pushes).Select(async i =>
+        {
+            using var response = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "push-" + i, function.ProjectId);
+            return response.StatusCode;
+        }));
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.NoContent, status));
+        var record = (await function.Records.GetAsync(key))!;
+        Assert.Equal(ImageStatus.Quarantined, record.Status);
+        Assert.Equal(pushes, record.ProcessedMessageIds.Count(id => id.StartsWith("push-", StringComparison.Ordinal)));
+        Assert.InRange(store!.WritesByDocument[key.ToDocumentId()].Count, 1, 3);
         Assert.Single(await team.PullAsync(SecurityTeam.QuarantineSubscription, 1));
     }
 
