@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using ImageTrust.Model;
@@ -493,36 +494,46 @@ internal sealed class SigstoreAttestationVerifier
         }
 
         byte[] logId;
-        byte[] body;
         try
         {
             logId = Convert.FromHexString(rekor.LogId);
-            body = Convert.FromBase64String(rekor.Body);
         }
         catch (FormatException)
         {
             return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, "the bundle's logID is not hex or its body is not base64");
         }
 
-        if (body.Length > MaxLogBodyBytes)
+        if (!rekor.TryRentDecodedBody(out var body, out var bodyLength))
         {
-            return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, "the bundle's entry body is too large");
+            return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, "the bundle's logID is not hex or its body is not base64");
         }
 
-        var set = SignedEntryTimestampVerifier.Verify(rekor.Body, rekor.IntegratedTime, logId, rekor.LogIndex, rekor.SignedEntryTimestamp, _trust.Get(trust));
-        if (!set.Passed)
+        try
         {
-            return set;
-        }
+            if (bodyLength > MaxLogBodyBytes)
+            {
+                return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, "the bundle's entry body is too large");
+            }
 
-        var future = IntegratedTimeCheck.Verify(rekor.IntegratedAt, _timeProvider.GetUtcNow());
-        if (!future.Passed)
+            var set = SignedEntryTimestampVerifier.Verify(rekor.Body.Span, rekor.IntegratedTime, logId, rekor.LogIndex, rekor.SignedEntryTimestamp, _trust.Get(trust));
+            if (!set.Passed)
+            {
+                return set;
+            }
+
+            var future = IntegratedTimeCheck.Verify(rekor.IntegratedAt, _timeProvider.GetUtcNow());
+            if (!future.Passed)
+            {
+                return future;
+            }
+
+            var match = LogEntryBodyMatcher.Verify(body.AsMemory(0, bodyLength), new ExpectedLogContent(signature, certificateDer, publicKeySpki, null, envelope));
+            return match.Passed ? CheckResult.Pass(ClassicSteps.Tlog, $"{set.Detail}; {match.Detail}") : match;
+        }
+        finally
         {
-            return future;
+            ArrayPool<byte>.Shared.Return(body);
         }
-
-        var match = LogEntryBodyMatcher.Verify(body, new ExpectedLogContent(signature, certificateDer, publicKeySpki, null, envelope));
-        return match.Passed ? CheckResult.Pass(ClassicSteps.Tlog, $"{set.Detail}; {match.Detail}") : match;
     }
 
     private static InTotoStatement? ReadStatement(DsseEnvelope envelope, string kind, AttestationContext context, out AttestationOutcome? failure)

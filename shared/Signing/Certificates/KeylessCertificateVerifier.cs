@@ -72,10 +72,10 @@ internal static class KeylessCertificateVerifier
 
     /// <summary>Parses every <c>CERTIFICATE</c> block of a PEM text (e.g. cosign's certificate or chain annotation).</summary>
     /// <exception cref="FormatException">A block is not a valid certificate.</exception>
-    public static IReadOnlyList<ParsedCertificate> ParsePem(string pem)
+    public static IReadOnlyList<ParsedCertificate> ParsePem(ReadOnlySpan<char> pem)
     {
         var certificates = new List<ParsedCertificate>();
-        var remaining = pem.AsSpan();
+        var remaining = pem;
         while (PemEncoding.TryFind(remaining, out var fields))
         {
             if (remaining[fields.Label].SequenceEqual("CERTIFICATE"))

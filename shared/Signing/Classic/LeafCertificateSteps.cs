@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using ImageTrust.Signing.Keys;
 
 namespace ImageTrust.Signing.Classic;
@@ -8,13 +10,17 @@ namespace ImageTrust.Signing.Classic;
 internal static class LeafCertificateSteps
 {
     /// <summary>Parses the PEM certificate annotation and its public key; on failure both outputs are null.</summary>
-    public static CheckResult Parse(string pem, out X509Certificate2? leaf, out PublicKeyVerifier? key)
+    public static CheckResult Parse(AnnotationValue pem, out X509Certificate2? leaf, out PublicKeyVerifier? key)
     {
+        ArgumentNullException.ThrowIfNull(pem);
         leaf = null;
         key = null;
+        var utf8 = ArrayPool<byte>.Shared.Rent(pem.MaxByteCount);
+        var chars = ArrayPool<char>.Shared.Rent(pem.MaxByteCount);
         try
         {
-            leaf = X509Certificate2.CreateFromPem(pem);
+            var text = chars.AsSpan(0, Encoding.UTF8.GetChars(utf8.AsSpan(0, pem.CopyTo(utf8)), chars));
+            leaf = X509Certificate2.CreateFromPem(text);
             key = PublicKeyParser.ParseDer(leaf.PublicKey.ExportSubjectPublicKeyInfo());
             return CheckResult.Pass(ClassicSteps.Certificate);
         }
@@ -23,6 +29,11 @@ internal static class LeafCertificateSteps
             leaf?.Dispose();
             leaf = null;
             return CheckResult.Fail(ClassicSteps.Certificate, ClassicReasons.CertificateInvalid, $"the certificate annotation is not a usable PEM certificate: {e.Message}");
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+            ArrayPool<byte>.Shared.Return(utf8);
         }
     }
 

@@ -39,7 +39,7 @@ internal abstract class SigstoreEvidenceVerifier
     public abstract CertificateEvidence VerifyCertificate(
         KeylessAuthority authority,
         X509Certificate2 leaf,
-        string? chainPem,
+        AnnotationValue? chainPem,
         DateTimeOffset signingTime,
         bool requireSct);
 }

@@ -25,13 +25,13 @@ internal sealed class FakeEvidenceVerifier : SigstoreEvidenceVerifier
             : CheckResult.Fail("tlog", "TLOG_SET_INVALID", "the SET does not verify");
     }
 
-    public override CertificateEvidence VerifyCertificate(KeylessAuthority authority, X509Certificate2 leaf, string? chainPem, DateTimeOffset signingTime, bool requireSct)
+    public override CertificateEvidence VerifyCertificate(KeylessAuthority authority, X509Certificate2 leaf, AnnotationValue? chainPem, DateTimeOffset signingTime, bool requireSct)
     {
         LastSigningTime = signingTime;
         var identity = leaf.GetNameInfo(X509NameType.EmailName, false);
         var checks = new List<CheckResult>
         {
-            chainPem == "untrusted" ? CheckResult.Fail("certificate-chain", "CERTIFICATE_UNTRUSTED", "no trusted root") : CheckResult.Pass("certificate-chain"),
+            chainPem?.ToString() == "untrusted" ? CheckResult.Fail("certificate-chain", "CERTIFICATE_UNTRUSTED", "no trusted root") : CheckResult.Pass("certificate-chain"),
             authority.Identity.IsMatch(identity) ? CheckResult.Pass("identity") : CheckResult.Fail("identity", "IDENTITY_MISMATCH", identity),
             authority.Issuer.IsMatch(Issuer) ? CheckResult.Pass("issuer") : CheckResult.Fail("issuer", "ISSUER_MISMATCH", Issuer),
         };
