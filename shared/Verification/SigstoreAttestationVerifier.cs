@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using ImageTrust.Model;
 using ImageTrust.Policy;
@@ -173,9 +172,8 @@ internal sealed class SigstoreAttestationVerifier
         var pae = envelope.PreAuthenticationEncoding();
         var statementChecks = AttestationStatementChecks.Check(statement, context.Digest, context.Requirement);
         SignatureVerification? best = null;
-        X509Certificate2? leaf = null;
-        PublicKeyVerifier? leafKey = null;
-        var certificateCheck = layer.Certificate is null ? null : LeafCertificateSteps.Parse(layer.Certificate, out leaf, out leafKey);
+        LeafCertificate? leaf = null;
+        var certificateCheck = layer.Certificate is null ? null : LeafCertificateSteps.Parse(layer.Certificate, out leaf);
         try
         {
             foreach (var authority in context.Authorities)
@@ -203,12 +201,12 @@ internal sealed class SigstoreAttestationVerifier
                 {
                     if (Add(checks, certificateCheck!))
                     {
-                        keyId = leafKey!.KeyId;
-                        var signature = FindSignature(envelope, leafKey, pae);
+                        keyId = leaf!.Key.KeyId;
+                        var signature = FindSignature(envelope, leaf.Key, pae);
                         if (Add(checks, SignatureCheck(signature)))
                         {
                             var signingTime = _timeProvider.GetUtcNow();
-                            var tlog = CheckTlog(layer, rekor, rekorError, keyless.Trust, signature!, leaf!.RawData, null, envelope, context.RequireTlog);
+                            var tlog = CheckTlog(layer, rekor, rekorError, keyless.Trust, signature!, leaf.Certificate.RawData, null, envelope, context.RequireTlog);
                             if (tlog is null || Add(checks, tlog))
                             {
                                 if (tlog is not null)
@@ -253,7 +251,6 @@ internal sealed class SigstoreAttestationVerifier
         finally
         {
             leaf?.Dispose();
-            (leafKey as IDisposable)?.Dispose();
         }
 
         return Finish(kind, context, best, statement.PredicateType, envelope);

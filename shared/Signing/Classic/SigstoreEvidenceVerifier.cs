@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using ImageTrust.Policy;
 
 namespace ImageTrust.Signing.Classic;
@@ -38,7 +37,7 @@ internal abstract class SigstoreEvidenceVerifier
     /// <returns>The checks in order, and the identity and issuer found (null when absent).</returns>
     public abstract CertificateEvidence VerifyCertificate(
         KeylessAuthority authority,
-        X509Certificate2 leaf,
+        LeafCertificate leaf,
         AnnotationValue? chainPem,
         DateTimeOffset signingTime,
         bool requireSct);

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using ImageTrust.Policy;
 using ImageTrust.Signing.Certificates;
@@ -92,14 +91,17 @@ internal sealed class TrustedMaterialEvidenceVerifier : SigstoreEvidenceVerifier
     }
 
     /// <inheritdoc />
-    public override CertificateEvidence VerifyCertificate(KeylessAuthority authority, X509Certificate2 leaf, AnnotationValue? chainPem, DateTimeOffset signingTime, bool requireSct)
+    public override CertificateEvidence VerifyCertificate(KeylessAuthority authority, LeafCertificate leaf, AnnotationValue? chainPem, DateTimeOffset signingTime, bool requireSct)
     {
         var material = _trust.Get(authority.Trust);
-        ParsedCertificate parsed;
+        if (leaf.Parsed is not { } parsed)
+        {
+            return new CertificateEvidence([CheckResult.Fail(CertificateChainVerifier.Step, ClassicReasons.CertificateInvalid, leaf.ParseError ?? "malformed certificate")], null, null);
+        }
+
         IReadOnlyList<ParsedCertificate> chain;
         try
         {
-            parsed = ParsedCertificate.From(leaf);
             chain = chainPem is null ? [] : ParseChain(chainPem);
         }
         catch (Exception e) when (e is FormatException or CryptographicException)

@@ -25,10 +25,10 @@ internal sealed class FakeEvidenceVerifier : SigstoreEvidenceVerifier
             : CheckResult.Fail("tlog", "TLOG_SET_INVALID", "the SET does not verify");
     }
 
-    public override CertificateEvidence VerifyCertificate(KeylessAuthority authority, X509Certificate2 leaf, AnnotationValue? chainPem, DateTimeOffset signingTime, bool requireSct)
+    public override CertificateEvidence VerifyCertificate(KeylessAuthority authority, LeafCertificate leaf, AnnotationValue? chainPem, DateTimeOffset signingTime, bool requireSct)
     {
         LastSigningTime = signingTime;
-        var identity = leaf.GetNameInfo(X509NameType.EmailName, false);
+        var identity = leaf.Certificate.GetNameInfo(X509NameType.EmailName, false);
         var checks = new List<CheckResult>
         {
             chainPem?.ToString() == "untrusted" ? CheckResult.Fail("certificate-chain", "CERTIFICATE_UNTRUSTED", "no trusted root") : CheckResult.Pass("certificate-chain"),
