@@ -33,7 +33,7 @@ internal static class KeylessCertificateVerifier
         }
 
         ParsedCertificate? issuer = null;
-        foreach (var time in signingTimes.Distinct())
+        foreach (var time in signingTimes.Count == 1 ? signingTimes : signingTimes.Distinct())
         {
             var (chain, chainIssuer) = CertificateChainVerifier.Verify(leaf, untrustedChain, material.CertificateAuthorities, time);
             checks.Add(chain);
@@ -66,7 +66,19 @@ internal static class KeylessCertificateVerifier
             checks.Add(CheckResult.Fail("verification-material", "UNSUPPORTED_KEY", "the certificate's key algorithm is not supported"));
         }
 
-        var matched = result.Passed ? identity.SubjectAlternativeNames.FirstOrDefault(expected.SubjectAlternativeName.IsMatch) : null;
+        string? matched = null;
+        if (result.Passed)
+        {
+            foreach (var name in identity.SubjectAlternativeNames)
+            {
+                if (expected.SubjectAlternativeName.IsMatch(name))
+                {
+                    matched = name;
+                    break;
+                }
+            }
+        }
+
         return new KeylessCertificateVerification(checks, identity, matched, leaf.PublicKey);
     }
 

@@ -20,6 +20,9 @@ internal sealed class AnnotationValue
         _escaped = escaped;
     }
 
+    /// <summary>The raw token: the value's JSON string as it appears in the manifest, quotes and escapes included.</summary>
+    public ReadOnlyMemory<byte> RawToken => _token;
+
     /// <summary>An upper bound of the value's UTF-8 length (unescaping only shrinks it).</summary>
     public int MaxByteCount => _token.Length - 2;
 

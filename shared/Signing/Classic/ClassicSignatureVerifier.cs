@@ -192,7 +192,12 @@ internal sealed class ClassicSignatureVerifier
 
     private static void Consider(ref SignatureVerification? best, ref int bestPassed, SignatureVerification candidate)
     {
-        var passed = candidate.Checks.Count(check => check.Passed);
+        var passed = 0;
+        foreach (var check in candidate.Checks)
+        {
+            passed += check.Passed ? 1 : 0;
+        }
+
         if (best is null || (candidate.Verified && !best.Verified) || (!best.Verified && passed > bestPassed))
         {
             best = candidate;

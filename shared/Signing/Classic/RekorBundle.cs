@@ -77,7 +77,7 @@ internal sealed record RekorBundle(byte[] SignedEntryTimestamp, ReadOnlyMemory<b
 
             try
             {
-                return TryRead(json, out bundle, out error);
+                return TryRead(json, annotation.RawToken, out bundle, out error);
             }
             catch (UncomparableTextException)
             {
@@ -106,7 +106,7 @@ internal sealed record RekorBundle(byte[] SignedEntryTimestamp, ReadOnlyMemory<b
         }
     }
 
-    private static bool TryRead(ReadOnlySpan<byte> json, [NotNullWhen(true)] out RekorBundle? bundle, out string error)
+    private static bool TryRead(ReadOnlySpan<byte> json, ReadOnlyMemory<byte> annotationToken, [NotNullWhen(true)] out RekorBundle? bundle, out string error)
     {
         bundle = null;
         try
@@ -153,7 +153,7 @@ internal sealed record RekorBundle(byte[] SignedEntryTimestamp, ReadOnlyMemory<b
             }
 
             var bodyReader = Token(json, body);
-            var bodyText = bodyReader.ValueIsEscaped ? Encoding.UTF8.GetBytes(bodyReader.GetString()!) : bodyReader.ValueSpan.ToArray();
+            var bodyText = bodyReader.ValueIsEscaped ? Encoding.UTF8.GetBytes(bodyReader.GetString()!) : Find(annotationToken, bodyReader.ValueSpan);
             bundle = new RekorBundle(setBytes, bodyText, integratedTime, logIndex, Token(json, logId).GetString()!);
             error = string.Empty;
             return true;
@@ -236,6 +236,16 @@ internal sealed record RekorBundle(byte[] SignedEntryTimestamp, ReadOnlyMemory<b
 
     private static long? Int64(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : null;
+
+    /// <summary>
+    /// The body text as a slice of the manifest when the annotation holds it verbatim (base64 needs no JSON escaping, so it
+    /// does in practice): the same bytes, not copied. Otherwise a copy.
+    /// </summary>
+    private static ReadOnlyMemory<byte> Find(ReadOnlyMemory<byte> annotationToken, ReadOnlySpan<byte> text)
+    {
+        var at = annotationToken.Span.IndexOf(text);
+        return at >= 0 ? annotationToken.Slice(at, text.Length) : text.ToArray();
+    }
 
     private static Utf8JsonReader Token(ReadOnlySpan<byte> json, Range token)
     {
