@@ -26,9 +26,11 @@ internal static class LeafCertificateSteps
             certificate = X509Certificate2.CreateFromPem(text);
             var (parsed, parseError) = LeafCertificate.Decompose(certificate);
 
-            // The decomposed certificate's SPKI is the certificate's own DER slice, which X509Certificate2's export
-            // re-encodes to the same bytes; taking it spares the export.
-            var key = PublicKeyParser.ParseDer(parsed?.PublicKey?.SubjectPublicKeyInfo ?? certificate.PublicKey.ExportSubjectPublicKeyInfo());
+            // The decomposed certificate's SPKI is the certificate's own DER element, which X509Certificate2's export
+            // re-encodes to the same bytes; taking it spares the export, and its imported EC key is shared, not imported again.
+            var key = parsed?.PublicKey is { } decomposedKey
+                ? PublicKeyParser.ParseDer(decomposedKey.SubjectPublicKeyInfo, imported: decomposedKey.Ecdsa)
+                : PublicKeyParser.ParseDer(certificate.PublicKey.ExportSubjectPublicKeyInfo());
             leaf = new LeafCertificate(certificate, key, parsed, parseError);
             return CheckResult.Pass(ClassicSteps.Certificate);
         }
