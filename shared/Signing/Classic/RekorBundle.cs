@@ -258,12 +258,12 @@ internal sealed record RekorBundle(byte[] SignedEntryTimestamp, ReadOnlyMemory<b
 
     private struct Fields
     {
-        public bool RootIsObject;
-        public Range? SignedEntryTimestamp;
-        public bool PayloadIsObject;
-        public Range? Body;
-        public long? IntegratedTime;
-        public long? LogIndex;
-        public Range? LogId;
+        public bool RootIsObject { get; set; }
+        public Range? SignedEntryTimestamp { get; set; }
+        public bool PayloadIsObject { get; set; }
+        public Range? Body { get; set; }
+        public long? IntegratedTime { get; set; }
+        public long? LogIndex { get; set; }
+        public Range? LogId { get; set; }
     }
 }

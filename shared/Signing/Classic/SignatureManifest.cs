@@ -335,10 +335,10 @@ internal sealed record SignatureManifest(IReadOnlyList<SignatureLayer> Layers, i
 
     private struct LayersScan
     {
-        public bool IsArray;
-        public int Count;
-        public int Ignored;
-        public List<SignatureLayer>? Result;
-        public FormatException? Error;
+        public bool IsArray { get; set; }
+        public int Count { get; set; }
+        public int Ignored { get; set; }
+        public List<SignatureLayer>? Result { get; set; }
+        public FormatException? Error { get; set; }
     }
 }
