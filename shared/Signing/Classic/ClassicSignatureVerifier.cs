@@ -63,7 +63,7 @@ internal sealed class ClassicSignatureVerifier
             if (Add(checks, SignatureStep.Check(key, context.Layer.Signature, signature, decoded, payload))
                 && Add(checks, context.ClaimsCheck))
             {
-                var tlog = CheckTlog(context, (authority.Authority as KeyAuthority)?.Trust, signature, key.SubjectPublicKeyInfo.Span, signerIsCertificate: false, payload);
+                var tlog = CheckTlog(context, (authority.Authority as KeyAuthority)?.Trust, signature, key.SubjectPublicKeyInfo, signerIsCertificate: false, payload);
                 if (tlog is not null)
                 {
                     Add(checks, tlog);
@@ -116,7 +116,7 @@ internal sealed class ClassicSignatureVerifier
                     && Add(checks, context.ClaimsCheck))
                 {
                     var signingTime = _timeProvider.GetUtcNow();
-                    var tlog = CheckTlog(context, keyless.Trust, signature, leaf!.Certificate.RawDataMemory.Span, signerIsCertificate: true, payload);
+                    var tlog = CheckTlog(context, keyless.Trust, signature, leaf!.Certificate.RawDataMemory, signerIsCertificate: true, payload);
                     var tlogPassed = true;
                     if (tlog is not null)
                     {
@@ -161,7 +161,7 @@ internal sealed class ClassicSignatureVerifier
         }
     }
 
-    private CheckResult? CheckTlog(LayerContext context, TrustMaterialSource? trust, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload)
+    private CheckResult? CheckTlog(LayerContext context, TrustMaterialSource? trust, ReadOnlySpan<byte> signature, ReadOnlyMemory<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload)
     {
         if (context.Layer.Bundle is null)
         {

@@ -25,7 +25,7 @@ internal abstract class SigstoreEvidenceVerifier
         TrustMaterialSource? trust,
         RekorBundle bundle,
         ReadOnlySpan<byte> signature,
-        ReadOnlySpan<byte> signer,
+        ReadOnlyMemory<byte> signer,
         bool signerIsCertificate,
         ReadOnlySpan<byte> payload);
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using ImageTrust.Policy;
@@ -36,7 +37,7 @@ internal sealed class TrustedMaterialEvidenceVerifier : SigstoreEvidenceVerifier
     }
 
     /// <inheritdoc />
-    public override CheckResult VerifyTlog(TrustMaterialSource? trust, RekorBundle bundle, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload)
+    public override CheckResult VerifyTlog(TrustMaterialSource? trust, RekorBundle bundle, ReadOnlySpan<byte> signature, ReadOnlyMemory<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload)
     {
         var material = _trust.Get(trust);
         byte[] logId;
@@ -73,10 +74,11 @@ internal sealed class TrustedMaterialEvidenceVerifier : SigstoreEvidenceVerifier
                 return future;
             }
 
+            var signerBytes = WholeArray(signer);
             var expected = new ExpectedLogContent(
                 signature.ToArray(),
-                signerIsCertificate ? signer.ToArray() : null,
-                signerIsCertificate ? null : signer.ToArray(),
+                signerIsCertificate ? signerBytes : null,
+                signerIsCertificate ? null : signerBytes,
                 SHA256.HashData(payload),
                 null);
             var match = LogEntryBodyMatcher.Verify(body.AsMemory(0, bodyLength), expected);
@@ -113,6 +115,15 @@ internal sealed class TrustedMaterialEvidenceVerifier : SigstoreEvidenceVerifier
         var identity = verification.MatchedSubjectAlternativeName ?? verification.Identity?.SubjectAlternativeNames.FirstOrDefault();
         return new CertificateEvidence(verification.Checks, identity, verification.Identity?.Issuer);
     }
+
+    /// <summary>
+    /// The array behind <paramref name="bytes"/> when it spans all of it (a certificate's cached DER, a key's SPKI), else a
+    /// copy. The body match only reads it, so the certificate is not copied once per signature.
+    /// </summary>
+    private static byte[] WholeArray(ReadOnlyMemory<byte> bytes) =>
+        MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Array is { } array && segment.Offset == 0 && segment.Count == array.Length
+            ? array
+            : bytes.ToArray();
 
     private IReadOnlyList<ParsedCertificate> ParseChain(AnnotationValue chainPem)
     {

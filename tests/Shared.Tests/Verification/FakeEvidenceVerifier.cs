@@ -17,7 +17,7 @@ internal sealed class FakeEvidenceVerifier : SigstoreEvidenceVerifier
 
     public DateTimeOffset? LastSigningTime { get; private set; }
 
-    public override CheckResult VerifyTlog(TrustMaterialSource? trust, RekorBundle bundle, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload)
+    public override CheckResult VerifyTlog(TrustMaterialSource? trust, RekorBundle bundle, ReadOnlySpan<byte> signature, ReadOnlyMemory<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload)
     {
         TlogTrusts.Add(trust);
         return bundle.LogId == "good"
