@@ -1,4 +1,4 @@
-using System.Security.Cryptography.X509Certificates;
+using System.Buffers;
 using System.Text;
 using ImageTrust.Model;
 using ImageTrust.Policy;
@@ -172,9 +172,8 @@ internal sealed class SigstoreAttestationVerifier
         var pae = envelope.PreAuthenticationEncoding();
         var statementChecks = AttestationStatementChecks.Check(statement, context.Digest, context.Requirement);
         SignatureVerification? best = null;
-        X509Certificate2? leaf = null;
-        PublicKeyVerifier? leafKey = null;
-        var certificateCheck = layer.Certificate is null ? null : LeafCertificateSteps.Parse(layer.Certificate, out leaf, out leafKey);
+        LeafCertificate? leaf = null;
+        var certificateCheck = layer.Certificate is null ? null : LeafCertificateSteps.Parse(layer.Certificate, out leaf);
         try
         {
             foreach (var authority in context.Authorities)
@@ -202,12 +201,12 @@ internal sealed class SigstoreAttestationVerifier
                 {
                     if (Add(checks, certificateCheck!))
                     {
-                        keyId = leafKey!.KeyId;
-                        var signature = FindSignature(envelope, leafKey, pae);
+                        keyId = leaf!.Key.KeyId;
+                        var signature = FindSignature(envelope, leaf.Key, pae);
                         if (Add(checks, SignatureCheck(signature)))
                         {
                             var signingTime = _timeProvider.GetUtcNow();
-                            var tlog = CheckTlog(layer, rekor, rekorError, keyless.Trust, signature!, leaf!.RawData, null, envelope, context.RequireTlog);
+                            var tlog = CheckTlog(layer, rekor, rekorError, keyless.Trust, signature!, leaf.Certificate.RawData, null, envelope, context.RequireTlog);
                             if (tlog is null || Add(checks, tlog))
                             {
                                 if (tlog is not null)
@@ -252,7 +251,6 @@ internal sealed class SigstoreAttestationVerifier
         finally
         {
             leaf?.Dispose();
-            (leafKey as IDisposable)?.Dispose();
         }
 
         return Finish(kind, context, best, statement.PredicateType, envelope);
@@ -493,36 +491,46 @@ internal sealed class SigstoreAttestationVerifier
         }
 
         byte[] logId;
-        byte[] body;
         try
         {
             logId = Convert.FromHexString(rekor.LogId);
-            body = Convert.FromBase64String(rekor.Body);
         }
         catch (FormatException)
         {
             return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, "the bundle's logID is not hex or its body is not base64");
         }
 
-        if (body.Length > MaxLogBodyBytes)
+        if (!rekor.TryRentDecodedBody(out var body, out var bodyLength))
         {
-            return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, "the bundle's entry body is too large");
+            return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, "the bundle's logID is not hex or its body is not base64");
         }
 
-        var set = SignedEntryTimestampVerifier.Verify(rekor.Body, rekor.IntegratedTime, logId, rekor.LogIndex, rekor.SignedEntryTimestamp, _trust.Get(trust));
-        if (!set.Passed)
+        try
         {
-            return set;
-        }
+            if (bodyLength > MaxLogBodyBytes)
+            {
+                return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, "the bundle's entry body is too large");
+            }
 
-        var future = IntegratedTimeCheck.Verify(rekor.IntegratedAt, _timeProvider.GetUtcNow());
-        if (!future.Passed)
+            var set = SignedEntryTimestampVerifier.Verify(rekor.Body.Span, rekor.IntegratedTime, logId, rekor.LogIndex, rekor.SignedEntryTimestamp, _trust.Get(trust));
+            if (!set.Passed)
+            {
+                return set;
+            }
+
+            var future = IntegratedTimeCheck.Verify(rekor.IntegratedAt, _timeProvider.GetUtcNow());
+            if (!future.Passed)
+            {
+                return future;
+            }
+
+            var match = LogEntryBodyMatcher.Verify(body.AsMemory(0, bodyLength), new ExpectedLogContent(signature, certificateDer, publicKeySpki, null, envelope));
+            return match.Passed ? CheckResult.Pass(ClassicSteps.Tlog, $"{set.Detail}; {match.Detail}") : match;
+        }
+        finally
         {
-            return future;
+            ArrayPool<byte>.Shared.Return(body);
         }
-
-        var match = LogEntryBodyMatcher.Verify(body, new ExpectedLogContent(signature, certificateDer, publicKeySpki, null, envelope));
-        return match.Passed ? CheckResult.Pass(ClassicSteps.Tlog, $"{set.Detail}; {match.Detail}") : match;
     }
 
     private static InTotoStatement? ReadStatement(DsseEnvelope envelope, string kind, AttestationContext context, out AttestationOutcome? failure)

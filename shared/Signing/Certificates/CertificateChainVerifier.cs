@@ -42,7 +42,7 @@ internal static class CertificateChainVerifier
             anyAuthorityInWindow = true;
             if (Walk(leaf, untrustedIntermediates, authority, signingTime) is { } issuer)
             {
-                return (CheckResult.Pass(Step, $"chains to {authority.Parsed[^1].Certificate.Subject} at {signingTime:O}"), issuer);
+                return (CheckResult.Pass(Step, $"chains to {authority.RootSubject} at {signingTime:O}"), issuer);
             }
         }
 
@@ -57,7 +57,8 @@ internal static class CertificateChainVerifier
         ParsedCertificate? firstIssuer = null;
         for (var depth = 0; depth < MaxDepth; depth++)
         {
-            var (issuer, trusted) = FindIssuer(current, untrusted, authority, at);
+            // The first link is the signing certificate's own signature, new with every signature: checked every time.
+            var (issuer, trusted) = FindIssuer(current, untrusted, authority, at, remember: depth > 0);
             if (issuer is null)
             {
                 return null;
@@ -75,11 +76,11 @@ internal static class CertificateChainVerifier
         return null;
     }
 
-    private static (ParsedCertificate? Issuer, bool Trusted) FindIssuer(ParsedCertificate child, IReadOnlyList<ParsedCertificate> untrusted, CertificateAuthority authority, DateTimeOffset at)
+    private static (ParsedCertificate? Issuer, bool Trusted) FindIssuer(ParsedCertificate child, IReadOnlyList<ParsedCertificate> untrusted, CertificateAuthority authority, DateTimeOffset at, bool remember)
     {
         foreach (var candidate in authority.Parsed)
         {
-            if (IsUsableIssuer(child, candidate, at))
+            if (IsUsableIssuer(child, candidate, at, remember))
             {
                 return (candidate, true);
             }
@@ -87,7 +88,7 @@ internal static class CertificateChainVerifier
 
         foreach (var candidate in untrusted)
         {
-            if (!candidate.IsSelfIssued && IsUsableIssuer(child, candidate, at))
+            if (!candidate.IsSelfIssued && IsUsableIssuer(child, candidate, at, remember))
             {
                 return (candidate, false);
             }
@@ -96,6 +97,7 @@ internal static class CertificateChainVerifier
         return (null, false);
     }
 
-    private static bool IsUsableIssuer(ParsedCertificate child, ParsedCertificate candidate, DateTimeOffset at) =>
-        !ReferenceEquals(child, candidate) && candidate.IsCertificateAuthority && candidate.IsValidAt(at) && child.IsSignedBy(candidate);
+    private static bool IsUsableIssuer(ParsedCertificate child, ParsedCertificate candidate, DateTimeOffset at, bool remember) =>
+        !ReferenceEquals(child, candidate) && candidate.IsCertificateAuthority && candidate.IsValidAt(at)
+        && (remember ? child.IsSignedBy(candidate) : child.IsSignedByUncached(candidate));
 }

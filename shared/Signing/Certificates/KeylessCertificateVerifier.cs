@@ -33,7 +33,7 @@ internal static class KeylessCertificateVerifier
         }
 
         ParsedCertificate? issuer = null;
-        foreach (var time in signingTimes.Distinct())
+        foreach (var time in signingTimes.Count == 1 ? signingTimes : signingTimes.Distinct())
         {
             var (chain, chainIssuer) = CertificateChainVerifier.Verify(leaf, untrustedChain, material.CertificateAuthorities, time);
             checks.Add(chain);
@@ -66,16 +66,28 @@ internal static class KeylessCertificateVerifier
             checks.Add(CheckResult.Fail("verification-material", "UNSUPPORTED_KEY", "the certificate's key algorithm is not supported"));
         }
 
-        var matched = result.Passed ? identity.SubjectAlternativeNames.FirstOrDefault(expected.SubjectAlternativeName.IsMatch) : null;
+        string? matched = null;
+        if (result.Passed)
+        {
+            foreach (var name in identity.SubjectAlternativeNames)
+            {
+                if (expected.SubjectAlternativeName.IsMatch(name))
+                {
+                    matched = name;
+                    break;
+                }
+            }
+        }
+
         return new KeylessCertificateVerification(checks, identity, matched, leaf.PublicKey);
     }
 
     /// <summary>Parses every <c>CERTIFICATE</c> block of a PEM text (e.g. cosign's certificate or chain annotation).</summary>
     /// <exception cref="FormatException">A block is not a valid certificate.</exception>
-    public static IReadOnlyList<ParsedCertificate> ParsePem(string pem)
+    public static IReadOnlyList<ParsedCertificate> ParsePem(ReadOnlySpan<char> pem)
     {
         var certificates = new List<ParsedCertificate>();
-        var remaining = pem.AsSpan();
+        var remaining = pem;
         while (PemEncoding.TryFind(remaining, out var fields))
         {
             if (remaining[fields.Label].SequenceEqual("CERTIFICATE"))

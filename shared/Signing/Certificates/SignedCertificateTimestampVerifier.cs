@@ -113,7 +113,7 @@ internal static class SignedCertificateTimestampVerifier
         return known ? $"SCT from log {Convert.ToHexStringLower(logId)} does not verify" : $"SCT from unknown log {Convert.ToHexStringLower(logId)}";
     }
 
-    private static byte[] RemoveSctExtension(byte[] tbs)
+    private static byte[] RemoveSctExtension(ReadOnlyMemory<byte> tbs)
     {
         var reader = new AsnReader(tbs, AsnEncodingRules.DER).ReadSequence();
         var writer = new AsnWriter(AsnEncodingRules.DER);

@@ -1,6 +1,4 @@
-using System.Security.Cryptography.X509Certificates;
 using ImageTrust.Policy;
-using ImageTrust.Signing.Keys;
 using ImageTrust.Verification;
 
 namespace ImageTrust.Signing.Classic;
@@ -65,7 +63,7 @@ internal sealed class ClassicSignatureVerifier
             if (Add(checks, SignatureStep.Check(key, context.Layer.Signature, signature, decoded, payload))
                 && Add(checks, context.ClaimsCheck))
             {
-                var tlog = CheckTlog(context, (authority.Authority as KeyAuthority)?.Trust, signature, key.SubjectPublicKeyInfo.Span, signerIsCertificate: false, payload);
+                var tlog = CheckTlog(context, (authority.Authority as KeyAuthority)?.Trust, signature, key.SubjectPublicKeyInfo, signerIsCertificate: false, payload);
                 if (tlog is not null)
                 {
                     Add(checks, tlog);
@@ -93,9 +91,7 @@ internal sealed class ClassicSignatureVerifier
 
     private SignatureOutcome VerifyKeyless(LayerContext context, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> signature, bool decoded, IReadOnlyList<ResolvedAuthority> authorities)
     {
-        X509Certificate2? leaf = null;
-        PublicKeyVerifier? leafKey = null;
-        var certificateCheck = LeafCertificateSteps.Parse(context.Layer.Certificate!, out leaf, out leafKey);
+        var certificateCheck = LeafCertificateSteps.Parse(context.Layer.Certificate!, out var leaf);
         try
         {
             SignatureVerification? best = null;
@@ -116,11 +112,11 @@ internal sealed class ClassicSignatureVerifier
                 long? logIndex = null;
                 DateTimeOffset? integratedTime = null;
                 if (Add(checks, certificateCheck)
-                    && Add(checks, signatureCheck ??= SignatureStep.Check(leafKey!, context.Layer.Signature, signature, decoded, payload))
+                    && Add(checks, signatureCheck ??= SignatureStep.Check(leaf!.Key, context.Layer.Signature, signature, decoded, payload))
                     && Add(checks, context.ClaimsCheck))
                 {
                     var signingTime = _timeProvider.GetUtcNow();
-                    var tlog = CheckTlog(context, keyless.Trust, signature, leaf!.RawDataMemory.Span, signerIsCertificate: true, payload);
+                    var tlog = CheckTlog(context, keyless.Trust, signature, leaf!.Certificate.RawDataMemory, signerIsCertificate: true, payload);
                     var tlogPassed = true;
                     if (tlog is not null)
                     {
@@ -147,7 +143,7 @@ internal sealed class ClassicSignatureVerifier
                 }
 
                 var verified = CheckResults.AllPassed(checks);
-                var verification = Build(context, SignatureKinds.ClassicKeyless, verified, checks, verified ? authority.Name : null, identity, issuer, leafKey?.KeyId, logIndex, integratedTime);
+                var verification = Build(context, SignatureKinds.ClassicKeyless, verified, checks, verified ? authority.Name : null, identity, issuer, leaf?.Key.KeyId, logIndex, integratedTime);
                 if (verified)
                 {
                     (satisfied ??= []).Add(authority.Name);
@@ -162,11 +158,10 @@ internal sealed class ClassicSignatureVerifier
         finally
         {
             leaf?.Dispose();
-            (leafKey as IDisposable)?.Dispose();
         }
     }
 
-    private CheckResult? CheckTlog(LayerContext context, TrustMaterialSource? trust, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload)
+    private CheckResult? CheckTlog(LayerContext context, TrustMaterialSource? trust, ReadOnlySpan<byte> signature, ReadOnlyMemory<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload)
     {
         if (context.Layer.Bundle is null)
         {
@@ -197,7 +192,12 @@ internal sealed class ClassicSignatureVerifier
 
     private static void Consider(ref SignatureVerification? best, ref int bestPassed, SignatureVerification candidate)
     {
-        var passed = candidate.Checks.Count(check => check.Passed);
+        var passed = 0;
+        foreach (var check in candidate.Checks)
+        {
+            passed += check.Passed ? 1 : 0;
+        }
+
         if (best is null || (candidate.Verified && !best.Verified) || (!best.Verified && passed > bestPassed))
         {
             best = candidate;

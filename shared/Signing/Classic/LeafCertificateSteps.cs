@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using ImageTrust.Signing.Keys;
 
 namespace ImageTrust.Signing.Classic;
@@ -7,30 +9,49 @@ namespace ImageTrust.Signing.Classic;
 /// <summary>The leaf-certificate steps shared by classic <c>.sig</c> and <c>.att</c> layers: parse the annotation, check validity at signing time.</summary>
 internal static class LeafCertificateSteps
 {
-    /// <summary>Parses the PEM certificate annotation and its public key; on failure both outputs are null.</summary>
-    public static CheckResult Parse(string pem, out X509Certificate2? leaf, out PublicKeyVerifier? key)
+    /// <summary>
+    /// Parses the PEM certificate annotation (once per layer: every step and authority shares the result) and its public
+    /// key; on failure <paramref name="leaf"/> is null.
+    /// </summary>
+    public static CheckResult Parse(AnnotationValue pem, out LeafCertificate? leaf)
     {
+        ArgumentNullException.ThrowIfNull(pem);
         leaf = null;
-        key = null;
+        X509Certificate2? certificate = null;
+        var utf8 = ArrayPool<byte>.Shared.Rent(pem.MaxByteCount);
+        var chars = ArrayPool<char>.Shared.Rent(pem.MaxByteCount);
         try
         {
-            leaf = X509Certificate2.CreateFromPem(pem);
-            key = PublicKeyParser.ParseDer(leaf.PublicKey.ExportSubjectPublicKeyInfo());
+            var text = chars.AsSpan(0, Encoding.UTF8.GetChars(utf8.AsSpan(0, pem.CopyTo(utf8)), chars));
+            certificate = X509Certificate2.CreateFromPem(text);
+            var (parsed, parseError) = LeafCertificate.Decompose(certificate);
+
+            // The decomposed certificate's SPKI is the certificate's own DER element, which X509Certificate2's export
+            // re-encodes to the same bytes; taking it spares the export, and its imported EC key is shared, not imported again.
+            var key = parsed?.PublicKey is { } decomposedKey
+                ? PublicKeyParser.ParseDer(decomposedKey.SubjectPublicKeyInfo, imported: decomposedKey.Ecdsa)
+                : PublicKeyParser.ParseDer(certificate.PublicKey.ExportSubjectPublicKeyInfo());
+            leaf = new LeafCertificate(certificate, key, parsed, parseError);
             return CheckResult.Pass(ClassicSteps.Certificate);
         }
         catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
         {
-            leaf?.Dispose();
-            leaf = null;
+            certificate?.Dispose();
             return CheckResult.Fail(ClassicSteps.Certificate, ClassicReasons.CertificateInvalid, $"the certificate annotation is not a usable PEM certificate: {e.Message}");
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+            ArrayPool<byte>.Shared.Return(utf8);
         }
     }
 
     /// <summary>Whether <paramref name="signingTime"/> (log or TSA time, never "now") lies inside the leaf's validity.</summary>
-    public static CheckResult CheckValidity(X509Certificate2 leaf, DateTimeOffset signingTime)
+    public static CheckResult CheckValidity(LeafCertificate leaf, DateTimeOffset signingTime)
     {
-        var notBefore = new DateTimeOffset(leaf.NotBefore.ToUniversalTime());
-        var notAfter = new DateTimeOffset(leaf.NotAfter.ToUniversalTime());
+        ArgumentNullException.ThrowIfNull(leaf);
+        var notBefore = new DateTimeOffset(leaf.Certificate.NotBefore.ToUniversalTime());
+        var notAfter = new DateTimeOffset(leaf.Certificate.NotAfter.ToUniversalTime());
         return signingTime >= notBefore && signingTime <= notAfter
             ? CheckResult.Pass(ClassicSteps.CertificateValidity)
             : CheckResult.Fail(

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using ImageTrust.Model;
 
 namespace ImageTrust.Signing.Classic;
@@ -6,135 +7,338 @@ namespace ImageTrust.Signing.Classic;
 /// <summary>A parsed classic <c>sha256-…sig</c> manifest: its simple-signing layers (other layers are ignored and counted).</summary>
 /// <param name="Layers">The simple-signing layers, in manifest order.</param>
 /// <param name="IgnoredLayers">How many layers had another media type.</param>
+/// <remarks>
+/// Read in one pass with <see cref="Utf8JsonReader"/>; annotation values stay slices of the manifest bytes
+/// (<see cref="AnnotationValue"/>). The rules are those of a <see cref="JsonDocument"/> reading: the whole document must be
+/// valid JSON (depth ≤ 16), a repeated property counts by its last occurrence, and errors are reported in the same order
+/// (invalid JSON, then no <c>layers</c> array, then too many layers, then the first malformed simple-signing layer).
+/// </remarks>
 internal sealed record SignatureManifest(IReadOnlyList<SignatureLayer> Layers, int IgnoredLayers)
 {
     /// <summary>The most layers a signature manifest may have.</summary>
     public const int MaxLayers = 256;
 
     /// <summary>Parses the manifest JSON.</summary>
+    /// <param name="content">The manifest bytes; the layers keep slices of them, so they must not change afterwards.</param>
     /// <exception cref="FormatException">The manifest is not valid JSON, has no <c>layers</c> array, or a layer is malformed.</exception>
     public static SignatureManifest Parse(ReadOnlyMemory<byte> content) => Parse(content, CosignMediaTypes.SimpleSigning);
 
     /// <summary>Parses the manifest JSON, keeping the layers of <paramref name="layerMediaType"/> (e.g. DSSE envelopes of a <c>.att</c> manifest).</summary>
+    /// <param name="content">The manifest bytes; the layers keep slices of them, so they must not change afterwards.</param>
+    /// <param name="layerMediaType">The media type of the layers to keep.</param>
     /// <exception cref="FormatException">The manifest is not valid JSON, has no <c>layers</c> array, or a layer is malformed.</exception>
     public static SignatureManifest Parse(ReadOnlyMemory<byte> content, string layerMediaType)
     {
+        var layers = new LayersScan();
         try
         {
-            return ParseDocument(content, layerMediaType);
+            ReadDocument(content, layerMediaType, ref layers);
         }
-        catch (InvalidOperationException e)
+        catch (UncomparableTextException)
         {
-            throw new FormatException($"signature manifest has an invalid string: {e.Message}", e);
+            return SignatureManifestDocumentReader.Parse(content, layerMediaType);
         }
+
+        if (!layers.IsArray)
+        {
+            throw new FormatException("signature manifest has no 'layers' array");
+        }
+
+        if (layers.Count > MaxLayers)
+        {
+            throw new FormatException($"signature manifest has more than {MaxLayers} layers");
+        }
+
+        if (layers.Error is { } error)
+        {
+            throw error;
+        }
+
+        return new SignatureManifest(layers.Result ?? [], layers.Ignored);
     }
 
-    private static SignatureManifest ParseDocument(ReadOnlyMemory<byte> content, string layerMediaType)
+    private static void ReadDocument(ReadOnlyMemory<byte> content, string layerMediaType, ref LayersScan layers)
     {
-        JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(content, new JsonDocumentOptions { MaxDepth = 16 });
+            var reader = new Utf8JsonReader(content.Span, new JsonReaderOptions { MaxDepth = 16 });
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                ReadRoot(ref reader, content, layerMediaType, ref layers);
+            }
+            else
+            {
+                reader.Skip();
+            }
+
+            // Trailing content after the root value is invalid JSON (the reader throws).
+            reader.Read();
         }
         catch (JsonException e)
         {
             throw new FormatException($"signature manifest is not valid JSON: {e.Message}", e);
         }
+    }
 
-        using (document)
+    /// <summary>
+    /// Whether the current string or property name equals <paramref name="text"/>. An escape that is not valid UTF-16
+    /// hands the manifest to <see cref="SignatureManifestDocumentReader"/> (see there).
+    /// </summary>
+    private static bool TextEquals(ref Utf8JsonReader reader, ReadOnlySpan<byte> text)
+    {
+        try
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("layers", out var layers)
-                || layers.ValueKind != JsonValueKind.Array)
-            {
-                throw new FormatException("signature manifest has no 'layers' array");
-            }
-
-            if (layers.GetArrayLength() > MaxLayers)
-            {
-                throw new FormatException($"signature manifest has more than {MaxLayers} layers");
-            }
-
-            var result = new List<SignatureLayer>(layers.GetArrayLength());
-            var ignored = 0;
-            var index = 0;
-            foreach (var layer in layers.EnumerateArray())
-            {
-                if (layer.ValueKind != JsonValueKind.Object)
-                {
-                    throw new FormatException($"signature manifest layer {index} is not an object");
-                }
-
-                if (!(layer.TryGetProperty("mediaType", out var mediaType)
-                    && mediaType.ValueKind == JsonValueKind.String
-                    && mediaType.ValueEquals(layerMediaType)))
-                {
-                    ignored++;
-                    index++;
-                    continue;
-                }
-
-                result.Add(ParseLayer(layer, index));
-                index++;
-            }
-
-            return new SignatureManifest(result, ignored);
+            return reader.ValueTextEquals(text);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new UncomparableTextException(e);
         }
     }
 
-    private static SignatureLayer ParseLayer(JsonElement layer, int index)
+    private static bool TextEquals(ref Utf8JsonReader reader, string text)
     {
-        if (!layer.TryGetProperty("digest", out var digestElement)
-            || digestElement.ValueKind != JsonValueKind.String
-            || !Digest.TryParse(digestElement.GetString(), out var digest))
+        try
+        {
+            return reader.ValueTextEquals(text);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new UncomparableTextException(e);
+        }
+    }
+
+    private static void ReadRoot(ref Utf8JsonReader reader, ReadOnlyMemory<byte> content, string layerMediaType, ref LayersScan layers)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isLayers = TextEquals(ref reader, "layers"u8);
+            reader.Read();
+            if (!isLayers)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            // A repeated "layers" counts by its last occurrence, as JsonDocument.TryGetProperty reads it.
+            layers = new LayersScan();
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            layers.IsArray = true;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                var index = layers.Count++;
+                if (layers.Count > MaxLayers || layers.Error is not null)
+                {
+                    // Only the count and the JSON's validity can still change the outcome.
+                    reader.Skip();
+                    continue;
+                }
+
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    layers.Error = new FormatException($"signature manifest layer {index} is not an object");
+                    reader.Skip();
+                    continue;
+                }
+
+                ReadLayer(ref reader, content, layerMediaType, index, ref layers);
+            }
+        }
+    }
+
+    private static void ReadLayer(ref Utf8JsonReader reader, ReadOnlyMemory<byte> content, string layerMediaType, int index, ref LayersScan layers)
+    {
+        var mediaTypeMatches = false;
+        ReadOnlyMemory<byte>? digest = null;
+        long? size = null;
+        ReadOnlyMemory<byte>? annotations = null;
+        var hasAnnotations = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = TextEquals(ref reader, "mediaType"u8) ? Field.MediaType
+                : TextEquals(ref reader, "digest"u8) ? Field.Digest
+                : TextEquals(ref reader, "size"u8) ? Field.Size
+                : TextEquals(ref reader, "annotations"u8) ? Field.Annotations
+                : Field.Other;
+            reader.Read();
+            var start = checked((int)reader.TokenStartIndex);
+            switch (field)
+            {
+                case Field.MediaType:
+                    mediaTypeMatches = reader.TokenType == JsonTokenType.String && TextEquals(ref reader, layerMediaType);
+                    break;
+                case Field.Digest:
+                    digest = reader.TokenType == JsonTokenType.String ? content.Slice(start, reader.ValueSpan.Length + 2) : default(ReadOnlyMemory<byte>?);
+                    break;
+                case Field.Size:
+                    size = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : null;
+                    break;
+                case Field.Annotations:
+                    hasAnnotations = true;
+                    annotations = reader.TokenType == JsonTokenType.StartObject ? content[start..] : default(ReadOnlyMemory<byte>?);
+                    break;
+            }
+
+            if (field == Field.Annotations && annotations is { } open)
+            {
+                reader.Skip();
+                annotations = open[..checked((int)(reader.TokenStartIndex - start + 1))];
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        if (!mediaTypeMatches)
+        {
+            layers.Ignored++;
+            return;
+        }
+
+        try
+        {
+            (layers.Result ??= []).Add(ToLayer(index, digest, size, hasAnnotations, annotations));
+        }
+        catch (FormatException e)
+        {
+            layers.Error = e;
+        }
+        catch (InvalidOperationException e)
+        {
+            layers.Error = new FormatException($"signature manifest has an invalid string: {e.Message}", e);
+        }
+    }
+
+    private static SignatureLayer ToLayer(int index, ReadOnlyMemory<byte>? digestToken, long? size, bool hasAnnotations, ReadOnlyMemory<byte>? annotationsObject)
+    {
+        if (digestToken is not { } token || !Digest.TryParse(Decode(token), out var digest))
         {
             throw new FormatException($"signature manifest layer {index} has no valid digest");
         }
 
-        if (!layer.TryGetProperty("size", out var sizeElement) || sizeElement.ValueKind != JsonValueKind.Number || !sizeElement.TryGetInt64(out var size) || size < 0)
+        if (size is not { } payloadSize || payloadSize < 0)
         {
             throw new FormatException($"signature manifest layer {index} has no valid size");
         }
 
-        string? signature = null, certificate = null, chain = null, bundle = null, timestamp = null;
-        if (layer.TryGetProperty("annotations", out var annotations))
+        AnnotationValue? signature = null, certificate = null, chain = null, bundle = null, timestamp = null;
+        if (hasAnnotations)
         {
-            if (annotations.ValueKind != JsonValueKind.Object)
+            if (annotationsObject is not { } objectBytes)
             {
                 throw new FormatException($"signature manifest layer {index} annotations are not an object");
             }
 
-            foreach (var annotation in annotations.EnumerateObject())
+            var reader = new Utf8JsonReader(objectBytes.Span);
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (annotation.Value.ValueKind != JsonValueKind.String)
+                var annotation = TextEquals(ref reader, CosignAnnotations.Signature) ? Annotation.Signature
+                    : TextEquals(ref reader, CosignAnnotations.Certificate) ? Annotation.Certificate
+                    : TextEquals(ref reader, CosignAnnotations.Chain) ? Annotation.Chain
+                    : TextEquals(ref reader, CosignAnnotations.Bundle) ? Annotation.Bundle
+                    : TextEquals(ref reader, CosignAnnotations.Rfc3161Timestamp) ? Annotation.Timestamp
+                    : Annotation.Other;
+                var nameIsText = annotation != Annotation.Other || (!reader.ValueIsEscaped && Utf8.IsValid(reader.ValueSpan));
+                InvalidOperationException? invalidName = null;
+                if (!nameIsText)
+                {
+                    try
+                    {
+                        _ = reader.GetString();
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        invalidName = e;
+                    }
+                }
+
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                // As reading every string-valued annotation's name as a string would, an invalid name is an invalid string.
+                if (invalidName is not null)
+                {
+                    throw invalidName;
+                }
+
+                if (annotation == Annotation.Other)
                 {
                     continue;
                 }
 
-                switch (annotation.Name)
+                var value = AnnotationValue.FromToken(objectBytes, ref reader);
+                switch (annotation)
                 {
-                    case CosignAnnotations.Signature:
-                        signature = annotation.Value.GetString();
+                    case Annotation.Signature:
+                        signature = value;
                         break;
-                    case CosignAnnotations.Certificate:
-                        certificate = NullIfEmpty(annotation.Value.GetString());
+                    case Annotation.Certificate:
+                        certificate = NullIfEmpty(value);
                         break;
-                    case CosignAnnotations.Chain:
-                        chain = NullIfEmpty(annotation.Value.GetString());
+                    case Annotation.Chain:
+                        chain = NullIfEmpty(value);
                         break;
-                    case CosignAnnotations.Bundle:
-                        bundle = NullIfEmpty(annotation.Value.GetString());
+                    case Annotation.Bundle:
+                        bundle = NullIfEmpty(value);
                         break;
-                    case CosignAnnotations.Rfc3161Timestamp:
-                        timestamp = NullIfEmpty(annotation.Value.GetString());
+                    case Annotation.Timestamp:
+                        timestamp = NullIfEmpty(value);
                         break;
                 }
             }
         }
 
-        return new SignatureLayer(index, digest, size, signature, certificate, chain, bundle, timestamp);
+        return new SignatureLayer(index, digest, payloadSize, signature, certificate, chain, bundle, timestamp);
     }
 
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+    private static string? Decode(ReadOnlyMemory<byte> token)
+    {
+        var reader = new Utf8JsonReader(token.Span);
+        reader.Read();
+        return reader.GetString();
+    }
+
+    private static AnnotationValue? NullIfEmpty(AnnotationValue value) => value.IsEmpty ? null : value;
+
+    private enum Field
+    {
+        Other,
+        MediaType,
+        Digest,
+        Size,
+        Annotations,
+    }
+
+    private enum Annotation
+    {
+        Other,
+        Signature,
+        Certificate,
+        Chain,
+        Bundle,
+        Timestamp,
+    }
+
+    private sealed class UncomparableTextException(Exception inner) : Exception(inner.Message, inner);
+
+    private struct LayersScan
+    {
+        public bool IsArray { get; set; }
+        public int Count { get; set; }
+        public int Ignored { get; set; }
+        public List<SignatureLayer>? Result { get; set; }
+        public FormatException? Error { get; set; }
+    }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using ImageTrust.Policy;
 
 namespace ImageTrust.Signing.Classic;
@@ -26,7 +25,7 @@ internal abstract class SigstoreEvidenceVerifier
         TrustMaterialSource? trust,
         RekorBundle bundle,
         ReadOnlySpan<byte> signature,
-        ReadOnlySpan<byte> signer,
+        ReadOnlyMemory<byte> signer,
         bool signerIsCertificate,
         ReadOnlySpan<byte> payload);
 
@@ -38,8 +37,8 @@ internal abstract class SigstoreEvidenceVerifier
     /// <returns>The checks in order, and the identity and issuer found (null when absent).</returns>
     public abstract CertificateEvidence VerifyCertificate(
         KeylessAuthority authority,
-        X509Certificate2 leaf,
-        string? chainPem,
+        LeafCertificate leaf,
+        AnnotationValue? chainPem,
         DateTimeOffset signingTime,
         bool requireSct);
 }

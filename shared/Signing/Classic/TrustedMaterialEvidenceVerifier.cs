@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using ImageTrust.Policy;
 using ImageTrust.Signing.Certificates;
 using ImageTrust.Signing.Transparency;
@@ -17,9 +19,11 @@ internal sealed class TrustedMaterialEvidenceVerifier : SigstoreEvidenceVerifier
 {
     private const int MaxBodyBytes = 1024 * 1024;
     private const int MaxCachedChains = 256;
+    private const string BundleNotEncoded = "the bundle's logID is not hex or its body is not base64";
 
     // Parsing is a pure function of the PEM text, and most signatures carry the same Fulcio chain: parse each text once.
     private readonly ConcurrentDictionary<string, IReadOnlyList<ParsedCertificate>> _chains = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<ParsedCertificate>>.AlternateLookup<ReadOnlySpan<char>> _chainLookup;
 
     private readonly TrustMaterialCache _trust;
     private readonly TimeProvider _timeProvider;
@@ -29,62 +33,77 @@ internal sealed class TrustedMaterialEvidenceVerifier : SigstoreEvidenceVerifier
     {
         _trust = trust;
         _timeProvider = timeProvider;
+        _chainLookup = _chains.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     /// <inheritdoc />
-    public override CheckResult VerifyTlog(TrustMaterialSource? trust, RekorBundle bundle, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload)
+    public override CheckResult VerifyTlog(TrustMaterialSource? trust, RekorBundle bundle, ReadOnlySpan<byte> signature, ReadOnlyMemory<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload)
     {
         var material = _trust.Get(trust);
         byte[] logId;
-        byte[] body;
         try
         {
             logId = Convert.FromHexString(bundle.LogId);
-            body = Convert.FromBase64String(bundle.Body);
         }
         catch (FormatException)
         {
-            return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, "the bundle's logID is not hex or its body is not base64");
+            return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, BundleNotEncoded);
         }
 
-        if (body.Length > MaxBodyBytes)
+        if (!bundle.TryRentDecodedBody(out var body, out var bodyLength))
         {
-            return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, "the bundle's entry body is too large");
+            return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, BundleNotEncoded);
         }
 
-        var set = SignedEntryTimestampVerifier.Verify(bundle.Body, bundle.IntegratedTime, logId, bundle.LogIndex, bundle.SignedEntryTimestamp, material);
-        if (!set.Passed)
+        try
         {
-            return set;
-        }
+            if (bodyLength > MaxBodyBytes)
+            {
+                return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, "the bundle's entry body is too large");
+            }
 
-        var future = IntegratedTimeCheck.Verify(bundle.IntegratedAt, _timeProvider.GetUtcNow());
-        if (!future.Passed)
+            var set = SignedEntryTimestampVerifier.Verify(bundle.Body.Span, bundle.IntegratedTime, logId, bundle.LogIndex, bundle.SignedEntryTimestamp, material);
+            if (!set.Passed)
+            {
+                return set;
+            }
+
+            var future = IntegratedTimeCheck.Verify(bundle.IntegratedAt, _timeProvider.GetUtcNow());
+            if (!future.Passed)
+            {
+                return future;
+            }
+
+            var signerBytes = WholeArray(signer);
+            var expected = new ExpectedLogContent(
+                signature.ToArray(),
+                signerIsCertificate ? signerBytes : null,
+                signerIsCertificate ? null : signerBytes,
+                SHA256.HashData(payload),
+                null);
+            var match = LogEntryBodyMatcher.Verify(body.AsMemory(0, bodyLength), expected);
+            return match.Passed
+                ? CheckResult.Pass(ClassicSteps.Tlog, $"{set.Detail}; {match.Detail}")
+                : match;
+        }
+        finally
         {
-            return future;
+            ArrayPool<byte>.Shared.Return(body);
         }
-
-        var expected = new ExpectedLogContent(
-            signature.ToArray(),
-            signerIsCertificate ? signer.ToArray() : null,
-            signerIsCertificate ? null : signer.ToArray(),
-            SHA256.HashData(payload),
-            null);
-        var match = LogEntryBodyMatcher.Verify(body, expected);
-        return match.Passed
-            ? CheckResult.Pass(ClassicSteps.Tlog, $"{set.Detail}; {match.Detail}")
-            : match;
     }
 
     /// <inheritdoc />
-    public override CertificateEvidence VerifyCertificate(KeylessAuthority authority, X509Certificate2 leaf, string? chainPem, DateTimeOffset signingTime, bool requireSct)
+    public override CertificateEvidence VerifyCertificate(KeylessAuthority authority, LeafCertificate leaf, AnnotationValue? chainPem, DateTimeOffset signingTime, bool requireSct)
     {
         var material = _trust.Get(authority.Trust);
-        ParsedCertificate parsed;
+        if (leaf.Parsed is not { } parsed)
+        {
+            return new CertificateEvidence([CheckResult.Fail(CertificateChainVerifier.Step, ClassicReasons.CertificateInvalid, leaf.ParseError ?? "malformed certificate")], null, null);
+        }
+
         IReadOnlyList<ParsedCertificate> chain;
         try
         {
-            parsed = ParsedCertificate.From(leaf);
             chain = chainPem is null ? [] : ParseChain(chainPem);
         }
         catch (Exception e) when (e is FormatException or CryptographicException)
@@ -97,19 +116,39 @@ internal sealed class TrustedMaterialEvidenceVerifier : SigstoreEvidenceVerifier
         return new CertificateEvidence(verification.Checks, identity, verification.Identity?.Issuer);
     }
 
-    private IReadOnlyList<ParsedCertificate> ParseChain(string chainPem)
+    /// <summary>
+    /// The array behind <paramref name="bytes"/> when it spans all of it (a certificate's cached DER, a key's SPKI), else a
+    /// copy. The body match only reads it, so the certificate is not copied once per signature.
+    /// </summary>
+    private static byte[] WholeArray(ReadOnlyMemory<byte> bytes) =>
+        MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Array is { } array && segment.Offset == 0 && segment.Count == array.Length
+            ? array
+            : bytes.ToArray();
+
+    private IReadOnlyList<ParsedCertificate> ParseChain(AnnotationValue chainPem)
     {
-        if (_chains.TryGetValue(chainPem, out var cached))
+        var utf8 = ArrayPool<byte>.Shared.Rent(chainPem.MaxByteCount);
+        var chars = ArrayPool<char>.Shared.Rent(chainPem.MaxByteCount);
+        try
         {
-            return cached;
-        }
+            var text = chars.AsSpan(0, Encoding.UTF8.GetChars(utf8.AsSpan(0, chainPem.CopyTo(utf8)), chars));
+            if (_chainLookup.TryGetValue(text, out var cached))
+            {
+                return cached;
+            }
 
-        var parsed = KeylessCertificateVerifier.ParsePem(chainPem);
-        if (_chains.Count < MaxCachedChains)
+            var parsed = KeylessCertificateVerifier.ParsePem(text);
+            if (_chains.Count < MaxCachedChains)
+            {
+                _chainLookup.TryAdd(text, parsed);
+            }
+
+            return parsed;
+        }
+        finally
         {
-            _chains.TryAdd(chainPem, parsed);
+            ArrayPool<char>.Shared.Return(chars);
+            ArrayPool<byte>.Shared.Return(utf8);
         }
-
-        return parsed;
     }
 }

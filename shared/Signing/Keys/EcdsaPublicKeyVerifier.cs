@@ -12,12 +12,12 @@ internal sealed class EcdsaPublicKeyVerifier : PublicKeyVerifier, IDisposable
     private readonly ECDsa _key;
     private readonly HashAlgorithmName _alternateHash;
 
-    private EcdsaPublicKeyVerifier(byte[] subjectPublicKeyInfo, ECDsa key, string curveName, HashAlgorithmName alternateHash)
+    private EcdsaPublicKeyVerifier(byte[] subjectPublicKeyInfo, ECDsa key, string algorithm, HashAlgorithmName alternateHash)
         : base(subjectPublicKeyInfo)
     {
         _key = key;
         _alternateHash = alternateHash;
-        Algorithm = $"ecdsa-{curveName}-sha256";
+        Algorithm = algorithm;
     }
 
     /// <inheritdoc />
@@ -26,16 +26,22 @@ internal sealed class EcdsaPublicKeyVerifier : PublicKeyVerifier, IDisposable
     /// <summary>Imports a DER <c>SubjectPublicKeyInfo</c> of an EC key on a NIST curve named by <paramref name="curveOid"/>.</summary>
     /// <param name="subjectPublicKeyInfo">The DER key.</param>
     /// <param name="curveOid">The named-curve OID from the key's algorithm parameters.</param>
+    /// <param name="imported">The same key already imported from exactly <paramref name="subjectPublicKeyInfo"/>, to share (this verifier then owns it), or null.</param>
     /// <exception cref="FormatException">The key is not an EC key on P-256, P-384 or P-521.</exception>
-    public static EcdsaPublicKeyVerifier Import(byte[] subjectPublicKeyInfo, string curveOid)
+    public static EcdsaPublicKeyVerifier Import(byte[] subjectPublicKeyInfo, string curveOid, ECDsa? imported = null)
     {
-        var (curveName, alternate) = curveOid switch
+        var (algorithm, alternate) = curveOid switch
         {
-            KeyOids.P256 => ("p256", default(HashAlgorithmName)),
-            KeyOids.P384 => ("p384", HashAlgorithmName.SHA384),
-            KeyOids.P521 => ("p521", HashAlgorithmName.SHA512),
+            KeyOids.P256 => ("ecdsa-p256-sha256", default(HashAlgorithmName)),
+            KeyOids.P384 => ("ecdsa-p384-sha256", HashAlgorithmName.SHA384),
+            KeyOids.P521 => ("ecdsa-p521-sha256", HashAlgorithmName.SHA512),
             var other => throw new FormatException($"EC curve '{other}' is not supported (P-256, P-384, P-521)"),
         };
+        if (imported is not null)
+        {
+            return new EcdsaPublicKeyVerifier(subjectPublicKeyInfo, imported, algorithm, alternate);
+        }
+
         var key = ECDsa.Create();
         try
         {
@@ -45,7 +51,7 @@ internal sealed class EcdsaPublicKeyVerifier : PublicKeyVerifier, IDisposable
                 throw new FormatException("EC public key has trailing data");
             }
 
-            return new EcdsaPublicKeyVerifier(subjectPublicKeyInfo, key, curveName, alternate);
+            return new EcdsaPublicKeyVerifier(subjectPublicKeyInfo, key, algorithm, alternate);
         }
         catch (CryptographicException e)
         {

@@ -34,8 +34,14 @@ internal static class PublicKeyParser
     }
 
     /// <summary>Parses a DER <c>SubjectPublicKeyInfo</c>.</summary>
+    /// <param name="subjectPublicKeyInfo">The DER key.</param>
+    /// <param name="options">Key options.</param>
+    /// <param name="imported">
+    /// For an EC key, the same key already imported from exactly these bytes (e.g. by a certificate's
+    /// <see cref="Trust.VerificationKey"/>): the verifier shares it, and disposes it when disposed. Null: import here.
+    /// </param>
     /// <exception cref="FormatException">The key is malformed or of an unsupported type.</exception>
-    public static PublicKeyVerifier ParseDer(byte[] subjectPublicKeyInfo, KeyOptions options = KeyOptions.None)
+    public static PublicKeyVerifier ParseDer(byte[] subjectPublicKeyInfo, KeyOptions options = KeyOptions.None, ECDsa? imported = null)
     {
         ArgumentNullException.ThrowIfNull(subjectPublicKeyInfo);
         string algorithm;
@@ -68,7 +74,7 @@ internal static class PublicKeyParser
 
         return algorithm switch
         {
-            KeyOids.EcPublicKey => EcdsaPublicKeyVerifier.Import(subjectPublicKeyInfo, curve!),
+            KeyOids.EcPublicKey => EcdsaPublicKeyVerifier.Import(subjectPublicKeyInfo, curve!, imported),
             KeyOids.Rsa => RsaPublicKeyVerifier.Import(subjectPublicKeyInfo, (options & KeyOptions.RsaPssOnly) != 0),
             KeyOids.Ed25519 => Ed25519PublicKeyVerifier.Create(subjectPublicKeyInfo, keyBits),
             _ => throw new FormatException($"public key algorithm {algorithm} is not supported (ECDSA, RSA, Ed25519)"),

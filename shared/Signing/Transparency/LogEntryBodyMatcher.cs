@@ -1,6 +1,9 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ImageTrust.Signing.Transparency;
 
@@ -60,17 +63,18 @@ internal static class LogEntryBodyMatcher
             return "a hashedrekord entry records a message signature, not an envelope";
         }
 
-        if (Text(hash, "algorithm") != "sha256" || !Text(hash, "value").Equals(Convert.ToHexStringLower(expected.ArtifactSha256), StringComparison.OrdinalIgnoreCase))
+        // Compared as UTF-8 straight from the document (this runs once per classic signature): no strings, no arrays.
+        if (!Utf8Text(hash, "algorithm").SequenceEqual("sha256"u8) || !HexEqualsIgnoreCase(Utf8Text(hash, "value"), expected.ArtifactSha256))
         {
             return "the entry's artifact digest differs";
         }
 
-        if (!Bytes(Text(signature, "content")).AsSpan().SequenceEqual(expected.Signature))
+        if (!Base64Equals(Utf8Text(signature, "content"), expected.Signature))
         {
             return "the entry's signature differs";
         }
 
-        return MatchesPem(Encoding.UTF8.GetString(Bytes(Text(Property(signature, "publicKey"), "content"))), expected) ? null : "the entry's key or certificate differs";
+        return MatchesBase64Pem(Utf8Text(Property(signature, "publicKey"), "content"), expected) ? null : "the entry's key or certificate differs";
     }
 
     private static string? MatchHashedRekordV002(JsonElement spec, ExpectedLogContent expected)
@@ -163,7 +167,7 @@ internal static class LogEntryBodyMatcher
         return "no signature in the entry matches the envelope's signature and certificate";
     }
 
-    private static bool MatchesPem(string pem, ExpectedLogContent expected)
+    private static bool MatchesPem(ReadOnlySpan<char> pem, ExpectedLogContent expected)
     {
         if (!PemEncoding.TryFind(pem, out var fields))
         {
@@ -171,13 +175,100 @@ internal static class LogEntryBodyMatcher
         }
 
         var label = pem[fields.Label];
-        var der = Bytes(pem[fields.Base64Data]);
-        return label switch
+        var expectedDer = label.SequenceEqual("CERTIFICATE") ? expected.CertificateDer
+            : label.SequenceEqual("PUBLIC KEY") ? expected.PublicKeySpki
+            : null;
+        if (expectedDer is null)
         {
-            "CERTIFICATE" => expected.CertificateDer is { } certificate && der.AsSpan().SequenceEqual(certificate),
-            "PUBLIC KEY" => expected.PublicKeySpki is { } spki && der.AsSpan().SequenceEqual(spki),
-            _ => false,
-        };
+            // The label decides before the data is decoded (the data was validated as base64 by TryFind).
+            return false;
+        }
+
+        var data = pem[fields.Base64Data];
+        var der = ArrayPool<byte>.Shared.Rent(fields.DecodedDataLength);
+        try
+        {
+            return Convert.TryFromBase64Chars(data, der, out var written) && der.AsSpan(0, written).SequenceEqual(expectedDer);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(der);
+        }
+    }
+
+    /// <summary>Base64-decodes <paramref name="base64"/> (a PEM document, UTF-8 with replacement as Encoding.UTF8.GetString reads it) and matches it.</summary>
+    private static bool MatchesBase64Pem(ReadOnlySpan<byte> base64, ExpectedLogContent expected)
+    {
+        var pem = ArrayPool<byte>.Shared.Rent(Math.Max(base64.Length / 4 * 3 + 3, 1));
+        try
+        {
+            var pemLength = DecodeBase64(base64, pem);
+            var chars = ArrayPool<char>.Shared.Rent(Math.Max(pemLength, 1));
+            try
+            {
+                return MatchesPem(chars.AsSpan(0, Encoding.UTF8.GetChars(pem.AsSpan(0, pemLength), chars)), expected);
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(chars);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(pem);
+        }
+    }
+
+    private static bool Base64Equals(ReadOnlySpan<byte> base64, ReadOnlySpan<byte> expected)
+    {
+        var decoded = ArrayPool<byte>.Shared.Rent(Math.Max(base64.Length / 4 * 3 + 3, 1));
+        try
+        {
+            return decoded.AsSpan(0, DecodeBase64(base64, decoded)).SequenceEqual(expected);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(decoded);
+        }
+    }
+
+    /// <summary>Decodes base64 text as <see cref="Convert.FromBase64String"/> does (whitespace ignored), throwing its <see cref="FormatException"/>.</summary>
+    private static int DecodeBase64(ReadOnlySpan<byte> base64, Span<byte> destination)
+    {
+        var chars = ArrayPool<char>.Shared.Rent(Math.Max(base64.Length, 1));
+        try
+        {
+            var text = chars.AsSpan(0, Encoding.UTF8.GetChars(base64, chars));
+            if (Convert.TryFromBase64Chars(text, destination, out var written))
+            {
+                return written;
+            }
+
+            // Not base64: throw exactly what Convert.FromBase64String throws.
+            _ = Convert.FromBase64String(text.ToString());
+            throw new FormatException("the value is not base64");
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    private static bool HexEqualsIgnoreCase(ReadOnlySpan<byte> hex, ReadOnlySpan<byte> digest)
+    {
+        if (hex.Length != digest.Length * 2)
+        {
+            return false;
+        }
+
+        Span<byte> expected = stackalloc byte[hex.Length];
+        for (var i = 0; i < digest.Length; i++)
+        {
+            expected[2 * i] = (byte)"0123456789abcdef"[digest[i] >> 4];
+            expected[(2 * i) + 1] = (byte)"0123456789abcdef"[digest[i] & 0xF];
+        }
+
+        return Ascii.EqualsIgnoreCase(hex, expected);
     }
 
     private static CheckResult Fail(string detail) => CheckResult.Fail(Step, "TLOG_ENTRY_MISMATCH", detail);
@@ -187,6 +278,27 @@ internal static class LogEntryBodyMatcher
 
     private static string Text(JsonElement owner, string name) =>
         Property(owner, name) is { ValueKind: JsonValueKind.String } value ? value.GetString()! : throw new FormatException($"'{name}' is not a string");
+
+    /// <summary>
+    /// A string property's UTF-8 text as <see cref="JsonElement.GetString"/> would decode it: a view into the document when the
+    /// value has no escapes (always so in Rekor's canonical bodies), a copy otherwise; invalid text throws as GetString does.
+    /// </summary>
+    private static ReadOnlySpan<byte> Utf8Text(JsonElement owner, string name)
+    {
+        var value = Property(owner, name);
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw new FormatException($"'{name}' is not a string");
+        }
+
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        if (raw.Length >= 2 && raw[0] == (byte)'"' && raw[^1] == (byte)'"' && raw[1..^1].IndexOf((byte)'\\') < 0 && Utf8.IsValid(raw[1..^1]))
+        {
+            return raw[1..^1];
+        }
+
+        return Encoding.UTF8.GetBytes(value.GetString()!);
+    }
 
     private static byte[] Bytes(string base64) => Convert.FromBase64String(base64);
 }

@@ -36,19 +36,41 @@ internal static class SignedEntryTimestampVerifier
     /// <param name="material">Trusted logs.</param>
     public static CheckResult Verify(string bodyBase64, long integratedTime, ReadOnlyMemory<byte> logId, long logIndex, ReadOnlySpan<byte> signedEntryTimestamp, TrustedMaterial material)
     {
+        ArgumentNullException.ThrowIfNull(bodyBase64);
+        var body = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(bodyBase64));
+        try
+        {
+            return Verify(body.AsSpan(0, Encoding.UTF8.GetBytes(bodyBase64, body)), integratedTime, logId, logIndex, signedEntryTimestamp, material);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body);
+        }
+    }
+
+    /// <summary>Verifies a SET from its parts, the body given as its UTF-8 base64 text (as cosign's bundle annotation carries it).</summary>
+    /// <param name="bodyBase64">The entry body, base64 as the log returned it, UTF-8.</param>
+    /// <param name="integratedTime">Unix seconds.</param>
+    /// <param name="logId">The log id bytes.</param>
+    /// <param name="logIndex">The log index.</param>
+    /// <param name="signedEntryTimestamp">The DER signature.</param>
+    /// <param name="material">Trusted logs.</param>
+    public static CheckResult Verify(ReadOnlySpan<byte> bodyBase64, long integratedTime, ReadOnlyMemory<byte> logId, long logIndex, ReadOnlySpan<byte> signedEntryTimestamp, TrustedMaterial material)
+    {
         var logIdHex = Convert.ToHexStringLower(logId.Span);
 
         // Keys are already in RFC 8785 order and the values need no escaping (base64, hex, integers). The document is written
         // straight into a pooled buffer: the body is the largest part and this runs once per signature.
         var prefix = "{\"body\":\""u8;
-        var length = prefix.Length + Encoding.UTF8.GetByteCount(bodyBase64) + 128 + logIdHex.Length;
+        var length = prefix.Length + bodyBase64.Length + 128 + logIdHex.Length;
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             var written = 0;
             prefix.CopyTo(buffer);
             written += prefix.Length;
-            written += Encoding.UTF8.GetBytes(bodyBase64, buffer.AsSpan(written));
+            bodyBase64.CopyTo(buffer.AsSpan(written));
+            written += bodyBase64.Length;
             if (!Utf8.TryWrite(buffer.AsSpan(written), CultureInfo.InvariantCulture, $"\",\"integratedTime\":{integratedTime},\"logID\":\"{logIdHex}\",\"logIndex\":{logIndex}}}", out var tail))
             {
                 return CheckResult.Fail(Step, "SET_INVALID", "the log entry is too large to canonicalize");

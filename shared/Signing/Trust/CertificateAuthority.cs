@@ -22,7 +22,11 @@ internal sealed class CertificateAuthority
         Validity = validity;
         Uri = uri;
         Parsed = chain.Select(ParsedCertificate.From).ToArray();
+        RootSubject = chain[^1].Subject;
     }
+
+    /// <summary>The root's subject name, as text (named in every passing chain check).</summary>
+    public string RootSubject { get; }
 
     /// <summary>The chain, issuing certificate first and root last.</summary>
     public IReadOnlyList<X509Certificate2> Certificates { get; }

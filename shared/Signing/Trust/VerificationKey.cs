@@ -19,6 +19,7 @@ internal sealed class VerificationKey
     // Ed25519 verification is big-integer arithmetic costing milliseconds, and one checkpoint is shared by many entries.
     private readonly VerifiedSignatureCache? _ed25519Verified;
     private readonly Lock _gate = new();
+    private string? _keyIdHex;
 
     private VerificationKey(byte[] spki, VerificationKeyAlgorithm algorithm, ECDsa? ecdsa, RSA? rsa, byte[]? ed25519)
     {
@@ -29,7 +30,6 @@ internal sealed class VerificationKey
         _ed25519 = ed25519;
         _ed25519Verified = ed25519 is null ? null : new VerifiedSignatureCache();
         KeyId = SHA256.HashData(spki);
-        KeyIdHex = Convert.ToHexStringLower(KeyId);
     }
 
     /// <summary>The DER SubjectPublicKeyInfo.</summary>
@@ -42,7 +42,13 @@ internal sealed class VerificationKey
     public byte[] KeyId { get; }
 
     /// <summary>Lower-case hex of <see cref="KeyId"/>.</summary>
-    public string KeyIdHex { get; }
+    public string KeyIdHex => _keyIdHex ??= Convert.ToHexStringLower(KeyId);
+
+    /// <summary>
+    /// The imported ECDSA key (null for other algorithms), for a verifier of the same SubjectPublicKeyInfo to share rather
+    /// than import the key a second time.
+    /// </summary>
+    public ECDsa? Ecdsa => _ecdsa;
 
     /// <summary>The hash an ECDSA key conventionally pairs with (by curve size); SHA-256 for other keys.</summary>
     public HashAlgorithmName DefaultHash => _ecdsa?.KeySize switch

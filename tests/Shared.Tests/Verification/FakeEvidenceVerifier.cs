@@ -17,7 +17,7 @@ internal sealed class FakeEvidenceVerifier : SigstoreEvidenceVerifier
 
     public DateTimeOffset? LastSigningTime { get; private set; }
 
-    public override CheckResult VerifyTlog(TrustMaterialSource? trust, RekorBundle bundle, ReadOnlySpan<byte> signature, ReadOnlySpan<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload)
+    public override CheckResult VerifyTlog(TrustMaterialSource? trust, RekorBundle bundle, ReadOnlySpan<byte> signature, ReadOnlyMemory<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload)
     {
         TlogTrusts.Add(trust);
         return bundle.LogId == "good"
@@ -25,13 +25,13 @@ internal sealed class FakeEvidenceVerifier : SigstoreEvidenceVerifier
             : CheckResult.Fail("tlog", "TLOG_SET_INVALID", "the SET does not verify");
     }
 
-    public override CertificateEvidence VerifyCertificate(KeylessAuthority authority, X509Certificate2 leaf, string? chainPem, DateTimeOffset signingTime, bool requireSct)
+    public override CertificateEvidence VerifyCertificate(KeylessAuthority authority, LeafCertificate leaf, AnnotationValue? chainPem, DateTimeOffset signingTime, bool requireSct)
     {
         LastSigningTime = signingTime;
-        var identity = leaf.GetNameInfo(X509NameType.EmailName, false);
+        var identity = leaf.Certificate.GetNameInfo(X509NameType.EmailName, false);
         var checks = new List<CheckResult>
         {
-            chainPem == "untrusted" ? CheckResult.Fail("certificate-chain", "CERTIFICATE_UNTRUSTED", "no trusted root") : CheckResult.Pass("certificate-chain"),
+            chainPem?.ToString() == "untrusted" ? CheckResult.Fail("certificate-chain", "CERTIFICATE_UNTRUSTED", "no trusted root") : CheckResult.Pass("certificate-chain"),
             authority.Identity.IsMatch(identity) ? CheckResult.Pass("identity") : CheckResult.Fail("identity", "IDENTITY_MISMATCH", identity),
             authority.Issuer.IsMatch(Issuer) ? CheckResult.Pass("issuer") : CheckResult.Fail("issuer", "ISSUER_MISMATCH", Issuer),
         };

@@ -1,3 +1,5 @@
+using System.Text;
+using CsCheck;
 using ImageTrust.Signing.Classic;
 
 namespace ImageTrust.Shared.Tests.Signing.Classic;
@@ -11,7 +13,7 @@ public sealed class RekorBundleTests
 
         Assert.True(RekorBundle.TryParse(json, out var bundle, out var error), error);
         Assert.Equal([1, 2, 3], bundle.SignedEntryTimestamp);
-        Assert.Equal("e30=", bundle.Body);
+        Assert.Equal("e30="u8.ToArray(), bundle.Body.ToArray());
         Assert.Equal(7, bundle.LogIndex);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), bundle.IntegratedAt);
     }
@@ -28,5 +30,51 @@ public sealed class RekorBundleTests
         Assert.False(RekorBundle.TryParse(json, out var bundle, out var error));
         Assert.Null(bundle);
         Assert.NotEmpty(error);
+    }
+
+    [Fact]
+    public void TryParse_ArbitraryBundles_SameAsJsonDocumentReading()
+    {
+        Gen.Int.Sample(seed =>
+        {
+            var random = new Random(seed);
+            var payload = random.Next(10) == 0
+                ? JsonFragments.Pick(random, "1", "\"x\"", "[]", "null")
+                : JsonFragments.Object(random, [
+                    ("body", JsonFragments.String(random, "eyJraW5kIjoiaGFzaGVkcmVrb3JkIn0=")),
+                    ("integratedTime", JsonFragments.Pick(random, "1700000000", "-1", "1.5", "\"1\"", "99999999999999999999", "253402300800")),
+                    ("logIndex", JsonFragments.Pick(random, "7", "-1", "null")),
+                    ("logID", JsonFragments.String(random, "c0d23d6ad406973f")),
+                ]);
+            var json = JsonFragments.Object(random, [
+                ("SignedEntryTimestamp", JsonFragments.String(random, JsonFragments.Pick(random, "AQID", "AQI=", "not base64!", "AQ ID"))),
+                ("Payload", payload),
+            ]);
+
+            // Through the manifest, as the verifier reads it: the bundle is a JSON string inside the manifest.
+            var text = Encoding.UTF8.GetString(JsonFragments.Bytes(random, json));
+            var parsed = RekorBundle.TryParse(text, out var bundle, out var error);
+
+            Assert.Equal(JsonDocumentRekorBundleOracle.Describe(text), JsonDocumentRekorBundleOracle.Describe(parsed, bundle, error));
+        }, iter: 20_000);
+    }
+
+    [Fact]
+    public void TryRentDecodedBody_NotBase64_False()
+    {
+        var bundle = new RekorBundle([1], "e30*"u8.ToArray(), 1, 1, "00");
+
+        Assert.False(bundle.TryRentDecodedBody(out var buffer, out _));
+        Assert.Null(buffer);
+    }
+
+    [Fact]
+    public void TryRentDecodedBody_Base64WithWhitespace_DecodesAsConvert()
+    {
+        var bundle = new RekorBundle([1], "e3\n0="u8.ToArray(), 1, 1, "00");
+
+        Assert.True(bundle.TryRentDecodedBody(out var buffer, out var length));
+        Assert.Equal(Convert.FromBase64String("e3\n0="), buffer.AsSpan(0, length).ToArray());
+        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
     }
 }

@@ -23,8 +23,8 @@ public sealed class SignatureManifestTests
 
         Assert.Equal(2, manifest.Layers.Count);
         Assert.Equal(1, manifest.IgnoredLayers);
-        Assert.Equal("MEUC", manifest.Layers[0].Signature);
-        Assert.Equal("{}", manifest.Layers[0].Bundle);
+        Assert.Equal("MEUC", manifest.Layers[0].Signature?.ToString());
+        Assert.Equal("{}", manifest.Layers[0].Bundle?.ToString());
         Assert.Null(manifest.Layers[0].Certificate);
         Assert.Equal(2, manifest.Layers[1].Index);
         Assert.Equal(manifest.Layers[0].PayloadDigest, manifest.Layers[1].PayloadDigest);
@@ -58,5 +58,89 @@ public sealed class SignatureManifestTests
             {
             }
         });
+    }
+
+    [Fact]
+    public void Parse_ArbitraryManifests_SameAsJsonDocumentReading()
+    {
+        Gen.Int.Sample(seed =>
+        {
+            var random = new Random(seed);
+            var content = JsonFragments.Bytes(random, Manifest(random));
+            string actual;
+            try
+            {
+                actual = JsonDocumentManifestOracle.Describe(SignatureManifest.Parse(content));
+            }
+            catch (FormatException e)
+            {
+                actual = "error:" + e.Message;
+            }
+            catch (Exception e)
+            {
+                throw new InvalidOperationException(Encoding.UTF8.GetString(content), e);
+            }
+
+            Assert.Equal(JsonDocumentManifestOracle.Describe(content), actual);
+        }, iter: 20_000);
+    }
+
+    [Fact]
+    public void Parse_AnnotationWithEscapes_DecodesAsJson()
+    {
+        var json = $$$"""{"layers":[{"mediaType":"{{{CosignMediaTypes.SimpleSigning}}}","digest":"{{{Digest}}}","size":1,"annotations":{"dev.sigstore.cosign/certificate":"-----BEGIN\n\u00e9\/","dev.cosignproject.cosign/signature":""}}]}""";
+
+        var layer = SignatureManifest.Parse(Encoding.UTF8.GetBytes(json)).Layers[0];
+
+        Assert.Equal("-----BEGIN\né/", layer.Certificate?.ToString());
+        Assert.Equal("", layer.Signature?.ToString());
+        Assert.True(layer.Signature!.IsEmpty);
+        var decoded = new byte[layer.Certificate!.MaxByteCount];
+        Assert.Equal(Encoding.UTF8.GetBytes("-----BEGIN\né/"), decoded.AsSpan(0, layer.Certificate.CopyTo(decoded)).ToArray());
+    }
+
+    [Fact]
+    public void Parse_InvalidUtf8InAnnotation_ThrowsFormatException()
+    {
+        var prefix = Encoding.UTF8.GetBytes($$$"""{"layers":[{"mediaType":"{{{CosignMediaTypes.SimpleSigning}}}","digest":"{{{Digest}}}","size":1,"annotations":{"dev.sigstore.cosign/bundle":"a""");
+        byte[] content = [.. prefix, 0xC3, .. "\"}}]}"u8];
+
+        var error = Assert.Throws<FormatException>(() => SignatureManifest.Parse(content));
+
+        Assert.StartsWith("signature manifest has an invalid string", error.Message, StringComparison.Ordinal);
+    }
+
+    private static string Manifest(Random random)
+    {
+        if (random.Next(20) == 0)
+        {
+            return JsonFragments.Pick(random, "[]", "1", "\"x\"", "{\"layers\":{}}");
+        }
+
+        var layers = new List<string>();
+        for (var i = random.Next(5); i > 0; i--)
+        {
+            layers.Add(random.Next(12) == 0 ? JsonFragments.Pick(random, "1", "null", "[]", "\"x\"") : Layer(random));
+        }
+
+        var layersJson = "[" + string.Join(",", layers) + "]";
+        return JsonFragments.Object(random, [("schemaVersion", "2"), ("layers", layersJson), ("config", "{\"digest\":\"x\"}")]);
+    }
+
+    private static string Layer(Random random)
+    {
+        var annotations = JsonFragments.Object(random, [
+            ("dev.cosignproject.cosign/signature", JsonFragments.String(random, "MEUCIQ+/x==")),
+            ("dev.sigstore.cosign/certificate", JsonFragments.String(random, "-----BEGIN CERTIFICATE-----\\nMIIB\\n")),
+            ("dev.sigstore.cosign/chain", JsonFragments.String(random, "chain")),
+            ("dev.sigstore.cosign/bundle", JsonFragments.String(random, "{\\\"SignedEntryTimestamp\\\":1}")),
+            ("dev.sigstore.cosign/rfc3161timestamp", JsonFragments.String(random, "ts")),
+        ]);
+        return JsonFragments.Object(random, [
+            ("mediaType", random.Next(5) == 0 ? JsonFragments.String(random, "application/other") : JsonFragments.String(random, CosignMediaTypes.SimpleSigning)),
+            ("digest", random.Next(4) == 0 ? JsonFragments.String(random, "sha256:abc") : JsonFragments.String(random, Digest)),
+            ("size", JsonFragments.Pick(random, "3", "0", "-1", "\"1\"", "1.5", "99999999999999999999", "null")),
+            ("annotations", random.Next(10) == 0 ? JsonFragments.Pick(random, "\"x\"", "null", "[]") : annotations),
+        ]);
     }
 }
