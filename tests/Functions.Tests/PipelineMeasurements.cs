@@ -27,8 +27,8 @@ public sealed class PipelineMeasurements
     [MeasureFact]
     public async Task Measure_EndToEndLatencyAt16Concurrent()
     {
-        const int concurrency = 16;
-        const int perWorker = 10;
+        var concurrency = int.Parse(Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_CONCURRENCY") ?? "16", CultureInfo.InvariantCulture);
+        var perWorker = int.Parse(Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_PER_WORKER") ?? "10", CultureInfo.InvariantCulture);
         using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
         await using var function = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, team.Settings.ProjectId);
         var images = new List<ImageKey>();
