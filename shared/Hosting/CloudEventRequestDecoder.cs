@@ -18,7 +18,9 @@ internal static class CloudEventRequestDecoder
     private static readonly JsonEventFormatter s_formatter = new();
 
     /// <summary>Decodes one request.</summary>
-    /// <exception cref="FormatException">The request is not a well-formed Pub/Sub CloudEvent or push envelope; the message says why.</exception>
+    /// <exception cref="MalformedDeliveryException">The request names an event (CloudEvent id and source, or a push subscription)
+    /// whose Pub/Sub message is malformed, or whose type is not handled: permanently bad input.</exception>
+    /// <exception cref="FormatException">The request is not a Pub/Sub CloudEvent or push envelope at all; the message says why.</exception>
     public static FunctionEvent Decode(IHeaderDictionary headers, ReadOnlyMemory<byte> body)
     {
         ArgumentNullException.ThrowIfNull(headers);
@@ -65,7 +67,7 @@ internal static class CloudEventRequestDecoder
 
         cloudEvent.DataContentType = contentType?.ToString();
         RequireValid(cloudEvent);
-        var data = MessagePublishedData.Parse(body);
+        var data = ParseData(cloudEvent, () => MessagePublishedData.Parse(body));
         cloudEvent.Data = data;
         return new FunctionEvent(cloudEvent, data);
     }
@@ -83,22 +85,43 @@ internal static class CloudEventRequestDecoder
         }
 
         RequireValid(cloudEvent);
-        var data = cloudEvent.Data switch
+        var data = ParseData(cloudEvent, () => cloudEvent.Data switch
         {
             JsonElement element => MessagePublishedData.Parse(element),
             byte[] bytes => MessagePublishedData.Parse(bytes),
             string text => MessagePublishedData.Parse(Encoding.UTF8.GetBytes(text)),
             null => throw new FormatException($"CloudEvent {cloudEvent.Id} has no data."),
             _ => throw new FormatException($"CloudEvent {cloudEvent.Id} has data of an unsupported kind."),
-        };
+        });
         cloudEvent.Data = data;
         return new FunctionEvent(cloudEvent, data);
     }
 
     private static FunctionEvent DecodeRawPush(ReadOnlyMemory<byte> body)
     {
-        var data = MessagePublishedData.Parse(body);
-        if (string.IsNullOrEmpty(data.Subscription))
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"Pub/Sub envelope is not valid JSON: {ex.Message}", ex);
+        }
+
+        using (document)
+        {
+            return DecodeRawPush(document.RootElement);
+        }
+    }
+
+    private static FunctionEvent DecodeRawPush(JsonElement root)
+    {
+        // The subscription names the delivery; without it the request is not a push at all.
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("subscription", out var subscriptionElement)
+            || subscriptionElement.ValueKind != JsonValueKind.String
+            || subscriptionElement.GetString() is not { Length: > 0 } subscription)
         {
             throw new FormatException("Push envelope without CloudEvent headers has no \"subscription\".");
         }
@@ -106,11 +129,21 @@ internal static class CloudEventRequestDecoder
         Uri source;
         try
         {
-            source = new Uri(CloudEventWire.PubSubSourcePrefix + data.Subscription, UriKind.RelativeOrAbsolute);
+            source = new Uri(CloudEventWire.PubSubSourcePrefix + subscription, UriKind.RelativeOrAbsolute);
         }
         catch (UriFormatException ex)
         {
-            throw new FormatException($"Push envelope's subscription \"{data.Subscription}\" is not a valid name.", ex);
+            throw new FormatException($"Push envelope's subscription \"{subscription}\" is not a valid name.", ex);
+        }
+
+        MessagePublishedData data;
+        try
+        {
+            data = MessagePublishedData.Parse(root);
+        }
+        catch (FormatException ex)
+        {
+            throw new MalformedDeliveryException(DeliveryReasons.MalformedDelivery, ex.Message, source.ToString(), string.Empty, MessageIdOf(root), ex);
         }
 
         var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0)
@@ -135,9 +168,34 @@ internal static class CloudEventRequestDecoder
 
         if (!string.Equals(cloudEvent.Type, CloudEventWire.MessagePublishedType, StringComparison.Ordinal))
         {
-            throw new FormatException($"CloudEvent {cloudEvent.Id} has type \"{cloudEvent.Type}\"; only \"{CloudEventWire.MessagePublishedType}\" is handled.");
+            throw new MalformedDeliveryException(
+                DeliveryReasons.UnexpectedEventType,
+                $"CloudEvent {cloudEvent.Id} has type \"{cloudEvent.Type}\"; only \"{CloudEventWire.MessagePublishedType}\" is handled.",
+                cloudEvent.Source!.ToString(),
+                cloudEvent.Id!,
+                string.Empty);
         }
     }
+
+    /// <summary>Parses the data of a valid CloudEvent: a failure names the event, so it is acknowledged and alerted, not refused.</summary>
+    private static MessagePublishedData ParseData(CloudEvent cloudEvent, Func<MessagePublishedData> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (FormatException ex)
+        {
+            throw new MalformedDeliveryException(DeliveryReasons.MalformedDelivery, ex.Message, cloudEvent.Source!.ToString(), cloudEvent.Id!, string.Empty, ex);
+        }
+    }
+
+    private static string MessageIdOf(JsonElement root)
+        => root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object
+           && (message.TryGetProperty("messageId", out var id) || message.TryGetProperty("message_id", out id))
+           && id.ValueKind == JsonValueKind.String
+            ? id.GetString()!
+            : string.Empty;
 
     private static ContentType? ParseContentType(string value)
     {

@@ -8,8 +8,9 @@ namespace ImageTrust.Hosting;
 
 /// <summary>
 /// The host's only request handler (every path): decodes the delivery, calls the function in its own service scope and maps the
-/// outcome to the status Pub/Sub and Eventarc act on — 204 done; 200 permanently bad input (acknowledged, logged, alerted);
-/// 503 transient failure or inner timeout (redelivered); 500 anything else; 400 an undecodable request; 413 an oversized one.
+/// outcome to the status Pub/Sub and Eventarc act on — 204 done; 200 permanently bad input, including a named event whose
+/// message is malformed and an oversized body (acknowledged, logged, alerted); 503 transient failure or inner timeout
+/// (redelivered); 500 anything else; 400 a request that is not an event at all.
 /// </summary>
 internal sealed class FunctionRequestHandler
 {
@@ -77,8 +78,14 @@ internal sealed class FunctionRequestHandler
             var body = await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
             if (body is null)
             {
-                _logger.LogWarning("Request rejected: body larger than {MaxRequestBodyBytes} bytes", _maxRequestBodyBytes);
-                response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                // Redelivery could never succeed: acknowledged and alerted (naming the event when its headers do).
+                var oversized = new MalformedDeliveryException(
+                    DeliveryReasons.PayloadTooLarge,
+                    $"request body larger than {_maxRequestBodyBytes} bytes",
+                    request.Headers[CloudEventWire.BinaryHeaderPrefix + "source"].ToString(),
+                    request.Headers[CloudEventWire.BinaryHeaderPrefix + "id"].ToString(),
+                    string.Empty);
+                response.StatusCode = await AcknowledgeWithAlertAsync(oversized, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -86,6 +93,11 @@ internal sealed class FunctionRequestHandler
             try
             {
                 functionEvent = CloudEventRequestDecoder.Decode(request.Headers, body.Value);
+            }
+            catch (MalformedDeliveryException ex)
+            {
+                response.StatusCode = await AcknowledgeWithAlertAsync(ex, cancellationToken).ConfigureAwait(false);
+                return;
             }
             catch (FormatException ex)
             {
@@ -171,6 +183,22 @@ internal sealed class FunctionRequestHandler
         }
     }
 
+    private async Task<int> AcknowledgeWithAlertAsync(MalformedDeliveryException delivery, CancellationToken cancellationToken)
+    {
+        _logger.LogWarning(
+            "Delivery {EventId} (message {MessageId}) acknowledged without processing: {ReasonCode}: {Detail}",
+            delivery.EventId,
+            delivery.MessageId,
+            delivery.ReasonCode,
+            delivery.Message);
+        var alert = new PermanentFailureAlert(delivery.ReasonCode, delivery.Message, _function.Name, delivery.EventSource, delivery.EventId, delivery.MessageId, new Dictionary<string, string>());
+        var scope = _scopeFactory.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            return await AlertAsync(scope.ServiceProvider, alert, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task<int> AlertAsync(IServiceProvider services, PermanentFailureAlert alert, CancellationToken cancellationToken)
     {
         try
@@ -235,6 +263,11 @@ internal sealed class FunctionRequestHandler
 
                 buffer.Write(chunk, 0, read);
             }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel's own body limit tripped first.
+            return null;
         }
         finally
         {

@@ -26,6 +26,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly string _collection;
+    private readonly GoogleRetrySettings _conflictRetry;
 
     /// <summary>Creates the store.</summary>
     /// <param name="documents">The Firestore documents.</param>
@@ -34,7 +35,8 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
     /// <param name="timeProvider">The clock for record timestamps.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="collection">The collection id (tests use unique ones).</param>
-    public FirestoreImageRecordStore(FirestoreDocumentStore documents, PubSubPublisher publisher, ImageEventTopics topics, TimeProvider timeProvider, ILogger<FirestoreImageRecordStore> logger, string collection = DefaultCollection)
+    /// <param name="conflictRetry">Backoff when the record changed under a write, or null for <see cref="GoogleRetrySettings.Transactions"/>.</param>
+    public FirestoreImageRecordStore(FirestoreDocumentStore documents, PubSubPublisher publisher, ImageEventTopics topics, TimeProvider timeProvider, ILogger<FirestoreImageRecordStore> logger, string collection = DefaultCollection, GoogleRetrySettings? conflictRetry = null)
     {
         ArgumentNullException.ThrowIfNull(documents);
         ArgumentNullException.ThrowIfNull(publisher);
@@ -47,10 +49,11 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
         _timeProvider = timeProvider;
         _logger = logger;
         _collection = FirestoreDocumentIds.Validate(collection, "collection");
+        _conflictRetry = conflictRetry ?? GoogleRetrySettings.Transactions;
     }
 
     /// <inheritdoc />
-    public override async Task<ApplyResult> ApplyAsync(ImageKey key, IReadOnlyCollection<string> messageIds, Func<ImageRecord?, RecordChange> decide, CancellationToken cancellationToken = default)
+    public override async Task<ApplyResult> ApplyAsync(ImageKey key, IReadOnlyCollection<string> messageIds, Func<ImageRecord?, RecordChange> decide, ImageRecordSnapshot? basis, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(messageIds);
@@ -60,54 +63,58 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
             throw new ArgumentException($"need at least one message id, each 1-{MaxMessageIdLength} characters", nameof(messageIds));
         }
 
+        if (basis is not null && basis.Key != key)
+        {
+            throw new ArgumentException($"the basis was read for {basis.Key}, not {key}", nameof(basis));
+        }
+
+        // Optimistic concurrency instead of a transaction: the write carries the version it was decided on (or exists=false),
+        // so one commit is the only round trip after the caller's read; a lost race decides again on a fresh read.
         var documentId = key.ToDocumentId();
-        var ((outcome, record, transition), commit) = await _documents.RunTransactionAsync<(ApplyOutcome, ImageRecord?, StatusTransition?)>(
-            async (transaction, ct) =>
+        var snapshot = basis ?? await ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        var started = _timeProvider.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            var plan = Plan(key, snapshot.Record, messageIds, decide);
+            if (plan.Outcome != ApplyOutcome.Applied || plan.Next is null)
             {
-                var document = await transaction.GetAsync(_collection, documentId, ct).ConfigureAwait(false);
-                var current = document is null ? null : Read(document);
-                var fresh = messageIds.Distinct(StringComparer.Ordinal).Where(id => current is null || !current.ProcessedMessageIds.Contains(id)).ToList();
-                if (fresh.Count == 0)
-                {
-                    return (ApplyOutcome.Duplicate, current, null);
-                }
+                return await FinishAsync(key, messageIds, plan, snapshot.Version, cancellationToken).ConfigureAwait(false);
+            }
 
-                var change = decide(current) ?? RecordChange.None;
-                if (current is null && change.Status is null)
-                {
-                    return (ApplyOutcome.NotCreated, null, null);
-                }
+            var fields = ImageRecordDocument.ToFields(plan.Next);
+            var write = snapshot.Version is { } version
+                ? FirestoreWrite.Set(_collection, documentId, fields, [ImageRecordDocument.UpdatedField]).WithExpectedUpdateTime(version)
+                : FirestoreWrite.Create(_collection, documentId, fields, [ImageRecordDocument.UpdatedField]);
+            GoogleApiException conflict;
+            try
+            {
+                var commit = await _documents.CommitAsync([write], cancellationToken).ConfigureAwait(false);
+                return await FinishAsync(key, messageIds, plan, commit is { UpdateTimes: [DateTimeOffset committed] } ? committed : null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GoogleApiException exception) when (exception.Status is "FAILED_PRECONDITION" or "ALREADY_EXISTS" or "ABORTED")
+            {
+                // Someone wrote the record since it was read (or an earlier attempt of ours did and its answer was lost).
+                conflict = exception;
+            }
 
-                var (next, made) = Evolve(key, current, change, fresh, _timeProvider.GetUtcNow());
-                var fields = ImageRecordDocument.ToFields(next);
-                transaction.Write(document is null
-                    ? FirestoreWrite.Create(_collection, documentId, fields, [ImageRecordDocument.UpdatedField])
-                    : FirestoreWrite.Set(_collection, documentId, fields, [ImageRecordDocument.UpdatedField]));
-                return (ApplyOutcome.Applied, next, made);
-            },
-            cancellationToken).ConfigureAwait(false);
+            var delay = _conflictRetry.BackoffAfter(attempt);
+            if (attempt >= _conflictRetry.MaxAttempts || _timeProvider.GetElapsedTime(started) + delay > _conflictRetry.TotalTimeout)
+            {
+                throw new TransientFailureException($"{key} kept changing; the change was not applied after {attempt} attempt(s): {conflict.Message}", conflict);
+            }
 
-        if (outcome == ApplyOutcome.Duplicate)
-        {
-            _logger.LogInformation("Message(s) {MessageIds} for {Image} already processed; {Pending} outbox event(s) pending", string.Join(',', messageIds), key, record?.Outbox.Length ?? 0);
+            _logger.LogDebug("{Image} changed since it was read (attempt {Attempt}); deciding again in {DelayMs} ms", key, attempt, (long)delay.TotalMilliseconds);
+            await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+            snapshot = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
         }
-        else if (transition is not null)
-        {
-            _logger.LogInformation("{Image}: {From} -> {To} ({Reasons})", key, transition.From?.ToWire() ?? "NEW", transition.To.ToWire(), string.Join(',', transition.Reasons));
-        }
-
-        // After our own commit the document's version is known, so marking sent is one conditional write, not a second transaction.
-        var version = commit is { UpdateTimes: [DateTimeOffset committed] } ? committed : (DateTimeOffset?)null;
-        var published = record is null || record.Outbox.IsEmpty ? 0 : await PublishAndMarkSentAsync(key, record.Outbox, version, cancellationToken).ConfigureAwait(false);
-        return new ApplyResult(outcome, record, transition, published);
     }
 
     /// <inheritdoc />
-    public override async Task<ImageRecord?> GetAsync(ImageKey key, CancellationToken cancellationToken = default)
+    public override async Task<ImageRecordSnapshot> ReadAsync(ImageKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         var document = await _documents.GetAsync(_collection, key.ToDocumentId(), cancellationToken).ConfigureAwait(false);
-        return document is null ? null : Read(document);
+        return document is null ? new ImageRecordSnapshot(key, null, null) : new ImageRecordSnapshot(key, Read(document), document.UpdateTime);
     }
 
     /// <inheritdoc />
@@ -132,8 +139,43 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
     /// <inheritdoc />
     public override async Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default)
     {
-        var record = await GetAsync(key, cancellationToken).ConfigureAwait(false);
-        return record is null || record.Outbox.IsEmpty ? 0 : await PublishAndMarkSentAsync(key, record.Outbox, null, cancellationToken).ConfigureAwait(false);
+        var snapshot = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        return snapshot.Record is not { Outbox.IsEmpty: false } record ? 0 : await PublishAndMarkSentAsync(key, record.Outbox, snapshot.Version, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ApplyPlan Plan(ImageKey key, ImageRecord? current, IReadOnlyCollection<string> messageIds, Func<ImageRecord?, RecordChange> decide)
+    {
+        var fresh = messageIds.Distinct(StringComparer.Ordinal).Where(id => current is null || !current.ProcessedMessageIds.Contains(id)).ToList();
+        if (fresh.Count == 0)
+        {
+            return new ApplyPlan(ApplyOutcome.Duplicate, current, null);
+        }
+
+        var change = decide(current) ?? RecordChange.None;
+        if (current is null && change.Status is null)
+        {
+            return new ApplyPlan(ApplyOutcome.NotCreated, null, null);
+        }
+
+        var (next, transition) = Evolve(key, current, change, fresh, _timeProvider.GetUtcNow());
+        return new ApplyPlan(ApplyOutcome.Applied, next, transition);
+    }
+
+    private async Task<ApplyResult> FinishAsync(ImageKey key, IReadOnlyCollection<string> messageIds, ApplyPlan plan, DateTimeOffset? version, CancellationToken cancellationToken)
+    {
+        if (plan.Outcome == ApplyOutcome.Duplicate)
+        {
+            _logger.LogInformation("Message(s) {MessageIds} for {Image} already processed; {Pending} outbox event(s) pending", string.Join(',', messageIds), key, plan.Next?.Outbox.Length ?? 0);
+        }
+        else if (plan.Transition is { } transition)
+        {
+            _logger.LogInformation("{Image}: {From} -> {To} ({Reasons})", key, transition.From?.ToWire() ?? "NEW", transition.To.ToWire(), string.Join(',', transition.Reasons));
+        }
+
+        // Knowing the version the outbox was read or committed at makes marking sent one conditional write.
+        var record = plan.Next;
+        var published = record is null || record.Outbox.IsEmpty ? 0 : await PublishAndMarkSentAsync(key, record.Outbox, version, cancellationToken).ConfigureAwait(false);
+        return new ApplyResult(plan.Outcome, record, plan.Transition, published);
     }
 
     private (ImageRecord Next, StatusTransition? Transition) Evolve(ImageKey key, ImageRecord? current, RecordChange change, IReadOnlyList<string> fresh, DateTimeOffset now)
@@ -286,4 +328,6 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
             throw new InvalidDataException($"image record {document.Id} is malformed: {exception.Message}", exception);
         }
     }
+
+    private readonly record struct ApplyPlan(ApplyOutcome Outcome, ImageRecord? Next, StatusTransition? Transition);
 }

@@ -1,7 +1,7 @@
 namespace ImageTrust.Pipeline.Records;
 
 /// <summary>
-/// Image records with exactly-once effect: each change is applied in one transaction together with the message id that caused it
+/// Image records with exactly-once effect: each change is applied in one atomic, conditional write together with the message id that caused it
 /// and the events it publishes (an outbox in the same document); the events are published after the commit and then marked sent.
 /// </summary>
 internal abstract class ImageRecordStore
@@ -9,7 +9,7 @@ internal abstract class ImageRecordStore
     /// <summary>
     /// Applies the change <paramref name="decide"/> returns for the current record (null when none exists), unless
     /// <paramref name="messageId"/> was already processed, then publishes pending outbox events.
-    /// <paramref name="decide"/> may run more than once (transaction retries) and must have no side effects.
+    /// <paramref name="decide"/> may run more than once (again when the record changed under it) and must have no side effects.
     /// </summary>
     /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore or Pub/Sub is unavailable: retry the message
     /// (a retry of an applied message is a duplicate that still publishes what is pending).</exception>
@@ -21,11 +21,26 @@ internal abstract class ImageRecordStore
     /// </summary>
     /// <exception cref="ArgumentException">No message ids.</exception>
     /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore or Pub/Sub is unavailable: retry.</exception>
-    public abstract Task<ApplyResult> ApplyAsync(ImageKey key, IReadOnlyCollection<string> messageIds, Func<ImageRecord?, RecordChange> decide, CancellationToken cancellationToken = default);
+    public Task<ApplyResult> ApplyAsync(ImageKey key, IReadOnlyCollection<string> messageIds, Func<ImageRecord?, RecordChange> decide, CancellationToken cancellationToken = default)
+        => ApplyAsync(key, messageIds, decide, null, cancellationToken);
+
+    /// <summary>
+    /// Applies one change for <paramref name="messageIds"/>, deciding first on <paramref name="basis"/> (a snapshot the caller
+    /// read, which saves a read) or on a fresh read when null. If the record changed since, the change is decided again on a
+    /// fresh read, so the result is the same as with a transaction.
+    /// </summary>
+    /// <exception cref="ArgumentException">No message ids, or a basis for another image.</exception>
+    /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore or Pub/Sub is unavailable, or the record kept changing: retry.</exception>
+    public abstract Task<ApplyResult> ApplyAsync(ImageKey key, IReadOnlyCollection<string> messageIds, Func<ImageRecord?, RecordChange> decide, ImageRecordSnapshot? basis, CancellationToken cancellationToken = default);
 
     /// <summary>Gets a record; null when the image was never recorded.</summary>
     /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore is unavailable.</exception>
-    public abstract Task<ImageRecord?> GetAsync(ImageKey key, CancellationToken cancellationToken = default);
+    public async Task<ImageRecord?> GetAsync(ImageKey key, CancellationToken cancellationToken = default)
+        => (await ReadAsync(key, cancellationToken).ConfigureAwait(false)).Record;
+
+    /// <summary>Reads a record with its version, the basis for a later apply.</summary>
+    /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore is unavailable.</exception>
+    public abstract Task<ImageRecordSnapshot> ReadAsync(ImageKey key, CancellationToken cancellationToken = default);
 
     /// <summary>Lists records, optionally only those with <paramref name="status"/>, one page at a time.</summary>
     /// <exception cref="FormatException">The page size or token is invalid.</exception>

@@ -40,9 +40,30 @@ internal sealed class ImageWorkCoalescer
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the run goes on).</exception>
     public Task RunAsync(string key, string messageId, Func<IReadOnlyCollection<string>, CancellationToken, Task> work, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(work);
+        return JoinAsync(key, messageId, async (ids, ct) =>
+        {
+            await work(ids, ct).ConfigureAwait(false);
+            return null;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="RunAsync(string, string, Func{IReadOnlyCollection{string}, CancellationToken, Task}, CancellationToken)"/>,
+    /// and every caller joined to the run gets its result. All callers of one key must use the same result type.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the run goes on).</exception>
+    public async Task<TResult> RunAsync<TResult>(string key, string messageId, Func<IReadOnlyCollection<string>, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var result = await JoinAsync(key, messageId, async (ids, ct) => await work(ids, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return (TResult)result!;
+    }
+
+    private Task<object?> JoinAsync(string key, string messageId, Func<IReadOnlyCollection<string>, CancellationToken, Task<object?>> work, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(messageId);
-        ArgumentNullException.ThrowIfNull(work);
         Batch batch;
         lock (_lock)
         {
@@ -91,8 +112,7 @@ internal sealed class ImageWorkCoalescer
             Interlocked.Increment(ref _runCount);
             try
             {
-                await batch.Work(batch.MessageIds, CancellationToken.None).ConfigureAwait(false);
-                batch.Completion.TrySetResult();
+                batch.Completion.TrySetResult(await batch.Work(batch.MessageIds, CancellationToken.None).ConfigureAwait(false));
             }
             catch (Exception exception)
             {
@@ -131,15 +151,15 @@ internal sealed class ImageWorkCoalescer
 
     private sealed class Batch
     {
-        public Batch(Func<IReadOnlyCollection<string>, CancellationToken, Task> work)
+        public Batch(Func<IReadOnlyCollection<string>, CancellationToken, Task<object?>> work)
         {
             Work = work;
         }
 
-        public Func<IReadOnlyCollection<string>, CancellationToken, Task> Work { get; }
+        public Func<IReadOnlyCollection<string>, CancellationToken, Task<object?>> Work { get; }
 
         public HashSet<string> MessageIds { get; } = new(StringComparer.Ordinal);
 
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

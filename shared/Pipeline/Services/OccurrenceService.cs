@@ -118,14 +118,14 @@ internal sealed class OccurrenceService
 
         // The evaluation is a function of state, not of the notifications: when nothing would change, skip the write (a burst
         // after a CVE refresh mostly re-delivers findings the record already reflects) and spare the document's write budget.
-        var stored = await _records.GetAsync(key, cancellationToken).ConfigureAwait(false);
-        if (stored is not null && IsUnchanged(stored, ImageChanges.AfterVulnerabilityScan(stored, assessment, rule, now)))
+        var snapshot = await _records.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (snapshot.Record is { } stored && IsUnchanged(stored, ImageChanges.AfterVulnerabilityScan(stored, assessment, rule, now)))
         {
             _logger.LogInformation("{Image}: {Findings} finding(s) for {Notifications} notification(s), record already up to date", key, findings.Count, messageIds.Count);
             return;
         }
 
-        var result = await _records.ApplyAsync(key, messageIds, current => ImageChanges.AfterVulnerabilityScan(current, assessment, rule, now), cancellationToken).ConfigureAwait(false);
+        var result = await _records.ApplyAsync(key, messageIds, current => ImageChanges.AfterVulnerabilityScan(current, assessment, rule, now), snapshot, cancellationToken).ConfigureAwait(false);
         _logger.LogInformation(
             "{Image}: {Findings} finding(s), {Blocking} blocking, for {Notifications} notification(s): {Status} ({Outcome})",
             key,

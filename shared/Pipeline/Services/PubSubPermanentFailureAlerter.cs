@@ -41,7 +41,9 @@ internal sealed class PubSubPermanentFailureAlerter : IPermanentFailureAlerter
     public async Task AlertAsync(PermanentFailureAlert alert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        var eventId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{alert.FunctionName}\n{alert.EventSource}\n{alert.MessageId}")).AsSpan(0, 16));
+        // A redelivery of the same message alerts with the same id (consumers deduplicate); a delivery that names nothing gets its own.
+        var delivery = alert.MessageId.Length > 0 ? alert.MessageId : alert.EventId.Length > 0 ? "ce " + alert.EventId : "unnamed " + Guid.NewGuid().ToString("N");
+        var eventId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{alert.FunctionName}\n{alert.EventSource}\n{delivery}")).AsSpan(0, 16));
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {

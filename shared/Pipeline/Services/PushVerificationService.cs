@@ -21,6 +21,10 @@ internal sealed class PushVerificationService
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<PushVerificationService> _logger;
 
+    // Pushes of one image that arrive while it is being verified share the next run: one verification and one write for all
+    // their message ids, instead of a storm of conflicting writes to one document. No window: an isolated push runs at once.
+    private readonly ImageWorkCoalescer _pushes;
+
     /// <summary>Creates the service.</summary>
     public PushVerificationService(ImageRecordStore records, RegistryClient registry, ImageVerifier verifier, PipelineSettings settings, TimeProvider timeProvider, ILogger<PushVerificationService> logger)
     {
@@ -30,6 +34,7 @@ internal sealed class PushVerificationService
         _settings = settings;
         _timeProvider = timeProvider;
         _logger = logger;
+        _pushes = new ImageWorkCoalescer(TimeSpan.Zero, timeProvider);
     }
 
     /// <summary>Handles one <c>gcr</c> message.</summary>
@@ -78,7 +83,7 @@ internal sealed class PushVerificationService
             return await ReverifySubjectAsync(reference, manifestSubject, notification.Action, messageId, cancellationToken).ConfigureAwait(false);
         }
 
-        return await VerifyImageAsync(ImageKey.From(reference), [messageId], cancellationToken).ConfigureAwait(false);
+        return await VerifyCoalescedAsync(ImageKey.From(reference), messageId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -99,16 +104,31 @@ internal sealed class PushVerificationService
             return PipelineOutcome.From(key, unmanaged);
         }
 
-        var existing = await _records.GetAsync(key, cancellationToken).ConfigureAwait(false);
-        if (existing is not null && messageIds.All(existing.ProcessedMessageIds.Contains))
+        // The record is read while the registry is asked: a redelivery is found and its verification abandoned, and the verdict
+        // is committed against the version read, without reading again.
+        var started = _timeProvider.GetUtcNow();
+        using var verification = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var verifying = _verifier.VerifyAsync(reference, rule, verification.Token);
+        ImageRecordSnapshot snapshot;
+        try
         {
-            // Redelivery: no registry work; the call only publishes what a crash may have left in the outbox.
-            var duplicate = await _records.ApplyAsync(key, messageIds, _ => RecordChange.None, cancellationToken).ConfigureAwait(false);
+            snapshot = await _records.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await AbandonAsync(verification, verifying).ConfigureAwait(false);
+            throw;
+        }
+
+        if (snapshot.Record is { } existing && messageIds.All(existing.ProcessedMessageIds.Contains))
+        {
+            // Redelivery: the call only publishes what a crash may have left in the outbox.
+            await AbandonAsync(verification, verifying).ConfigureAwait(false);
+            var duplicate = await _records.ApplyAsync(key, messageIds, _ => RecordChange.None, snapshot, cancellationToken).ConfigureAwait(false);
             return PipelineOutcome.From(key, duplicate);
         }
 
-        var started = _timeProvider.GetUtcNow();
-        var result = await _verifier.VerifyAsync(reference, rule, cancellationToken).ConfigureAwait(false);
+        var result = await verifying.ConfigureAwait(false);
         if (result.Reasons.Contains(VerificationReasons.ImageNotFound))
         {
             _logger.LogInformation("{Image} is no longer in the registry; no verdict recorded", key);
@@ -122,6 +142,7 @@ internal sealed class PushVerificationService
             current => current?.LastVerified > started
                 ? RecordChange.None // a verification that started later already committed; ours is older news
                 : ImageChanges.AfterVerification(current, result, rule, policy.Version, now),
+            snapshot,
             cancellationToken).ConfigureAwait(false);
         _logger.LogInformation(
             "{Image} under rule {Rule}: {Status} ({Reasons}), {Outcome}",
@@ -133,10 +154,19 @@ internal sealed class PushVerificationService
         return PipelineOutcome.From(key, applied);
     }
 
+    private static async Task AbandonAsync(CancellationTokenSource verification, Task<ImageVerificationResult> verifying)
+    {
+        await verification.CancelAsync().ConfigureAwait(false);
+        await ((Task)verifying).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private Task<PipelineOutcome> VerifyCoalescedAsync(ImageKey key, string messageId, CancellationToken cancellationToken)
+        => _pushes.RunAsync("push " + key, messageId, (ids, ct) => VerifyImageAsync(key, ids, ct), cancellationToken);
+
     private async Task<PipelineOutcome> ReverifySubjectAsync(ImageReference artifact, Digest subject, RegistryAction action, string messageId, CancellationToken cancellationToken)
     {
         var key = ImageKey.From(artifact.WithDigest(subject));
         _logger.LogInformation("{Artifact} is a signature or attestation ({Action}); re-verifying its subject {Image}", artifact, action, key);
-        return await VerifyImageAsync(key, [messageId], cancellationToken).ConfigureAwait(false);
+        return await VerifyCoalescedAsync(key, messageId, cancellationToken).ConfigureAwait(false);
     }
 }

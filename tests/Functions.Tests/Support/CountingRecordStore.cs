@@ -15,9 +15,9 @@ internal sealed class CountingRecordStore : ImageRecordStore
 
     public ConcurrentDictionary<string, ConcurrentQueue<DateTimeOffset>> WritesByDocument { get; } = new(StringComparer.Ordinal);
 
-    public override async Task<ApplyResult> ApplyAsync(ImageKey key, IReadOnlyCollection<string> messageIds, Func<ImageRecord?, RecordChange> decide, CancellationToken cancellationToken = default)
+    public override async Task<ApplyResult> ApplyAsync(ImageKey key, IReadOnlyCollection<string> messageIds, Func<ImageRecord?, RecordChange> decide, ImageRecordSnapshot? basis, CancellationToken cancellationToken = default)
     {
-        var result = await _inner.ApplyAsync(key, messageIds, decide, cancellationToken);
+        var result = await _inner.ApplyAsync(key, messageIds, decide, basis, cancellationToken);
         if (result.Outcome == ApplyOutcome.Applied)
         {
             WritesByDocument.GetOrAdd(key.ToDocumentId(), _ => new()).Enqueue(DateTimeOffset.UtcNow);
@@ -26,7 +26,7 @@ internal sealed class CountingRecordStore : ImageRecordStore
         return result;
     }
 
-    public override Task<ImageRecord?> GetAsync(ImageKey key, CancellationToken cancellationToken = default) => _inner.GetAsync(key, cancellationToken);
+    public override Task<ImageRecordSnapshot> ReadAsync(ImageKey key, CancellationToken cancellationToken = default) => _inner.ReadAsync(key, cancellationToken);
 
     public override Task<ImageRecordPage> ListAsync(ImageStatus? status = null, int pageSize = 100, string? pageToken = null, CancellationToken cancellationToken = default)
         => _inner.ListAsync(status, pageSize, pageToken, cancellationToken);

@@ -8,11 +8,11 @@ internal sealed class FakeImageRecordStore : ImageRecordStore
 {
     public List<ImageRecord> Records { get; } = [];
 
-    public override Task<ApplyResult> ApplyAsync(ImageKey key, IReadOnlyCollection<string> messageIds, Func<ImageRecord?, RecordChange> decide, CancellationToken cancellationToken = default)
+    public override Task<ApplyResult> ApplyAsync(ImageKey key, IReadOnlyCollection<string> messageIds, Func<ImageRecord?, RecordChange> decide, ImageRecordSnapshot? basis, CancellationToken cancellationToken = default)
         => throw new NotSupportedException("the CLI never writes records");
 
-    public override Task<ImageRecord?> GetAsync(ImageKey key, CancellationToken cancellationToken = default)
-        => Task.FromResult(Records.FirstOrDefault(record => record.Key == key));
+    public override Task<ImageRecordSnapshot> ReadAsync(ImageKey key, CancellationToken cancellationToken = default)
+        => Task.FromResult(Records.FirstOrDefault(record => record.Key == key) is { } record ? new ImageRecordSnapshot(key, record, record.Updated) : new ImageRecordSnapshot(key, null, null));
 
     public override Task<ImageRecordPage> ListAsync(ImageStatus? status = null, int pageSize = 100, string? pageToken = null, CancellationToken cancellationToken = default)
     {

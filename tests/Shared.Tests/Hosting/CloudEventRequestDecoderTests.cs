@@ -75,8 +75,20 @@ public sealed class CloudEventRequestDecoderTests
         Assert.Throws<FormatException>(() => CloudEventRequestDecoder.Decode(headers, EventFixtures.Load(EventFixtures.EventarcBinaryBody)));
     }
 
+    [Fact]
+    public void Decode_BinaryModeOtherEventType_ThrowsMalformedDeliveryNamingTheEvent()
+    {
+        var headers = BinaryHeaders();
+        headers["ce-type"] = "google.cloud.storage.object.v1.finalized";
+
+        var failure = Assert.Throws<MalformedDeliveryException>(() => CloudEventRequestDecoder.Decode(headers, EventFixtures.Load(EventFixtures.EventarcBinaryBody)));
+
+        Assert.Equal(DeliveryReasons.UnexpectedEventType, failure.ReasonCode);
+        Assert.Equal(headers["ce-id"].ToString(), failure.EventId);
+        Assert.Equal(headers["ce-source"].ToString(), failure.EventSource);
+    }
+
     [Theory]
-    [InlineData("ce-type", "google.cloud.storage.object.v1.finalized")]
     [InlineData("ce-specversion", "0.1")]
     [InlineData("ce-time", "not a time")]
     public void Decode_BinaryModeBadAttribute_ThrowsFormatException(string header, string value)
@@ -89,14 +101,26 @@ public sealed class CloudEventRequestDecoderTests
 
     [Theory]
     [InlineData("{")]
-    [InlineData("""{"specversion":"1.0","id":"e","source":"//s","type":"google.cloud.pubsub.topic.v1.messagePublished"}""")]
-    [InlineData("""{"specversion":"1.0","id":"e","source":"//s","type":"other","data":{"message":{"messageId":"1"}}}""")]
     [InlineData("""{"specversion":"1.0","source":"//s","type":"google.cloud.pubsub.topic.v1.messagePublished","data":{"message":{"messageId":"1"}}}""")]
-    [InlineData("""{"specversion":"1.0","id":"e","source":"//s","type":"google.cloud.pubsub.topic.v1.messagePublished","data":{"message":{}}}""")]
     public void Decode_StructuredModeMalformed_ThrowsFormatException(string body)
     {
         Assert.Throws<FormatException>(() =>
             CloudEventRequestDecoder.Decode(new HeaderDictionary { ["Content-Type"] = "application/cloudevents+json" }, Encoding.UTF8.GetBytes(body)));
+    }
+
+    [Theory]
+    [InlineData("""{"specversion":"1.0","id":"e","source":"//s","type":"google.cloud.pubsub.topic.v1.messagePublished"}""", DeliveryReasons.MalformedDelivery)]
+    [InlineData("""{"specversion":"1.0","id":"e","source":"//s","type":"other","data":{"message":{"messageId":"1"}}}""", DeliveryReasons.UnexpectedEventType)]
+    [InlineData("""{"specversion":"1.0","id":"e","source":"//s","type":"google.cloud.pubsub.topic.v1.messagePublished","data":{"message":{}}}""", DeliveryReasons.MalformedDelivery)]
+    [InlineData("""{"specversion":"1.0","id":"e","source":"//s","type":"google.cloud.pubsub.topic.v1.messagePublished","data":{"message":{"messageId":"1","data":"%%"}}}""", DeliveryReasons.MalformedDelivery)]
+    public void Decode_StructuredModeNamedEventWithBadData_ThrowsMalformedDelivery(string body, string reasonCode)
+    {
+        var failure = Assert.Throws<MalformedDeliveryException>(() =>
+            CloudEventRequestDecoder.Decode(new HeaderDictionary { ["Content-Type"] = "application/cloudevents+json" }, Encoding.UTF8.GetBytes(body)));
+
+        Assert.Equal(reasonCode, failure.ReasonCode);
+        Assert.Equal("e", failure.EventId);
+        Assert.Equal("//s", failure.EventSource);
     }
 
     [Theory]

@@ -118,8 +118,8 @@ public sealed class FunctionHostTests
 
     [Theory]
     [InlineData("application/json", "{\"message\":")]
-    [InlineData("application/json", "{\"message\":{\"messageId\":\"1\",\"data\":\"%%%\"},\"subscription\":\"projects/p/subscriptions/s\"}")]
-    [InlineData("application/json", "{\"message\":{\"data\":\"aGk=\"},\"subscription\":\"projects/p/subscriptions/s\"}")]
+    [InlineData("application/json", "{\"message\":{\"messageId\":\"1\",\"data\":\"aGk=\"}}")]
+    [InlineData("application/json", "[]")]
     [InlineData("application/json", "")]
     [InlineData("application/cloudevents+json", "{\"specversion\":\"1.0\",\"id\":\"1\"}")]
     [InlineData("text/plain", "hello")]
@@ -134,8 +134,28 @@ public sealed class FunctionHostTests
         Assert.Contains(host.LogLines, line => line.Contains("WARNING", StringComparison.Ordinal) && line.Contains("undecodable", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("{\"message\":{\"messageId\":\"7\",\"data\":\"%%%\"},\"subscription\":\"projects/p/subscriptions/s\"}", "7")]
+    [InlineData("{\"message\":{\"data\":\"aGk=\"},\"subscription\":\"projects/p/subscriptions/s\"}", "")]
+    [InlineData("{\"message\":\"text\",\"subscription\":\"projects/p/subscriptions/s\"}", "")]
+    [InlineData("{\"message\":{\"messageId\":\"8\",\"attributes\":{\"a\":1}},\"subscription\":\"projects/p/subscriptions/s\"}", "8")]
+    public async Task Post_PushEnvelopeWithMalformedMessage_AcknowledgedWithAlertAndFunctionNotCalled(string body, string messageId)
+    {
+        await using var host = await RunningFunctionHost.StartAsync();
+
+        using var response = await host.Client.PostAsync("/", new StringContent(body, new MediaTypeHeaderValue("application/json")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(host.Probe.Calls);
+        var alert = Assert.Single(host.Alerter.Alerts);
+        Assert.Equal(DeliveryReasons.MalformedDelivery, alert.ReasonCode);
+        Assert.Equal("//pubsub.googleapis.com/projects/p/subscriptions/s", alert.EventSource);
+        Assert.Equal(messageId, alert.MessageId);
+        Assert.Contains(host.LogLines, line => line.Contains("WARNING", StringComparison.Ordinal) && line.Contains(DeliveryReasons.MalformedDelivery, StringComparison.Ordinal));
+    }
+
     [Fact]
-    public async Task Post_BinaryModeWithMalformedBody_BadRequestAndFunctionNotCalled()
+    public async Task Post_BinaryModeWithMalformedBase64_AcknowledgedWithAlertNamingTheEvent()
     {
         await using var host = await RunningFunctionHost.StartAsync();
         using var request = BinaryModeRequest("/");
@@ -143,24 +163,62 @@ public sealed class FunctionHostTests
 
         using var response = await host.Client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(host.Probe.Calls);
+        var alert = Assert.Single(host.Alerter.Alerts);
+        Assert.Equal(DeliveryReasons.MalformedDelivery, alert.ReasonCode);
+        Assert.Equal(request.Headers.GetValues("ce-id").Single(), alert.EventId);
+        Assert.Contains("base64", alert.Detail, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Post_BinaryModeOfAnotherEventType_AcknowledgedWithAlert()
+    {
+        await using var host = await RunningFunctionHost.StartAsync();
+        using var request = BinaryModeRequest("/");
+        request.Headers.Remove("ce-type");
+        request.Headers.Add("ce-type", "google.cloud.storage.object.v1.finalized");
+
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(host.Probe.Calls);
+        Assert.Equal(DeliveryReasons.UnexpectedEventType, Assert.Single(host.Alerter.Alerts).ReasonCode);
+    }
+
+    [Fact]
+    public async Task Post_MalformedDeliveryWhileAlertsUnavailable_ServiceUnavailable()
+    {
+        await using var host = await RunningFunctionHost.StartAsync();
+        host.Alerter.Throw = new TransientFailureException("pubsub down");
+        using var request = BinaryModeRequest("/");
+        request.Content = new StringContent("{\"message\":{\"messageId\":\"1\",\"data\":\"not base64\"}}", new MediaTypeHeaderValue("application/json"));
+
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Empty(host.Probe.Calls);
     }
 
     [Fact]
-    public async Task Post_OversizedWithContentLength_PayloadTooLargeAndFunctionNotCalled()
+    public async Task Post_OversizedWithContentLength_AcknowledgedWithAlertAndFunctionNotCalled()
     {
         await using var host = await RunningFunctionHost.StartAsync(configure: h => h.MaxRequestBodyBytes = 1024);
         var envelope = $$"""{"message":{"messageId":"1","data":"{{Convert.ToBase64String(new byte[2048])}}"},"subscription":"projects/p/subscriptions/s"}""";
+        using var request = BinaryModeRequest("/");
+        request.Content = new StringContent(envelope, new MediaTypeHeaderValue("application/json"));
 
-        using var response = await host.Client.PostAsync("/", new StringContent(envelope, new MediaTypeHeaderValue("application/json")));
+        using var response = await host.Client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Empty(host.Probe.Calls);
+        var alert = Assert.Single(host.Alerter.Alerts);
+        Assert.Equal(DeliveryReasons.PayloadTooLarge, alert.ReasonCode);
+        Assert.Equal(request.Headers.GetValues("ce-id").Single(), alert.EventId);
     }
 
     [Fact]
-    public async Task Post_OversizedChunked_PayloadTooLargeAndFunctionNotCalled()
+    public async Task Post_OversizedChunked_AcknowledgedWithAlertAndFunctionNotCalled()
     {
         await using var host = await RunningFunctionHost.StartAsync(configure: h => h.MaxRequestBodyBytes = 1024);
         var envelope = $$"""{"message":{"messageId":"1","data":"{{Convert.ToBase64String(new byte[2048])}}"},"subscription":"projects/p/subscriptions/s"}""";
@@ -173,8 +231,9 @@ public sealed class FunctionHostTests
 
         using var response = await host.Client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Empty(host.Probe.Calls);
+        Assert.Equal(DeliveryReasons.PayloadTooLarge, Assert.Single(host.Alerter.Alerts).ReasonCode);
     }
 
     [Fact]

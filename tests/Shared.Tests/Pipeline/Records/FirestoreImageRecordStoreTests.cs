@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Model;
@@ -201,6 +202,88 @@ public sealed class FirestoreImageRecordStoreTests
     }
 
     [Fact]
+    public async Task ApplyAsync_StaleBasis_DecidesAgainOnFreshRecord()
+    {
+        var env = await CreateAsync();
+        await env.Store.ApplyAsync(Key, "seed", _ => RecordChange.To(ImageStatus.PendingSignature));
+        var stale = await env.Store.ReadAsync(Key);
+        await env.Store.ApplyAsync(Key, "meanwhile", _ => RecordChange.None with { ScanStatus = "COMPLETE" });
+        var seen = new List<ImageRecord?>();
+
+        var result = await env.Store.ApplyAsync(Key, ["late"], current => { seen.Add(current); return RecordChange.To(ImageStatus.Verified); }, stale);
+
+        Assert.Equal(ApplyOutcome.Applied, result.Outcome);
+        Assert.Equal(2, seen.Count);
+        Assert.Null(seen[0]!.ScanStatus);
+        Assert.Equal("COMPLETE", seen[1]!.ScanStatus);
+        var record = (await env.Store.GetAsync(Key))!;
+        Assert.Equal(["late", "meanwhile", "seed"], record.ProcessedMessageIds.Order());
+        Assert.Equal(ImageStatus.Verified, record.Status);
+        Assert.Equal("COMPLETE", record.ScanStatus);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_BasisSaysAbsentButRecordWasCreated_KeepsTheOtherWrite()
+    {
+        var env = await CreateAsync();
+        var absent = await env.Store.ReadAsync(Key);
+        await env.Store.ApplyAsync(Key, "first", _ => RecordChange.To(ImageStatus.Quarantined, "SIGNATURE_MISSING"));
+
+        var result = await env.Store.ApplyAsync(Key, ["second"], current => current is null ? RecordChange.To(ImageStatus.Verified) : RecordChange.None, absent);
+
+        Assert.Null(absent.Record);
+        Assert.Equal(ApplyOutcome.Applied, result.Outcome);
+        var record = (await env.Store.GetAsync(Key))!;
+        Assert.Equal(ImageStatus.Quarantined, record.Status);
+        Assert.Equal(["first", "second"], record.ProcessedMessageIds.Order());
+    }
+
+    [Fact]
+    public async Task ApplyAsync_StaleBasisOfProcessedMessage_IsDuplicateAfterFreshRead()
+    {
+        var env = await CreateAsync();
+        var absent = await env.Store.ReadAsync(Key);
+        await env.Store.ApplyAsync(Key, "once", _ => RecordChange.To(ImageStatus.Verified));
+
+        var again = await env.Store.ApplyAsync(Key, ["once"], _ => RecordChange.To(ImageStatus.Quarantined, "SIGNATURE_MISSING"), absent);
+
+        Assert.Equal(ApplyOutcome.Duplicate, again.Outcome);
+        Assert.Equal(ImageStatus.Verified, (await env.Store.GetAsync(Key))!.Status);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_RecordChangesOnEveryAttempt_TransientFailureAndNothingWritten()
+    {
+        var env = await CreateAsync(conflictRetry: new GoogleRetrySettings(TimeSpan.Zero, TimeSpan.FromMilliseconds(5), 2.0, 3, TimeSpan.FromSeconds(30)));
+        await env.Store.ApplyAsync(Key, "seed", _ => RecordChange.To(ImageStatus.PendingSignature));
+        var interference = 0;
+        var rival = (await CreateAsync(sameRecordsAs: (env.ProjectId, env.Collection))).Store;
+        RecordChange Decide(ImageRecord? current)
+        {
+            // Another writer commits between every read and our write (a side effect only this test allows itself).
+            rival.ApplyAsync(Key, $"rival-{++interference}", _ => RecordChange.None with { ScanStatus = $"S{interference}" }).GetAwaiter().GetResult();
+            return RecordChange.To(ImageStatus.Verified);
+        }
+
+        var failure = await Assert.ThrowsAsync<TransientFailureException>(() => env.Store.ApplyAsync(Key, ["contended"], Decide, null));
+
+        Assert.Contains("kept changing", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(3, interference);
+        var record = (await env.Store.GetAsync(Key))!;
+        Assert.DoesNotContain("contended", record.ProcessedMessageIds);
+        Assert.Equal(ImageStatus.PendingSignature, record.Status);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_BasisOfAnotherImage_Throws()
+    {
+        var env = await CreateAsync();
+        var other = await env.Store.ReadAsync(ImageKey.Parse("europe-docker.pkg.dev/proj/repo/other@sha256:" + Hex));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => env.Store.ApplyAsync(Key, ["m"], _ => RecordChange.To(ImageStatus.Verified), other));
+    }
+
+    [Fact]
     public async Task ListAsync_StatusFilterWithPaging_ReturnsMatchingRecords()
     {
         var env = await CreateAsync();
@@ -235,9 +318,9 @@ public sealed class FirestoreImageRecordStoreTests
         return received;
     }
 
-    private async Task<(FirestoreImageRecordStore Store, PubSubAdmin Admin)> CreateAsync(int failPublishes = 0)
+    private async Task<(FirestoreImageRecordStore Store, PubSubAdmin Admin, string ProjectId, string Collection)> CreateAsync(int failPublishes = 0, GoogleRetrySettings? conflictRetry = null, (string ProjectId, string Collection)? sameRecordsAs = null)
     {
-        var settings = _emulators.CreateSettings();
+        var settings = _emulators.CreateSettings(sameRecordsAs?.ProjectId);
         var http = new HttpClient();
         var documents = new RestFirestoreDocumentStore(http, settings, null, TimeProvider.System, NullLogger<RestFirestoreDocumentStore>.Instance);
         PubSubPublisher publisher = new RestPubSubPublisher(http, settings, null, TimeProvider.System, NullLogger<RestPubSubPublisher>.Instance);
@@ -248,11 +331,16 @@ public sealed class FirestoreImageRecordStoreTests
 
         var admin = new PubSubAdmin(http, settings, null, TimeProvider.System, NullLogger<PubSubAdmin>.Instance);
         var topics = ImageEventTopics.Create();
-        await admin.CreateTopicAsync(topics.Quarantine);
-        await admin.CreateTopicAsync(topics.Alerts);
-        await admin.CreateSubscriptionAsync("quarantine-sub", topics.Quarantine, enableMessageOrdering: true);
-        await admin.CreateSubscriptionAsync("alerts-sub", topics.Alerts);
-        var store = new FirestoreImageRecordStore(documents, publisher, topics, TimeProvider.System, NullLogger<FirestoreImageRecordStore>.Instance);
-        return (store, admin);
+        if (sameRecordsAs is null)
+        {
+            await admin.CreateTopicAsync(topics.Quarantine);
+            await admin.CreateTopicAsync(topics.Alerts);
+            await admin.CreateSubscriptionAsync("quarantine-sub", topics.Quarantine, enableMessageOrdering: true);
+            await admin.CreateSubscriptionAsync("alerts-sub", topics.Alerts);
+        }
+
+        var collection = sameRecordsAs?.Collection ?? FirestoreImageRecordStore.DefaultCollection;
+        var store = new FirestoreImageRecordStore(documents, publisher, topics, TimeProvider.System, NullLogger<FirestoreImageRecordStore>.Instance, collection, conflictRetry);
+        return (store, admin, settings.ProjectId, collection);
     }
 }

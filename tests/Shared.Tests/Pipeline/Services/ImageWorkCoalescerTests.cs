@@ -28,6 +28,50 @@ public sealed class ImageWorkCoalescerTests
     }
 
     [Fact]
+    public async Task RunAsyncWithResult_JoinedCallers_EachGetTheirRunsResult()
+    {
+        var coalescer = new ImageWorkCoalescer(TimeSpan.Zero, TimeProvider.System);
+        var release = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+        var runs = 0;
+        async Task<string> Work(IReadOnlyCollection<string> ids, CancellationToken ct)
+        {
+            var run = Interlocked.Increment(ref runs);
+            started.TrySetResult();
+            if (run == 1)
+            {
+                await release.Task;
+            }
+
+            return $"run {run}: {string.Join(',', ids.Order())}";
+        }
+
+        var first = coalescer.RunAsync("k", "a", Work);
+        await started.Task;
+        var joined = new[] { coalescer.RunAsync("k", "b", Work), coalescer.RunAsync("k", "c", Work) };
+        release.SetResult();
+
+        Assert.Equal("run 1: a", await first);
+        Assert.Equal(["run 2: b,c", "run 2: b,c"], await Task.WhenAll(joined));
+    }
+
+    [Fact]
+    public async Task RunAsyncWithResult_RunFails_EveryJoinedCallerGetsTheException()
+    {
+        var coalescer = new ImageWorkCoalescer(TimeSpan.FromMilliseconds(50), TimeProvider.System);
+        Task<int> Work(IReadOnlyCollection<string> ids, CancellationToken ct) => throw new TransientFailureException("registry down");
+
+        var calls = Enumerable.Range(0, 3).Select(i => coalescer.RunAsync("k", "m" + i, Work)).ToList();
+
+        foreach (var call in calls)
+        {
+            await Assert.ThrowsAsync<TransientFailureException>(() => call);
+        }
+
+        Assert.Equal(1, coalescer.RunCount);
+    }
+
+    [Fact]
     public async Task RunAsync_CallDuringARun_JoinsExactlyOneFollowUpRunAfterTheWindow()
     {
         var coalescer = new ImageWorkCoalescer(TimeSpan.FromMilliseconds(100), TimeProvider.System);
