@@ -24,11 +24,15 @@ internal sealed record GoogleCloudSettings
     /// <summary>The Container Analysis base URL override variable.</summary>
     public const string ContainerAnalysisEndpointVariable = "IMAGETRUST_CONTAINERANALYSIS_ENDPOINT";
 
+    /// <summary>The Cloud KMS base URL override variable (a local stand-in gets no Google credentials).</summary>
+    public const string KmsEndpointVariable = "IMAGETRUST_KMS_ENDPOINT";
+
     /// <summary>The Firestore database id used when none is configured.</summary>
     public const string DefaultFirestoreDatabase = "(default)";
 
-    private GoogleCloudSettings(string projectId, GoogleServiceEndpoint pubSub, GoogleServiceEndpoint firestore, string firestoreDatabase, GoogleServiceEndpoint containerAnalysis)
+    private GoogleCloudSettings(string projectId, GoogleServiceEndpoint pubSub, GoogleServiceEndpoint firestore, string firestoreDatabase, GoogleServiceEndpoint containerAnalysis, GoogleServiceEndpoint kms)
     {
+        Kms = kms;
         ProjectId = projectId;
         PubSub = pubSub;
         Firestore = firestore;
@@ -50,6 +54,9 @@ internal sealed record GoogleCloudSettings
 
     /// <summary>The Container Analysis endpoint (the override when <c>IMAGETRUST_CONTAINERANALYSIS_ENDPOINT</c> is set).</summary>
     public GoogleServiceEndpoint ContainerAnalysis { get; }
+
+    /// <summary>The Cloud KMS endpoint for <c>gcpkms://</c> policy keys (the override when <c>IMAGETRUST_KMS_ENDPOINT</c> is set).</summary>
+    public GoogleServiceEndpoint Kms { get; }
 
     /// <summary>Reads the settings from the process environment.</summary>
     /// <exception cref="ConfigurationException">A variable is missing or malformed; the message is one line naming it.</exception>
@@ -98,14 +105,18 @@ internal sealed record GoogleCloudSettings
         var analysisOverride = Trimmed(read(ContainerAnalysisEndpointVariable));
         var containerAnalysis = analysisOverride is null
             ? GoogleServiceEndpoint.Production("https://containeranalysis.googleapis.com/")
-            : OverrideEndpoint(analysisOverride);
+            : OverrideEndpoint(ContainerAnalysisEndpointVariable, analysisOverride);
+        var kmsOverride = Trimmed(read(KmsEndpointVariable));
+        var kms = kmsOverride is null
+            ? GoogleServiceEndpoint.Production("https://cloudkms.googleapis.com/")
+            : OverrideEndpoint(KmsEndpointVariable, kmsOverride);
 
-        return new GoogleCloudSettings(project, pubSub, firestore, database, containerAnalysis);
+        return new GoogleCloudSettings(project, pubSub, firestore, database, containerAnalysis, kms);
     }
 
     /// <summary>Settings for tests and tools that already hold validated values.</summary>
     /// <exception cref="ConfigurationException">A value is invalid.</exception>
-    public static GoogleCloudSettings Create(string projectId, string? pubSubEmulatorHost = null, string? firestoreEmulatorHost = null, string? containerAnalysisEndpoint = null, string? firestoreDatabase = null)
+    public static GoogleCloudSettings Create(string projectId, string? pubSubEmulatorHost = null, string? firestoreEmulatorHost = null, string? containerAnalysisEndpoint = null, string? firestoreDatabase = null, string? kmsEndpoint = null)
     {
         var values = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
@@ -114,6 +125,7 @@ internal sealed record GoogleCloudSettings
             [FirestoreEmulatorVariable] = firestoreEmulatorHost,
             [ContainerAnalysisEndpointVariable] = containerAnalysisEndpoint,
             [FirestoreDatabaseVariable] = firestoreDatabase,
+            [KmsEndpointVariable] = kmsEndpoint,
         };
         return FromEnvironment(name => values.GetValueOrDefault(name));
     }
@@ -136,11 +148,11 @@ internal sealed record GoogleCloudSettings
         return uri;
     }
 
-    private static GoogleServiceEndpoint OverrideEndpoint(string value)
+    private static GoogleServiceEndpoint OverrideEndpoint(string variable, string value)
     {
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
         {
-            throw new ConfigurationException($"{ContainerAnalysisEndpointVariable}='{Shorten(value)}' must be an absolute http(s) base URL");
+            throw new ConfigurationException($"{variable}='{Shorten(value)}' must be an absolute http(s) base URL");
         }
 
         var text = uri.AbsoluteUri.EndsWith('/') ? uri.AbsoluteUri : uri.AbsoluteUri + "/";

@@ -99,20 +99,8 @@ internal static class CloudEventRequestDecoder
 
     private static FunctionEvent DecodeRawPush(ReadOnlyMemory<byte> body)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"Pub/Sub envelope is not valid JSON: {ex.Message}", ex);
-        }
-
-        using (document)
-        {
-            return DecodeRawPush(document.RootElement);
-        }
+        using var document = MessagePublishedData.ParseJson(body);
+        return DecodeRawPush(document.RootElement);
     }
 
     private static FunctionEvent DecodeRawPush(JsonElement root)

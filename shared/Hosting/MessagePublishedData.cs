@@ -21,19 +21,21 @@ internal sealed record MessagePublishedData(PubSubMessage Message, string? Subsc
     /// an attribute is not a string or the publish time is not RFC 3339.</exception>
     public static MessagePublishedData Parse(ReadOnlyMemory<byte> utf8Json)
     {
-        JsonDocument document;
+        using var document = ParseJson(utf8Json);
+        return Parse(document.RootElement);
+    }
+
+    /// <summary>Parses an envelope's JSON (depth-bounded) without interpreting it; the caller disposes the document.</summary>
+    /// <exception cref="FormatException">The JSON is malformed.</exception>
+    public static JsonDocument ParseJson(ReadOnlyMemory<byte> utf8Json)
+    {
         try
         {
-            document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 16 });
+            return JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException ex)
         {
             throw new FormatException($"Pub/Sub envelope is not valid JSON: {ex.Message}", ex);
-        }
-
-        using (document)
-        {
-            return Parse(document.RootElement);
         }
     }
 

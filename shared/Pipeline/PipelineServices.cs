@@ -9,6 +9,7 @@ using ImageTrust.Pipeline.Records;
 using ImageTrust.Pipeline.Services;
 using ImageTrust.Policy;
 using ImageTrust.Registry;
+using ImageTrust.Signing.Keys;
 using ImageTrust.Verification;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -63,6 +64,16 @@ internal static class PipelineServices
             RegistryCredentialSource.CreateDefault(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton(provider =>
+        {
+            // gcpkms:// policy keys: the public key is fetched once per key version and cached by the verifier.
+            var endpoint = settings.Google.Kms;
+            var tokens = TokensFor(provider, endpoint);
+            return new CloudKmsPublicKeyClient(
+                provider.GetRequiredService<GoogleApiHttpClient>().Client,
+                cancellationToken => tokens is null ? ValueTask.FromResult("local") : new ValueTask<string>(tokens.GetAccessTokenAsync(cancellationToken)),
+                endpoint.BaseUri);
+        });
         services.TryAddSingleton<ImageVerifier>(CreateImageVerifier);
 
         services.TryAddSingleton(provider => new ImageWorkCoalescer(settings.OccurrenceCoalesceWindow, provider.GetRequiredService<TimeProvider>()));
@@ -90,9 +101,10 @@ internal static class PipelineServices
         ArgumentNullException.ThrowIfNull(provider);
         var registry = provider.GetRequiredService<RegistryClient>();
         var timeProvider = provider.GetRequiredService<TimeProvider>();
+        var kms = provider.GetService<CloudKmsPublicKeyClient>();
         return new AttestedImageVerifier(
-            SigstoreImageVerifier.Create(registry, timeProvider, provider.GetRequiredService<ILogger<SigstoreImageVerifier>>()),
-            SigstoreAttestationVerifier.Create(registry, timeProvider, provider.GetRequiredService<ILogger<SigstoreAttestationVerifier>>()));
+            SigstoreImageVerifier.Create(registry, timeProvider, provider.GetRequiredService<ILogger<SigstoreImageVerifier>>(), kms),
+            SigstoreAttestationVerifier.Create(registry, timeProvider, provider.GetRequiredService<ILogger<SigstoreAttestationVerifier>>(), kms));
     }
 
     /// <summary>The Firestore record store over the registered adapters (tests wrap it).</summary>

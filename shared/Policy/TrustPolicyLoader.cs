@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using ImageTrust.Model;
+using ImageTrust.Signing.Keys;
 
 namespace ImageTrust.Policy;
 
@@ -80,8 +80,6 @@ internal static partial class TrustPolicyLoader
         }
     }
 
-    [GeneratedRegex("^gcpkms://projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+(/cryptoKeyVersions/[0-9]+)?$", RegexOptions.CultureInvariant)]
-    private static partial Regex KmsUriPattern();
 
     /// <summary>Maps a schema-valid document to records, checking what the schema can't express.</summary>
     private sealed class Mapper
@@ -228,9 +226,14 @@ internal static partial class TrustPolicyLoader
             var trust = key["trust"] is JsonObject trustObject ? MapTrust(trustObject, PolicyDocument.Child(pointer, "trust")) : null;
             if (OptionalString(key, "kms") is { } kms)
             {
-                if (!KmsUriPattern().IsMatch(kms))
+                // The same parse the verifier uses, so a reference it would refuse fails at load time, not at the first verification.
+                try
                 {
-                    throw Error(PolicyDocument.Child(pointer, "kms"), "expected gcpkms://projects/P/locations/L/keyRings/R/cryptoKeys/K[/cryptoKeyVersions/N]");
+                    CloudKmsKeyName.Parse(kms);
+                }
+                catch (FormatException ex)
+                {
+                    throw Error(PolicyDocument.Child(pointer, "kms"), ex.Message);
                 }
 
                 return new KeyAuthority(name ?? kms, null, kms, trust);

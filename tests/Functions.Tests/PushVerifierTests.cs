@@ -2,11 +2,13 @@ using System.Net;
 using System.Text.Json;
 using ImageTrust.Functions.PushVerifier;
 using ImageTrust.Functions.Tests.Support;
+using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Pipeline;
 using ImageTrust.Pipeline.Decisions;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.TestSupport.Registry;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageTrust.Functions.Tests;
@@ -135,6 +137,55 @@ public sealed class PushVerifierTests
         // loaded machine may open a few extra runs.
         Assert.InRange(store!.WritesByDocument[key.ToDocumentId()].Count, 1, pushes / 4);
         Assert.Single(await team.PullAsync(SecurityTeam.QuarantineSubscription, 1));
+    }
+
+    [Theory]
+    [InlineData("keys/skopeo/TEST-ONLY-ecdsa-p256-key-a.pub", "VERIFIED")]
+    [InlineData("keys/skopeo/TEST-ONLY-ecdsa-p256-key-b.pub", "QUARANTINED")]
+    public async Task Push_KmsKeyRule_VerifiedOnlyWithTheKeyKmsServes(string servedKey, string expected)
+    {
+        const string keyVersion = "projects/imagetrust-test/locations/global/keyRings/release/cryptoKeys/signer/cryptoKeyVersions/1";
+        var pem = await File.ReadAllTextAsync(_environment.Fixtures.PathOf(servedKey));
+        var kmsResponse = JsonSerializer.Serialize(new Dictionary<string, string> { ["pem"] = pem, ["algorithm"] = "EC_SIGN_P256_SHA256", ["name"] = keyVersion });
+        await using var kms = await LoopbackHttpServer.StartAsync(async context =>
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(kmsResponse);
+        });
+        var policy = Path.Combine(Path.GetTempPath(), $"imagetrust-kms-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(policy, $"""
+            apiVersion: imagetrust.dev/v1
+            kind: TrustPolicy
+            rules:
+              - name: kms-enforce
+                scope: ["{_environment.RegistryHost}/skopeo/**"]
+                authorities:
+                  - name: release-key
+                    key: {"{"}kms: "gcpkms://{keyVersion}"{"}"}
+                tlog: insecure-ignore
+                mode: enforce
+
+            """);
+        try
+        {
+            using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
+            await using var function = await RunningFunction.StartAsync<PushVerifierFunction>(
+                _environment,
+                team.Settings.ProjectId,
+                adjust: settings => settings with { Google = GoogleCloudSettings.Create(team.Settings.ProjectId, _environment.Emulators.PubSub.HostAndPort, _environment.Emulators.Firestore.HostAndPort, _environment.Analysis.BaseUri.ToString(), kmsEndpoint: kms.BaseUri.ToString()) },
+                policyPath: policy);
+            var key = Key("skopeo-signed");
+
+            using var response = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-kms", function.ProjectId);
+
+            Assert.True(response.StatusCode == HttpStatusCode.NoContent, function.Log);
+            Assert.Equal(expected, (await function.Records.GetAsync(key))!.Status.ToWire());
+            Assert.Contains($"GET /v1/{keyVersion}/publicKey", kms.Requests);
+        }
+        finally
+        {
+            File.Delete(policy);
+        }
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class PolicyCommandTests : IDisposable
     [Fact]
     public async Task Init_KmsKeyToStdout_WritesKmsAuthority()
     {
-        const string kms = "gcpkms://projects/p/locations/global/keyRings/r/cryptoKeys/k/cryptoKeyVersions/1";
+        const string kms = "gcpkms://projects/acme-prod/locations/global/keyRings/r/cryptoKeys/k/cryptoKeyVersions/1";
 
         var (exitCode, output, _) = await _cli.RunAsync("policy", "init", "--key", kms, "--scope", "a.io/**", "--output", "-");
 

@@ -51,7 +51,7 @@ public sealed class TrustPolicyLoaderPropertyTests
         {
             foreach (var value in values)
             {
-                var yaml = $"apiVersion: imagetrust.dev/v1\nkind: TrustPolicy\nrules:\n  - name: r\n    scope: [a.io/**]\n    authorities: [{{key: {{kms: 'gcpkms://projects/p/locations/l/keyRings/r/cryptoKeys/k'}}}}]\n    {field}: {value}\n";
+                var yaml = $"apiVersion: imagetrust.dev/v1\nkind: TrustPolicy\nrules:\n  - name: r\n    scope: [a.io/**]\n    authorities: [{{key: {{kms: 'gcpkms://projects/acme-prod/locations/l/keyRings/r/cryptoKeys/k/cryptoKeyVersions/1'}}}}]\n    {field}: {value}\n";
                 AssertLoadsOrRefuses(yaml.Replace($"    {field}: {value}\n", string.Empty, StringComparison.Ordinal) + $"    {field}: {value}\n");
             }
         }
