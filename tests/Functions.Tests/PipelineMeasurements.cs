@@ -12,7 +12,7 @@ namespace ImageTrust.Functions.Tests;
 /// <summary>
 /// Load figures for ISSUE-4's targets, written to <c>IMAGETRUST_MEASURE_OUT</c> (default <c>.run/measure-pipeline.txt</c>):
 /// event received → status written → event published at 16 concurrent events (in-process host on Kestrel, emulators,
-/// loopback registry), and a function process's cold start and RSS idle and at 200 concurrent events.
+/// loopback registry), and a published function process's cold start and RSS idle and at 200 concurrent events.
 /// </summary>
 [Collection(PipelineCollection.Name)]
 public sealed class PipelineMeasurements
@@ -66,16 +66,38 @@ public sealed class PipelineMeasurements
         Assert.Equal(concurrency * (perWorker + 1), published.Count);
     }
 
+    /// <summary>
+    /// Cold start (process start -> listening, 10 runs) and RSS idle and at 200 concurrent events of a published PushVerifier:
+    /// by default the app <c>scripts/run-function</c> publishes (Native AOT when a clang is installed, else ReadyToRun).
+    /// <c>IMAGETRUST_MEASURE_APPS</c> measures other builds side by side: entries separated by <c>;</c>, each
+    /// <c>label|path|VAR=value VAR=value</c> (the variables are runtime knobs such as <c>DOTNET_TieredPGO=0</c>).
+    /// </summary>
     [MeasureFact]
     public async Task Measure_ProcessColdStartAndMemory()
     {
-        var app = Path.Combine(AppContext.BaseDirectory, "PushVerifier");
+        // 200 distinct images (signed and tampered copies in their own repositories), so the load is 200 documents and 200
+        // verifications, not contention on a few; each app gets a fresh project, so every image is new to it.
+        var images = new List<ImageKey>();
+        for (var i = 0; i < 200; i++)
+        {
+            images.Add((await _environment.CopyImageAsync(i % 2 == 0 ? "skopeo-signed" : "skopeo-tampered", "skopeo", withSignatures: true)).Key);
+        }
+
+        foreach (var (label, app, knobs) in MeasuredApps())
+        {
+            await MeasureAppAsync(label, app, knobs, images);
+        }
+    }
+
+    private async Task MeasureAppAsync(string label, string app, IReadOnlyDictionary<string, string> knobs, List<ImageKey> images)
+    {
+        const int runs = 10;
         var project = _environment.Emulators.NewProjectId();
         using var team = await SecurityTeam.CreateAsync(_environment, project);
         var starts = new List<double>();
         Process? process = null;
         var port = 0;
-        for (var run = 0; run < 5; run++)
+        for (var run = 0; run < runs; run++)
         {
             process?.Kill(entireProcessTree: true);
             process?.Dispose();
@@ -86,7 +108,13 @@ public sealed class PipelineMeasurements
                 info.Environment[name] = value;
             }
 
+            foreach (var (name, value) in knobs)
+            {
+                info.Environment[name] = value;
+            }
+
             info.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
+            info.Environment["IMAGETRUST_LISTEN_ADDRESS"] = "127.0.0.1";
             info.Environment["IMAGETRUST_LOG_LEVEL"] = "Warning";
             var watch = Stopwatch.StartNew();
             process = Process.Start(info)!;
@@ -96,7 +124,7 @@ public sealed class PipelineMeasurements
             process.BeginErrorReadLine();
             while (!await ListeningAsync(port))
             {
-                Assert.False(process.HasExited, "the function exited before listening");
+                Assert.False(process.HasExited, $"{app} exited before listening");
             }
 
             starts.Add(watch.Elapsed.TotalMilliseconds);
@@ -117,23 +145,63 @@ public sealed class PipelineMeasurements
                 await Task.Delay(20);
             }
         });
-        var keys = new[] { Key("skopeo-signed"), Key("skopeo-tampered"), Key("skopeo-unsigned"), Key("openssl-rsa-pkcs1") };
-        var statuses = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
+        var statuses = await Task.WhenAll(images.Select(async (image, i) =>
         {
-            using var response = await Deliveries.SendAsync(client, DeliveryShape.Binary, Deliveries.GcrInsert(keys[i % keys.Length].ToString()), "load-" + i, project);
+            using var response = await Deliveries.SendAsync(client, DeliveryShape.Binary, Deliveries.GcrInsert(image.ToString()), "load-" + i, project);
             return response.StatusCode;
         }));
         await sampling.CancelAsync();
         await sampler;
-        process!.Kill(entireProcessTree: true);
+        await Task.Delay(2000);
+        var after = Rss(process!);
+        Assert.False(process!.HasExited, $"{app} exited under load");
+        process.Kill(entireProcessTree: true);
         process.Dispose();
 
         starts.Sort();
+        var knobText = knobs.Count == 0 ? string.Empty : " " + string.Join(' ', knobs.Select(k => $"{k.Key}={k.Value}"));
         Write(
-            "function process (PushVerifier, Debug build from the test output, pipeline configured against the emulators)",
-            $"  cold start, process start -> listening, 5 runs: median {starts[2]:F0} ms, min {starts[0]:F0} ms, max {starts[^1]:F0} ms",
-            $"  RSS idle (after one event): {idle / 1024.0 / 1024:F1} MB; peak at 200 concurrent events: {peak / 1024.0 / 1024:F1} MB; {statuses.Count(s => s == HttpStatusCode.NoContent)}/200 answered 204",
+            $"function process: {label} ({app}{knobText}; pipeline configured against the emulators)",
+            $"  cold start, process start -> listening, {runs} runs: median {(starts[(runs / 2) - 1] + starts[runs / 2]) / 2:F0} ms, min {starts[0]:F0} ms, max {starts[^1]:F0} ms",
+            $"  RSS idle (after one event): {idle / 1024.0 / 1024:F1} MB; peak at 200 concurrent events: {peak / 1024.0 / 1024:F1} MB; 2 s after: {after / 1024.0 / 1024:F1} MB; answers {string.Join(", ", statuses.GroupBy(s => (int)s).OrderBy(g => g.Key).Select(g => $"{g.Count()}x {g.Key}"))}",
             $"  machine load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
+    }
+
+    private static List<(string Label, string App, IReadOnlyDictionary<string, string> Knobs)> MeasuredApps()
+    {
+        var configured = Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_APPS");
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            var root = FindRoot();
+            var app = RunProcess(Path.Combine(root, "scripts", "run-function"), "--publish-only", "PushVerifier").Trim();
+            var mode = File.ReadAllText(Path.Combine(Path.GetDirectoryName(app)!, ".built")).Trim();
+            return [($"PushVerifier published by scripts/run-function ({mode})", app, new Dictionary<string, string>())];
+        }
+
+        return configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(entry =>
+        {
+            var parts = entry.Split('|');
+            var knobs = parts.Length > 2
+                ? parts[2].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(k => k.Split('=', 2)).ToDictionary(k => k[0], k => k[1])
+                : new Dictionary<string, string>();
+            return (parts[0], parts[1], (IReadOnlyDictionary<string, string>)knobs);
+        }).ToList();
+    }
+
+    private static string RunProcess(string file, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{file} failed: {error.Result}");
+        return output;
     }
 
     private static async Task<bool> ListeningAsync(int port)
