@@ -45,12 +45,12 @@ internal static class PipelineServices
             TokensFor(provider, settings.Google.Firestore),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RestFirestoreDocumentStore>>()));
-        services.TryAddSingleton<PubSubPublisher>(provider => new RestPubSubPublisher(
+        services.TryAddSingleton<PubSubPublisher>(provider => new BatchingPubSubPublisher(new RestPubSubPublisher(
             provider.GetRequiredService<GoogleApiHttpClient>().Client,
             settings.Google,
             TokensFor(provider, settings.Google.PubSub),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<RestPubSubPublisher>>()));
+            provider.GetRequiredService<ILogger<RestPubSubPublisher>>())));
         services.TryAddSingleton<ContainerAnalysisClient>(provider => new RestContainerAnalysisClient(
             provider.GetRequiredService<GoogleApiHttpClient>().Client,
             settings.Google,
