@@ -6,6 +6,7 @@ using ImageTrust.Functions.PushVerifier;
 using ImageTrust.Functions.Tests.Support;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.TestSupport;
+using ImageTrust.TestSupport.Registry;
 
 namespace ImageTrust.Functions.Tests;
 
@@ -94,6 +95,14 @@ public sealed class PipelineMeasurements
         const int runs = 10;
         var project = _environment.Emulators.NewProjectId();
         using var team = await SecurityTeam.CreateAsync(_environment, project);
+
+        // A registry that answers every request slowly, with 429 and Retry-After: memory must stay flat while it does.
+        await using var throttling = await LoopbackHttpServer.StartAsync(async context =>
+        {
+            await Task.Delay(500);
+            context.Response.StatusCode = 429;
+            context.Response.Headers.RetryAfter = "1";
+        });
         var starts = new List<double>();
         Process? process = null;
         var port = 0;
@@ -114,6 +123,7 @@ public sealed class PipelineMeasurements
             }
 
             info.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
+            info.Environment["IMAGETRUST_HTTP_REGISTRIES"] += "," + throttling.HostPort;
             info.Environment["IMAGETRUST_LISTEN_ADDRESS"] = "127.0.0.1";
             info.Environment["IMAGETRUST_LOG_LEVEL"] = "Warning";
             var watch = Stopwatch.StartNew();
@@ -155,6 +165,26 @@ public sealed class PipelineMeasurements
         await Task.Delay(2000);
         var after = Rss(process!);
         Assert.False(process!.HasExited, $"{app} exited under load");
+
+        long throttledPeak = 0;
+        using var throttledSampling = new CancellationTokenSource();
+        var throttledSampler = Task.Run(async () =>
+        {
+            while (!throttledSampling.IsCancellationRequested)
+            {
+                throttledPeak = Math.Max(throttledPeak, Rss(process!));
+                await Task.Delay(20);
+            }
+        });
+        var throttledStatuses = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
+        {
+            var digest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(i)));
+            using var response = await Deliveries.SendAsync(client, DeliveryShape.Binary, Deliveries.GcrInsert($"{throttling.HostPort}/skopeo/throttled@{digest}"), "throttled-" + i, project);
+            return response.StatusCode;
+        }));
+        await throttledSampling.CancelAsync();
+        await throttledSampler;
+        Assert.False(process.HasExited, $"{app} exited while the registry throttled");
         process.Kill(entireProcessTree: true);
         process.Dispose();
 
@@ -164,6 +194,7 @@ public sealed class PipelineMeasurements
             $"function process: {label} ({app}{knobText}; pipeline configured against the emulators)",
             $"  cold start, process start -> listening, {runs} runs: median {(starts[(runs / 2) - 1] + starts[runs / 2]) / 2:F0} ms, min {starts[0]:F0} ms, max {starts[^1]:F0} ms",
             $"  RSS idle (after one event): {idle / 1024.0 / 1024:F1} MB; peak at 200 concurrent events: {peak / 1024.0 / 1024:F1} MB; 2 s after: {after / 1024.0 / 1024:F1} MB; answers {string.Join(", ", statuses.GroupBy(s => (int)s).OrderBy(g => g.Key).Select(g => $"{g.Count()}x {g.Key}"))}",
+            $"  registry answering every request after 500 ms with 429 + Retry-After: 1 (200 concurrent events, {throttling.RequestCount} registry requests): RSS peak {throttledPeak / 1024.0 / 1024:F1} MB; answers {string.Join(", ", throttledStatuses.GroupBy(s => (int)s).OrderBy(g => g.Key).Select(g => $"{g.Count()}x {g.Key}"))}",
             $"  machine load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
     }
 
