@@ -4,8 +4,8 @@ using ImageTrust.Signing.Classic;
 namespace ImageTrust.Shared.Tests.Signing.Classic;
 
 /// <summary>
-/// The Rekor bundle reading as it was done with <see cref="JsonDocument"/> over a string (before the pooled UTF-8 reader),
-/// kept as the oracle of a differential test.
+/// The oracle of a differential test: the Rekor bundle reading with <see cref="JsonDocument"/> over a string, which production
+/// keeps as <see cref="RekorBundleDocumentReader"/> (it defines what the pooled UTF-8 reader must accept), described as text.
 /// </summary>
 internal static class JsonDocumentRekorBundleOracle
 {
@@ -17,37 +17,8 @@ internal static class JsonDocumentRekorBundleOracle
             return "error:Rekor bundle is too large";
         }
 
-        try
-        {
-            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 });
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("SignedEntryTimestamp", out var set) || set.ValueKind != JsonValueKind.String
-                || !root.TryGetProperty("Payload", out var payload) || payload.ValueKind != JsonValueKind.Object
-                || !payload.TryGetProperty("body", out var body) || body.ValueKind != JsonValueKind.String
-                || !payload.TryGetProperty("integratedTime", out var time) || time.ValueKind != JsonValueKind.Number || !time.TryGetInt64(out var integratedTime)
-                || !payload.TryGetProperty("logIndex", out var index) || index.ValueKind != JsonValueKind.Number || !index.TryGetInt64(out var logIndex)
-                || !payload.TryGetProperty("logID", out var logId) || logId.ValueKind != JsonValueKind.String)
-            {
-                return "error:Rekor bundle lacks SignedEntryTimestamp or Payload{body, integratedTime, logIndex, logID}";
-            }
-
-            if (integratedTime < 0 || logIndex < 0 || integratedTime > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
-            {
-                return "error:Rekor bundle has a negative or out-of-range integratedTime or logIndex";
-            }
-
-            if (!set.TryGetBytesFromBase64(out var setBytes))
-            {
-                return "error:Rekor bundle SignedEntryTimestamp is not base64";
-            }
-
-            return Line(setBytes, body.GetString()!, integratedTime, logIndex, logId.GetString()!);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return $"error:Rekor bundle is not valid JSON: {e.Message}";
-        }
+        var parsed = RekorBundleDocumentReader.TryParse(json, out var bundle, out var error);
+        return Describe(parsed, bundle, error);
     }
 
     /// <summary>The same description of <see cref="RekorBundle.TryParse(string, out RekorBundle?, out string)"/>'s result.</summary>

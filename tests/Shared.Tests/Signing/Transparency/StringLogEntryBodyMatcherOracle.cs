@@ -7,24 +7,14 @@ using ImageTrust.Signing.Transparency;
 namespace ImageTrust.Shared.Tests.Signing.Transparency;
 
 /// <summary>
-/// The entry-body matching as it was before it compared UTF-8 in pooled buffers (strings and arrays), kept as the oracle of a
-/// differential test. Checks that a Rekor entry body records exactly what was verified: the same signature, the same certificate or key, and the
-/// same artifact digest (hashedrekord 0.0.1/0.0.2), payload hash (intoto 0.0.2, dsse 0.0.1), or PAE digest (Rekor v2
-/// hashedrekord over DSSE).
+/// The hashedrekord 0.0.1 entry-body matching as it was before it compared UTF-8 in pooled buffers (strings and arrays), kept
+/// as the oracle of a differential test. The other kinds were not rewritten, so the oracle hands them to
+/// <see cref="LogEntryBodyMatcher"/> itself rather than keeping a second copy of them.
 /// </summary>
 internal static class StringLogEntryBodyMatcherOracle
 {
-    /// <summary>The step name in results.</summary>
-    public const string Step = "tlog-entry-body";
-
-    /// <summary>Matches <paramref name="entry"/>'s body against <paramref name="expected"/>; the body's kind must be the entry's.</summary>
-    public static CheckResult Verify(TransparencyLogEntry entry, ExpectedLogContent expected) =>
-        Verify(entry.CanonicalizedBody, expected, (entry.Kind, entry.KindVersion));
-
     /// <summary>Matches a canonicalized body (e.g. decoded from cosign's bundle annotation) against <paramref name="expected"/>.</summary>
-    public static CheckResult Verify(ReadOnlyMemory<byte> canonicalizedBody, ExpectedLogContent expected) => Verify(canonicalizedBody, expected, null);
-
-    private static CheckResult Verify(ReadOnlyMemory<byte> canonicalizedBody, ExpectedLogContent expected, (string Kind, string Version)? declared)
+    public static CheckResult Verify(ReadOnlyMemory<byte> canonicalizedBody, ExpectedLogContent expected)
     {
         try
         {
@@ -32,21 +22,14 @@ internal static class StringLogEntryBodyMatcherOracle
             var body = document.RootElement;
             var kind = Text(body, "kind");
             var version = Text(body, "apiVersion");
-            if (declared is { } entryKind && (kind != entryKind.Kind || version != entryKind.Version))
+            var spec = Property(body, "spec");
+            if ((kind, version) != ("hashedrekord", "0.0.1"))
             {
-                return Fail($"the body is {kind}/{version} but the entry says {entryKind.Kind}/{entryKind.Version}");
+                return LogEntryBodyMatcher.Verify(canonicalizedBody, expected);
             }
 
-            var spec = Property(body, "spec");
-            var mismatch = (kind, version) switch
-            {
-                ("hashedrekord", "0.0.1") => MatchHashedRekordV001(spec, expected),
-                ("hashedrekord", "0.0.2") => MatchHashedRekordV002(Property(spec, "hashedRekordV002"), expected),
-                ("intoto", "0.0.2") => MatchIntotoV002(Property(spec, "content"), expected),
-                ("dsse", "0.0.1") => MatchDsseV001(spec, expected),
-                _ => $"unsupported entry kind {kind}/{version}",
-            };
-            return mismatch is null ? CheckResult.Pass(Step, $"{kind}/{version}") : Fail(mismatch);
+            var mismatch = MatchHashedRekordV001(spec, expected);
+            return mismatch is null ? CheckResult.Pass(LogEntryBodyMatcher.Step, $"{kind}/{version}") : Fail(mismatch);
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
         {
@@ -76,96 +59,6 @@ internal static class StringLogEntryBodyMatcherOracle
         return MatchesPem(Encoding.UTF8.GetString(Bytes(Text(Property(signature, "publicKey"), "content"))), expected) ? null : "the entry's key or certificate differs";
     }
 
-    private static string? MatchHashedRekordV002(JsonElement spec, ExpectedLogContent expected)
-    {
-        var data = Property(spec, "data");
-        var signature = Property(spec, "signature");
-        var digest = expected.Envelope is { } envelope ? SHA256.HashData(envelope.PreAuthenticationEncoding()) : expected.ArtifactSha256;
-        if (Text(data, "algorithm") != "SHA2_256" || digest is null || !Bytes(Text(data, "digest")).AsSpan().SequenceEqual(digest))
-        {
-            return "the entry's digest differs";
-        }
-
-        if (!Bytes(Text(signature, "content")).AsSpan().SequenceEqual(expected.Signature))
-        {
-            return "the entry's signature differs";
-        }
-
-        var verifier = Property(signature, "verifier");
-        if (verifier.TryGetProperty("x509Certificate", out var certificate))
-        {
-            return expected.CertificateDer is { } der && Bytes(Text(certificate, "rawBytes")).AsSpan().SequenceEqual(der) ? null : "the entry's certificate differs";
-        }
-
-        return verifier.TryGetProperty("publicKey", out var key) && expected.PublicKeySpki is { } spki && Bytes(Text(key, "rawBytes")).AsSpan().SequenceEqual(spki)
-            ? null
-            : "the entry's key differs";
-    }
-
-    private static string? MatchIntotoV002(JsonElement content, ExpectedLogContent expected)
-    {
-        if (expected.Envelope is not { } envelope)
-        {
-            return "an intoto entry records an envelope, not a message signature";
-        }
-
-        var payloadHash = Property(content, "payloadHash");
-        if (Text(payloadHash, "algorithm") != "sha256" || !Text(payloadHash, "value").Equals(Convert.ToHexStringLower(SHA256.HashData(envelope.Payload)), StringComparison.OrdinalIgnoreCase))
-        {
-            return "the entry's payload hash differs";
-        }
-
-        var logged = Property(content, "envelope");
-        if (Text(logged, "payloadType") != envelope.PayloadType)
-        {
-            return "the entry's payload type differs";
-        }
-
-        if (logged.TryGetProperty("payload", out var payload) && !Bytes(Encoding.ASCII.GetString(Bytes(payload.GetString()!))).AsSpan().SequenceEqual(envelope.Payload))
-        {
-            return "the entry's payload differs";
-        }
-
-        // intoto 0.0.2 base64-encodes the already base64 signature and the PEM verifier once more.
-        foreach (var signature in Property(logged, "signatures").EnumerateArray())
-        {
-            var sig = Bytes(Encoding.ASCII.GetString(Bytes(Text(signature, "sig"))));
-            var verifier = Encoding.UTF8.GetString(Bytes(Text(signature, "publicKey")));
-            if (sig.AsSpan().SequenceEqual(expected.Signature) && MatchesPem(verifier, expected))
-            {
-                return null;
-            }
-        }
-
-        return "no signature in the entry matches the envelope's signature and certificate";
-    }
-
-    private static string? MatchDsseV001(JsonElement spec, ExpectedLogContent expected)
-    {
-        if (expected.Envelope is not { } envelope)
-        {
-            return "a dsse entry records an envelope, not a message signature";
-        }
-
-        var payloadHash = Property(spec, "payloadHash");
-        if (Text(payloadHash, "algorithm") != "sha256" || !Text(payloadHash, "value").Equals(Convert.ToHexStringLower(SHA256.HashData(envelope.Payload)), StringComparison.OrdinalIgnoreCase))
-        {
-            return "the entry's payload hash differs";
-        }
-
-        foreach (var signature in Property(spec, "signatures").EnumerateArray())
-        {
-            var sig = Bytes(Text(signature, "signature"));
-            var verifier = Encoding.UTF8.GetString(Bytes(Text(signature, "verifier")));
-            if (sig.AsSpan().SequenceEqual(expected.Signature) && MatchesPem(verifier, expected))
-            {
-                return null;
-            }
-        }
-
-        return "no signature in the entry matches the envelope's signature and certificate";
-    }
-
     private static bool MatchesPem(string pem, ExpectedLogContent expected)
     {
         if (!PemEncoding.TryFind(pem, out var fields))
@@ -183,7 +76,7 @@ internal static class StringLogEntryBodyMatcherOracle
         };
     }
 
-    private static CheckResult Fail(string detail) => CheckResult.Fail(Step, "TLOG_ENTRY_MISMATCH", detail);
+    private static CheckResult Fail(string detail) => CheckResult.Fail(LogEntryBodyMatcher.Step, "TLOG_ENTRY_MISMATCH", detail);
 
     private static JsonElement Property(JsonElement owner, string name) =>
         owner.ValueKind == JsonValueKind.Object && owner.TryGetProperty(name, out var value) ? value : throw new FormatException($"missing '{name}'");
