@@ -388,85 +388,19 @@ internal sealed class SigstoreAttestationVerifier
     private async Task DiscoverBundlesAsync(ImageReference repository, AttestationContext context, List<AttestationOutcome> outcomes, CancellationToken cancellationToken)
     {
         var digest = context.Digest;
-        var where = $"{repository.RepositoryName} referrers of {digest}";
-        ManifestDocument index;
-        try
+        var discovery = new BundleReferrerDiscovery(_registry, _options);
+        foreach (var found in await discovery.FindAsync(repository, digest, cancellationToken).ConfigureAwait(false))
         {
-            var referrers = await _registry.GetReferrersAsync(repository, digest, null, cancellationToken).ConfigureAwait(false);
-            if (referrers is null)
+            var (bundle, unreadable) = found.BundleLayer is null ? (null, found) : await discovery.FetchAsync(repository, found, cancellationToken).ConfigureAwait(false);
+            if (bundle is null)
             {
-                var fallback = repository.WithTag(digest.ToTagPrefix());
-                where = fallback.ToString();
-                referrers = await _registry.GetManifestAsync(fallback, cancellationToken).ConfigureAwait(false);
-            }
-
-            index = ManifestDocument.Parse(referrers);
-        }
-        catch (RegistryNotFoundException)
-        {
-            return;
-        }
-        catch (RegistryProtocolException e)
-        {
-            outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, where, e.ReasonCode, e.Message));
-            return;
-        }
-        catch (FormatException e)
-        {
-            outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, where, VerificationReasons.SignatureManifestInvalid, e.Message));
-            return;
-        }
-
-        foreach (var entry in index.Manifests.Take(_options.MaxBundleReferrers))
-        {
-            var location = $"{repository.RepositoryName}@{entry.Digest}";
-            ManifestDocument referrer;
-            try
-            {
-                referrer = ManifestDocument.Parse(await _registry.GetManifestAsync(repository.WithDigest(entry.Digest), cancellationToken).ConfigureAwait(false));
-            }
-            catch (RegistryNotFoundException)
-            {
-                continue;
-            }
-            catch (RegistryProtocolException e)
-            {
-                outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, location, e.ReasonCode, e.Message));
-                continue;
-            }
-            catch (FormatException e)
-            {
-                outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, location, VerificationReasons.SignatureManifestInvalid, e.Message));
+                outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, unreadable!.Location, unreadable.UnreadableReason!, unreadable.UnreadableDetail!));
                 continue;
             }
 
-            if (referrer.Subject is { } subject && subject.Digest != digest)
+            if (VerifyBundle(bundle, context) is { } outcome)
             {
-                continue;
-            }
-
-            foreach (var layer in referrer.Layers.Where(layer => CosignMediaTypes.IsBundle(layer.MediaType)))
-            {
-                byte[] bundle;
-                try
-                {
-                    bundle = await _registry.GetBlobAsync(repository, layer.Digest, _options.MaxSignatureBlobBytes, cancellationToken).ConfigureAwait(false);
-                }
-                catch (RegistryNotFoundException e)
-                {
-                    outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, location, "BUNDLE_NOT_FOUND", e.Message));
-                    continue;
-                }
-                catch (RegistryProtocolException e)
-                {
-                    outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, location, e.ReasonCode, e.Message));
-                    continue;
-                }
-
-                if (VerifyBundle(bundle, context) is { } outcome)
-                {
-                    outcomes.Add(outcome with { Verification = outcome.Verification with { Location = location } });
-                }
+                outcomes.Add(outcome with { Verification = outcome.Verification with { Location = found.Location } });
             }
         }
     }

@@ -277,98 +277,30 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
 
     private async Task DiscoverBundlesAsync(ImageReference repository, Digest digest, PolicyRule rule, IReadOnlyList<ResolvedAuthority> authorities, List<SignatureOutcome> outcomes, CancellationToken cancellationToken)
     {
-        ManifestDocument? index;
-        var where = $"{repository.RepositoryName} referrers of {digest}";
-        try
+        var discovery = new BundleReferrerDiscovery(_registry, _options);
+        foreach (var found in await discovery.FindAsync(repository, digest, cancellationToken).ConfigureAwait(false))
         {
-            var referrers = await _registry.GetReferrersAsync(repository, digest, null, cancellationToken).ConfigureAwait(false);
-            if (referrers is null)
+            if (found.BundleLayer is null)
             {
-                var fallback = repository.WithTag(digest.ToTagPrefix());
-                where = fallback.ToString();
-                try
-                {
-                    referrers = await _registry.GetManifestAsync(fallback, cancellationToken).ConfigureAwait(false);
-                }
-                catch (RegistryNotFoundException)
-                {
-                    return;
-                }
-            }
-
-            index = ManifestDocument.Parse(referrers);
-        }
-        catch (RegistryNotFoundException)
-        {
-            return;
-        }
-        catch (RegistryProtocolException e)
-        {
-            outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, where, e.ReasonCode, e.Message));
-            return;
-        }
-        catch (FormatException e)
-        {
-            outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, where, VerificationReasons.SignatureManifestInvalid, e.Message));
-            return;
-        }
-
-        foreach (var entry in index.Manifests.Take(_options.MaxBundleReferrers))
-        {
-            var location = $"{repository.RepositoryName}@{entry.Digest}";
-            ManifestDocument referrer;
-            try
-            {
-                var manifest = await _registry.GetManifestAsync(repository.WithDigest(entry.Digest), cancellationToken).ConfigureAwait(false);
-                referrer = ManifestDocument.Parse(manifest);
-            }
-            catch (RegistryNotFoundException)
-            {
-                continue;
-            }
-            catch (RegistryProtocolException e)
-            {
-                outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, location, e.ReasonCode, e.Message));
-                continue;
-            }
-            catch (FormatException e)
-            {
-                outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, location, VerificationReasons.SignatureManifestInvalid, e.Message));
+                outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, found.Location, found.UnreadableReason!, found.UnreadableDetail!));
                 continue;
             }
 
-            if (referrer.Subject is { } subject && subject.Digest != digest)
+            if (_bundles is null)
             {
+                outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, found.Location, "BUNDLES_UNSUPPORTED", "this verifier is not configured to verify Sigstore bundles"));
                 continue;
             }
 
-            foreach (var layer in referrer.Layers.Where(layer => CosignMediaTypes.IsBundle(layer.MediaType)))
+            var (bundle, unreadable) = await discovery.FetchAsync(repository, found, cancellationToken).ConfigureAwait(false);
+            if (bundle is null)
             {
-                if (_bundles is null)
-                {
-                    outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, location, "BUNDLES_UNSUPPORTED", "this verifier is not configured to verify Sigstore bundles"));
-                    continue;
-                }
-
-                byte[] bundle;
-                try
-                {
-                    bundle = await _registry.GetBlobAsync(repository, layer.Digest, _options.MaxSignatureBlobBytes, cancellationToken).ConfigureAwait(false);
-                }
-                catch (RegistryNotFoundException e)
-                {
-                    outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, location, "BUNDLE_NOT_FOUND", e.Message));
-                    continue;
-                }
-                catch (RegistryProtocolException e)
-                {
-                    outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, location, e.ReasonCode, e.Message));
-                    continue;
-                }
-
-                var outcome = _bundles.Verify(bundle, digest, authorities, rule.RequireTlog, rule.RequireSct);
-                outcomes.Add(outcome with { Verification = outcome.Verification with { Location = location, Subject = digest } });
+                outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, unreadable!.Location, unreadable.UnreadableReason!, unreadable.UnreadableDetail!));
+                continue;
             }
+
+            var outcome = _bundles.Verify(bundle, digest, authorities, rule.RequireTlog, rule.RequireSct);
+            outcomes.Add(outcome with { Verification = outcome.Verification with { Location = found.Location, Subject = digest } });
         }
     }
 
