@@ -206,7 +206,7 @@ internal sealed class SigstoreAttestationVerifier
                         if (Add(checks, SignatureCheck(signature)))
                         {
                             var signingTime = _timeProvider.GetUtcNow();
-                            var tlog = CheckTlog(layer, rekor, rekorError, keyless.Trust, signature!, leaf.Certificate.RawData, null, envelope, context.RequireTlog);
+                            var tlog = CheckTlog(layer, rekor, rekorError, keyless.Trust, signature!, leaf.RawData, null, envelope, context.RequireTlog);
                             if (tlog is null || Add(checks, tlog))
                             {
                                 if (tlog is not null)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using ImageTrust.Signing.Certificates;
@@ -156,7 +155,7 @@ internal static class SigstoreBundleParser
     {
         try
         {
-            return ParsedCertificate.From(X509CertificateLoader.LoadCertificate(Base64(rawBytes)));
+            return ParsedCertificate.Load(Base64(rawBytes));
         }
         catch (CryptographicException e)
         {

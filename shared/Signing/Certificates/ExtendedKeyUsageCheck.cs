@@ -1,4 +1,4 @@
-using System.Security.Cryptography.X509Certificates;
+using System.Formats.Asn1;
 
 namespace ImageTrust.Signing.Certificates;
 
@@ -8,23 +8,36 @@ internal static class ExtendedKeyUsageCheck
     /// <summary>The step name in results.</summary>
     public const string Step = "certificate-usage";
 
-    /// <summary>Passes when <paramref name="certificate"/> lists <paramref name="usageOid"/> in its extended key usage.</summary>
-    public static CheckResult Verify(ParsedCertificate certificate, string usageOid)
+    /// <summary>Passes when <paramref name="certificate"/> lists <paramref name="usage"/> in its extended key usage.</summary>
+    public static CheckResult Verify(ParsedCertificate certificate, KnownOid usage)
     {
-        foreach (var extension in certificate.Certificate.Extensions)
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(usage);
+        if (certificate.TryGetExtension(CertificateOids.ExtendedKeyUsage, out var value))
         {
-            if (extension is X509EnhancedKeyUsageExtension usage)
+            try
             {
-                foreach (var oid in usage.EnhancedKeyUsages)
+                // ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId (an OID).
+                var outer = new DerCursor(value);
+                var purposes = new DerCursor(outer.Read(Asn1Tag.Sequence).Content);
+                outer.End();
+                var listed = false;
+                while (purposes.HasData)
                 {
-                    if (oid.Value == usageOid)
-                    {
-                        return CheckResult.Pass(Step, usageOid);
-                    }
+                    listed |= usage.Is(purposes.Read(Asn1Tag.ObjectIdentifier).Encoded.Span);
                 }
+
+                if (listed)
+                {
+                    return CheckResult.Pass(Step, usage.Value);
+                }
+            }
+            catch (AsnContentException e)
+            {
+                return CheckResult.Fail(Step, "EXTENDED_KEY_USAGE_MALFORMED", $"the certificate's extended key usage is malformed: {e.Message}");
             }
         }
 
-        return CheckResult.Fail(Step, "EXTENDED_KEY_USAGE_MISSING", $"the certificate lacks extended key usage {usageOid}");
+        return CheckResult.Fail(Step, "EXTENDED_KEY_USAGE_MISSING", $"the certificate lacks extended key usage {usage.Value}");
     }
 }

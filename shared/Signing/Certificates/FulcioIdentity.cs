@@ -17,20 +17,23 @@ internal sealed record FulcioIdentity(IReadOnlyList<string> SubjectAlternativeNa
         string? issuerV2 = null;
         try
         {
-            foreach (var extension in certificate.Certificate.Extensions)
+            if (certificate.TryGetExtension(CertificateOids.SubjectAlternativeName, out var alternativeNames))
             {
-                switch (extension.Oid?.Value)
+                ReadGeneralNames(alternativeNames, names);
+            }
+
+            if (certificate.TryGetExtension(CertificateOids.IssuerV2, out var v2))
+            {
+                issuerV2 = AsnDecoder.ReadCharacterString(v2.Span, AsnEncodingRules.DER, UniversalTagNumber.UTF8String, out var read);
+                if (read != v2.Length)
                 {
-                    case FulcioOids.SubjectAlternativeName:
-                        ReadGeneralNames(extension.RawData, names);
-                        break;
-                    case FulcioOids.IssuerV2:
-                        issuerV2 = new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadCharacterString(UniversalTagNumber.UTF8String);
-                        break;
-                    case FulcioOids.IssuerV1:
-                        issuerV1 = Encoding.UTF8.GetString(extension.RawData);
-                        break;
+                    throw new AsnContentException("unexpected data after the issuer");
                 }
+            }
+
+            if (certificate.TryGetExtension(CertificateOids.IssuerV1, out var v1))
+            {
+                issuerV1 = Encoding.UTF8.GetString(v1.Span);
             }
         }
         catch (AsnContentException e)
@@ -41,36 +44,40 @@ internal sealed record FulcioIdentity(IReadOnlyList<string> SubjectAlternativeNa
         return new FulcioIdentity(names, issuerV2 ?? issuerV1);
     }
 
-    private static void ReadGeneralNames(byte[] der, List<string> names)
+    // GeneralNames ::= SEQUENCE OF GeneralName; rfc822Name [1], dNSName [2] and URI [6] are IA5Strings, otherName [0] is
+    // SEQUENCE { type-id OID, value [0] EXPLICIT ANY } (Fulcio's username: a UTF8String); other kinds are skipped.
+    private static void ReadGeneralNames(ReadOnlyMemory<byte> value, List<string> names)
     {
-        var reader = new AsnReader(der, AsnEncodingRules.DER);
-        var sequence = reader.ReadSequence();
+        var outer = new DerCursor(value);
+        var sequence = new DerCursor(outer.Read(Asn1Tag.Sequence).Content);
+        outer.End();
         while (sequence.HasData)
         {
-            var tag = sequence.PeekTag();
-            if (tag.TagClass != TagClass.ContextSpecific)
+            var name = sequence.Read();
+            if (name.Tag.TagClass != TagClass.ContextSpecific)
             {
-                sequence.ReadEncodedValue();
                 continue;
             }
 
-            switch (tag.TagValue)
+            switch (name.Tag.TagValue)
             {
                 case 1 or 2 or 6:
-                    names.Add(sequence.ReadCharacterString(UniversalTagNumber.IA5String, tag));
+                    names.Add(AsnDecoder.ReadCharacterString(name.Encoded.Span, AsnEncodingRules.DER, UniversalTagNumber.IA5String, out _, name.Tag));
                     break;
                 case 0:
-                    var otherName = sequence.ReadSequence(tag);
-                    var typeId = otherName.ReadObjectIdentifier();
-                    var value = otherName.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true));
-                    if (typeId == FulcioOids.OtherNameSan)
+                    if (!name.Tag.IsConstructed)
                     {
-                        names.Add(value.ReadCharacterString(UniversalTagNumber.UTF8String));
+                        throw new AsnContentException("an otherName must be constructed");
                     }
 
-                    break;
-                default:
-                    sequence.ReadEncodedValue();
+                    var otherName = new DerCursor(name.Content);
+                    var typeId = otherName.Read(Asn1Tag.ObjectIdentifier);
+                    var explicitValue = new DerCursor(otherName.Read(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)).Content);
+                    if (CertificateOids.OtherNameSan.Is(typeId.Encoded.Span))
+                    {
+                        names.Add(AsnDecoder.ReadCharacterString(explicitValue.Read().Encoded.Span, AsnEncodingRules.DER, UniversalTagNumber.UTF8String, out _));
+                    }
+
                     break;
             }
         }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using ImageTrust.Signing.Trust;
 
 namespace ImageTrust.Signing.Certificates;
@@ -40,7 +39,7 @@ internal static class KeylessCertificateVerifier
             issuer ??= chainIssuer;
         }
 
-        checks.Add(ExtendedKeyUsageCheck.Verify(leaf, FulcioOids.CodeSigningUsage));
+        checks.Add(ExtendedKeyUsageCheck.Verify(leaf, CertificateOids.CodeSigningUsage));
         if (!ignoreSctUnsafe)
         {
             checks.Add(issuer is null
@@ -94,7 +93,7 @@ internal static class KeylessCertificateVerifier
             {
                 try
                 {
-                    certificates.Add(ParsedCertificate.From(X509CertificateLoader.LoadCertificate(Convert.FromBase64String(remaining[fields.Base64Data].ToString()))));
+                    certificates.Add(ParsedCertificate.Load(Convert.FromBase64String(remaining[fields.Base64Data].ToString())));
                 }
                 catch (CryptographicException e)
                 {

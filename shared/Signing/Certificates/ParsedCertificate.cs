@@ -6,30 +6,56 @@ using ImageTrust.Signing.Trust;
 namespace ImageTrust.Signing.Certificates;
 
 /// <summary>
-/// An X.509 certificate decomposed once for direct signature checks (cheaper than <see cref="X509Chain"/>):
-/// its TBS bytes, signature algorithm and value, names, validity, key and CA flag.
+/// An X.509 certificate decomposed once, from its own DER, for direct signature checks (cheaper than <see cref="X509Chain"/>)
+/// and allocation-free reads of its extensions: TBS bytes, signature algorithm and value, names, validity, key, CA flag and
+/// the extension list. The certificate must also load as an <see cref="X509Certificate2"/>; the DER walk is strict (DER
+/// framing, every TBS field in order, nothing trailing, no extension twice), so a certificate either reads the same both ways
+/// or is refused.
 /// </summary>
 internal sealed class ParsedCertificate
 {
+    private static readonly Asn1Tag VersionTag = new(TagClass.ContextSpecific, 0, isConstructed: true);
+    private static readonly Asn1Tag IssuerUniqueIdTag = new(TagClass.ContextSpecific, 1);
+    private static readonly Asn1Tag SubjectUniqueIdTag = new(TagClass.ContextSpecific, 2);
+    private static readonly Asn1Tag ExtensionsTag = new(TagClass.ContextSpecific, 3, isConstructed: true);
+    private static readonly Asn1Tag UtcTimeTag = new(UniversalTagNumber.UtcTime);
+    private static readonly Asn1Tag GeneralizedTimeTag = new(UniversalTagNumber.GeneralizedTime);
+
+    // Signature algorithms met in practice, so reading one does not decode a new string per certificate.
+    private static readonly KnownOid[] KnownSignatureAlgorithms =
+    [
+        new("1.2.840.10045.4.3.2"), new("1.2.840.10045.4.3.3"), new("1.2.840.10045.4.3.4"),
+        new("1.2.840.113549.1.1.11"), new("1.2.840.113549.1.1.12"), new("1.2.840.113549.1.1.13"),
+        new("1.2.840.113549.1.1.10"), new("1.3.101.112"),
+    ];
+
+    // The content of the Extensions SEQUENCE (empty when the certificate has none), validated while parsing.
+    private readonly ReadOnlyMemory<byte> _extensions;
+
     // Signatures this certificate's key verified; created when it first acts as an issuer (most certificates never do).
     private VerifiedSignatureCache? _issuedByThis;
 
-    private ParsedCertificate(X509Certificate2 certificate, ReadOnlyMemory<byte> tbs, string signatureAlgorithm, ReadOnlyMemory<byte> signature, VerificationKey? key, bool isCa, ReadOnlyMemory<byte> subject, ReadOnlyMemory<byte> issuer)
+    private ParsedCertificate(X509Certificate2 certificate, ReadOnlyMemory<byte> der, ReadOnlyMemory<byte> tbs, string signatureAlgorithm, ReadOnlyMemory<byte> signature, in TbsFields fields, VerificationKey? key)
     {
         Certificate = certificate;
+        RawData = der;
         TbsCertificate = tbs;
         SignatureAlgorithm = signatureAlgorithm;
         Signature = signature;
         PublicKey = key;
-        IsCertificateAuthority = isCa;
-        NotBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero);
-        NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
-        SubjectName = subject;
-        IssuerName = issuer;
+        IsCertificateAuthority = fields.IsCertificateAuthority;
+        NotBefore = fields.NotBefore;
+        NotAfter = fields.NotAfter;
+        SubjectName = fields.Subject;
+        IssuerName = fields.Issuer;
+        _extensions = fields.Extensions;
     }
 
     /// <summary>The certificate.</summary>
     public X509Certificate2 Certificate { get; }
+
+    /// <summary>The certificate's DER (the bytes it was loaded from; not copied).</summary>
+    public ReadOnlyMemory<byte> RawData { get; }
 
     /// <summary>The DER TBSCertificate, which the issuer signed (a slice of the certificate's DER).</summary>
     public ReadOnlyMemory<byte> TbsCertificate { get; }
@@ -61,42 +87,67 @@ internal sealed class ParsedCertificate
     /// <summary>Whether the certificate is self-issued (subject equals issuer).</summary>
     public bool IsSelfIssued => SubjectName.Span.SequenceEqual(IssuerName.Span);
 
-    /// <summary>Decomposes <paramref name="certificate"/>.</summary>
+    /// <summary>Loads a DER certificate (which must also load as an <see cref="X509Certificate2"/>) and decomposes it.</summary>
+    /// <exception cref="CryptographicException">The platform cannot load the certificate.</exception>
+    /// <exception cref="FormatException">The DER is malformed.</exception>
+    public static ParsedCertificate Load(byte[] der)
+    {
+        var certificate = X509CertificateLoader.LoadCertificate(der);
+        try
+        {
+            return From(certificate, der);
+        }
+        catch (FormatException)
+        {
+            certificate.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Decomposes <paramref name="certificate"/> from its own DER.</summary>
     /// <exception cref="FormatException">The certificate's DER is malformed.</exception>
     public static ParsedCertificate From(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
+        return From(certificate, certificate.RawDataMemory);
+    }
+
+    /// <summary>
+    /// Decomposes <paramref name="certificate"/>, reading the <paramref name="der"/> it was loaded from (kept, not copied, so
+    /// the certificate's own copy of its DER is never materialised).
+    /// </summary>
+    /// <exception cref="FormatException">The DER is malformed.</exception>
+    public static ParsedCertificate From(X509Certificate2 certificate, ReadOnlyMemory<byte> der)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
         try
         {
-            // Slices of the certificate's own DER (RawDataMemory is not a copy): nothing here is copied per certificate.
-            var der = certificate.RawDataMemory;
-            var reader = new AsnReader(der, AsnEncodingRules.DER);
-            var sequence = reader.ReadSequence();
-            var tbs = sequence.ReadEncodedValue();
-            var algorithm = sequence.ReadSequence().ReadObjectIdentifier();
-            var signature = sequence.TryReadPrimitiveBitString(out _, out var value) ? value : sequence.ReadBitString(out _);
-            var (subject, issuer, spki) = ReadNames(certificate, tbs);
+            var outer = new DerCursor(der);
+            var body = new DerCursor(outer.Read(Asn1Tag.Sequence).Content);
+            outer.End();
+            var tbs = body.Read(Asn1Tag.Sequence);
+            var algorithmIdentifier = body.Read(Asn1Tag.Sequence);
+            var algorithm = ReadAlgorithm(algorithmIdentifier);
+            var signature = ReadBitString(body.Read(Asn1Tag.PrimitiveBitString));
+            body.End();
+            var fields = ReadTbs(tbs.Content);
+
+            // RFC 5280 §4.1.1.2: the signed and the outer algorithm must be the same; readers disagree on which to report.
+            if (!fields.SignatureAlgorithm.Span.SequenceEqual(algorithmIdentifier.Encoded.Span))
+            {
+                throw new AsnContentException("the signature algorithm inside and outside the signed part differ");
+            }
             VerificationKey? key;
             try
             {
-                key = VerificationKey.FromDer(spki.Span);
+                key = VerificationKey.FromDer(fields.SubjectPublicKeyInfo.Span);
             }
             catch (Exception e) when (e is FormatException or CryptographicException)
             {
                 key = null;
             }
 
-            var isCa = false;
-            foreach (var extension in certificate.Extensions)
-            {
-                if (extension is X509BasicConstraintsExtension { CertificateAuthority: true })
-                {
-                    isCa = true;
-                    break;
-                }
-            }
-
-            return new ParsedCertificate(certificate, tbs, algorithm, signature, key, isCa, subject, issuer);
+            return new ParsedCertificate(certificate, der, tbs.Encoded, algorithm, signature, fields, key);
         }
         catch (AsnContentException e)
         {
@@ -106,6 +157,25 @@ internal sealed class ParsedCertificate
 
     /// <summary>Whether <paramref name="instant"/> is within notBefore..notAfter (inclusive).</summary>
     public bool IsValidAt(DateTimeOffset instant) => instant >= NotBefore && instant <= NotAfter;
+
+    /// <summary>The value (extnValue's content) of the extension <paramref name="oid"/>, when the certificate carries it.</summary>
+    public bool TryGetExtension(KnownOid oid, out ReadOnlyMemory<byte> value)
+    {
+        ArgumentNullException.ThrowIfNull(oid);
+        var extensions = new DerCursor(_extensions);
+        while (extensions.HasData)
+        {
+            var (id, _, extensionValue) = ReadExtension(extensions.Read());
+            if (oid.Is(id.Span))
+            {
+                value = extensionValue;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
 
     /// <summary>Whether <paramref name="issuer"/> is named as this certificate's issuer and its key signed this certificate.</summary>
     public bool IsSignedBy(ParsedCertificate issuer)
@@ -128,41 +198,159 @@ internal sealed class ParsedCertificate
     public bool IsSignedByUncached(ParsedCertificate issuer) =>
         IssuerName.Span.SequenceEqual(issuer.SubjectName.Span) && issuer.PublicKey is { } key && VerifySignature(key);
 
-    // Subject, issuer and SPKI as slices of the TBS; a TBS the DER walk cannot read (X509Certificate2 may be more lenient)
-    // takes them from X509Certificate2 as before.
-    private static (ReadOnlyMemory<byte> Subject, ReadOnlyMemory<byte> Issuer, ReadOnlyMemory<byte> Spki) ReadNames(X509Certificate2 certificate, ReadOnlyMemory<byte> tbs)
+    // TBSCertificate (RFC 5280 §4.1): [0] version, serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo,
+    // [1] issuerUniqueID, [2] subjectUniqueID, [3] extensions; every field in order and nothing after.
+    private static TbsFields ReadTbs(ReadOnlyMemory<byte> content)
     {
-        try
+        var fields = new DerCursor(content);
+        if (fields.NextIs(VersionTag))
         {
-            var fields = new AsnReader(tbs, AsnEncodingRules.DER).ReadSequence();
-            if (fields.PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 0)))
+            var version = new DerCursor(fields.Read().Content);
+            version.Read(Asn1Tag.Integer);
+            version.End();
+        }
+
+        fields.Read(Asn1Tag.Integer);
+        var signatureAlgorithm = fields.Read(Asn1Tag.Sequence).Encoded;
+        var issuer = fields.Read(Asn1Tag.Sequence).Encoded;
+        var validity = new DerCursor(fields.Read(Asn1Tag.Sequence).Content);
+        var notBefore = ReadTime(validity.Read());
+        var notAfter = ReadTime(validity.Read());
+        validity.End();
+        var subject = fields.Read(Asn1Tag.Sequence).Encoded;
+        var spki = fields.Read(Asn1Tag.Sequence).Encoded;
+        if (fields.NextIs(IssuerUniqueIdTag))
+        {
+            fields.Read();
+        }
+
+        if (fields.NextIs(SubjectUniqueIdTag))
+        {
+            fields.Read();
+        }
+
+        var extensions = ReadOnlyMemory<byte>.Empty;
+        var isCa = false;
+        if (fields.NextIs(ExtensionsTag))
+        {
+            var wrapper = new DerCursor(fields.Read().Content);
+            extensions = wrapper.Read(Asn1Tag.Sequence).Content;
+            wrapper.End();
+            isCa = ValidateExtensions(extensions);
+        }
+
+        fields.End();
+        return new TbsFields(signatureAlgorithm, issuer, subject, spki, notBefore, notAfter, extensions, isCa);
+    }
+
+    // Every extension well formed and present at most once (RFC 5280 §4.2); returns basicConstraints' cA flag.
+    private static bool ValidateExtensions(ReadOnlyMemory<byte> extensions)
+    {
+        var isCa = false;
+        var walk = new DerCursor(extensions);
+        for (var index = 0; walk.HasData; index++)
+        {
+            var (id, _, value) = ReadExtension(walk.Read(Asn1Tag.Sequence));
+            var earlier = new DerCursor(extensions);
+            for (var before = 0; before < index; before++)
             {
-                fields.ReadEncodedValue();
+                if (ReadExtension(earlier.Read()).Id.Span.SequenceEqual(id.Span))
+                {
+                    throw new AsnContentException($"the extension {AsnDecoder.ReadObjectIdentifier(id.Span, AsnEncodingRules.DER, out _)} appears twice");
+                }
             }
 
-            fields.ReadEncodedValue();
-            fields.ReadEncodedValue();
-            var issuer = fields.ReadEncodedValue();
-            fields.ReadEncodedValue();
-            var subject = fields.ReadEncodedValue();
-            var spki = fields.ReadEncodedValue();
-            return (subject, issuer, spki);
-        }
-        catch (AsnContentException)
-        {
-            byte[] spki;
-            try
+            if (CertificateOids.BasicConstraints.Is(id.Span))
             {
-                spki = certificate.PublicKey.ExportSubjectPublicKeyInfo();
+                isCa = ReadCertificateAuthorityFlag(value);
             }
-            catch (CryptographicException)
+        }
+
+        return isCa;
+    }
+
+    // Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }.
+    private static (ReadOnlyMemory<byte> Id, bool Critical, ReadOnlyMemory<byte> Value) ReadExtension(DerElement extension)
+    {
+        var parts = new DerCursor(extension.Content);
+        var id = parts.Read(Asn1Tag.ObjectIdentifier);
+        RequireWellFormedOid(id.Content.Span);
+        var critical = parts.NextIs(Asn1Tag.Boolean) && AsnDecoder.ReadBoolean(parts.Read().Encoded.Span, AsnEncodingRules.DER, out _);
+        var value = parts.Read(Asn1Tag.PrimitiveOctetString).Content;
+        parts.End();
+        return (id.Encoded, critical, value);
+    }
+
+    // X.690 §8.19: at least one subidentifier, each in minimal base-128 (no leading 0x80), the last octet closing one.
+    private static void RequireWellFormedOid(ReadOnlySpan<byte> content)
+    {
+        if (content.IsEmpty || (content[^1] & 0x80) != 0)
+        {
+            throw new AsnContentException("malformed object identifier");
+        }
+
+        var startsSubidentifier = true;
+        foreach (var octet in content)
+        {
+            if (startsSubidentifier && octet == 0x80)
             {
-                // As before: a key X509Certificate2 cannot export is an unsupported key (PublicKey null), not a malformed certificate.
-                spki = [];
+                throw new AsnContentException("malformed object identifier");
             }
 
-            return (certificate.SubjectName.RawData, certificate.IssuerName.RawData, spki);
+            startsSubidentifier = (octet & 0x80) == 0;
         }
+    }
+
+    // BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }.
+    private static bool ReadCertificateAuthorityFlag(ReadOnlyMemory<byte> value)
+    {
+        var outer = new DerCursor(value);
+        var constraints = new DerCursor(outer.Read(Asn1Tag.Sequence).Content);
+        outer.End();
+        var isCa = constraints.NextIs(Asn1Tag.Boolean) && AsnDecoder.ReadBoolean(constraints.Read().Encoded.Span, AsnEncodingRules.DER, out _);
+        if (constraints.NextIs(Asn1Tag.Integer))
+        {
+            var pathLength = constraints.Read();
+            AsnDecoder.ReadIntegerBytes(pathLength.Encoded.Span, AsnEncodingRules.DER, out _);
+        }
+
+        constraints.End();
+        return isCa;
+    }
+
+    private static DateTimeOffset ReadTime(DerElement time)
+    {
+        if (time.Tag.Equals(UtcTimeTag))
+        {
+            // RFC 5280 §4.1.2.5.1: two-digit years 50-99 are 19xx, 00-49 are 20xx.
+            return AsnDecoder.ReadUtcTime(time.Encoded.Span, AsnEncodingRules.DER, out _, twoDigitYearMax: 2049);
+        }
+
+        return time.Tag.Equals(GeneralizedTimeTag)
+            ? AsnDecoder.ReadGeneralizedTime(time.Encoded.Span, AsnEncodingRules.DER, out _)
+            : throw new AsnContentException($"expected UTCTime or GeneralizedTime, found {time.Tag}");
+    }
+
+    // AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }.
+    private static string ReadAlgorithm(DerElement identifier)
+    {
+        var parts = new DerCursor(identifier.Content);
+        var oid = parts.Read(Asn1Tag.ObjectIdentifier).Encoded.Span;
+        foreach (var known in KnownSignatureAlgorithms)
+        {
+            if (known.Is(oid))
+            {
+                return known.Value;
+            }
+        }
+
+        return AsnDecoder.ReadObjectIdentifier(oid, AsnEncodingRules.DER, out _);
+    }
+
+    private static ReadOnlyMemory<byte> ReadBitString(DerElement bits)
+    {
+        AsnDecoder.TryReadPrimitiveBitString(bits.Encoded.Span, AsnEncodingRules.DER, out var unusedBits, out _, out _);
+        return unusedBits == 0 ? bits.Content[1..] : throw new AsnContentException("the signature is not a whole number of bytes");
     }
 
     private bool VerifySignature(VerificationKey key)
@@ -186,4 +374,14 @@ internal sealed class ParsedCertificate
         var length = CryptographicOperations.HashData(hash, TbsCertificate.Span, digest);
         return key.VerifyRsaHash(digest[..length], Signature.Span, hash, padding);
     }
+
+    private readonly record struct TbsFields(
+        ReadOnlyMemory<byte> SignatureAlgorithm,
+        ReadOnlyMemory<byte> Issuer,
+        ReadOnlyMemory<byte> Subject,
+        ReadOnlyMemory<byte> SubjectPublicKeyInfo,
+        DateTimeOffset NotBefore,
+        DateTimeOffset NotAfter,
+        ReadOnlyMemory<byte> Extensions,
+        bool IsCertificateAuthority);
 }

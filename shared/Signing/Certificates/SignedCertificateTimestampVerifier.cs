@@ -18,15 +18,14 @@ internal static class SignedCertificateTimestampVerifier
     /// <summary>Verifies the embedded SCTs of <paramref name="leaf"/> issued by <paramref name="issuer"/>.</summary>
     public static CheckResult Verify(ParsedCertificate leaf, ParsedCertificate issuer, IReadOnlyList<TransparencyLogAuthority> ctLogs)
     {
-        var extension = leaf.Certificate.Extensions[FulcioOids.EmbeddedSctList];
-        if (extension is null)
+        if (!leaf.TryGetExtension(CertificateOids.EmbeddedSctList, out var extension))
         {
             return CheckResult.Fail(Step, "SCT_MISSING", "the certificate has no embedded SCT");
         }
 
         try
         {
-            var list = new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadOctetString();
+            var list = AsnDecoder.ReadOctetString(extension.Span, AsnEncodingRules.DER, out _);
             var precertTbs = RemoveSctExtension(leaf.TbsCertificate);
             var issuerKeyHash = issuer.PublicKey is { } issuerKey ? SHA256.HashData(issuerKey.SubjectPublicKeyInfo) : SHA256.HashData(issuer.Certificate.PublicKey.ExportSubjectPublicKeyInfo());
             var span = list.AsSpan();
@@ -132,8 +131,7 @@ internal static class SignedCertificateTimestampVerifier
                         while (extensions.HasData)
                         {
                             var encoded = extensions.ReadEncodedValue();
-                            var oid = new AsnReader(encoded, AsnEncodingRules.DER).ReadSequence().ReadObjectIdentifier();
-                            if (oid != FulcioOids.EmbeddedSctList)
+                            if (!CertificateOids.EmbeddedSctList.Is(new AsnReader(encoded, AsnEncodingRules.DER).ReadSequence().ReadEncodedValue().Span))
                             {
                                 writer.WriteEncodedValue(encoded.Span);
                             }

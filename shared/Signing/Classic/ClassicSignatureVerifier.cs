@@ -116,7 +116,7 @@ internal sealed class ClassicSignatureVerifier
                     && Add(checks, context.ClaimsCheck))
                 {
                     var signingTime = _timeProvider.GetUtcNow();
-                    var tlog = CheckTlog(context, keyless.Trust, signature, leaf!.Certificate.RawDataMemory, signerIsCertificate: true, payload);
+                    var tlog = CheckTlog(context, keyless.Trust, signature, leaf!.RawData, signerIsCertificate: true, payload);
                     var tlogPassed = true;
                     if (tlog is not null)
                     {

@@ -13,9 +13,10 @@ namespace ImageTrust.Signing.Classic;
 internal sealed class LeafCertificate : IDisposable
 {
     /// <summary>Takes ownership of <paramref name="certificate"/> and <paramref name="key"/>, and decomposes the certificate.</summary>
-    public LeafCertificate(X509Certificate2 certificate, PublicKeyVerifier key, ParsedCertificate? parsed, string? parseError)
+    public LeafCertificate(X509Certificate2 certificate, byte[] rawData, PublicKeyVerifier key, ParsedCertificate? parsed, string? parseError)
     {
         Certificate = certificate;
+        RawData = rawData;
         Key = key;
         Parsed = parsed;
         ParseError = parseError;
@@ -23,6 +24,9 @@ internal sealed class LeafCertificate : IDisposable
 
     /// <summary>The certificate.</summary>
     public X509Certificate2 Certificate { get; }
+
+    /// <summary>The DER the certificate was loaded from (what a transparency-log entry names as the signer).</summary>
+    public byte[] RawData { get; }
 
     /// <summary>Its public key, which verifies the payload signature.</summary>
     public PublicKeyVerifier Key { get; }
@@ -33,12 +37,12 @@ internal sealed class LeafCertificate : IDisposable
     /// <summary>Why the certificate could not be decomposed, or null.</summary>
     public string? ParseError { get; }
 
-    /// <summary>Decomposes <paramref name="certificate"/>; a malformed DER is kept as <see cref="ParseError"/>, not thrown.</summary>
-    public static (ParsedCertificate? Parsed, string? Error) Decompose(X509Certificate2 certificate)
+    /// <summary>Decomposes <paramref name="certificate"/>, loaded from <paramref name="rawData"/>; a malformed DER is kept as <see cref="ParseError"/>, not thrown.</summary>
+    public static (ParsedCertificate? Parsed, string? Error) Decompose(X509Certificate2 certificate, byte[] rawData)
     {
         try
         {
-            return (ParsedCertificate.From(certificate), null);
+            return (ParsedCertificate.From(certificate, rawData), null);
         }
         catch (Exception e) when (e is FormatException or CryptographicException)
         {

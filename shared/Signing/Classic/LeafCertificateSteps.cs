@@ -23,15 +23,16 @@ internal static class LeafCertificateSteps
         try
         {
             var text = chars.AsSpan(0, Encoding.UTF8.GetChars(utf8.AsSpan(0, pem.CopyTo(utf8)), chars));
-            certificate = X509Certificate2.CreateFromPem(text);
-            var (parsed, parseError) = LeafCertificate.Decompose(certificate);
+            var der = FirstCertificate(text);
+            certificate = X509CertificateLoader.LoadCertificate(der);
+            var (parsed, parseError) = LeafCertificate.Decompose(certificate, der);
 
             // The decomposed certificate's SPKI is the certificate's own DER element, which X509Certificate2's export
             // re-encodes to the same bytes; taking it spares the export, and its imported EC key is shared, not imported again.
             var key = parsed?.PublicKey is { } decomposedKey
                 ? PublicKeyParser.ParseDer(decomposedKey.SubjectPublicKeyInfo, imported: decomposedKey.Ecdsa)
                 : PublicKeyParser.ParseDer(certificate.PublicKey.ExportSubjectPublicKeyInfo());
-            leaf = new LeafCertificate(certificate, key, parsed, parseError);
+            leaf = new LeafCertificate(certificate, der, key, parsed, parseError);
             return CheckResult.Pass(ClassicSteps.Certificate);
         }
         catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
@@ -44,6 +45,26 @@ internal static class LeafCertificateSteps
             ArrayPool<char>.Shared.Return(chars);
             ArrayPool<byte>.Shared.Return(utf8);
         }
+    }
+
+    // The DER of the first CERTIFICATE block, as X509Certificate2.CreateFromPem takes it (other labels are skipped), decoded
+    // straight into an array of the exact size: the leaf keeps it as its DER.
+    private static byte[] FirstCertificate(ReadOnlySpan<char> text)
+    {
+        while (PemEncoding.TryFind(text, out var fields))
+        {
+            if (text[fields.Label].SequenceEqual("CERTIFICATE"))
+            {
+                var der = new byte[fields.DecodedDataLength];
+                return Convert.TryFromBase64Chars(text[fields.Base64Data], der, out var written) && written == der.Length
+                    ? der
+                    : throw new CryptographicException("the CERTIFICATE PEM block is not valid base64");
+            }
+
+            text = text[fields.Location.End..];
+        }
+
+        throw new CryptographicException("no CERTIFICATE PEM block found");
     }
 
     /// <summary>Whether <paramref name="signingTime"/> (log or TSA time, never "now") lies inside the leaf's validity.</summary>

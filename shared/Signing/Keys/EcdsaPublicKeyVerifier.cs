@@ -42,7 +42,7 @@ internal sealed class EcdsaPublicKeyVerifier : PublicKeyVerifier, IDisposable
             return new EcdsaPublicKeyVerifier(subjectPublicKeyInfo, imported, algorithm, alternate);
         }
 
-        var key = ECDsa.Create();
+        var key = EcdsaKeyFactory.Create();
         try
         {
             key.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out var read);
@@ -53,7 +53,7 @@ internal sealed class EcdsaPublicKeyVerifier : PublicKeyVerifier, IDisposable
 
             return new EcdsaPublicKeyVerifier(subjectPublicKeyInfo, key, algorithm, alternate);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)
         {
             key.Dispose();
             throw new FormatException($"not a valid EC public key: {e.Message}", e);

@@ -64,8 +64,8 @@ internal static class Rfc3161TimestampVerifier
                     continue;
                 }
 
-                var parsedSigner = authority.Parsed.FirstOrDefault(parsed => parsed.Certificate.RawData.AsSpan().SequenceEqual(signer.RawData)) ?? ParsedCertificate.From(signer);
-                var usage = ExtendedKeyUsageCheck.Verify(parsedSigner, FulcioOids.TimeStampingUsage);
+                var parsedSigner = authority.Parsed.FirstOrDefault(parsed => parsed.RawData.Span.SequenceEqual(signer.RawData)) ?? ParsedCertificate.From(signer);
+                var usage = ExtendedKeyUsageCheck.Verify(parsedSigner, CertificateOids.TimeStampingUsage);
                 var (chain, _) = CertificateChainVerifier.Verify(parsedSigner, [], [authority], time);
                 if (usage.Passed && chain.Passed)
                 {

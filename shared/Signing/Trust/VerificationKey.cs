@@ -79,7 +79,7 @@ internal sealed class VerificationKey
             switch (algorithmOid)
             {
                 case "1.2.840.10045.2.1":
-                    var ecdsa = ECDsa.Create();
+                    var ecdsa = EcdsaKeyFactory.Create();
                     ecdsa.ImportSubjectPublicKeyInfo(der, out _);
                     return new VerificationKey(der.ToArray(), VerificationKeyAlgorithm.Ecdsa, ecdsa, null, null);
                 case "1.2.840.113549.1.1.1":
@@ -93,7 +93,7 @@ internal sealed class VerificationKey
                     throw new FormatException($"unsupported public key algorithm {algorithmOid}");
             }
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)
         {
             throw new FormatException($"invalid public key: {e.Message}", e);
         }

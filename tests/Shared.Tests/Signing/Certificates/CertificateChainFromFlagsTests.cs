@@ -84,7 +84,7 @@ public sealed class CertificateChainFromFlagsTests
             var intermediate = intermediateLifetime is { } lifetime ? intermediateRequest.Create(root, Start, Start + lifetime, [3]) : signingIntermediate;
 
             var leafRequest = new CertificateRequest($"CN={name}-leaf", leafKey, HashAlgorithmName.SHA256);
-            leafRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(FulcioOids.CodeSigningUsage)], false));
+            leafRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(CertificateOids.CodeSigningUsage.Value)], false));
             var leaf = leafRequest.Create(signingIntermediate, Start, Start.AddMinutes(10), [2]);
             return new TestPki(root, intermediateLifetime is null ? X509CertificateLoader.LoadCertificate(signingIntermediate.RawData) : intermediate, leaf);
         }

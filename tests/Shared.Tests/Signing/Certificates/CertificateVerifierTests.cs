@@ -74,7 +74,7 @@ public sealed class CertificateVerifierTests
         var request = new CertificateRequest("CN=no-eku", key, HashAlgorithmName.SHA256);
         using var plain = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(10));
 
-        Assert.True(ExtendedKeyUsageCheck.Verify(ConformanceMaterial.Leaf(Case), FulcioOids.CodeSigningUsage).Passed);
-        Assert.False(ExtendedKeyUsageCheck.Verify(ParsedCertificate.From(plain), FulcioOids.CodeSigningUsage).Passed);
+        Assert.True(ExtendedKeyUsageCheck.Verify(ConformanceMaterial.Leaf(Case), CertificateOids.CodeSigningUsage).Passed);
+        Assert.False(ExtendedKeyUsageCheck.Verify(ParsedCertificate.From(plain), CertificateOids.CodeSigningUsage).Passed);
     }
 }
