@@ -19,6 +19,7 @@ internal static class AllocationProbe
             Probe(output, "classic key-based + Rekor SET", benchmarks.KeyBasedWithTlog);
             Probe(output, "classic key-based, tlog ignored", benchmarks.KeyBasedWithoutTlog);
             Probe(output, "classic keyless + Rekor SET", benchmarks.Keyless);
+            Probe(output, "keyless step: embedded SCT", benchmarks.EmbeddedSct);
         }
         finally
         {

@@ -101,6 +101,13 @@ internal sealed class BenchmarkMaterial : IDisposable
 
     public PolicyRule KeylessRule { get; }
 
+    /// <summary>A public-good Fulcio leaf with an embedded SCT (sigstore-conformance happy-path-v0.3), in DER.</summary>
+    public byte[] FulcioLeaf { get; } = ReadFulcioLeaf();
+
+    /// <summary>When the conformance case's entry was integrated (the leaf is valid then).</summary>
+    public DateTimeOffset FulcioLeafIntegratedTime { get; } = DateTimeOffset.FromUnixTimeSeconds(
+        long.Parse(ReadFulcioBundle().GetProperty("tlogEntries")[0].GetProperty("integratedTime").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+
     public void Dispose()
     {
         Signer.Dispose();
@@ -116,6 +123,15 @@ internal sealed class BenchmarkMaterial : IDisposable
         return Encoding.UTF8.GetBytes(
             $$$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:{{{new string('0', 64)}}}","size":0},"layers":[{"mediaType":"{{{CosignMediaTypes.SimpleSigning}}}","digest":"{{{payloadDigest}}}","size":{{{size}}},"annotations":{{{{annotationJson}}}}}]}""");
     }
+
+    private static JsonElement ReadFulcioBundle()
+    {
+        var path = Path.Combine(FindFixtures(), "..", "Shared.Tests", "Conformance", "vectors", "sigstore-bundle-verify", "happy-path-v0.3", "bundle.sigstore.json");
+        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+        return document.RootElement.GetProperty("verificationMaterial").Clone();
+    }
+
+    private static byte[] ReadFulcioLeaf() => ReadFulcioBundle().GetProperty("certificate").GetProperty("rawBytes").GetBytesFromBase64();
 
     private static byte[] ReadBlob(string fixtures, string digest)
         => File.ReadAllBytes(Path.Combine(fixtures, "registry/blobs/sha256", digest["sha256:".Length..]));

@@ -42,7 +42,7 @@ internal static class CertificateChainVerifier
             anyAuthorityInWindow = true;
             if (Walk(leaf, untrustedIntermediates, authority, signingTime) is { } issuer)
             {
-                return (CheckResult.Pass(Step, $"chains to {authority.RootSubject} at {signingTime:O}"), issuer);
+                return (CheckResult.Pass(Step, authority.ChainsToDetail), issuer);
             }
         }
 

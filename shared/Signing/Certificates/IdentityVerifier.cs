@@ -18,7 +18,8 @@ internal static class IdentityVerifier
         {
             if (expected.SubjectAlternativeName.IsMatch(name))
             {
-                return CheckResult.Pass(Step, $"{name} from {issuer}");
+                // The matched SAN; the issuer is reported beside it in the verification result.
+                return CheckResult.Pass(Step, name);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
@@ -23,20 +24,22 @@ internal static class SignedCertificateTimestampVerifier
             return CheckResult.Fail(Step, "SCT_MISSING", "the certificate has no embedded SCT");
         }
 
+        var precertificate = ArrayPool<byte>.Shared.Rent(PrecertificateTbs.MaxLength(leaf.TbsCertificate));
         try
         {
-            var list = AsnDecoder.ReadOctetString(extension.Span, AsnEncodingRules.DER, out _);
-            var precertTbs = RemoveSctExtension(leaf.TbsCertificate);
-            var issuerKeyHash = issuer.PublicKey is { } issuerKey ? SHA256.HashData(issuerKey.SubjectPublicKeyInfo) : SHA256.HashData(issuer.Certificate.PublicKey.ExportSubjectPublicKeyInfo());
-            var span = list.AsSpan();
-            var total = BinaryPrimitives.ReadUInt16BigEndian(span);
-            if (total != span.Length - 2)
+            var outer = new DerCursor(extension);
+            var list = outer.Read(Asn1Tag.PrimitiveOctetString).Content.Span;
+            outer.End();
+            var precertTbs = precertificate.AsSpan(0, PrecertificateTbs.Write(leaf.TbsCertificate, precertificate));
+            Span<byte> issuerKeyHash = stackalloc byte[32];
+            SHA256.HashData(issuer.PublicKey is { } issuerKey ? issuerKey.SubjectPublicKeyInfo : issuer.Certificate.PublicKey.ExportSubjectPublicKeyInfo(), issuerKeyHash);
+            if (list.Length < 2 || BinaryPrimitives.ReadUInt16BigEndian(list) != list.Length - 2)
             {
                 return CheckResult.Fail(Step, "SCT_MALFORMED", "the SCT list length is inconsistent");
             }
 
-            span = span[2..];
-            var failures = new List<string>();
+            var span = list[2..];
+            List<string>? failures = null;
             while (span.Length > 0)
             {
                 var length = BinaryPrimitives.ReadUInt16BigEndian(span);
@@ -48,18 +51,24 @@ internal static class SignedCertificateTimestampVerifier
                     return CheckResult.Pass(Step);
                 }
 
-                failures.Add(outcome);
+                (failures ??= []).Add(outcome);
             }
 
-            return CheckResult.Fail(Step, "SCT_INVALID", failures.Count == 0 ? "the SCT list is empty" : string.Join("; ", failures));
+            return CheckResult.Fail(Step, "SCT_INVALID", failures is null ? "the SCT list is empty" : string.Join("; ", failures));
         }
         catch (Exception e) when (e is AsnContentException or ArgumentOutOfRangeException or CryptographicException)
         {
             return CheckResult.Fail(Step, "SCT_MALFORMED", $"the SCT list is malformed: {e.Message}");
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(precertificate);
+        }
     }
 
-    private static string? VerifyOne(ReadOnlySpan<byte> sct, byte[] precertTbs, byte[] issuerKeyHash, IReadOnlyList<TransparencyLogAuthority> ctLogs)
+    // One SCT (RFC 6962 §3.2): version, log id, timestamp, extensions, then the digitally-signed struct over
+    // version | signature_type | timestamp | entry_type (precert) | issuer_key_hash | tbs | extensions. Null when it verifies.
+    private static string? VerifyOne(ReadOnlySpan<byte> sct, ReadOnlySpan<byte> precertTbs, ReadOnlySpan<byte> issuerKeyHash, IReadOnlyList<TransparencyLogAuthority> ctLogs)
     {
         if (sct[0] != 0)
         {
@@ -79,72 +88,44 @@ internal static class SignedCertificateTimestampVerifier
             return $"unsupported SCT hash algorithm {hashAlgorithm}";
         }
 
-        var signed = new byte[1 + 1 + 8 + 2 + 32 + 3 + precertTbs.Length + 2 + extensions.Length];
-        var writer = signed.AsSpan();
-        writer[0] = 0;
-        writer[1] = 0;
-        BinaryPrimitives.WriteUInt64BigEndian(writer[2..], timestamp);
-        BinaryPrimitives.WriteUInt16BigEndian(writer[10..], 1);
-        issuerKeyHash.CopyTo(writer[12..]);
-        writer[44] = (byte)(precertTbs.Length >> 16);
-        writer[45] = (byte)(precertTbs.Length >> 8);
-        writer[46] = (byte)precertTbs.Length;
-        precertTbs.CopyTo(writer[47..]);
-        BinaryPrimitives.WriteUInt16BigEndian(writer[(47 + precertTbs.Length)..], (ushort)extensions.Length);
-        extensions.CopyTo(writer[(49 + precertTbs.Length)..]);
-
-        var time = DateTimeOffset.FromUnixTimeMilliseconds((long)timestamp);
-        var known = false;
-        foreach (var log in ctLogs)
+        var signedLength = 1 + 1 + 8 + 2 + 32 + 3 + precertTbs.Length + 2 + extensions.Length;
+        var signed = ArrayPool<byte>.Shared.Rent(signedLength);
+        try
         {
-            if (!log.LogId.AsSpan().SequenceEqual(logId))
-            {
-                continue;
-            }
+            var writer = signed.AsSpan(0, signedLength);
+            writer[0] = 0;
+            writer[1] = 0;
+            BinaryPrimitives.WriteUInt64BigEndian(writer[2..], timestamp);
+            BinaryPrimitives.WriteUInt16BigEndian(writer[10..], 1);
+            issuerKeyHash.CopyTo(writer[12..]);
+            writer[44] = (byte)(precertTbs.Length >> 16);
+            writer[45] = (byte)(precertTbs.Length >> 8);
+            writer[46] = (byte)precertTbs.Length;
+            precertTbs.CopyTo(writer[47..]);
+            BinaryPrimitives.WriteUInt16BigEndian(writer[(47 + precertTbs.Length)..], (ushort)extensions.Length);
+            extensions.CopyTo(writer[(49 + precertTbs.Length)..]);
 
-            known = true;
-            if (log.Validity.Contains(time) && log.Key.VerifyData(signed, signature, HashAlgorithmName.SHA256))
+            var time = DateTimeOffset.FromUnixTimeMilliseconds((long)timestamp);
+            var known = false;
+            foreach (var log in ctLogs)
             {
-                return null;
-            }
-        }
-
-        return known ? $"SCT from log {Convert.ToHexStringLower(logId)} does not verify" : $"SCT from unknown log {Convert.ToHexStringLower(logId)}";
-    }
-
-    private static byte[] RemoveSctExtension(ReadOnlyMemory<byte> tbs)
-    {
-        var reader = new AsnReader(tbs, AsnEncodingRules.DER).ReadSequence();
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
-        {
-            var extensionsTag = new Asn1Tag(TagClass.ContextSpecific, 3, isConstructed: true);
-            while (reader.HasData)
-            {
-                if (reader.PeekTag().HasSameClassAndValue(extensionsTag))
+                if (!log.LogId.AsSpan().SequenceEqual(logId))
                 {
-                    var explicitWrapper = reader.ReadSequence(extensionsTag);
-                    var extensions = explicitWrapper.ReadSequence();
-                    using (writer.PushSequence(extensionsTag))
-                    using (writer.PushSequence())
-                    {
-                        while (extensions.HasData)
-                        {
-                            var encoded = extensions.ReadEncodedValue();
-                            if (!CertificateOids.EmbeddedSctList.Is(new AsnReader(encoded, AsnEncodingRules.DER).ReadSequence().ReadEncodedValue().Span))
-                            {
-                                writer.WriteEncodedValue(encoded.Span);
-                            }
-                        }
-                    }
+                    continue;
                 }
-                else
+
+                known = true;
+                if (log.Validity.Contains(time) && log.Key.VerifyData(writer, signature, HashAlgorithmName.SHA256))
                 {
-                    writer.WriteEncodedValue(reader.ReadEncodedValue().Span);
+                    return null;
                 }
             }
-        }
 
-        return writer.Encode();
+            return known ? $"SCT from log {Convert.ToHexStringLower(logId)} does not verify" : $"SCT from unknown log {Convert.ToHexStringLower(logId)}";
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(signed);
+        }
     }
 }

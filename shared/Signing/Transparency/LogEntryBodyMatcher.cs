@@ -46,7 +46,7 @@ internal static class LogEntryBodyMatcher
                 ("dsse", "0.0.1") => MatchDsseV001(spec, expected),
                 _ => $"unsupported entry kind {kind}/{version}",
             };
-            return mismatch is null ? CheckResult.Pass(Step, $"{kind}/{version}") : Fail(mismatch);
+            return mismatch is null ? CheckResult.Pass(Step, KindName(kind, version)) : Fail(mismatch);
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
         {
@@ -270,6 +270,16 @@ internal static class LogEntryBodyMatcher
 
         return Ascii.EqualsIgnoreCase(hex, expected);
     }
+
+    // The matched kinds' names as constants: the pass detail is written once per verified signature.
+    private static string KindName(string? kind, string? version) => (kind, version) switch
+    {
+        ("hashedrekord", "0.0.1") => "hashedrekord/0.0.1",
+        ("hashedrekord", "0.0.2") => "hashedrekord/0.0.2",
+        ("intoto", "0.0.2") => "intoto/0.0.2",
+        ("dsse", "0.0.1") => "dsse/0.0.1",
+        _ => $"{kind}/{version}",
+    };
 
     private static CheckResult Fail(string detail) => CheckResult.Fail(Step, "TLOG_ENTRY_MISMATCH", detail);
 

@@ -23,10 +23,14 @@ internal sealed class CertificateAuthority
         Uri = uri;
         Parsed = chain.Select(ParsedCertificate.From).ToArray();
         RootSubject = chain[^1].Subject;
+        ChainsToDetail = $"chains to {RootSubject}";
     }
 
     /// <summary>The root's subject name, as text (named in every passing chain check).</summary>
     public string RootSubject { get; }
+
+    /// <summary>The detail of a passing chain check ("chains to" the root), written once rather than per signature.</summary>
+    public string ChainsToDetail { get; }
 
     /// <summary>The chain, issuing certificate first and root last.</summary>
     public IReadOnlyList<X509Certificate2> Certificates { get; }

@@ -1,5 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
+using ImageTrust.Signing.Certificates;
 using ImageTrust.Signing.Keys;
 
 namespace ImageTrust.Signing.Trust;
@@ -11,6 +12,8 @@ namespace ImageTrust.Signing.Trust;
 internal sealed class VerificationKey
 {
     private const string Ed25519Oid = "1.3.101.112";
+
+    private static readonly KnownOid[] KnownKeyAlgorithms = [new(KeyOids.EcPublicKey), new(KeyOids.Rsa), new("1.2.840.113549.1.1.10"), new(Ed25519Oid)];
 
     private readonly ECDsa? _ecdsa;
     private readonly RSA? _rsa;
@@ -207,13 +210,29 @@ internal sealed class VerificationKey
         }
     }
 
+    // The algorithm OID of a SubjectPublicKeyInfo, read in place; the usual ones come back as constants, not new strings.
     private static string ReadAlgorithmOid(ReadOnlySpan<byte> der)
     {
-        var reader = new AsnReader(der.ToArray(), AsnEncodingRules.DER);
-        var spki = reader.ReadSequence();
-        reader.ThrowIfNotEmpty();
-        var algorithm = spki.ReadSequence();
-        return algorithm.ReadObjectIdentifier();
+        AsnDecoder.ReadSequence(der, AsnEncodingRules.DER, out var spkiOffset, out var spkiLength, out var consumed);
+        if (consumed != der.Length)
+        {
+            throw new AsnContentException("unexpected data after the public key");
+        }
+
+        var spki = der.Slice(spkiOffset, spkiLength);
+        AsnDecoder.ReadSequence(spki, AsnEncodingRules.DER, out var algorithmOffset, out var algorithmLength, out _);
+        var algorithm = spki.Slice(algorithmOffset, algorithmLength);
+        AsnDecoder.ReadEncodedValue(algorithm, AsnEncodingRules.DER, out _, out _, out var oidLength);
+        var oid = algorithm[..oidLength];
+        foreach (var known in KnownKeyAlgorithms)
+        {
+            if (known.Is(oid))
+            {
+                return known.Value;
+            }
+        }
+
+        return AsnDecoder.ReadObjectIdentifier(oid, AsnEncodingRules.DER, out _);
     }
 
     private static byte[] ReadEd25519PublicKey(ReadOnlySpan<byte> der)
