@@ -210,7 +210,9 @@ internal sealed class VerificationKey
         }
     }
 
-    // The algorithm OID of a SubjectPublicKeyInfo, read in place; the usual ones come back as constants, not new strings.
+    // The algorithm OID of a SubjectPublicKeyInfo, read in place (the usual ones come back as constants, not new strings).
+    // The key must be a whole number of bytes: a BIT STRING with unused bits is refused, as Go's parser effectively does,
+    // rather than imported as if they were not there.
     private static string ReadAlgorithmOid(ReadOnlySpan<byte> der)
     {
         AsnDecoder.ReadSequence(der, AsnEncodingRules.DER, out var spkiOffset, out var spkiLength, out var consumed);
@@ -220,7 +222,13 @@ internal sealed class VerificationKey
         }
 
         var spki = der.Slice(spkiOffset, spkiLength);
-        AsnDecoder.ReadSequence(spki, AsnEncodingRules.DER, out var algorithmOffset, out var algorithmLength, out _);
+        AsnDecoder.ReadSequence(spki, AsnEncodingRules.DER, out var algorithmOffset, out var algorithmLength, out var algorithmConsumed);
+        if (!AsnDecoder.TryReadPrimitiveBitString(spki[algorithmConsumed..], AsnEncodingRules.DER, out var unusedBits, out _, out var keyConsumed)
+            || unusedBits != 0 || algorithmConsumed + keyConsumed != spki.Length)
+        {
+            throw new AsnContentException("the public key is not a whole-byte BIT STRING ending the SubjectPublicKeyInfo");
+        }
+
         var algorithm = spki.Slice(algorithmOffset, algorithmLength);
         AsnDecoder.ReadEncodedValue(algorithm, AsnEncodingRules.DER, out _, out _, out var oidLength);
         var oid = algorithm[..oidLength];

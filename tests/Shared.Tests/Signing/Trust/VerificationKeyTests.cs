@@ -64,4 +64,29 @@ public sealed class VerificationKeyTests
         Assert.Throws<FormatException>(() => VerificationKey.FromPem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"));
         Assert.Throws<FormatException>(() => VerificationKey.FromPem("no pem"));
     }
+
+    [Fact]
+    public void FromDer_KeyBitStringWithUnusedBits_Refused()
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var spki = ecdsa.ExportSubjectPublicKeyInfo();
+        Assert.Equal(VerificationKeyAlgorithm.Ecdsa, VerificationKey.FromDer(spki).Algorithm);
+
+        // The BIT STRING's unused-bits octet: 03 42 00 -> 03 42 01 (the point's last bit, if zero, still reads as DER).
+        var unusedBitsAt = spki.AsSpan().IndexOf((byte[])[0x03, 0x42, 0x00]) + 2;
+        spki[unusedBitsAt] = 1;
+        spki[^1] &= 0xFE;
+
+        Assert.Throws<FormatException>(() => VerificationKey.FromDer(spki));
+    }
+
+    [Fact]
+    public void FromDer_TrailingDataInsideSubjectPublicKeyInfo_Refused()
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var spki = ecdsa.ExportSubjectPublicKeyInfo();
+        byte[] padded = [0x30, (byte)(spki[1] + 2), .. spki.AsSpan(2), 0x05, 0x00];
+
+        Assert.Throws<FormatException>(() => VerificationKey.FromDer(padded));
+    }
 }
