@@ -26,6 +26,11 @@ internal static class CertificateChainVerifier
         IReadOnlyList<CertificateAuthority> authorities,
         DateTimeOffset signingTime)
     {
+        if (leaf.UnhandledCriticalExtension is { } critical)
+        {
+            return (CheckResult.Fail(Step, "CERTIFICATE_UNHANDLED_CRITICAL_EXTENSION", $"the certificate has a critical extension {critical} that is not processed"), null);
+        }
+
         if (!leaf.IsValidAt(signingTime))
         {
             return (CheckResult.Fail(Step, "CERTIFICATE_NOT_VALID_AT_SIGNING_TIME", $"the certificate is valid {leaf.NotBefore:O}..{leaf.NotAfter:O}, not at {signingTime:O}"), null);
@@ -98,6 +103,6 @@ internal static class CertificateChainVerifier
     }
 
     private static bool IsUsableIssuer(ParsedCertificate child, ParsedCertificate candidate, DateTimeOffset at, bool remember) =>
-        !ReferenceEquals(child, candidate) && candidate.IsCertificateAuthority && candidate.IsValidAt(at)
+        !ReferenceEquals(child, candidate) && candidate.IsCertificateAuthority && candidate.UnhandledCriticalExtension is null && candidate.IsValidAt(at)
         && (remember ? child.IsSignedBy(candidate) : child.IsSignedByUncached(candidate));
 }

@@ -29,6 +29,15 @@ internal sealed class ParsedCertificate
         new("1.2.840.113549.1.1.10"), new("1.3.101.112"),
     ];
 
+    // Extensions whose criticality is honoured: the ones the chain, usage and identity checks read, and those that only
+    // inform (key identifiers, policies, CRL and AIA locations), as Go's crypto/x509 treats them. nameConstraints and the
+    // policy-constraint extensions are not enforced here, so a certificate marking them critical is refused.
+    private static readonly KnownOid[] HandledExtensions =
+    [
+        new("2.5.29.15"), CertificateOids.BasicConstraints, CertificateOids.SubjectAlternativeName, CertificateOids.ExtendedKeyUsage,
+        new("2.5.29.14"), new("2.5.29.35"), new("2.5.29.32"), new("2.5.29.31"), new("1.3.6.1.5.5.7.1.1"),
+    ];
+
     // The content of the Extensions SEQUENCE (empty when the certificate has none), validated while parsing.
     private readonly ReadOnlyMemory<byte> _extensions;
 
@@ -49,6 +58,7 @@ internal sealed class ParsedCertificate
         SubjectName = fields.Subject;
         IssuerName = fields.Issuer;
         _extensions = fields.Extensions;
+        UnhandledCriticalExtension = fields.UnhandledCriticalExtension;
     }
 
     /// <summary>The certificate.</summary>
@@ -83,6 +93,13 @@ internal sealed class ParsedCertificate
 
     /// <summary>DER of the issuer name.</summary>
     public ReadOnlyMemory<byte> IssuerName { get; }
+
+    /// <summary>
+    /// The OID of a critical extension that certificate verification does not process (RFC 5280 §4.2: such a certificate
+    /// must be rejected), or null. Processed: key usage, basic constraints, subject alternative name, extended key usage,
+    /// key identifiers, certificate policies, CRL distribution points, authority information access.
+    /// </summary>
+    public string? UnhandledCriticalExtension { get; }
 
     /// <summary>Whether the certificate is self-issued (subject equals issuer).</summary>
     public bool IsSelfIssued => SubjectName.Span.SequenceEqual(IssuerName.Span);
@@ -231,26 +248,34 @@ internal sealed class ParsedCertificate
 
         var extensions = ReadOnlyMemory<byte>.Empty;
         var isCa = false;
+        string? unhandledCritical = null;
         if (fields.NextIs(ExtensionsTag))
         {
             var wrapper = new DerCursor(fields.Read().Content);
             extensions = wrapper.Read(Asn1Tag.Sequence).Content;
             wrapper.End();
-            isCa = ValidateExtensions(extensions);
+            (isCa, unhandledCritical) = ValidateExtensions(extensions);
         }
 
         fields.End();
-        return new TbsFields(signatureAlgorithm, issuer, subject, spki, notBefore, notAfter, extensions, isCa);
+        return new TbsFields(signatureAlgorithm, issuer, subject, spki, notBefore, notAfter, extensions, isCa, unhandledCritical);
     }
 
-    // Every extension well formed and present at most once (RFC 5280 §4.2); returns basicConstraints' cA flag.
-    private static bool ValidateExtensions(ReadOnlyMemory<byte> extensions)
+    // Every extension well formed and present at most once (RFC 5280 §4.2); returns basicConstraints' cA flag and the first
+    // critical extension the verification does not process, if any.
+    private static (bool IsCa, string? UnhandledCritical) ValidateExtensions(ReadOnlyMemory<byte> extensions)
     {
         var isCa = false;
+        string? unhandledCritical = null;
         var walk = new DerCursor(extensions);
         for (var index = 0; walk.HasData; index++)
         {
-            var (id, _, value) = ReadExtension(walk.Read(Asn1Tag.Sequence));
+            var (id, critical, value) = ReadExtension(walk.Read(Asn1Tag.Sequence));
+            if (critical && unhandledCritical is null && !IsHandled(id.Span))
+            {
+                unhandledCritical = AsnDecoder.ReadObjectIdentifier(id.Span, AsnEncodingRules.DER, out _);
+            }
+
             var earlier = new DerCursor(extensions);
             for (var before = 0; before < index; before++)
             {
@@ -266,7 +291,20 @@ internal sealed class ParsedCertificate
             }
         }
 
-        return isCa;
+        return (isCa, unhandledCritical);
+    }
+
+    private static bool IsHandled(ReadOnlySpan<byte> id)
+    {
+        foreach (var handled in HandledExtensions)
+        {
+            if (handled.Is(id))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }.
@@ -383,5 +421,6 @@ internal sealed class ParsedCertificate
         DateTimeOffset NotBefore,
         DateTimeOffset NotAfter,
         ReadOnlyMemory<byte> Extensions,
-        bool IsCertificateAuthority);
+        bool IsCertificateAuthority,
+        string? UnhandledCriticalExtension);
 }

@@ -197,6 +197,11 @@ public sealed class ParsedCertificateDifferentialTests
             Assert.Equal(rawData, value.ToArray());
         }
 
+        var handled = new[] { "2.5.29.15", "2.5.29.19", "2.5.29.17", "2.5.29.37", "2.5.29.14", "2.5.29.35", "2.5.29.32", "2.5.29.31", "1.3.6.1.5.5.7.1.1" };
+        Assert.Equal(
+            platform.Extensions.FirstOrDefault(extension => extension.Critical && !handled.Contains(extension.Oid!.Value))?.Oid!.Value,
+            parsed.UnhandledCriticalExtension);
+
         var platformIsCa = platform.Extensions.OfType<X509BasicConstraintsExtension>().Any(extension => extension.CertificateAuthority);
         Assert.Equal(platformIsCa, parsed.IsCertificateAuthority);
         return true;
