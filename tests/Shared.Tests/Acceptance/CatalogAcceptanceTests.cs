@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ImageTrust.Cli;
+using ImageTrust.Shared.Tests.Verification;
 using ImageTrust.TestSupport.Fixtures;
 
 namespace ImageTrust.Shared.Tests.Acceptance;

@@ -1,4 +1,5 @@
 using ImageTrust.Cli;
+using ImageTrust.Shared.Tests.Verification;
 using ImageTrust.Verification;
 
 namespace ImageTrust.Shared.Tests.Acceptance;

@@ -1,5 +1,5 @@
 using ImageTrust.Cli;
-using ImageTrust.Shared.Tests.Acceptance;
+using ImageTrust.Shared.Tests.Verification;
 using ImageTrust.TestSupport;
 
 namespace ImageTrust.Shared.Tests.Cli;
@@ -7,7 +7,7 @@ namespace ImageTrust.Shared.Tests.Cli;
 /// <summary>
 /// The whole CLI (flags → rule → engine → registry → report → exit code) with the production services, against a real
 /// docker-registry holding images signed by independent tools (every catalog scenario runs in
-/// <see cref="CatalogAcceptanceTests"/>): text output and infrastructure errors.
+/// <see cref="Acceptance.CatalogAcceptanceTests"/>): text output and infrastructure errors.
 /// </summary>
 public sealed class CliFixtureTests : IClassFixture<FixtureRegistry>
 {

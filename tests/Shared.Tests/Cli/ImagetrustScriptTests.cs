@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ImageTrust.Cli;
-using ImageTrust.Shared.Tests.Acceptance;
+using ImageTrust.Shared.Tests.Verification;
 using ImageTrust.Shared.Tests.Policy;
 using ImageTrust.TestSupport;
 
