@@ -20,6 +20,7 @@ internal static class AllocationProbe
             Probe(output, "classic key-based, tlog ignored", benchmarks.KeyBasedWithoutTlog);
             Probe(output, "classic keyless + Rekor SET", benchmarks.Keyless);
             Probe(output, "keyless step: embedded SCT", benchmarks.EmbeddedSct);
+            Probe(output, "cosign v3 bundle, keyless", benchmarks.BundleKeyless);
         }
         finally
         {

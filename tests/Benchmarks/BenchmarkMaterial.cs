@@ -101,6 +101,22 @@ internal sealed class BenchmarkMaterial : IDisposable
 
     public PolicyRule KeylessRule { get; }
 
+    /// <summary>The cosign v3-style image: its digest, and the Sigstore bundle its referrer carries (sigstore-js with @sigstore/mock).</summary>
+    public Digest BundleImageDigest { get; } = Digest.Parse("sha256:34881098ef4a138b28719b953ac527a22c850431bda981ec8196e122217f583a");
+
+    /// <summary>The bundle JSON (a DSSE sign/v1 statement, Fulcio certificate with SCT, Rekor SET and inclusion proof).</summary>
+    public byte[] BundleJson { get; } = ReadReferrerBundle("sigstore-js/keyless-signed", "sha256:34881098ef4a138b28719b953ac527a22c850431bda981ec8196e122217f583a");
+
+    /// <summary>The rule the bundle verifies under: the CI identity, trust from the mock instance's trusted_root.json.</summary>
+    public PolicyRule BundleRule { get; } = Rule(
+        new KeylessAuthority(
+            "ci",
+            StringMatcher.ExactValue("https://github.com/example/app/.github/workflows/sign.yml@refs/heads/main"),
+            StringMatcher.ExactValue("https://token.actions.example.com"),
+            new TrustMaterialSource(null, null, null, null, Path.Combine(FindFixtures(), "keys", "sigstore-js", "TEST-ONLY-trusted_root.json"))),
+        requireTlog: true,
+        requireSct: true);
+
     /// <summary>A public-good Fulcio leaf with an embedded SCT (sigstore-conformance happy-path-v0.3), in DER.</summary>
     public byte[] FulcioLeaf { get; } = ReadFulcioLeaf();
 
@@ -122,6 +138,17 @@ internal sealed class BenchmarkMaterial : IDisposable
         var annotationJson = string.Join(",", annotations.Select(pair => $"{JsonSerializer.Serialize(pair.Key, BenchmarkJsonContext.Default.String)}:{JsonSerializer.Serialize(pair.Value, BenchmarkJsonContext.Default.String)}"));
         return Encoding.UTF8.GetBytes(
             $$$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:{{{new string('0', 64)}}}","size":0},"layers":[{"mediaType":"{{{CosignMediaTypes.SimpleSigning}}}","digest":"{{{payloadDigest}}}","size":{{{size}}},"annotations":{{{{annotationJson}}}}}]}""");
+    }
+
+    // The bundle layer of the referrer found through the sha256-<hex> fallback index of the image.
+    private static byte[] ReadReferrerBundle(string repository, string imageDigest)
+    {
+        var fixtures = FindFixtures();
+        var tags = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(fixtures, "registry/repositories.json")))
+            .RootElement.GetProperty("repositories").GetProperty(repository).GetProperty("tags");
+        var index = JsonDocument.Parse(ReadBlob(fixtures, tags.GetProperty(Digest.Parse(imageDigest).ToTagPrefix()).GetString()!)).RootElement;
+        var referrer = JsonDocument.Parse(ReadBlob(fixtures, index.GetProperty("manifests")[0].GetProperty("digest").GetString()!)).RootElement;
+        return ReadBlob(fixtures, referrer.GetProperty("layers")[0].GetProperty("digest").GetString()!);
     }
 
     private static JsonElement ReadFulcioBundle()

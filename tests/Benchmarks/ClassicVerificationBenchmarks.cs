@@ -26,6 +26,8 @@ public class ClassicVerificationBenchmarks
     private ClassicExpectations _keyExpectationsWithoutTlog = null!;
     private ClassicExpectations _keylessExpectations = null!;
     private ParsedCertificate _fulcioLeaf = null!;
+    private SigstoreBundleSignatureVerifier _bundleVerifier = null!;
+    private IReadOnlyList<ResolvedAuthority> _bundleAuthorities = null!;
     private ParsedCertificate _fulcioIssuer = null!;
 
     [GlobalSetup]
@@ -43,6 +45,8 @@ public class ClassicVerificationBenchmarks
         _keyExpectationsWithoutTlog = new ClassicExpectations(_material.KeyImageDigest, false, true);
         _keylessExpectations = new ClassicExpectations(_material.KeylessImageDigest, true, false);
 
+        _bundleVerifier = new SigstoreBundleSignatureVerifier(trust, TimeProvider.System);
+        _bundleAuthorities = BenchmarkMaterial.Resolve(_material.BundleRule);
         _fulcioLeaf = ParsedCertificate.Load(_material.FulcioLeaf);
         _fulcioIssuer = CertificateChainVerifier.Verify(_fulcioLeaf, [], TrustedMaterial.PublicGood.CertificateAuthorities, _material.FulcioLeafIntegratedTime).Issuer
             ?? throw new InvalidOperationException("the public-good Fulcio leaf does not chain");
@@ -52,6 +56,7 @@ public class ClassicVerificationBenchmarks
         Require(KeyBasedWithoutTlog(), "key-based without tlog");
         Require(Keyless(), "keyless");
         Require(EmbeddedSct(), "embedded SCT");
+        Require(BundleKeyless(), "bundle keyless");
     }
 
     [GlobalCleanup]
@@ -80,6 +85,10 @@ public class ClassicVerificationBenchmarks
     [Benchmark(Description = "keyless step: embedded SCT (public-good Fulcio leaf)")]
     public bool EmbeddedSct()
         => SignedCertificateTimestampVerifier.Verify(_fulcioLeaf, _fulcioIssuer, TrustedMaterial.PublicGood.CertificateTransparencyLogs).Passed;
+
+    [Benchmark(Description = "cosign v3 bundle, keyless (DSSE, SCT, SET + inclusion proof)")]
+    public bool BundleKeyless()
+        => _bundleVerifier.Verify(_material.BundleJson, _material.BundleImageDigest, _bundleAuthorities, requireTlog: true, requireSct: true).Verification.Verified;
 
     private static void Require(bool verified, string what)
     {
