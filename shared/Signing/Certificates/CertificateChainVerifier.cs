@@ -52,8 +52,22 @@ internal static class CertificateChainVerifier
         }
 
         return anyAuthorityInWindow
-            ? (CheckResult.Fail(Step, "CERTIFICATE_UNTRUSTED", "the certificate does not chain to a trusted authority valid at the signing time"), null)
+            ? (CheckResult.Fail(Step, "CERTIFICATE_UNTRUSTED", "the certificate does not chain to a trusted authority valid at the signing time" + UnusableAuthorityNote(authorities, untrustedIntermediates)), null)
             : (CheckResult.Fail(Step, "NO_AUTHORITY_AT_SIGNING_TIME", $"no trusted authority is valid at {signingTime:O}"), null);
+    }
+
+    // Why a CA certificate may have been passed over: a critical extension that is not processed makes it unusable.
+    private static string UnusableAuthorityNote(IReadOnlyList<CertificateAuthority> authorities, IReadOnlyList<ParsedCertificate> untrusted)
+    {
+        foreach (var certificate in authorities.SelectMany(authority => authority.Parsed).Concat(untrusted))
+        {
+            if (certificate.UnhandledCriticalExtension is { } critical)
+            {
+                return $" (CA certificate {certificate.Certificate.Subject} is not used: its critical extension {critical} is not processed)";
+            }
+        }
+
+        return string.Empty;
     }
 
     private static ParsedCertificate? Walk(ParsedCertificate leaf, IReadOnlyList<ParsedCertificate> untrusted, CertificateAuthority authority, DateTimeOffset at)

@@ -92,6 +92,7 @@ public sealed class CertificateChainFromFlagsTests
         var (result, _) = CertificateChainVerifier.Verify(ParsedCertificate.From(pki.Leaf), [], material.CertificateAuthorities, Start.AddMinutes(5));
 
         Assert.Equal("CERTIFICATE_UNTRUSTED", result.ReasonCode);
+        Assert.Contains("critical extension 2.5.29.30 is not processed", result.Detail, StringComparison.Ordinal);
         Assert.Equal("2.5.29.30", ParsedCertificate.From(pki.Intermediate).UnhandledCriticalExtension);
     }
 
