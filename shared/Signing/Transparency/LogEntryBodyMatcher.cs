@@ -111,7 +111,9 @@ internal static class LogEntryBodyMatcher
         }
 
         var payloadHash = Property(content, "payloadHash");
-        if (Text(payloadHash, "algorithm") != "sha256" || !Text(payloadHash, "value").Equals(Convert.ToHexStringLower(SHA256.HashData(envelope.Payload)), StringComparison.OrdinalIgnoreCase))
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(envelope.Payload, digest);
+        if (!Utf8Text(payloadHash, "algorithm").SequenceEqual("sha256"u8) || !HexEqualsIgnoreCase(Utf8Text(payloadHash, "value"), digest))
         {
             return "the entry's payload hash differs";
         }
@@ -122,17 +124,18 @@ internal static class LogEntryBodyMatcher
             return "the entry's payload type differs";
         }
 
-        if (logged.TryGetProperty("payload", out var payload) && !Bytes(Encoding.ASCII.GetString(Bytes(payload.GetString()!))).AsSpan().SequenceEqual(envelope.Payload))
+        if (logged.TryGetProperty("payload", out _) && !DoubleBase64Equals(Utf8Text(logged, "payload"), envelope.Payload))
         {
             return "the entry's payload differs";
         }
 
-        // intoto 0.0.2 base64-encodes the already base64 signature and the PEM verifier once more.
+        // intoto 0.0.2 base64-encodes the already base64 signature and the PEM verifier once more. Both are decoded before
+        // deciding, so a malformed verifier is reported even beside a different signature.
         foreach (var signature in Property(logged, "signatures").EnumerateArray())
         {
-            var sig = Bytes(Encoding.ASCII.GetString(Bytes(Text(signature, "sig"))));
-            var verifier = Encoding.UTF8.GetString(Bytes(Text(signature, "publicKey")));
-            if (sig.AsSpan().SequenceEqual(expected.Signature) && MatchesPem(verifier, expected))
+            var signatureMatches = DoubleBase64Equals(Utf8Text(signature, "sig"), expected.Signature);
+            var verifierMatches = MatchesBase64Pem(Utf8Text(signature, "publicKey"), expected);
+            if (signatureMatches && verifierMatches)
             {
                 return null;
             }
@@ -148,17 +151,21 @@ internal static class LogEntryBodyMatcher
             return "a dsse entry records an envelope, not a message signature";
         }
 
+        // Compared as UTF-8 straight from the document, as hashedrekord is: the verifier PEM is the body's largest field.
         var payloadHash = Property(spec, "payloadHash");
-        if (Text(payloadHash, "algorithm") != "sha256" || !Text(payloadHash, "value").Equals(Convert.ToHexStringLower(SHA256.HashData(envelope.Payload)), StringComparison.OrdinalIgnoreCase))
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(envelope.Payload, digest);
+        if (!Utf8Text(payloadHash, "algorithm").SequenceEqual("sha256"u8) || !HexEqualsIgnoreCase(Utf8Text(payloadHash, "value"), digest))
         {
             return "the entry's payload hash differs";
         }
 
         foreach (var signature in Property(spec, "signatures").EnumerateArray())
         {
-            var sig = Bytes(Text(signature, "signature"));
-            var verifier = Encoding.UTF8.GetString(Bytes(Text(signature, "verifier")));
-            if (sig.AsSpan().SequenceEqual(expected.Signature) && MatchesPem(verifier, expected))
+            // Both are decoded before deciding, so a malformed verifier is reported even beside a different signature.
+            var signatureMatches = Base64Equals(Utf8Text(signature, "signature"), expected.Signature);
+            var verifierMatches = MatchesBase64Pem(Utf8Text(signature, "verifier"), expected);
+            if (signatureMatches && verifierMatches)
             {
                 return null;
             }
@@ -229,6 +236,41 @@ internal static class LogEntryBodyMatcher
         finally
         {
             ArrayPool<byte>.Shared.Return(decoded);
+        }
+    }
+
+    /// <summary>
+    /// Whether base64 text whose decoding is itself base64 (read as ASCII, as <see cref="Encoding.ASCII"/> reads it) decodes to
+    /// <paramref name="expected"/>; either layer not being base64 throws <see cref="Convert.FromBase64String"/>'s exception.
+    /// </summary>
+    private static bool DoubleBase64Equals(ReadOnlySpan<byte> base64, ReadOnlySpan<byte> expected)
+    {
+        var inner = ArrayPool<byte>.Shared.Rent(Math.Max(base64.Length / 4 * 3 + 3, 1));
+        try
+        {
+            var innerLength = DecodeBase64(base64, inner);
+            var chars = ArrayPool<char>.Shared.Rent(Math.Max(innerLength, 1));
+            var decoded = ArrayPool<byte>.Shared.Rent(Math.Max(innerLength / 4 * 3 + 3, 1));
+            try
+            {
+                var text = chars.AsSpan(0, Encoding.ASCII.GetChars(inner.AsSpan(0, innerLength), chars));
+                if (!Convert.TryFromBase64Chars(text, decoded, out var written))
+                {
+                    _ = Convert.FromBase64String(text.ToString());
+                    throw new FormatException("the value is not base64");
+                }
+
+                return decoded.AsSpan(0, written).SequenceEqual(expected);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(decoded);
+                ArrayPool<char>.Shared.Return(chars);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(inner);
         }
     }
 

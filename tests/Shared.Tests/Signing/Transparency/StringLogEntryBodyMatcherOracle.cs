@@ -7,8 +7,9 @@ using ImageTrust.Signing.Transparency;
 namespace ImageTrust.Shared.Tests.Signing.Transparency;
 
 /// <summary>
-/// The hashedrekord 0.0.1 entry-body matching as it was before it compared UTF-8 in pooled buffers (strings and arrays), kept
-/// as the oracle of a differential test. The other kinds were not rewritten, so the oracle hands them to
+/// The hashedrekord 0.0.1, dsse 0.0.1 and intoto 0.0.2 entry-body matching as it was before it compared UTF-8 in pooled
+/// buffers (strings and arrays), kept as the oracle of differential tests. One deliberate change: an intoto envelope whose
+/// payload is JSON null used to escape as ArgumentNullException; it is malformed like any other non-string. The other kinds were not rewritten, so the oracle hands them to
 /// <see cref="LogEntryBodyMatcher"/> itself rather than keeping a second copy of them.
 /// </summary>
 internal static class StringLogEntryBodyMatcherOracle
@@ -23,12 +24,18 @@ internal static class StringLogEntryBodyMatcherOracle
             var kind = Text(body, "kind");
             var version = Text(body, "apiVersion");
             var spec = Property(body, "spec");
-            if ((kind, version) != ("hashedrekord", "0.0.1"))
+            if ((kind, version) is not (("hashedrekord", "0.0.1") or ("dsse", "0.0.1") or ("intoto", "0.0.2")))
             {
                 return LogEntryBodyMatcher.Verify(canonicalizedBody, expected);
             }
 
-            var mismatch = MatchHashedRekordV001(spec, expected);
+            var mismatch = (kind, version) switch
+            {
+                ("hashedrekord", "0.0.1") => MatchHashedRekordV001(spec, expected),
+                ("dsse", "0.0.1") => MatchDsseV001(spec, expected),
+                _ => MatchIntotoV002(Property(spec, "content"), expected),
+            };
+
             return mismatch is null ? CheckResult.Pass(LogEntryBodyMatcher.Step, $"{kind}/{version}") : Fail(mismatch);
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
@@ -57,6 +64,69 @@ internal static class StringLogEntryBodyMatcherOracle
         }
 
         return MatchesPem(Encoding.UTF8.GetString(Bytes(Text(Property(signature, "publicKey"), "content"))), expected) ? null : "the entry's key or certificate differs";
+    }
+
+    private static string? MatchIntotoV002(JsonElement content, ExpectedLogContent expected)
+    {
+        if (expected.Envelope is not { } envelope)
+        {
+            return "an intoto entry records an envelope, not a message signature";
+        }
+
+        var payloadHash = Property(content, "payloadHash");
+        if (Text(payloadHash, "algorithm") != "sha256" || !Text(payloadHash, "value").Equals(Convert.ToHexStringLower(SHA256.HashData(envelope.Payload)), StringComparison.OrdinalIgnoreCase))
+        {
+            return "the entry's payload hash differs";
+        }
+
+        var logged = Property(content, "envelope");
+        if (Text(logged, "payloadType") != envelope.PayloadType)
+        {
+            return "the entry's payload type differs";
+        }
+
+        if (logged.TryGetProperty("payload", out _) && !Bytes(Encoding.ASCII.GetString(Bytes(Text(logged, "payload")))).AsSpan().SequenceEqual(envelope.Payload))
+        {
+            return "the entry's payload differs";
+        }
+
+        foreach (var signature in Property(logged, "signatures").EnumerateArray())
+        {
+            var sig = Bytes(Encoding.ASCII.GetString(Bytes(Text(signature, "sig"))));
+            var verifier = Encoding.UTF8.GetString(Bytes(Text(signature, "publicKey")));
+            if (sig.AsSpan().SequenceEqual(expected.Signature) && MatchesPem(verifier, expected))
+            {
+                return null;
+            }
+        }
+
+        return "no signature in the entry matches the envelope's signature and certificate";
+    }
+
+    private static string? MatchDsseV001(JsonElement spec, ExpectedLogContent expected)
+    {
+        if (expected.Envelope is not { } envelope)
+        {
+            return "a dsse entry records an envelope, not a message signature";
+        }
+
+        var payloadHash = Property(spec, "payloadHash");
+        if (Text(payloadHash, "algorithm") != "sha256" || !Text(payloadHash, "value").Equals(Convert.ToHexStringLower(SHA256.HashData(envelope.Payload)), StringComparison.OrdinalIgnoreCase))
+        {
+            return "the entry's payload hash differs";
+        }
+
+        foreach (var signature in Property(spec, "signatures").EnumerateArray())
+        {
+            var sig = Bytes(Text(signature, "signature"));
+            var verifier = Encoding.UTF8.GetString(Bytes(Text(signature, "verifier")));
+            if (sig.AsSpan().SequenceEqual(expected.Signature) && MatchesPem(verifier, expected))
+            {
+                return null;
+            }
+        }
+
+        return "no signature in the entry matches the envelope's signature and certificate";
     }
 
     private static bool MatchesPem(string pem, ExpectedLogContent expected)
