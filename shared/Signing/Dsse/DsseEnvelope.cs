@@ -48,7 +48,7 @@ internal sealed record DsseEnvelope(string PayloadType, byte[] Payload, IReadOnl
             ? type.GetString()!
             : throw new FormatException("DSSE envelope has no payloadType");
         var payload = element.TryGetProperty("payload", out var body) && body.ValueKind == JsonValueKind.String
-            ? DecodeBase64(body.GetString()!, "payload")
+            ? DecodeBase64(body, "payload")
             : throw new FormatException("DSSE envelope has no payload");
         var signatures = new List<DsseSignature>();
         if (element.TryGetProperty("signatures", out var list) && list.ValueKind == JsonValueKind.Array)
@@ -56,7 +56,7 @@ internal sealed record DsseEnvelope(string PayloadType, byte[] Payload, IReadOnl
             foreach (var signature in list.EnumerateArray())
             {
                 var sig = signature.ValueKind == JsonValueKind.Object && signature.TryGetProperty("sig", out var value) && value.ValueKind == JsonValueKind.String
-                    ? DecodeBase64(value.GetString()!, "sig")
+                    ? DecodeBase64(value, "sig")
                     : throw new FormatException("DSSE signature has no sig");
                 var keyId = signature.TryGetProperty("keyid", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
                 signatures.Add(new DsseSignature(sig, string.IsNullOrEmpty(keyId) ? null : keyId));
@@ -66,8 +66,15 @@ internal sealed record DsseEnvelope(string PayloadType, byte[] Payload, IReadOnl
         return new DsseEnvelope(payloadType, payload, signatures);
     }
 
-    private static byte[] DecodeBase64(string text, string what)
+    private static byte[] DecodeBase64(JsonElement value, string what)
     {
+        // Plain padded base64 is decoded straight from the document; other forms (whitespace, URL-safe) as below.
+        if (value.TryGetBytesFromBase64(out var decoded))
+        {
+            return decoded;
+        }
+
+        var text = value.GetString()!;
         var buffer = new byte[(text.Length * 3 / 4) + 3];
         if (Convert.TryFromBase64String(text, buffer, out var written))
         {
