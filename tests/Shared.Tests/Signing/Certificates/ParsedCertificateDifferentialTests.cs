@@ -41,7 +41,7 @@ public sealed class ParsedCertificateDifferentialTests
             seed =>
             {
                 var random = new Random(seed);
-                var der = Mutate(random, Corpus.Value[random.Next(Corpus.Value.Count)].Der);
+                var der = DerMutations.Mutate(random, Corpus.Value[random.Next(Corpus.Value.Count)].Der);
                 if (Agrees(der))
                 {
                     Interlocked.Increment(ref accepted);
@@ -231,40 +231,6 @@ public sealed class ParsedCertificateDifferentialTests
         {
             return e.Message;
         }
-    }
-
-    private static byte[] Mutate(Random random, byte[] original)
-    {
-        var der = original.ToList();
-        for (var count = random.Next(1, 3); count > 0; count--)
-        {
-            var at = random.Next(der.Count);
-            switch (random.Next(5))
-            {
-                case 0:
-                    der[at] = (byte)random.Next(256);
-                    break;
-                case 1:
-                    der[at] ^= (byte)(1 << random.Next(8));
-                    break;
-                case 2:
-                    der.Insert(at, (byte)random.Next(256));
-                    break;
-                case 3:
-                    der.RemoveAt(at);
-                    break;
-                default:
-                    der.RemoveRange(at, der.Count - at);
-                    break;
-            }
-
-            if (der.Count == 0)
-            {
-                break;
-            }
-        }
-
-        return [.. der];
     }
 
     private static (byte[] Der, bool IsCa, DateTimeOffset NotBefore, DateTimeOffset NotAfter, bool CodeSigning, bool TimeStamping, IReadOnlyList<string> Names, string? Issuer) BuildRandomCertificate(Random random, ECDsa key)

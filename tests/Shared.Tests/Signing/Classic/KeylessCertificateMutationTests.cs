@@ -55,7 +55,7 @@ public sealed class KeylessCertificateMutationTests
             seed =>
             {
                 var random = new Random(seed);
-                var mutated = Mutate(random, der);
+                var mutated = DerMutations.Mutate(random, der, allowTruncation: false);
                 if (mutated.AsSpan().SequenceEqual(der))
                 {
                     return;
@@ -88,31 +88,5 @@ public sealed class KeylessCertificateMutationTests
         {
             return evidence.VerifyCertificate(authority, leaf!, null, signingTime, requireSct).Checks;
         }
-    }
-
-    private static byte[] Mutate(Random random, byte[] original)
-    {
-        var der = original.ToList();
-        for (var count = random.Next(1, 3); count > 0 && der.Count > 0; count--)
-        {
-            var at = random.Next(der.Count);
-            switch (random.Next(4))
-            {
-                case 0:
-                    der[at] = (byte)random.Next(256);
-                    break;
-                case 1:
-                    der[at] ^= (byte)(1 << random.Next(8));
-                    break;
-                case 2:
-                    der.Insert(at, (byte)random.Next(256));
-                    break;
-                default:
-                    der.RemoveAt(at);
-                    break;
-            }
-        }
-
-        return [.. der];
     }
 }

@@ -26,25 +26,16 @@ public sealed class LogEntryBodyMatcherTests
             new(signature, certificate.RawData, null, payloadHash, null),
         ];
 
-        var passed = 0;
-        var details = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
-        Gen.Int.Sample(seed =>
+        var (passed, details) = CompareWithOracle(expectations, json =>
         {
-            var random = new Random(seed);
-
-            // A third of the samples are well-formed JSON (so that some match); the rest are shuffled, repeated and broken.
-            var clean = random.Next(3) == 0;
-            string Text(string value) => clean ? "\"" + value + "\"" : JsonFragments.String(random, value);
-            string Object(IReadOnlyList<(string Name, string Value)> properties) =>
-                clean ? "{" + string.Join(",", properties.Select(property => $"\"{property.Name}\":{property.Value}")) + "}" : JsonFragments.Object(random, properties);
             var hex = Convert.ToHexStringLower(payloadHash);
-            var hash = Object([
-                ("algorithm", Text(JsonFragments.Pick(random, "sha256", "sha256", "SHA256", "sha512"))),
-                ("value", Text(JsonFragments.Pick(random, hex, hex.ToUpperInvariant(), hex[..^1] + "0", hex[..10], "zz" + hex[2..]))),
+            var hash = json.Object([
+                ("algorithm", json.Text(JsonFragments.Pick(json.Random, "sha256", "sha256", "SHA256", "sha512"))),
+                ("value", json.Text(JsonFragments.Pick(json.Random, hex, hex.ToUpperInvariant(), hex[..^1] + "0", hex[..10], "zz" + hex[2..]))),
             ]);
-            var publicKey = Object([
-                ("content", Text(JsonFragments.Pick(
-                    random,
+            var publicKey = json.Object([
+                ("content", json.Text(JsonFragments.Pick(
+                    json.Random,
                     Base64(keyPem),
                     Base64(certificatePem),
                     Base64(keyPem.Replace("PUBLIC KEY", "PRIVATE KEY", StringComparison.Ordinal)),
@@ -53,33 +44,25 @@ public sealed class LogEntryBodyMatcherTests
                     "not base64!",
                     Base64(keyPem)[..8] + "\\n" + Base64(keyPem)[8..]))),
             ]);
-            var signatureJson = Object([
-                ("content", Text(JsonFragments.Pick(random, Convert.ToBase64String(signature), Convert.ToBase64String(signature[..^1]), "!!", Convert.ToBase64String(signature)[..4] + "\\r\\n" + Convert.ToBase64String(signature)[4..]))),
+            var signatureJson = json.Object([
+                ("content", json.Text(JsonFragments.Pick(json.Random, Convert.ToBase64String(signature), Convert.ToBase64String(signature[..^1]), "!!", Convert.ToBase64String(signature)[..4] + "\\r\\n" + Convert.ToBase64String(signature)[4..]))),
                 ("publicKey", publicKey),
             ]);
-            var spec = Object([("data", Object([("hash", hash)])), ("signature", signatureJson)]);
-            var body = Object([
-                ("apiVersion", Text(JsonFragments.Pick(random, "0.0.1", "0.0.1", "0.0.2"))),
-                ("kind", Text(JsonFragments.Pick(random, "hashedrekord", "hashedrekord", "intoto"))),
+            var spec = json.Object([("data", json.Object([("hash", hash)])), ("signature", signatureJson)]);
+            var body = json.Object([
+                ("apiVersion", json.Text(JsonFragments.Pick(json.Random, "0.0.1", "0.0.1", "0.0.2"))),
+                ("kind", json.Text(JsonFragments.Pick(json.Random, "hashedrekord", "hashedrekord", "intoto"))),
                 ("spec", spec),
             ]);
-            var bytes = clean ? Encoding.UTF8.GetBytes(body) : JsonFragments.Bytes(random, body);
-            var expected = expectations[random.Next(expectations.Length)];
-
-            var actual = LogEntryBodyMatcher.Verify(bytes, expected);
-            var oracle = StringLogEntryBodyMatcherOracle.Verify(bytes, expected);
-
-            Assert.Equal(oracle, actual);
-            Interlocked.Add(ref passed, actual.Passed ? 1 : 0);
-            details.TryAdd(actual.Detail.Split(':')[0], 0);
-        }, iter: 20_000);
+            return body;
+        });
 
         // The samples reach a match and every kind of mismatch, not only malformed bodies.
         Assert.True(passed > 0, "no sample matched");
-        Assert.Contains("the entry's artifact digest differs", details.Keys);
-        Assert.Contains("the entry's signature differs", details.Keys);
-        Assert.Contains("the entry's key or certificate differs", details.Keys);
-        Assert.Contains("the entry body is malformed", details.Keys);
+        Assert.Contains("the entry's artifact digest differs", details);
+        Assert.Contains("the entry's signature differs", details);
+        Assert.Contains("the entry's key or certificate differs", details);
+        Assert.Contains("the entry body is malformed", details);
     }
 
     [Fact]
@@ -99,47 +82,32 @@ public sealed class LogEntryBodyMatcherTests
             new(signature, certificate.RawData, null, SHA256.HashData(payload), null),
         ];
 
-        var passed = 0;
-        var details = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
-        Gen.Int.Sample(seed =>
+        var (passed, details) = CompareWithOracle(expectations, json =>
         {
-            var random = new Random(seed);
-            var clean = random.Next(3) == 0;
-            string Text(string value) => clean ? "\"" + value + "\"" : JsonFragments.String(random, value);
-            string Object(IReadOnlyList<(string Name, string Value)> properties) =>
-                clean ? "{" + string.Join(",", properties.Select(property => $"\"{property.Name}\":{property.Value}")) + "}" : JsonFragments.Object(random, properties);
             var hex = Convert.ToHexStringLower(SHA256.HashData(payload));
-            var payloadHash = Object([
-                ("algorithm", Text(JsonFragments.Pick(random, "sha256", "sha256", "SHA256", "sha512"))),
-                ("value", Text(JsonFragments.Pick(random, hex, hex.ToUpperInvariant(), hex[..^1] + "0", hex[..10]))),
+            var payloadHash = json.Object([
+                ("algorithm", json.Text(JsonFragments.Pick(json.Random, "sha256", "sha256", "SHA256", "sha512"))),
+                ("value", json.Text(JsonFragments.Pick(json.Random, hex, hex.ToUpperInvariant(), hex[..^1] + "0", hex[..10]))),
             ]);
-            string SignatureEntry() => Object([
-                ("signature", Text(JsonFragments.Pick(random, Convert.ToBase64String(signature), Convert.ToBase64String(signature), Convert.ToBase64String(signature[..^1]), "!!", Convert.ToBase64String(signature)[..4] + "\\n" + Convert.ToBase64String(signature)[4..]))),
-                ("verifier", Text(JsonFragments.Pick(random, Base64(certificatePem), Base64(keyPem), Base64("garbage"), Convert.ToBase64String([0xFF, 0xFE, 0x2D]), "not base64!"))),
+            string SignatureEntry() => json.Object([
+                ("signature", json.Text(JsonFragments.Pick(json.Random, Convert.ToBase64String(signature), Convert.ToBase64String(signature), Convert.ToBase64String(signature[..^1]), "!!", Convert.ToBase64String(signature)[..4] + "\\n" + Convert.ToBase64String(signature)[4..]))),
+                ("verifier", json.Text(JsonFragments.Pick(json.Random, Base64(certificatePem), Base64(keyPem), Base64("garbage"), Convert.ToBase64String([0xFF, 0xFE, 0x2D]), "not base64!"))),
             ]);
-            var signatures = "[" + string.Join(",", Enumerable.Range(0, random.Next(3)).Select(_ => SignatureEntry())) + "]";
-            var spec = Object([("payloadHash", payloadHash), ("signatures", signatures)]);
-            var body = Object([
-                ("apiVersion", Text(JsonFragments.Pick(random, "0.0.1", "0.0.1", "0.0.2"))),
-                ("kind", Text(JsonFragments.Pick(random, "dsse", "dsse", "intoto"))),
+            var signatures = "[" + string.Join(",", Enumerable.Range(0, json.Random.Next(3)).Select(_ => SignatureEntry())) + "]";
+            var spec = json.Object([("payloadHash", payloadHash), ("signatures", signatures)]);
+            var body = json.Object([
+                ("apiVersion", json.Text(JsonFragments.Pick(json.Random, "0.0.1", "0.0.1", "0.0.2"))),
+                ("kind", json.Text(JsonFragments.Pick(json.Random, "dsse", "dsse", "intoto"))),
                 ("spec", spec),
             ]);
-            var bytes = clean ? Encoding.UTF8.GetBytes(body) : JsonFragments.Bytes(random, body);
-            var expected = expectations[random.Next(expectations.Length)];
-
-            var actual = LogEntryBodyMatcher.Verify(bytes, expected);
-            var oracle = StringLogEntryBodyMatcherOracle.Verify(bytes, expected);
-
-            Assert.Equal(oracle, actual);
-            Interlocked.Add(ref passed, actual.Passed ? 1 : 0);
-            details.TryAdd(actual.Detail.Split(':')[0], 0);
-        }, iter: 20_000);
+            return body;
+        });
 
         Assert.True(passed > 0, "no sample matched");
-        Assert.Contains("the entry's payload hash differs", details.Keys);
-        Assert.Contains("no signature in the entry matches the envelope's signature and certificate", details.Keys);
-        Assert.Contains("a dsse entry records an envelope, not a message signature", details.Keys);
-        Assert.Contains("the entry body is malformed", details.Keys);
+        Assert.Contains("the entry's payload hash differs", details);
+        Assert.Contains("no signature in the entry matches the envelope's signature and certificate", details);
+        Assert.Contains("a dsse entry records an envelope, not a message signature", details);
+        Assert.Contains("the entry body is malformed", details);
     }
 
     [Fact]
@@ -160,53 +128,38 @@ public sealed class LogEntryBodyMatcherTests
 
         // intoto 0.0.2 logs base64 of the base64 payload and signature, and base64 of the PEM verifier.
         static string Twice(byte[] bytes) => Base64(Convert.ToBase64String(bytes));
-        var passed = 0;
-        var details = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
-        Gen.Int.Sample(seed =>
+        var (passed, details) = CompareWithOracle(expectations, json =>
         {
-            var random = new Random(seed);
-            var clean = random.Next(3) == 0;
-            string Text(string value) => clean ? "\"" + value + "\"" : JsonFragments.String(random, value);
-            string Object(IReadOnlyList<(string Name, string Value)> properties) =>
-                clean ? "{" + string.Join(",", properties.Select(property => $"\"{property.Name}\":{property.Value}")) + "}" : JsonFragments.Object(random, properties);
             var hex = Convert.ToHexStringLower(SHA256.HashData(payload));
-            var payloadHash = Object([
-                ("algorithm", Text(JsonFragments.Pick(random, "sha256", "sha256", "SHA256"))),
-                ("value", Text(JsonFragments.Pick(random, hex, hex.ToUpperInvariant(), hex[..^1] + "0"))),
+            var payloadHash = json.Object([
+                ("algorithm", json.Text(JsonFragments.Pick(json.Random, "sha256", "sha256", "SHA256"))),
+                ("value", json.Text(JsonFragments.Pick(json.Random, hex, hex.ToUpperInvariant(), hex[..^1] + "0"))),
             ]);
-            string SignatureEntry() => Object([
-                ("sig", Text(JsonFragments.Pick(random, Twice(signature), Twice(signature), Twice(signature[..^1]), Base64("!!"), Convert.ToBase64String([0xC3, 0xA9, 0x41, 0x41]), "!!"))),
-                ("publicKey", Text(JsonFragments.Pick(random, Base64(certificatePem), Base64(certificatePem), Base64("garbage"), "not base64!"))),
+            string SignatureEntry() => json.Object([
+                ("sig", json.Text(JsonFragments.Pick(json.Random, Twice(signature), Twice(signature), Twice(signature[..^1]), Base64("!!"), Convert.ToBase64String([0xC3, 0xA9, 0x41, 0x41]), "!!"))),
+                ("publicKey", json.Text(JsonFragments.Pick(json.Random, Base64(certificatePem), Base64(certificatePem), Base64("garbage"), "not base64!"))),
             ]);
-            var signatures = "[" + string.Join(",", Enumerable.Range(0, random.Next(3)).Select(_ => SignatureEntry())) + "]";
-            var loggedEnvelope = Object([
-                ("payloadType", Text(JsonFragments.Pick(random, DsseEnvelope.InTotoPayloadType, DsseEnvelope.InTotoPayloadType, "text/plain"))),
-                ("payload", JsonFragments.Pick(random, "\"" + Twice(payload) + "\"", "\"" + Twice(payload) + "\"", "\"" + Twice(payload[..^1]) + "\"", "null", "7", "\"" + Base64("%%") + "\"")),
+            var signatures = "[" + string.Join(",", Enumerable.Range(0, json.Random.Next(3)).Select(_ => SignatureEntry())) + "]";
+            var loggedEnvelope = json.Object([
+                ("payloadType", json.Text(JsonFragments.Pick(json.Random, DsseEnvelope.InTotoPayloadType, DsseEnvelope.InTotoPayloadType, "text/plain"))),
+                ("payload", JsonFragments.Pick(json.Random, "\"" + Twice(payload) + "\"", "\"" + Twice(payload) + "\"", "\"" + Twice(payload[..^1]) + "\"", "null", "7", "\"" + Base64("%%") + "\"")),
                 ("signatures", signatures),
             ]);
-            var content = Object([("envelope", loggedEnvelope), ("payloadHash", payloadHash)]);
-            var body = Object([
-                ("apiVersion", Text(JsonFragments.Pick(random, "0.0.2", "0.0.2", "0.0.1"))),
-                ("kind", Text(JsonFragments.Pick(random, "intoto", "intoto", "dsse"))),
-                ("spec", Object([("content", content)])),
+            var content = json.Object([("envelope", loggedEnvelope), ("payloadHash", payloadHash)]);
+            var body = json.Object([
+                ("apiVersion", json.Text(JsonFragments.Pick(json.Random, "0.0.2", "0.0.2", "0.0.1"))),
+                ("kind", json.Text(JsonFragments.Pick(json.Random, "intoto", "intoto", "dsse"))),
+                ("spec", json.Object([("content", content)])),
             ]);
-            var bytes = clean ? Encoding.UTF8.GetBytes(body) : JsonFragments.Bytes(random, body);
-            var expected = expectations[random.Next(expectations.Length)];
-
-            var actual = LogEntryBodyMatcher.Verify(bytes, expected);
-            var oracle = StringLogEntryBodyMatcherOracle.Verify(bytes, expected);
-
-            Assert.Equal(oracle, actual);
-            Interlocked.Add(ref passed, actual.Passed ? 1 : 0);
-            details.TryAdd(actual.Detail.Split(':')[0], 0);
-        }, iter: 20_000);
+            return body;
+        });
 
         Assert.True(passed > 0, "no sample matched");
-        Assert.Contains("the entry's payload hash differs", details.Keys);
-        Assert.Contains("the entry's payload type differs", details.Keys);
-        Assert.Contains("the entry's payload differs", details.Keys);
-        Assert.Contains("no signature in the entry matches the envelope's signature and certificate", details.Keys);
-        Assert.Contains("the entry body is malformed", details.Keys);
+        Assert.Contains("the entry's payload hash differs", details);
+        Assert.Contains("the entry's payload type differs", details);
+        Assert.Contains("the entry's payload differs", details);
+        Assert.Contains("no signature in the entry matches the envelope's signature and certificate", details);
+        Assert.Contains("the entry body is malformed", details);
     }
 
     [Fact]
@@ -239,5 +192,40 @@ public sealed class LogEntryBodyMatcherTests
         Assert.Equal("hashedrekord/0.0.1", result.Detail);
     }
 
+    // Generated bodies (a third well-formed, the rest shuffled, repeated and broken by JsonFragments) through the matcher and
+    // the string oracle, which must agree; returns how many matched and which kinds of detail were seen.
+    private static (int Passed, ICollection<string> Details) CompareWithOracle(IReadOnlyList<ExpectedLogContent> expectations, Func<BodyJson, string> generate)
+    {
+        var passed = 0;
+        var details = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
+        Gen.Int.Sample(seed =>
+        {
+            var json = new BodyJson(new Random(seed));
+            var body = generate(json);
+            var bytes = json.Clean ? Encoding.UTF8.GetBytes(body) : JsonFragments.Bytes(json.Random, body);
+            var expected = expectations[json.Random.Next(expectations.Count)];
+
+            var actual = LogEntryBodyMatcher.Verify(bytes, expected);
+
+            Assert.Equal(StringLogEntryBodyMatcherOracle.Verify(bytes, expected), actual);
+            Interlocked.Add(ref passed, actual.Passed ? 1 : 0);
+            details.TryAdd(actual.Detail.Split(':')[0], 0);
+        }, iter: 20_000);
+        return (passed, details.Keys);
+    }
+
     private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+
+    // One sample's JSON writer: clean samples are plain JSON, the others go through JsonFragments' variations.
+    private sealed class BodyJson(Random random)
+    {
+        public Random Random { get; } = random;
+
+        public bool Clean { get; } = random.Next(3) == 0;
+
+        public string Text(string value) => Clean ? "\"" + value + "\"" : JsonFragments.String(Random, value);
+
+        public string Object(IReadOnlyList<(string Name, string Value)> properties) =>
+            Clean ? "{" + string.Join(",", properties.Select(property => $"\"{property.Name}\":{property.Value}")) + "}" : JsonFragments.Object(Random, properties);
+    }
 }
