@@ -5,22 +5,30 @@ using ImageTrust.Model;
 namespace ImageTrust.Registry;
 
 /// <summary>
-/// Basic credentials from a docker <c>config.json</c>: <c>auths.&lt;host&gt;.auth</c> (base64 <c>user:password</c>) or
-/// <c>auths.&lt;host&gt;.username</c>/<c>password</c>. Keys may be bare hosts or URLs (<c>https://host/v1/</c>).
-/// Credential helpers (<c>credsStore</c>, <c>credHelpers</c>) are not run. The file is read once, on first use.
+/// Credentials from a docker <c>config.json</c>, as docker resolves them: a host's <c>credHelpers</c> entry, else the
+/// <c>credsStore</c> helper, else <c>auths.&lt;host&gt;.auth</c> (base64 <c>user:password</c>) or
+/// <c>auths.&lt;host&gt;.username</c>/<c>password</c>. Keys may be bare hosts or URLs (<c>https://host/v1/</c>). The file is
+/// read once, on first use; a helper's answer is kept for five minutes (helpers such as ECR's hand out short-lived tokens).
 /// </summary>
 internal sealed class DockerConfigCredentialSource : RegistryCredentialSource
 {
     private const long MaxConfigBytes = 1024 * 1024;
+    private const string DockerHubServerUrl = "https://index.docker.io/v1/";
+    private static readonly TimeSpan HelperAnswerLifetime = TimeSpan.FromMinutes(5);
 
     private readonly string? _path;
-    private readonly Lazy<IReadOnlyDictionary<string, RegistryCredential>> _credentials;
+    private readonly IReadOnlyList<string> _helperSearchPath;
+    private readonly Lazy<DockerConfig> _config;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RegistryCredential? Credential, long ExpiresAt)> _helperAnswers = new(StringComparer.Ordinal);
 
     /// <summary>Creates the source over the file at <paramref name="path"/>; a missing file or null path means no credentials.</summary>
-    public DockerConfigCredentialSource(string? path)
+    /// <param name="path">The config file.</param>
+    /// <param name="helperSearchPath">Where credential helpers are looked for; null for the directories on <c>PATH</c>.</param>
+    public DockerConfigCredentialSource(string? path, IReadOnlyList<string>? helperSearchPath = null)
     {
         _path = path;
-        _credentials = new Lazy<IReadOnlyDictionary<string, RegistryCredential>>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+        _helperSearchPath = helperSearchPath ?? (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator);
+        _config = new Lazy<DockerConfig>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The file docker uses: <c>$DOCKER_CONFIG/config.json</c>, else <c>~/.docker/config.json</c>.</summary>
@@ -37,30 +45,43 @@ internal sealed class DockerConfigCredentialSource : RegistryCredentialSource
     }
 
     /// <inheritdoc />
-    public override ValueTask<RegistryCredential?> GetCredentialAsync(string registry, CancellationToken cancellationToken = default)
+    public override async ValueTask<RegistryCredential?> GetCredentialAsync(string registry, CancellationToken cancellationToken = default)
     {
-        var credentials = _credentials.Value;
+        var config = _config.Value;
         var key = registry.ToLowerInvariant();
-        if (credentials.TryGetValue(key, out var credential))
-        {
-            return ValueTask.FromResult<RegistryCredential?>(credential);
-        }
 
         // Docker Hub is stored under its legacy index URL.
-        if (key is "docker.io" or "registry-1.docker.io" && credentials.TryGetValue("index.docker.io", out credential))
+        var dockerHub = key is "docker.io" or "registry-1.docker.io" or "index.docker.io";
+        var storedKey = dockerHub ? "index.docker.io" : key;
+        var helper = config.Helpers.TryGetValue(storedKey, out var named) ? named : config.Store;
+        if (helper is not null)
         {
-            return ValueTask.FromResult<RegistryCredential?>(credential);
+            return await AskHelperAsync(helper, dockerHub ? DockerHubServerUrl : key, cancellationToken);
         }
 
-        return ValueTask.FromResult<RegistryCredential?>(null);
+        return config.Auths.TryGetValue(key, out var credential) || config.Auths.TryGetValue(storedKey, out credential) ? credential : null;
     }
 
-    private IReadOnlyDictionary<string, RegistryCredential> Load()
+    private async ValueTask<RegistryCredential?> AskHelperAsync(DockerCredentialHelper helper, string serverUrl, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<string, RegistryCredential>(StringComparer.Ordinal);
+        var cacheKey = helper.Name + " " + serverUrl;
+        if (_helperAnswers.TryGetValue(cacheKey, out var answer) && Environment.TickCount64 < answer.ExpiresAt)
+        {
+            return answer.Credential;
+        }
+
+        var credential = await helper.GetAsync(serverUrl, cancellationToken);
+        _helperAnswers[cacheKey] = (credential, Environment.TickCount64 + (long)HelperAnswerLifetime.TotalMilliseconds);
+        return credential;
+    }
+
+    private DockerConfig Load()
+    {
+        var auths = new Dictionary<string, RegistryCredential>(StringComparer.Ordinal);
+        var helpers = new Dictionary<string, DockerCredentialHelper>(StringComparer.Ordinal);
         if (_path is null || !File.Exists(_path))
         {
-            return result;
+            return new DockerConfig(auths, helpers, null);
         }
 
         try
@@ -72,23 +93,39 @@ internal sealed class DockerConfigCredentialSource : RegistryCredentialSource
             }
 
             using var document = JsonDocument.Parse(File.ReadAllBytes(_path));
-            if (document.RootElement.ValueKind != JsonValueKind.Object
-                || !document.RootElement.TryGetProperty("auths", out var auths)
-                || auths.ValueKind != JsonValueKind.Object)
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                return result;
+                return new DockerConfig(auths, helpers, null);
             }
 
-            foreach (var entry in auths.EnumerateObject())
+            if (root.TryGetProperty("auths", out var authsElement) && authsElement.ValueKind == JsonValueKind.Object)
             {
-                var credential = ReadEntry(entry.Value);
-                if (credential is not null)
+                foreach (var entry in authsElement.EnumerateObject())
                 {
-                    result.TryAdd(NormalizeKey(entry.Name), credential);
+                    var credential = ReadEntry(entry.Value);
+                    if (credential is not null)
+                    {
+                        auths.TryAdd(NormalizeKey(entry.Name), credential);
+                    }
                 }
             }
 
-            return result;
+            if (root.TryGetProperty("credHelpers", out var helpersElement) && helpersElement.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var entry in helpersElement.EnumerateObject())
+                {
+                    if (entry.Value.ValueKind == JsonValueKind.String && entry.Value.GetString() is { Length: > 0 } name)
+                    {
+                        helpers.TryAdd(NormalizeKey(entry.Name), new DockerCredentialHelper(name, _helperSearchPath));
+                    }
+                }
+            }
+
+            var store = root.TryGetProperty("credsStore", out var storeElement) && storeElement.ValueKind == JsonValueKind.String && storeElement.GetString() is { Length: > 0 } storeName
+                ? new DockerCredentialHelper(storeName, _helperSearchPath)
+                : null;
+            return new DockerConfig(auths, helpers, store);
         }
         catch (Exception exception) when (exception is JsonException or IOException or UnauthorizedAccessException or FormatException or ArgumentException)
         {
@@ -137,4 +174,9 @@ internal sealed class DockerConfigCredentialSource : RegistryCredentialSource
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         return slash >= 0 ? text[..slash] : text;
     }
+
+    private sealed record DockerConfig(
+        IReadOnlyDictionary<string, RegistryCredential> Auths,
+        IReadOnlyDictionary<string, DockerCredentialHelper> Helpers,
+        DockerCredentialHelper? Store);
 }

@@ -73,6 +73,27 @@ public sealed class AuthenticatedRegistryTests : IClassFixture<BasicAuthDockerRe
         Assert.Equal(2, counter.Count);
     }
 
+    [Fact]
+    public async Task GetManifestAsync_CredentialHelperInDockerConfig_Authenticates()
+    {
+        var digest = await PushAsync("basic/helper", "1");
+        var helper = Path.Combine(_directory, "docker-credential-test");
+        File.WriteAllText(helper, $"#!/bin/sh\ncat >/dev/null\necho '{{\"Username\":\"{BasicAuthDockerRegistry.User}\",\"Secret\":\"{BasicAuthDockerRegistry.Password}\"}}'\n");
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("credential helper scripts are POSIX shell");
+        }
+
+        File.SetUnixFileMode(helper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var path = Path.Combine(_directory, "helper-config.json");
+        File.WriteAllText(path, $"{{\"credHelpers\":{{\"{_fixture.Registry.HostPort}\":\"test\"}}}}");
+        var client = CreateClient(new DockerConfigCredentialSource(path, [_directory]), out _);
+
+        var manifest = await client.GetManifestAsync(Reference("basic/helper:1"));
+
+        Assert.Equal(digest, manifest.Digest.ToString());
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private async Task<string> PushAsync(string repository, string tag)

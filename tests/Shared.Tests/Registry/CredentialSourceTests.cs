@@ -96,13 +96,94 @@ public sealed class CredentialSourceTests : IDisposable
         Assert.Equal(0, tokens.Calls);
     }
 
+    [Fact]
+    public async Task DockerConfig_CredHelperForHost_RunsHelperAndWinsOverAuths()
+    {
+        Helper("fake", """echo '{"ServerURL":"x","Username":"helper-user","Secret":"s3cret"}'""");
+        var source = Config($"{{\"credHelpers\":{{\"registry.example:5000\":\"fake\"}},\"auths\":{{\"registry.example:5000\":{{\"auth\":\"{Base64("file:pw")}\"}}}}}}");
+
+        var credential = await source.GetCredentialAsync("registry.example:5000");
+        var again = await source.GetCredentialAsync("registry.example:5000");
+
+        Assert.Equal("helper-user", credential?.Username);
+        Assert.Equal("s3cret", credential?.Secret);
+        Assert.Equal(credential, again);
+        Assert.Equal(["registry.example:5000"], Asked("fake"));
+    }
+
+    [Fact]
+    public async Task DockerConfig_CredsStore_AskedForOtherHostsWithDockerHubIndexUrl()
+    {
+        Helper("store", """echo '{"Username":"hub-user","Secret":"token"}'""");
+        var source = Config("{\"credsStore\":\"store\",\"credHelpers\":{\"gcr.io\":\"other\"}}");
+
+        var credential = await source.GetCredentialAsync("docker.io");
+
+        Assert.Equal("hub-user", credential?.Username);
+        Assert.Equal(["https://index.docker.io/v1/"], Asked("store"));
+    }
+
+    [Fact]
+    public async Task DockerConfig_HelperHasNoCredential_Anonymous()
+    {
+        Helper("empty", "echo 'credentials not found in native keychain'; exit 1");
+
+        Assert.Null(await Config("{\"credsStore\":\"empty\"}").GetCredentialAsync("registry.example"));
+    }
+
+    [Fact]
+    public async Task DockerConfig_HelperGivesIdentityToken_AnonymousRatherThanTokenAsPassword()
+    {
+        Helper("identity", """echo '{"Username":"<token>","Secret":"refresh-token"}'""");
+
+        Assert.Null(await Config("{\"credsStore\":\"identity\"}").GetCredentialAsync("registry.example"));
+    }
+
+    [Fact]
+    public async Task DockerConfig_HelperFails_TransientFailureNamingIt()
+    {
+        Helper("broken", "echo 'keychain locked' >&2; exit 3");
+
+        var error = await Assert.ThrowsAsync<TransientFailureException>(() => Config("{\"credsStore\":\"broken\"}").GetCredentialAsync("registry.example").AsTask());
+
+        Assert.Contains("docker-credential-broken failed (exit 3): keychain locked", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"credsStore\":\"absent\"}", "docker-credential-absent")]
+    [InlineData("{\"credsStore\":\"../escape\"}", "not a plain name")]
+    [InlineData("{\"credsStore\":\"garbled\"}", "not a credential")]
+    public async Task DockerConfig_HelperUnusable_ConfigurationError(string json, string expected)
+    {
+        Helper("garbled", "echo 'not json'");
+
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => Config(json).GetCredentialAsync("registry.example").AsTask());
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    // A docker-credential-<name> script in the test directory that records the server URL it is asked for, then runs body.
+    private void Helper(string name, string body)
+    {
+        var path = Path.Combine(_directory, "docker-credential-" + name);
+        File.WriteAllText(path, $"#!/bin/sh\n[ \"$1\" = get ] || exit 2\nread -r url\necho \"$url\" >> '{path}.asked'\n{body}\n");
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("credential helper scripts are POSIX shell");
+        }
+
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    private string[] Asked(string name) => File.ReadAllLines(Path.Combine(_directory, "docker-credential-" + name + ".asked"));
 
     private DockerConfigCredentialSource Config(string json)
     {
         var path = Path.Combine(_directory, $"{Guid.NewGuid():N}.json");
         File.WriteAllText(path, json);
-        return new DockerConfigCredentialSource(path);
+        return new DockerConfigCredentialSource(path, [_directory]);
     }
 
     private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
