@@ -13,7 +13,7 @@ namespace ImageTrust.Policy;
 /// Every error is a <see cref="ConfigurationException"/> naming the file, line and path, e.g.
 /// <c>policy.yaml:12: rules[0].threshold: 3 exceeds the 2 authorities of the rule</c>.
 /// </summary>
-internal static partial class TrustPolicyLoader
+internal static class TrustPolicyLoader
 {
     /// <summary>The <c>apiVersion</c> this loader reads.</summary>
     public const string ApiVersion = "imagetrust.dev/v1";
@@ -79,7 +79,6 @@ internal static partial class TrustPolicyLoader
             throw new ConfigurationException($"{what} can't be read: {e.Message}", e);
         }
     }
-
 
     /// <summary>Maps a schema-valid document to records, checking what the schema can't express.</summary>
     private sealed class Mapper

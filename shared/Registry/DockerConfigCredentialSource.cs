@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using ImageTrust.Model;
@@ -19,7 +20,7 @@ internal sealed class DockerConfigCredentialSource : RegistryCredentialSource
     private readonly string? _path;
     private readonly IReadOnlyList<string> _helperSearchPath;
     private readonly Lazy<DockerConfig> _config;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RegistryCredential? Credential, long ExpiresAt)> _helperAnswers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (RegistryCredential? Credential, long ExpiresAt)> _helperAnswers = new(StringComparer.Ordinal);
 
     /// <summary>Creates the source over the file at <paramref name="path"/>; a missing file or null path means no credentials.</summary>
     /// <param name="path">The config file.</param>
