@@ -249,23 +249,14 @@ internal static class LogEntryBodyMatcher
         try
         {
             var innerLength = DecodeBase64(base64, inner);
-            var chars = ArrayPool<char>.Shared.Rent(Math.Max(innerLength, 1));
             var decoded = ArrayPool<byte>.Shared.Rent(Math.Max(innerLength / 4 * 3 + 3, 1));
             try
             {
-                var text = chars.AsSpan(0, Encoding.ASCII.GetChars(inner.AsSpan(0, innerLength), chars));
-                if (!Convert.TryFromBase64Chars(text, decoded, out var written))
-                {
-                    _ = Convert.FromBase64String(text.ToString());
-                    throw new FormatException("the value is not base64");
-                }
-
-                return decoded.AsSpan(0, written).SequenceEqual(expected);
+                return decoded.AsSpan(0, DecodeBase64(inner.AsSpan(0, innerLength), decoded, Encoding.ASCII)).SequenceEqual(expected);
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(decoded);
-                ArrayPool<char>.Shared.Return(chars);
             }
         }
         finally
@@ -274,13 +265,16 @@ internal static class LogEntryBodyMatcher
         }
     }
 
-    /// <summary>Decodes base64 text as <see cref="Convert.FromBase64String"/> does (whitespace ignored), throwing its <see cref="FormatException"/>.</summary>
-    private static int DecodeBase64(ReadOnlySpan<byte> base64, Span<byte> destination)
+    /// <summary>
+    /// Decodes base64 text (UTF-8, or as <paramref name="encoding"/> reads it) as <see cref="Convert.FromBase64String"/> does
+    /// (whitespace ignored), throwing its <see cref="FormatException"/>.
+    /// </summary>
+    private static int DecodeBase64(ReadOnlySpan<byte> base64, Span<byte> destination, Encoding? encoding = null)
     {
         var chars = ArrayPool<char>.Shared.Rent(Math.Max(base64.Length, 1));
         try
         {
-            var text = chars.AsSpan(0, Encoding.UTF8.GetChars(base64, chars));
+            var text = chars.AsSpan(0, (encoding ?? Encoding.UTF8).GetChars(base64, chars));
             if (Convert.TryFromBase64Chars(text, destination, out var written))
             {
                 return written;
