@@ -29,6 +29,20 @@ internal sealed class KnownOid
     /// <summary>Whether <paramref name="element"/> (a whole DER element) is this identifier.</summary>
     public bool Is(ReadOnlySpan<byte> element) => element.SequenceEqual(Encoded);
 
+    /// <summary>The one of <paramref name="candidates"/> that <paramref name="element"/> (a whole DER element) is, or null.</summary>
+    public static KnownOid? FindIn(ReadOnlySpan<KnownOid> candidates, ReadOnlySpan<byte> element)
+    {
+        foreach (var candidate in candidates)
+        {
+            if (candidate.Is(element))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
     /// <inheritdoc />
     public override string ToString() => Value;
 }

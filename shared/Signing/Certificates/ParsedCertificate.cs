@@ -182,7 +182,7 @@ internal sealed class ParsedCertificate
         var extensions = new DerCursor(_extensions);
         while (extensions.HasData)
         {
-            var (id, _, extensionValue) = ReadExtension(extensions.Read());
+            var (id, extensionValue) = ExtensionParts(extensions.Read());
             if (oid.Is(id.Span))
             {
                 value = extensionValue;
@@ -271,7 +271,7 @@ internal sealed class ParsedCertificate
         for (var index = 0; walk.HasData; index++)
         {
             var (id, critical, value) = ReadExtension(walk.Read(Asn1Tag.Sequence));
-            if (critical && unhandledCritical is null && !IsHandled(id.Span))
+            if (critical && unhandledCritical is null && KnownOid.FindIn(HandledExtensions, id.Span) is null)
             {
                 unhandledCritical = AsnDecoder.ReadObjectIdentifier(id.Span, AsnEncodingRules.DER, out _);
             }
@@ -279,7 +279,7 @@ internal sealed class ParsedCertificate
             var earlier = new DerCursor(extensions);
             for (var before = 0; before < index; before++)
             {
-                if (ReadExtension(earlier.Read()).Id.Span.SequenceEqual(id.Span))
+                if (ExtensionParts(earlier.Read()).Id.Span.SequenceEqual(id.Span))
                 {
                     throw new AsnContentException($"the extension {AsnDecoder.ReadObjectIdentifier(id.Span, AsnEncodingRules.DER, out _)} appears twice");
                 }
@@ -294,20 +294,20 @@ internal sealed class ParsedCertificate
         return (isCa, unhandledCritical);
     }
 
-    private static bool IsHandled(ReadOnlySpan<byte> id)
+    // Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }.
+    // The id and value of an extension ReadExtension has already validated (every one has, once a certificate is parsed).
+    private static (ReadOnlyMemory<byte> Id, ReadOnlyMemory<byte> Value) ExtensionParts(DerElement extension)
     {
-        foreach (var handled in HandledExtensions)
+        var parts = new DerCursor(extension.Content);
+        var id = parts.Read().Encoded;
+        if (parts.NextIs(Asn1Tag.Boolean))
         {
-            if (handled.Is(id))
-            {
-                return true;
-            }
+            parts.Read();
         }
 
-        return false;
+        return (id, parts.Read().Content);
     }
 
-    // Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }.
     private static (ReadOnlyMemory<byte> Id, bool Critical, ReadOnlyMemory<byte> Value) ReadExtension(DerElement extension)
     {
         var parts = new DerCursor(extension.Content);
@@ -374,15 +374,7 @@ internal sealed class ParsedCertificate
     {
         var parts = new DerCursor(identifier.Content);
         var oid = parts.Read(Asn1Tag.ObjectIdentifier).Encoded.Span;
-        foreach (var known in KnownSignatureAlgorithms)
-        {
-            if (known.Is(oid))
-            {
-                return known.Value;
-            }
-        }
-
-        return AsnDecoder.ReadObjectIdentifier(oid, AsnEncodingRules.DER, out _);
+        return KnownOid.FindIn(KnownSignatureAlgorithms, oid)?.Value ?? AsnDecoder.ReadObjectIdentifier(oid, AsnEncodingRules.DER, out _);
     }
 
     private static ReadOnlyMemory<byte> ReadBitString(DerElement bits)

@@ -232,15 +232,7 @@ internal sealed class VerificationKey
         var algorithm = spki.Slice(algorithmOffset, algorithmLength);
         AsnDecoder.ReadEncodedValue(algorithm, AsnEncodingRules.DER, out _, out _, out var oidLength);
         var oid = algorithm[..oidLength];
-        foreach (var known in KnownKeyAlgorithms)
-        {
-            if (known.Is(oid))
-            {
-                return known.Value;
-            }
-        }
-
-        return AsnDecoder.ReadObjectIdentifier(oid, AsnEncodingRules.DER, out _);
+        return KnownOid.FindIn(KnownKeyAlgorithms, oid)?.Value ?? AsnDecoder.ReadObjectIdentifier(oid, AsnEncodingRules.DER, out _);
     }
 
     private static byte[] ReadEd25519PublicKey(ReadOnlySpan<byte> der)
