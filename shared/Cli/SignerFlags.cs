@@ -132,25 +132,14 @@ internal sealed record SignerFlags(
     /// <exception cref="ConfigurationException">The file is missing, too large or not UTF-8.</exception>
     public static string ReadKeyFile(string path, CliConsole console)
     {
-        var resolved = console.ResolvePath(path);
+        var bytes = OperatorFile.Read(console.ResolvePath(path), MaxKeyFileBytes, $"--key {path}");
         try
         {
-            var info = new FileInfo(resolved);
-            if (!info.Exists)
-            {
-                throw new ConfigurationException($"--key {path}: file not found");
-            }
-
-            if (info.Length > MaxKeyFileBytes)
-            {
-                throw new ConfigurationException($"--key {path}: larger than {MaxKeyFileBytes / 1024} KiB, not a public key");
-            }
-
-            return new UTF8Encoding(false, true).GetString(File.ReadAllBytes(resolved));
+            return new UTF8Encoding(false, true).GetString(bytes);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
+        catch (DecoderFallbackException e)
         {
-            throw new ConfigurationException($"--key {path}: can't be read: {e.Message}", e);
+            throw new ConfigurationException($"--key {path}: not UTF-8 text: {e.Message}", e);
         }
     }
 
@@ -188,7 +177,9 @@ internal sealed record SignerFlags(
             return null;
         }
 
+        // Checked here, before any network call; the file is read (bounded) where it is used.
         var resolved = console.ResolvePath(path);
-        return File.Exists(resolved) ? resolved : throw new ConfigurationException($"{flag} {path}: file not found");
+        OperatorFile.RequireRegularFile(resolved, $"{flag} {path}");
+        return resolved;
     }
 }

@@ -30,7 +30,7 @@ internal static class TrustPolicyLoader
     {
         ArgumentNullException.ThrowIfNull(path);
         var fullPath = Path.GetFullPath(path);
-        var bytes = ReadBounded(fullPath, PolicyYamlReader.MaxLength, $"policy file {path}");
+        var bytes = OperatorFile.Read(fullPath, PolicyYamlReader.MaxLength, $"policy file {path}");
         string text;
         try
         {
@@ -58,26 +58,6 @@ internal static class TrustPolicyLoader
         var mapper = new Mapper(document, baseDirectory);
         var rules = mapper.MapRules();
         return new TrustPolicy(rules, mapper.ComputeVersion(Encoding.UTF8.GetBytes(text)));
-    }
-
-    private static byte[] ReadBounded(string path, long maxBytes, string what)
-    {
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            if (stream.Length > maxBytes)
-            {
-                throw new ConfigurationException($"{what} is larger than {maxBytes / 1024} KiB");
-            }
-
-            var buffer = new byte[stream.Length];
-            stream.ReadExactly(buffer);
-            return buffer;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigurationException($"{what} can't be read: {e.Message}", e);
-        }
     }
 
     /// <summary>Maps a schema-valid document to records, checking what the schema can't express.</summary>
@@ -466,7 +446,7 @@ internal static class TrustPolicyLoader
             byte[] bytes;
             try
             {
-                bytes = ReadBounded(resolved, maxBytes, $"file {resolved}");
+                bytes = OperatorFile.Read(resolved, maxBytes, $"file {resolved}");
             }
             catch (ConfigurationException e)
             {

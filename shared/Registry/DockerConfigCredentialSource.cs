@@ -87,13 +87,7 @@ internal sealed class DockerConfigCredentialSource : RegistryCredentialSource
 
         try
         {
-            var info = new FileInfo(_path);
-            if (info.Length > MaxConfigBytes)
-            {
-                throw new ConfigurationException($"docker config {_path} is larger than {MaxConfigBytes} bytes");
-            }
-
-            using var document = JsonDocument.Parse(File.ReadAllBytes(_path));
+            using var document = JsonDocument.Parse(OperatorFile.Read(_path, MaxConfigBytes, $"docker config {_path}"));
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {

@@ -68,26 +68,5 @@ internal sealed class TrustMaterialCache
 
     private static string? ReadText(string? path) => path is null ? null : System.Text.Encoding.UTF8.GetString(ReadFile(path));
 
-    private static byte[] ReadFile(string path)
-    {
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                throw new ConfigurationException($"trust material file {path} does not exist");
-            }
-
-            if (info.Length > MaxFileBytes)
-            {
-                throw new ConfigurationException($"trust material file {path} is larger than {MaxFileBytes} bytes");
-            }
-
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigurationException($"trust material file {path} can't be read: {e.Message}", e);
-        }
-    }
+    private static byte[] ReadFile(string path) => OperatorFile.Read(path, MaxFileBytes, $"trust material file {path}");
 }

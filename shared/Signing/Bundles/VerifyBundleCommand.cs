@@ -47,25 +47,7 @@ internal static class VerifyBundleCommand
             ? BundleVerificationPolicy.ForKey(artifact, Load(keyPath, "public key", bytes => VerificationKey.FromPem(System.Text.Encoding.UTF8.GetString(bytes))))
             : BundleVerificationPolicy.ForIdentity(artifact, new CertificateIdentity(StringMatcher.ExactValue(certificateIdentity!), StringMatcher.ExactValue(certificateOidcIssuer!)));
 
-        byte[] bundle;
-        try
-        {
-            var info = new FileInfo(bundlePath);
-            if (info.Exists && info.Length > SigstoreBundleParser.MaxBytes)
-            {
-                return BundleVerificationResult.Failed(CheckResult.Fail("bundle", "BUNDLE_MALFORMED", "the bundle is too large"));
-            }
-
-            bundle = File.ReadAllBytes(bundlePath);
-        }
-        catch (IOException e)
-        {
-            throw new ConfigurationException($"cannot read bundle {bundlePath}: {e.Message}", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new ConfigurationException($"cannot read bundle {bundlePath}: {e.Message}", e);
-        }
+        var bundle = OperatorFile.Read(bundlePath, SigstoreBundleParser.MaxBytes, $"bundle {bundlePath}");
 
         var verifier = new BundleVerifier(material, BundleVerifierOptions.Default, timeProvider ?? TimeProvider.System);
         return verifier.Verify(bundle, policy);
@@ -73,26 +55,14 @@ internal static class VerifyBundleCommand
 
     private static T Load<T>(string path, string what, Func<byte[], T> parse, bool readFile = true)
     {
+        var bytes = readFile ? OperatorFile.Read(path, MaxArtifactBytes, $"{what} {path}") : [];
         try
         {
-            if (readFile && new FileInfo(path) is { Exists: true } info && info.Length > MaxArtifactBytes)
-            {
-                throw new ConfigurationException($"{what} {path} is larger than {MaxArtifactBytes} bytes");
-            }
-
-            return parse(readFile ? File.ReadAllBytes(path) : []);
+            return parse(bytes);
         }
         catch (FormatException e)
         {
             throw new ConfigurationException($"invalid {what} {path}: {e.Message}", e);
-        }
-        catch (IOException e)
-        {
-            throw new ConfigurationException($"cannot read {what} {path}: {e.Message}", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new ConfigurationException($"cannot read {what} {path}: {e.Message}", e);
         }
     }
 }
