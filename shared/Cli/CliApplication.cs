@@ -35,12 +35,12 @@ internal static class CliApplication
         {
             foreach (var error in parseResult.Errors)
             {
-                await console.Error.WriteLineAsync($"imagetrust: {error.Message}").ConfigureAwait(false);
+                await TerminalText.WriteLineAsync(console.Error, $"imagetrust: {error.Message}").ConfigureAwait(false);
             }
 
             var command = parseResult.CommandResult.Command;
             var path = command == root ? "imagetrust" : $"imagetrust {CommandPath(parseResult)}";
-            await console.Error.WriteLineAsync($"Run '{path} --help' for usage.").ConfigureAwait(false);
+            await TerminalText.WriteLineAsync(console.Error, $"Run '{path} --help' for usage.").ConfigureAwait(false);
             return ExitCodes.UsageOrConfiguration;
         }
 

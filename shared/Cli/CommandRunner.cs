@@ -31,7 +31,7 @@ internal static class CommandRunner
         catch (Exception e) when (Classify(e) is var (exitCode, reason))
         {
             var message = Describe(e);
-            await console.Error.WriteLineAsync($"imagetrust: {message}").ConfigureAwait(false);
+            await TerminalText.WriteLineAsync(console.Error, $"imagetrust: {message}").ConfigureAwait(false);
             if (json && image is not null)
             {
                 await console.Out.WriteLineAsync(JsonSerializer.Serialize(ReportBuilder.Failure(image, reason, message), CliJsonContext.Output.VerificationReport)).ConfigureAwait(false);

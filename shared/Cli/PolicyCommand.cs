@@ -101,7 +101,7 @@ internal static class PolicyCommand
                 throw new ConfigurationException($"--output {outputPath}: can't be written: {e.Message}", e);
             }
 
-            await console.Out.WriteLineAsync($"wrote {outputPath}: rule {policy.Rules[0].Name}, version {policy.Version}").ConfigureAwait(false);
+            await TerminalText.WriteLineAsync(console.Out, $"wrote {outputPath}: rule {policy.Rules[0].Name}, version {policy.Version}").ConfigureAwait(false);
             return ExitCodes.Verified;
         }
     }
@@ -139,7 +139,7 @@ internal static class PolicyCommand
                 }
                 else
                 {
-                    await console.Out.WriteLineAsync($"{path}: valid, {names.Count} rule{(names.Count == 1 ? string.Empty : "s")} ({string.Join(", ", names)}), version {policy.Version}").ConfigureAwait(false);
+                    await TerminalText.WriteLineAsync(console.Out, $"{path}: valid, {names.Count} rule{(names.Count == 1 ? string.Empty : "s")} ({string.Join(", ", names)}), version {policy.Version}").ConfigureAwait(false);
                 }
 
                 return ExitCodes.Verified;

@@ -58,7 +58,7 @@ internal static class StatusCommand
                 var record = await services.CreateRecordStore(console).GetAsync(key, cancellationToken).ConfigureAwait(false);
                 if (record is null)
                 {
-                    await console.Error.WriteLineAsync($"imagetrust: no record for {key}").ConfigureAwait(false);
+                    await TerminalText.WriteLineAsync(console.Error, $"imagetrust: no record for {key}").ConfigureAwait(false);
                     return ExitCodes.VerificationFailed;
                 }
 
@@ -95,10 +95,10 @@ internal static class StatusCommand
         var text = new StringBuilder();
         foreach (var record in records)
         {
-            text.Append(record.Status.ToWire().PadRight(18)).Append(' ').Append(record.Key);
+            text.Append(record.Status.ToWire().PadRight(18)).Append(' ').Append(TerminalText.Escape(record.Key.ToString()));
             if (record.Reasons.Length > 0)
             {
-                text.Append("  ").Append(string.Join(",", record.Reasons));
+                text.Append("  ").Append(TerminalText.Escape(string.Join(",", record.Reasons)));
             }
 
             text.Append('\n');
@@ -112,18 +112,18 @@ internal static class StatusCommand
     private static string Describe(ImageRecord record)
     {
         var text = new StringBuilder();
-        text.Append(record.Key).Append(": ").Append(record.Status.ToWire()).Append('\n');
+        text.Append(TerminalText.Escape(record.Key.ToString())).Append(": ").Append(record.Status.ToWire()).Append('\n');
         if (record.Reasons.Length > 0)
         {
-            text.Append("  reasons: ").Append(string.Join(", ", record.Reasons)).Append('\n');
+            text.Append("  reasons: ").Append(TerminalText.Escape(string.Join(", ", record.Reasons))).Append('\n');
         }
 
         foreach (var signer in record.Signers)
         {
-            text.Append("  signer: ").Append(signer.Identity);
+            text.Append("  signer: ").Append(TerminalText.Escape(signer.Identity));
             if (signer.Issuer is not null)
             {
-                text.Append(" (issuer ").Append(signer.Issuer).Append(')');
+                text.Append(" (issuer ").Append(TerminalText.Escape(signer.Issuer)).Append(')');
             }
 
             if (signer.TlogIndex is { } index)
@@ -136,7 +136,7 @@ internal static class StatusCommand
 
         if (record.PolicyRule is not null)
         {
-            text.Append("  policy: rule ").Append(record.PolicyRule).Append(", version ").Append(record.PolicyVersion ?? "-").Append('\n');
+            text.Append("  policy: rule ").Append(TerminalText.Escape(record.PolicyRule)).Append(", version ").Append(TerminalText.Escape(record.PolicyVersion ?? "-")).Append('\n');
         }
 
         text.Append("  first seen: ").Append(Format(record.FirstSeen));

@@ -12,14 +12,14 @@ internal static class TextReportWriter
         if (report.Verified)
         {
             var authorities = report.SatisfiedAuthorities.Count > 0 ? $"; signed by {string.Join(", ", report.SatisfiedAuthorities)}" : string.Empty;
-            writer.WriteLine($"Verified{what} {report.Image} (rule {report.Rule}{authorities})");
+            TerminalText.WriteLine(writer, $"Verified{what} {report.Image} (rule {report.Rule}{authorities})");
         }
         else
         {
-            writer.WriteLine($"Verification FAILED{what} {report.Image}" + (report.Rule is null ? string.Empty : $" (rule {report.Rule})"));
+            TerminalText.WriteLine(writer, $"Verification FAILED{what} {report.Image}" + (report.Rule is null ? string.Empty : $" (rule {report.Rule})"));
             foreach (var message in report.Messages)
             {
-                writer.WriteLine($"  {message}");
+                TerminalText.WriteLine(writer, $"  {message}");
             }
         }
 
@@ -28,10 +28,10 @@ internal static class TextReportWriter
         {
             index++;
             var where = signature.Location is null ? string.Empty : $" at {signature.Location}";
-            writer.WriteLine($"  [{index}] {signature.Kind}{where}: {(signature.Verified ? "ok" : signature.Reason)}{Describe(signature)}");
+            TerminalText.WriteLine(writer, $"  [{index}] {signature.Kind}{where}: {(signature.Verified ? "ok" : signature.Reason)}{Describe(signature)}");
             if (!signature.Verified && signature.Detail is not null)
             {
-                writer.WriteLine($"      {signature.Detail}");
+                TerminalText.WriteLine(writer, $"      {signature.Detail}");
             }
         }
     }

@@ -43,7 +43,7 @@ internal static class VerifyAttestationCommand
                 {
                     foreach (var statement in report.Signatures.Where(signature => signature.Verified && signature.Statement is not null))
                     {
-                        await console.Out.WriteLineAsync(statement.Statement!.Value.GetRawText()).ConfigureAwait(false);
+                        await console.Out.WriteLineAsync(AsciiJson(statement.Statement!.Value)).ConfigureAwait(false);
                     }
 
                     TextReportWriter.Write(console.Error, report);
@@ -53,5 +53,17 @@ internal static class VerifyAttestationCommand
             }
         });
         return command;
+    }
+
+    /// <summary>The statement as one line of ASCII JSON: every control or non-ASCII character inside a string is a <c>\u</c> escape.</summary>
+    private static string AsciiJson(JsonElement statement)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default }))
+        {
+            statement.WriteTo(writer);
+        }
+
+        return System.Text.Encoding.ASCII.GetString(buffer.ToArray());
     }
 }

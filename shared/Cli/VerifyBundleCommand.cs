@@ -74,11 +74,11 @@ internal static class VerifyBundleCommand
                 }
                 else if (outcome.Verified)
                 {
-                    await console.Out.WriteLineAsync($"Verified OK: {bundlePath}").ConfigureAwait(false);
+                    await TerminalText.WriteLineAsync(console.Out, $"Verified OK: {bundlePath}").ConfigureAwait(false);
                 }
                 else
                 {
-                    await console.Error.WriteLineAsync($"Verification FAILED: {bundlePath}: {outcome.Reason}: {outcome.Detail}").ConfigureAwait(false);
+                    await TerminalText.WriteLineAsync(console.Error, $"Verification FAILED: {bundlePath}: {outcome.Reason}: {outcome.Detail}").ConfigureAwait(false);
                 }
 
                 return outcome.Verified ? ExitCodes.Verified : ExitCodes.VerificationFailed;

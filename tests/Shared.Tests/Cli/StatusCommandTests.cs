@@ -45,6 +45,25 @@ public sealed class StatusCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Status_RecordWithControlCharacters_TextEscapesThem()
+    {
+        const string hostile = "europe-docker.pkg.dev/p/r/hostile@sha256:" + "b" + "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+        _cli.Records.Records.Add(Record(hostile, ImageStatus.Quarantined, ["X\u001b[2K"]) with
+        {
+            Signers = [new VerifiedSigner("dev@example.com\r\u001b[2KVERIFIED", "https://issuer\n  reasons: none", null, 7)],
+            PolicyRule = "rule\u202E",
+        });
+
+        var (exitCode, output, _) = await _cli.RunAsync("status", hostile);
+
+        Assert.Equal(ExitCodes.Verified, exitCode);
+        Assert.All(output.Split('\n'), line => Assert.True(TerminalText.IsSafe(line), line));
+        Assert.Contains("signer: dev@example.com\\x0D\\x1B[2KVERIFIED (issuer https://issuer\\x0A  reasons: none)", output, StringComparison.Ordinal);
+        Assert.Contains("reasons: X\\x1B[2K", output, StringComparison.Ordinal);
+        Assert.Contains("policy: rule rule\\u202E", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_UnknownImage_Exits1()
     {
         var (exitCode, _, error) = await _cli.RunAsync("status", "europe-docker.pkg.dev/p/r/none@" + CliHarness.Digest);

@@ -41,6 +41,21 @@ public sealed class VerifyAttestationCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task VerifyAttestation_StatementWithControlAndBidiCharacters_PrintedAsAsciiJson()
+    {
+        const string hostile = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"predicate\":{\"id\":\"ci\u0085\u009b2K\u202Eevil\u2028x\"}}";
+        _cli.AttestationVerifier = new FakeAttestationVerifier((image, requirement) => new AttestationVerificationResult(
+            image, true, [new VerifiedAttestation(Signature(true), requirement.PredicateType, hostile)], []));
+
+        var (exitCode, output, _) = await _cli.RunAsync("verify-attestation", Image, "--type", "slsaprovenance1", "--key", "release.pub");
+
+        Assert.Equal(ExitCodes.Verified, exitCode);
+        Assert.All(output.TrimEnd('\n').ToCharArray(), c => Assert.InRange(c, ' ', '~'));
+        using var printed = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal("ci\u0085\u009b2K\u202Eevil\u2028x", printed.RootElement.GetProperty("predicate").GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task VerifyAttestation_Json_EmbedsStatement()
     {
         _cli.AttestationVerifier = new FakeAttestationVerifier((image, requirement) => new AttestationVerificationResult(
