@@ -30,7 +30,9 @@ internal static class ReportBuilder
             result.SatisfiedAuthorities,
             signatures,
             result.Reasons,
-            messages);
+            messages,
+            Warnings: result.Warnings.Count == 0 ? null : [.. result.Warnings.Select(warning => warning.ReasonCode).Distinct()],
+            WarningMessages: result.Warnings.Count == 0 ? null : [.. result.Warnings.Select(warning => $"{warning.ReasonCode}: {warning.Detail}")]);
     }
 
     /// <summary>A report of an attestation verification.</summary>

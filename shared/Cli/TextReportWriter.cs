@@ -23,6 +23,11 @@ internal static class TextReportWriter
             }
         }
 
+        foreach (var warning in report.WarningMessages ?? [])
+        {
+            TerminalText.WriteLine(writer, $"  warning: {warning}");
+        }
+
         var index = 0;
         foreach (var signature in report.Signatures)
         {

@@ -15,6 +15,8 @@ namespace ImageTrust.Cli;
 /// <param name="Messages">Human explanations of the reasons.</param>
 /// <param name="PredicateType">For attestations: the predicate type asked for.</param>
 /// <param name="Error">For errors that prevented a verdict (exit 2 or 3): what went wrong.</param>
+/// <param name="Warnings">Codes of findings the rule does not enforce, e.g. <c>IDENTITY_MISMATCH</c>; null (omitted) when none.</param>
+/// <param name="WarningMessages">Human explanations of <paramref name="Warnings"/>.</param>
 internal sealed record VerificationReport(
     string Image,
     string? Digest,
@@ -27,7 +29,9 @@ internal sealed record VerificationReport(
     IReadOnlyList<string> Reasons,
     IReadOnlyList<string> Messages,
     string? PredicateType = null,
-    string? Error = null);
+    string? Error = null,
+    IReadOnlyList<string>? Warnings = null,
+    IReadOnlyList<string>? WarningMessages = null);
 
 /// <summary>One signature in a <see cref="VerificationReport"/>.</summary>
 internal sealed record SignatureReport(

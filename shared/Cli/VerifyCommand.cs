@@ -13,8 +13,12 @@ internal static class VerifyCommand
     {
         var image = new Argument<string>("IMAGE") { Description = "The image: registry/repository[:tag][@sha256:…]." };
         var policy = new Option<string?>("--policy") { Description = "Verify with the rule of this trust policy file that covers the image (instead of signer flags)." };
+        var checkDockerReference = new Option<bool>("--check-docker-reference")
+        {
+            Description = "Fail a classic signature whose payload's docker-reference names another repository (cosign does not check it; by default a mismatch is a warning).",
+        };
         var signer = new SignerOptions();
-        var command = new Command("verify", "Verify the signatures of an image (classic .sig and Sigstore bundles).") { image, policy };
+        var command = new Command("verify", "Verify the signatures of an image (classic .sig and Sigstore bundles).") { image, policy, checkDockerReference };
         signer.AddTo(command);
         command.SetAction((result, cancellationToken) =>
         {
@@ -50,6 +54,11 @@ internal static class VerifyCommand
                 else
                 {
                     rule = flags.BuildRule(console);
+                }
+
+                if (result.GetValue(checkDockerReference))
+                {
+                    rule = rule with { RequireDockerReference = true };
                 }
 
                 var verifier = services.CreateImageVerifier(signer.ReadRegistryAccess(result, console));

@@ -29,6 +29,12 @@ internal sealed record PolicyRule(
     IReadOnlyList<AttestationRequirement> Attestations,
     VulnerabilityPolicy? Vulnerabilities)
 {
+    /// <summary>
+    /// A classic signature's docker-reference must name the image's repository (<c>dockerReference: required</c>); by default a
+    /// mismatch is only a warning, as cosign does not check it.
+    /// </summary>
+    public bool RequireDockerReference { get; init; }
+
     /// <summary>Whether any scope glob matches the image's <c>registry/repository</c>.</summary>
     public bool Covers(ImageReference image) => Scopes.Any(scope => scope.Matches(image.RepositoryName));
 }

@@ -145,7 +145,10 @@ internal static class TrustPolicyLoader
                 Attestations: MapAttestations(rule["attestations"] as JsonArray, PolicyDocument.Child(pointer, "attestations"), authorities),
                 Vulnerabilities: rule["vulnerabilities"] is JsonObject vulnerabilities
                     ? MapVulnerabilities(vulnerabilities, PolicyDocument.Child(pointer, "vulnerabilities"))
-                    : null);
+                    : null)
+            {
+                RequireDockerReference = OptionalString(rule, "dockerReference") == "required",
+            };
         }
 
         private List<RepositoryGlob> MapScopes(JsonArray array, string pointer)

@@ -1,4 +1,5 @@
 using ImageTrust.Model;
+using ImageTrust.Signing;
 
 namespace ImageTrust.Verification;
 
@@ -20,4 +21,10 @@ internal sealed record ImageVerificationResult(
     /// Never null.
     /// </summary>
     public IReadOnlyList<string> Details { get; init; } = [];
+
+    /// <summary>
+    /// What the verified signatures passed with but cosign users should know, e.g. <c>IDENTITY_MISMATCH</c> (the signed
+    /// docker-reference names another repository); one entry per distinct code and detail. Never null.
+    /// </summary>
+    public IReadOnlyList<CheckResult> Warnings { get; init; } = [];
 }

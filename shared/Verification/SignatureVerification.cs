@@ -32,6 +32,9 @@ internal sealed record SignatureVerification(
     /// <summary>Where the signature was found, e.g. <c>host/repo:sha256-….sig</c> (layer 0); null when unknown.</summary>
     public string? Location { get; init; }
 
-    /// <summary>The payload's <c>docker-reference</c> claim (reported, not enforced); null when absent.</summary>
+    /// <summary>The payload's <c>docker-reference</c> claim; null when absent.</summary>
     public string? DockerReference { get; init; }
+
+    /// <summary>Checks that failed but that the rule does not enforce (e.g. a docker-reference mismatch); never null.</summary>
+    public IReadOnlyList<CheckResult> Warnings { get; init; } = [];
 }

@@ -164,6 +164,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         return new ImageVerificationResult(pinned, verified, signatures, reasons, satisfied ?? [])
         {
             Details = details,
+            Warnings = [.. signatures.Where(signature => signature.Verified).SelectMany(signature => signature.Warnings).Distinct()],
         };
     }
 
@@ -178,7 +179,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         {
             var sigReference = signatureRepository.WithTag(digest.ToTagPrefix() + CosignMediaTypes.SignatureTagSuffix);
             searched.Add(sigReference.ToString());
-            await DiscoverClassicAsync(sigReference, digest, rule, authorities, outcomes, cancellationToken).ConfigureAwait(false);
+            await DiscoverClassicAsync(image, sigReference, digest, rule, authorities, outcomes, cancellationToken).ConfigureAwait(false);
         }
 
         if ((rule.Formats & SignatureFormats.Bundle) != 0 && DistinctAuthorities.Match(outcomes).Count < threshold)
@@ -217,7 +218,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         return new DigestVerdict(false, signatures, matched, reasons, [detail + $" ({string.Join(", ", matched)})"]);
     }
 
-    private async Task DiscoverClassicAsync(ImageReference sigReference, Digest digest, PolicyRule rule, IReadOnlyList<ResolvedAuthority> authorities, List<SignatureOutcome> outcomes, CancellationToken cancellationToken)
+    private async Task DiscoverClassicAsync(ImageReference image, ImageReference sigReference, Digest digest, PolicyRule rule, IReadOnlyList<ResolvedAuthority> authorities, List<SignatureOutcome> outcomes, CancellationToken cancellationToken)
     {
         SignatureManifest signatureManifest;
         try
@@ -240,7 +241,11 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
             return;
         }
 
-        var expectations = new ClassicExpectations(digest, rule.RequireTlog, rule.RequireSct);
+        var expectations = new ClassicExpectations(digest, rule.RequireTlog, rule.RequireSct)
+        {
+            Repository = image.RepositoryName,
+            RequireDockerReference = rule.RequireDockerReference,
+        };
         var payloads = new Dictionary<Digest, (byte[]? Payload, RegistryProtocolException? Error)>();
         foreach (var layer in signatureManifest.Layers)
         {

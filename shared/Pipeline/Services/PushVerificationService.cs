@@ -135,6 +135,11 @@ internal sealed class PushVerificationService
             return PipelineOutcome.Ignored(VerificationReasons.ImageNotFound);
         }
 
+        foreach (var warning in result.Warnings)
+        {
+            _logger.LogWarning("{Image} verified with warning {Code}: {Detail}", key, warning.ReasonCode, warning.Detail);
+        }
+
         var now = _timeProvider.GetUtcNow();
         var applied = await _records.ApplyAsync(
             key,

@@ -8,6 +8,12 @@ namespace ImageTrust.Signing.Classic;
 /// <param name="RequireSct">An SCT is required on keyless certificates.</param>
 internal sealed record ClassicExpectations(Digest ImageDigest, bool RequireTlog, bool RequireSct)
 {
+    /// <summary>The verified image's canonical <c>registry/repository</c>, for the docker-reference check; null to skip it.</summary>
+    public string? Repository { get; init; }
+
+    /// <summary>A docker-reference that does not name <see cref="Repository"/> fails the signature instead of warning.</summary>
+    public bool RequireDockerReference { get; init; }
+
     /// <summary>The digest as the payload writes it.</summary>
     public string ImageDigestText { get; } = ImageDigest.ToString();
 }

@@ -38,7 +38,8 @@ internal sealed class ClassicSignatureVerifier
             bundle = null;
         }
 
-        var context = new LayerContext(layer, claimsCheck, claims?.DockerReference, bundle, bundleError, expectations);
+        var referenceCheck = claims is not null && expectations.Repository is { } repository ? DockerReferenceStep.Check(claims.DockerReference, repository) : null;
+        var context = new LayerContext(layer, claimsCheck, referenceCheck, claims?.DockerReference, bundle, bundleError, expectations);
         return layer.Certificate is null
             ? VerifyKeyBased(context, payload, signature, decoded, authorities)
             : VerifyKeyless(context, payload, signature, decoded, authorities);
@@ -61,7 +62,7 @@ internal sealed class ClassicSignatureVerifier
             long? logIndex = null;
             DateTimeOffset? integratedTime = null;
             if (Add(checks, SignatureStep.Check(key, context.Layer.Signature, signature, decoded, payload))
-                && Add(checks, context.ClaimsCheck))
+                && AddClaims(checks, context))
             {
                 var tlog = CheckTlog(context, (authority.Authority as KeyAuthority)?.Trust, signature, key.SubjectPublicKeyInfo, signerIsCertificate: false, payload);
                 if (tlog is not null)
@@ -113,7 +114,7 @@ internal sealed class ClassicSignatureVerifier
                 DateTimeOffset? integratedTime = null;
                 if (Add(checks, certificateCheck)
                     && Add(checks, signatureCheck ??= SignatureStep.Check(leaf!.Key, context.Layer.Signature, signature, decoded, payload))
-                    && Add(checks, context.ClaimsCheck))
+                    && AddClaims(checks, context))
                 {
                     var signingTime = _timeProvider.GetUtcNow();
                     var tlog = CheckTlog(context, keyless.Trust, signature, leaf!.RawData, signerIsCertificate: true, payload);
@@ -184,6 +185,11 @@ internal sealed class ClassicSignatureVerifier
         return _evidence.VerifyTlog(trust, context.Bundle, signature, signer, signerIsCertificate, payload);
     }
 
+    /// <summary>The claims, then the docker-reference when the rule requires it (otherwise a mismatch is only a warning).</summary>
+    private static bool AddClaims(List<CheckResult> checks, LayerContext context)
+        => Add(checks, context.ClaimsCheck)
+           && (!context.Expectations.RequireDockerReference || context.ReferenceCheck is null || Add(checks, context.ReferenceCheck));
+
     private static bool Add(List<CheckResult> checks, CheckResult check)
     {
         checks.Add(check);
@@ -212,6 +218,7 @@ internal sealed class ClassicSignatureVerifier
         {
             Subject = context.Expectations.ImageDigest,
             DockerReference = context.DockerReference,
+            Warnings = !context.Expectations.RequireDockerReference && context.ReferenceCheck is { Passed: false } mismatch ? [mismatch] : [],
         };
 
     private static SignatureOutcome Finish(LayerContext context, string kind, SignatureVerification? best, List<string>? satisfied, string? signerId, string noAuthorityDetail)
@@ -220,5 +227,5 @@ internal sealed class ClassicSignatureVerifier
         return new SignatureOutcome(best, satisfied is null ? [] : satisfied, signerId);
     }
 
-    private sealed record LayerContext(SignatureLayer Layer, CheckResult ClaimsCheck, string? DockerReference, RekorBundle? Bundle, string BundleError, ClassicExpectations Expectations);
+    private sealed record LayerContext(SignatureLayer Layer, CheckResult ClaimsCheck, CheckResult? ReferenceCheck, string? DockerReference, RekorBundle? Bundle, string BundleError, ClassicExpectations Expectations);
 }

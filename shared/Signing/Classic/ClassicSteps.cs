@@ -12,6 +12,9 @@ internal static class ClassicSteps
     /// <summary>The payload's claims name this image.</summary>
     public const string Claims = "claims";
 
+    /// <summary>The payload's docker-reference names this image's repository (a warning unless the rule requires it).</summary>
+    public const string DockerReference = "docker-reference";
+
     /// <summary>The Rekor SET verifies and its entry matches.</summary>
     public const string Tlog = "tlog";
 

@@ -31,6 +31,23 @@ public sealed class CliFixtureTests : IClassFixture<FixtureRegistry>
     }
 
     [Fact]
+    public async Task Verify_ReplayedSkopeoSignature_VerifiedWithIdentityMismatchUnlessChecked()
+    {
+        // skopeo signed for the generating registry's host:port; the replay registry listens elsewhere, so the signed
+        // docker-reference names another repository: cosign accepts that (a warning here), --check-docker-reference does not.
+        var scenario = _registry.Fixtures.Scenario("skopeo-signed");
+        string[] args = ["verify", .. scenario.CliArguments(_registry.HostPort), "--allow-http-registry", _registry.HostPort];
+
+        var (exitCode, output, _) = await RunAsync(args);
+        var (checkedExitCode, checkedOutput, _) = await RunAsync([.. args, "--check-docker-reference"]);
+
+        Assert.Equal(ExitCodes.Verified, exitCode);
+        Assert.Contains("warning: IDENTITY_MISMATCH: the payload's docker-reference", output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.VerificationFailed, checkedExitCode);
+        Assert.Contains("IDENTITY_MISMATCH", checkedOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_UnreachableRegistry_Exits3()
     {
         var port = FreePort.Next();

@@ -3,6 +3,7 @@ using ImageTrust.Cli;
 using ImageTrust.Model;
 using ImageTrust.Policy;
 using ImageTrust.Registry;
+using ImageTrust.Signing;
 using ImageTrust.Shared.Tests.Policy;
 
 namespace ImageTrust.Shared.Tests.Cli;
@@ -264,6 +265,51 @@ public sealed class VerifyCommandTests : IDisposable
         using var json = JsonDocument.Parse(output);
         Assert.Equal("apps", json.RootElement.GetProperty("rule").GetString());
         Assert.StartsWith("sha256:", json.RootElement.GetProperty("policyVersion").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_CheckDockerReferenceFlag_RuleRequiresIt()
+    {
+        var (exitCode, _, _) = await _cli.RunAsync("verify", Image, "--key", "release.pub", "--check-docker-reference");
+
+        Assert.Equal(ExitCodes.Verified, exitCode);
+        Assert.True(Assert.Single(_cli.ImageVerifier.Calls).Rule.RequireDockerReference);
+    }
+
+    [Fact]
+    public async Task Verify_CheckDockerReferenceFlagWithPolicy_StrengthensThePolicyRule()
+    {
+        _directory.Write("policy.yaml", PolicyYaml("127.0.0.1:5000/app/**", "dockerReference: warn\n"));
+
+        await _cli.RunAsync("verify", Image, "--policy", "policy.yaml", "--check-docker-reference");
+        await _cli.RunAsync("verify", Image, "--policy", "policy.yaml");
+
+        Assert.Equal([true, false], _cli.ImageVerifier.Calls.Select(call => call.Rule.RequireDockerReference));
+    }
+
+    [Fact]
+    public async Task Verify_VerifiedWithReferenceWarning_JsonAndTextCarryIt()
+    {
+        var mismatch = CheckResult.Fail("docker-reference", "IDENTITY_MISMATCH", "the payload's docker-reference other.io/x is not this image's repository 127.0.0.1:5000/app/api");
+        _cli.ImageVerifier = new FakeImageVerifier((image, _) => CliHarness.Signed(image) with { Warnings = [mismatch] });
+
+        var (jsonExit, json, _) = await _cli.RunAsync("verify", Image, "--key", "release.pub", "-o", "json");
+        var (textExit, text, _) = await _cli.RunAsync("verify", Image, "--key", "release.pub");
+
+        Assert.Equal(ExitCodes.Verified, jsonExit);
+        Assert.Equal(ExitCodes.Verified, textExit);
+        using var document = JsonDocument.Parse(json);
+        Assert.Equal("IDENTITY_MISMATCH", Assert.Single(document.RootElement.GetProperty("warnings").EnumerateArray()).GetString());
+        Assert.Contains("IDENTITY_MISMATCH: the payload's docker-reference other.io/x", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_NoWarnings_JsonOmitsWarnings()
+    {
+        var (_, json, _) = await _cli.RunAsync("verify", Image, "--key", "release.pub", "-o", "json");
+
+        using var document = JsonDocument.Parse(json);
+        Assert.False(document.RootElement.TryGetProperty("warnings", out _));
     }
 
     [Fact]

@@ -112,6 +112,25 @@ public sealed class TrustPolicyLoaderTests
         Assert.False(rule.RequireTlog);
     }
 
+    [Theory]
+    [InlineData("", false)]
+    [InlineData("    dockerReference: warn\n", false)]
+    [InlineData("    dockerReference: required\n", true)]
+    public void Parse_DockerReference_SetsRequirement(string line, bool required)
+    {
+        var rule = Assert.Single(Parse(Header + ValidRule + line).Rules);
+
+        Assert.Equal(required, rule.RequireDockerReference);
+    }
+
+    [Fact]
+    public void Parse_DockerReferenceUnknownValue_RefusedNamingThePath()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Parse(Header + ValidRule + "    dockerReference: exact\n"));
+
+        Assert.Contains("dockerReference", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_KeyFileChanges_VersionChanges()
     {
@@ -215,7 +234,7 @@ public sealed class TrustPolicyLoaderTests
     {
         var error = Assert.Throws<ConfigurationException>(() => TrustPolicyLoader.Load("/nonexistent/dir/policy.yaml"));
 
-        Assert.Contains("policy file /nonexistent/dir/policy.yaml can't be read", error.Message, StringComparison.Ordinal);
+        Assert.Equal("policy file /nonexistent/dir/policy.yaml: file not found", error.Message);
     }
 
     private static TrustPolicy Parse(string yaml) => TrustPolicyLoader.Parse(yaml, "policy.yaml", Path.GetTempPath());

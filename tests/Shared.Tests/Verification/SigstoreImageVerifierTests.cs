@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using ImageTrust.Model;
 using ImageTrust.Policy;
 using ImageTrust.Registry;
+using ImageTrust.Signing;
 using ImageTrust.Signing.Classic;
 using ImageTrust.Verification;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -46,6 +47,54 @@ public sealed class SigstoreImageVerifierTests : IDisposable
         Assert.Contains(".sig layer 0", signature.Location, StringComparison.Ordinal);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(_key.ExportSubjectPublicKeyInfo())), signature.KeyId);
         Assert.Null(_evidence.TlogTrusts.Single());
+    }
+
+    [Fact]
+    public async Task VerifyAsync_SignedForAnotherRepository_VerifiedWithIdentityMismatchWarning()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        var payload = SignedImages.Payload(digest, reference: "registry.example.com/team/other:1.0");
+        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle()))]);
+
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+
+        Assert.True(result.Verified, string.Join("; ", result.Details));
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal("IDENTITY_MISMATCH", warning.ReasonCode);
+        Assert.Contains("registry.example.com/team/other:1.0", warning.Detail, StringComparison.Ordinal);
+        Assert.Equal([warning], Assert.Single(result.Signatures).Warnings);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_SignedForAnotherRepositoryRuleRequiresReference_IdentityMismatch()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        var payload = SignedImages.Payload(digest, reference: "registry.example.com/team/other:1.0");
+        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle()))]);
+        var rule = SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]) with { RequireDockerReference = true };
+
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), rule);
+
+        Assert.False(result.Verified);
+        Assert.Equal([VerificationReasons.NoValidSignatures, "IDENTITY_MISMATCH"], result.Reasons);
+        var signature = Assert.Single(result.Signatures);
+        Assert.Equal("docker-reference", CheckResults.FirstFailure(signature.Checks)!.Step);
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_SignedForThisRepositoryRuleRequiresReference_VerifiedWithoutWarnings()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        var payload = SignedImages.Payload(digest, reference: SignedImages.Repository + ":1.0");
+        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle()))]);
+        var rule = SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]) with { RequireDockerReference = true };
+
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), rule);
+
+        Assert.True(result.Verified, string.Join("; ", result.Details));
+        Assert.Empty(result.Warnings);
+        Assert.Contains(Assert.Single(result.Signatures).Checks, check => check.Step == "docker-reference" && check.Passed);
     }
 
     [Fact]
