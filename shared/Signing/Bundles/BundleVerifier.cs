@@ -171,6 +171,11 @@ internal sealed class BundleVerifier
             {
                 entryChecks.Add(CheckResult.Fail(step, "TLOG_PROOF_MISSING", "the entry has neither an inclusion proof nor a SET"));
             }
+            else if (timestampTimes.Length == 0)
+            {
+                // Rekor v2 entries carry no SET and no integrated time: only a trusted timestamp can date the signature.
+                entryChecks.Add(CheckResult.Fail(step, "TIMESTAMP_MISSING", "the entry has no SET, so a verified RFC 3161 timestamp is required, and the bundle has none"));
+            }
             else
             {
                 // Without a SET the log vouches for no time: its key must have been valid when the TSA saw the signature.

@@ -23,9 +23,16 @@ internal static class Rfc3161TimestampVerifier
     /// <summary>Verifies <paramref name="signedTimestamp"/> (a TimeStampResp or a bare TimeStampToken) over <paramref name="signature"/>.</summary>
     public static TimestampVerification Verify(ReadOnlyMemory<byte> signedTimestamp, ReadOnlySpan<byte> signature, TrustedMaterial material)
     {
-        if (signedTimestamp.Length > MaxBytes || Decode(signedTimestamp) is not { } token)
+        if (signedTimestamp.Length > MaxBytes)
         {
-            return Fail("TIMESTAMP_MALFORMED", "the signed timestamp is not a well-formed RFC 3161 timestamp token (or its signing-certificate attribute is inconsistent)");
+            return Fail("TIMESTAMP_MALFORMED", $"the signed timestamp is larger than {MaxBytes} bytes");
+        }
+
+        if (Decode(signedTimestamp) is not { } token)
+        {
+            return SignerNotValidAtItsTime(signedTimestamp) is { } expired
+                ? Fail("TIMESTAMP_CERTIFICATE_NOT_VALID", expired)
+                : Fail("TIMESTAMP_MALFORMED", "the signed timestamp is not a well-formed RFC 3161 timestamp token (or its signing-certificate attribute is inconsistent)");
         }
 
         var info = token.TokenInfo;
@@ -106,6 +113,41 @@ internal static class Rfc3161TimestampVerifier
             return Rfc3161TimestampToken.TryDecode(encodedToken, out token, out read) && read == encodedToken.Length ? token : null;
         }
         catch (Exception e) when (e is AsnContentException or CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// .NET refuses to decode a token whose embedded signing certificate was not valid at the token's own time (RFC 3161 §2.3:
+    /// the TSA's certificate must be valid when it signs); says so when that is why, instead of calling the token malformed.
+    /// </summary>
+    private static string? SignerNotValidAtItsTime(ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            var encoded = bytes;
+            if (!Rfc3161TimestampToken.TryDecode(bytes, out _, out _))
+            {
+                var response = new AsnReader(bytes, AsnEncodingRules.DER).ReadSequence();
+                response.ReadSequence();
+                encoded = response.ReadEncodedValue();
+            }
+
+            var cms = new SignedCms();
+            cms.Decode(encoded.Span);
+            if (cms.SignerInfos.Count != 1 || cms.SignerInfos[0].Certificate is not { } signer
+                || !Rfc3161TimestampTokenInfo.TryDecode(cms.ContentInfo.Content, out var info, out _))
+            {
+                return null;
+            }
+
+            var time = info.Timestamp;
+            return time < signer.NotBefore.ToUniversalTime() || time > signer.NotAfter.ToUniversalTime()
+                ? $"the TSA certificate {signer.Subject} is valid {signer.NotBefore.ToUniversalTime():O}..{signer.NotAfter.ToUniversalTime():O}, not at the timestamp's time {time:O}"
+                : null;
+        }
+        catch (Exception e) when (e is AsnContentException or CryptographicException or InvalidOperationException)
         {
             return null;
         }

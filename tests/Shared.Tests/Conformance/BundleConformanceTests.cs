@@ -21,15 +21,13 @@ public sealed class BundleConformanceTests
         _output = output;
     }
 
-    private static string SuitePath => Path.Combine(AppContext.BaseDirectory, "Conformance", "vectors", "sigstore-bundle-verify");
-
     public static TheoryData<string, bool> Cases()
     {
         var data = new TheoryData<string, bool>();
-        foreach (var directory in Directory.GetDirectories(SuitePath).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+        foreach (var vector in ConformanceExpectations.Vectors)
         {
-            data.Add(directory!, false);
-            data.Add(directory!, true);
+            data.Add(vector, false);
+            data.Add(vector, true);
         }
 
         return data;
@@ -37,51 +35,52 @@ public sealed class BundleConformanceTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void VerifyBundle_ConformanceCase_MatchesExpectation(string caseName, bool byDigest)
+    public void VerifyBundle_ConformanceCase_VerifiesOrFailsForItsReason(string caseName, bool byDigest)
     {
-        var (expected, actual, reason) = Run(caseName, byDigest);
+        var expectedFailure = ConformanceExpectations.ExpectedFailure(caseName);
 
-        Assert.True(expected == actual, $"{caseName} ({(byDigest ? "digest" : "file")}): expected {(expected ? "success" : "failure")}, got {reason}");
+        var (verified, reasonCode, detail) = Run(caseName, byDigest);
+
+        if (expectedFailure is null)
+        {
+            Assert.True(verified, $"{caseName} ({(byDigest ? "digest" : "file")}): expected success, got {reasonCode}: {detail}");
+        }
+        else
+        {
+            Assert.False(verified, $"{caseName} ({(byDigest ? "digest" : "file")}) verified but must fail with {expectedFailure}");
+            Assert.True(expectedFailure == reasonCode, $"{caseName} ({(byDigest ? "digest" : "file")}): expected {expectedFailure}, got {reasonCode}: {detail}");
+        }
     }
 
     [Fact]
-    public void VerifyBundle_WholeSuite_ReportsScore()
+    public void VerifyBundle_WholeSuite_EveryCaseAsExpected()
     {
         var failures = new List<string>();
         var total = 0;
-        foreach (var directory in Directory.GetDirectories(SuitePath).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+        foreach (var vector in ConformanceExpectations.Vectors)
         {
             foreach (var byDigest in new[] { false, true })
             {
                 total++;
-                var (expected, actual, reason) = Run(directory!, byDigest);
-                if (!expected && byDigest)
+                var expectedFailure = ConformanceExpectations.ExpectedFailure(vector);
+                var (verified, reasonCode, detail) = Run(vector, byDigest);
+                if (expectedFailure is null ? !verified : verified || reasonCode != expectedFailure)
                 {
-                    _output.WriteLine($"  expected failure {directory}: {reason}");
-                }
-
-                if (expected != actual)
-                {
-                    failures.Add($"{directory} ({(byDigest ? "digest" : "file")}): {reason}");
+                    failures.Add($"{vector} ({(byDigest ? "digest" : "file")}): expected {expectedFailure ?? "success"}, got {(verified ? "success" : reasonCode + ": " + detail)}");
                 }
             }
         }
 
-        _output.WriteLine($"sigstore-conformance bundle-verify: {total - failures.Count}/{total} as expected");
-        foreach (var failure in failures)
-        {
-            _output.WriteLine($"  FAILED {failure}");
-        }
-
+        _output.WriteLine($"sigstore-conformance bundle-verify: {total - failures.Count}/{total} as expected, each failure for its reason");
+        failures.ForEach(failure => _output.WriteLine("  FAILED " + failure));
         Assert.Equal(140, total);
-        Assert.True(total - failures.Count >= 137, string.Join("\n", failures));
+        Assert.Empty(failures);
     }
 
-    private static (bool Expected, bool Actual, string Reason) Run(string caseName, bool byDigest)
+    private static (bool Verified, string ReasonCode, string Detail) Run(string caseName, bool byDigest)
     {
-        var directory = Path.Combine(SuitePath, caseName);
-        var expected = !caseName.EndsWith("_fail", StringComparison.Ordinal);
-        var artifactPath = File.Exists(Path.Combine(directory, "artifact")) ? Path.Combine(directory, "artifact") : Path.Combine(SuitePath, "a.txt");
+        var directory = Path.Combine(ConformanceExpectations.SuitePath, caseName);
+        var artifactPath = File.Exists(Path.Combine(directory, "artifact")) ? Path.Combine(directory, "artifact") : Path.Combine(ConformanceExpectations.SuitePath, "a.txt");
         var artifact = byDigest ? "sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(artifactPath))) : artifactPath;
         var keyPath = Path.Combine(directory, "key.pub");
         var trustedRoot = Path.Combine(directory, "trusted_root.json");
@@ -98,11 +97,11 @@ public sealed class BundleConformanceTests
                 keyBased ? keyPath : null,
                 File.Exists(trustedRoot) ? trustedRoot : null);
             var failure = result.Checks.FirstOrDefault(check => !check.Passed);
-            return (expected, result.Verified, result.Verified ? "success" : $"{failure?.Step} {failure?.ReasonCode}: {failure?.Detail}");
+            return (result.Verified, failure?.ReasonCode ?? "OK", failure is null ? string.Empty : $"{failure.Step}: {failure.Detail}");
         }
         catch (ConfigurationException e)
         {
-            return (expected, false, $"configuration error: {e.Message}");
+            return (false, ConformanceExpectations.ConfigurationError, e.Message);
         }
     }
 }
