@@ -94,6 +94,9 @@ internal sealed class BundleVerifier
             return BundleVerificationResult.Failed(CheckResult.Fail("verification-material", "UNSUPPORTED_KEY", "the certificate's key algorithm is not supported"));
         }
 
+        // The steps run in the order of the spec: signature, then transparency log and timestamps, then certificate and
+        // identity; every step runs, and the first failure names the verdict.
+        var statement = VerifySignature(bundle, signingKey, policy.Artifact, checks);
         var signature = bundle.SignatureBytes;
         var times = new List<DateTimeOffset>();
         foreach (var timestamp in bundle.SignedTimestamps)
@@ -128,7 +131,6 @@ internal sealed class BundleVerifier
             issuer = keyless.Identity?.Issuer;
         }
 
-        var statement = VerifySignature(bundle, signingKey, policy.Artifact, checks);
         return new BundleVerificationResult(CheckResults.AllPassed(checks), checks, matchedIdentity, issuer, signingKey.KeyIdHex, tlogIndex, times.Count == 0 ? null : times.Min(), statement);
     }
 

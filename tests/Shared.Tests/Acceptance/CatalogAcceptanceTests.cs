@@ -59,7 +59,8 @@ public sealed class CatalogAcceptanceTests : IClassFixture<FixtureRegistry>
         }
         if (scenario.Expected == FixtureExpectation.Failed && scenario.ExpectedReason is { } reason)
         {
-            Assert.True(output.ToString().Contains(reason, StringComparison.Ordinal), $"{name}: expected reason {reason} in\n{output}");
+            var reasons = json.RootElement.GetProperty("reasons").EnumerateArray().Select(element => element.GetString()).ToList();
+            Assert.True(reasons.Contains(reason), $"{name}: expected reason {reason} in reasons [{string.Join(", ", reasons)}]\n{output}");
         }
     }
 }

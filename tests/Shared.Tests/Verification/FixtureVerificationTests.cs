@@ -44,7 +44,8 @@ public sealed class FixtureVerificationTests : IClassFixture<FixtureRegistry>
         Assert.Equal(scenario.Digest, result.Image.Digest!.ToString());
         if (scenario.Expected == FixtureExpectation.Failed)
         {
-            Assert.NotEmpty(result.Reasons);
+            Assert.NotNull(scenario.ExpectedReason);
+            Assert.True(result.Reasons.Contains(scenario.ExpectedReason), $"expected {scenario.ExpectedReason}; {summary}");
         }
     }
 
