@@ -72,7 +72,7 @@ public sealed class ArtifactRegistryEventTests
     [Theory]
     [InlineData("registry.example:0/p/app")]
     [InlineData("127.0.0.01:5000/p/app")]
-    [InlineData("registry.example/p/app\n")]
+    [InlineData("registry.example/p/app\\n")]
     public void Parse_AmbiguousRegistrySpelling_InvalidReference(string repository)
     {
         var json = $$"""{"action":"INSERT","digest":"{{repository}}@{{Digest}}"}""";
