@@ -10,8 +10,9 @@ internal sealed record StringMatcher
 {
     private const RegexOptions LinearTime = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
 
-    // Above this Go program size the automaton is built at once, so a pattern the linear-time engine can't take fails at load.
-    private const long EagerBuildSize = 20_000;
+    // Above this Go program size the automaton is built at once, so a pattern over the linear-time engine's limit (about
+    // 10,000 nodes by default, e.g. [a-z]{1000} eleven times) fails at load rather than at the first match.
+    private const long EagerBuildSize = 1_000;
     private static readonly TimeSpan s_matchTimeout = TimeSpan.FromSeconds(1);
 
     private readonly Task<Regex>? _regex;
@@ -46,7 +47,7 @@ internal sealed record StringMatcher
         var translation = GoRegexp.Translate(pattern);
         if (translation.ProgramSize <= EagerBuildSize)
         {
-            // The translation only uses constructs the linear-time engine supports, so this build can't fail on syntax.
+            // The translation only uses constructs the linear-time engine supports, and this size is far below its limit.
             return new StringMatcher(null, pattern, Task.Run(() => Build(translation)), translation.HasWordBoundary);
         }
 

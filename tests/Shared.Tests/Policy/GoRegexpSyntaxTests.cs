@@ -195,6 +195,11 @@ public sealed class GoRegexpSyntaxTests
         // Go folds every Unicode letter under (?i); ImageTrust knows the exact folds of ASCII letters only.
         { "(?i)^\u00e9$", "i case-insensitive: Unicode simple folding" },
         { "(?i)^[\u00e0-\u00ff]$", "i case-insensitive: Unicode simple folding, in a class" },
+
+        // Go's limit is a program of about 3.3 million instructions; .NET's linear-time engine stops at about 10,000 nodes.
+        { string.Concat(Enumerable.Repeat("[a-z]{1000}", 11)), "reject forms that create a minimum or maximum repetition count above 1000 (each is 1000)" },
+        { new string('a', GoRegexp.MaxPatternLength + 1), "no length limit in Go" },
+        { string.Concat(Enumerable.Repeat("(", GoRegexp.MaxNesting + 1)) + string.Concat(Enumerable.Repeat(")", GoRegexp.MaxNesting + 1)), "Go's limit is a parse tree 1000 deep" },
     };
 
     [Theory]
