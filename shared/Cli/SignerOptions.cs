@@ -76,7 +76,8 @@ internal sealed class SignerOptions
         result.GetValue(InsecureIgnoreTlog),
         result.GetValue(InsecureIgnoreSct));
 
-    /// <summary>Plain-HTTP registries from the flag (repeatable, comma-separated) and <c>IMAGETRUST_HTTP_REGISTRIES</c>.</summary>
+    /// <summary>Plain-HTTP registries from the flag (repeatable, comma-separated) and <c>IMAGETRUST_HTTP_REGISTRIES</c>, as canonical names.</summary>
+    /// <exception cref="ConfigurationException">An entry is not a valid <c>host[:port]</c>, or names port 443.</exception>
     public RegistryAccess ReadRegistryAccess(ParseResult result, CliConsole console)
     {
         var values = (result.GetValue(AllowHttpRegistry) ?? []).Append(console.GetEnvironmentVariable("IMAGETRUST_HTTP_REGISTRIES") ?? string.Empty);
