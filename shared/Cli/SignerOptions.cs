@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ImageTrust.Model;
 
 namespace ImageTrust.Cli;
 
@@ -75,14 +76,24 @@ internal sealed class SignerOptions
         result.GetValue(InsecureIgnoreTlog),
         result.GetValue(InsecureIgnoreSct));
 
-    /// <summary>Plain-HTTP registries from the flag (repeatable, comma-separated) and <c>IMAGETRUST_HTTP_REGISTRIES</c>.</summary>
+    /// <summary>Plain-HTTP registries from the flag (repeatable, comma-separated) and <c>IMAGETRUST_HTTP_REGISTRIES</c>, as canonical names.</summary>
+    /// <exception cref="ConfigurationException">An entry is not a valid <c>host[:port]</c>, or names port 443.</exception>
     public RegistryAccess ReadRegistryAccess(ParseResult result, CliConsole console)
     {
         var values = (result.GetValue(AllowHttpRegistry) ?? []).Append(console.GetEnvironmentVariable("IMAGETRUST_HTTP_REGISTRIES") ?? string.Empty);
-        var registries = values
-            .SelectMany(value => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .ToList();
-        return new RegistryAccess(registries);
+        try
+        {
+            // Canonical names, as image references have them, so any spelling of a registry allows it.
+            var registries = values
+                .SelectMany(value => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Select(entry => RegistryHost.ParsePlainHttp(entry).Name)
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            return new RegistryAccess(registries);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigurationException($"plain-HTTP registry list (--allow-http-registry / IMAGETRUST_HTTP_REGISTRIES): {e.Message}", e);
+        }
     }
 }

@@ -3,8 +3,10 @@ using System.Text.RegularExpressions;
 namespace ImageTrust.Model;
 
 /// <summary>
-/// A parsed image reference: <c>registry/repository[:tag][@digest]</c>, normalised as docker does
-/// (no registry means <c>docker.io</c>, a one-segment Docker Hub name gets <c>library/</c>).
+/// A parsed image reference: <c>registry/repository[:tag][@digest]</c>, normalised as docker does (no registry means
+/// <c>docker.io</c>, a one-segment Docker Hub name gets <c>library/</c>) and with the registry in canonical form
+/// (<see cref="RegistryHost"/>), so every spelling of one repository has one <see cref="RepositoryName"/>: policies match
+/// it and records are keyed by it.
 /// </summary>
 internal sealed partial record ImageReference
 {
@@ -72,25 +74,16 @@ internal sealed partial record ImageReference
         var first = firstSlash < 0 ? string.Empty : rest[..firstSlash];
         if (firstSlash > 0 && (first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost"))
         {
-            registry = first;
+            registry = RegistryHost.Parse(first).Name;
             repository = rest[(firstSlash + 1)..];
-            if (!RegistryPattern().IsMatch(registry))
-            {
-                throw new FormatException($"registry '{Shorten(registry)}' is not a valid host[:port]");
-            }
         }
         else
         {
-            registry = "docker.io";
+            registry = RegistryHost.DockerHub;
             repository = rest;
         }
 
-        if (registry is "index.docker.io" or "registry-1.docker.io")
-        {
-            registry = "docker.io";
-        }
-
-        if (registry == "docker.io" && !repository.Contains('/', StringComparison.Ordinal))
+        if (registry == RegistryHost.DockerHub && !repository.Contains('/', StringComparison.Ordinal))
         {
             repository = "library/" + repository;
         }
@@ -157,12 +150,10 @@ internal sealed partial record ImageReference
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "…";
 
-    [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$", RegexOptions.CultureInvariant)]
+    // \z, not $: in .NET '$' also matches before a final newline, so "app\n" would pass.
+    [GeneratedRegex(@"\A[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex RepositoryPattern();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\z", RegexOptions.CultureInvariant)]
     private static partial Regex TagPattern();
-
-    [GeneratedRegex(@"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$", RegexOptions.CultureInvariant)]
-    private static partial Regex RegistryPattern();
 }

@@ -80,7 +80,10 @@ internal sealed record PipelineSettings
         IReadOnlySet<string> httpRegistries;
         try
         {
-            httpRegistries = RegistryClientOptions.ParseHttpRegistries(read(RegistryClientOptions.HttpRegistriesVariable));
+            // Canonical names, as image references have them, so any spelling of a registry allows it.
+            httpRegistries = RegistryClientOptions.ParseHttpRegistries(read(RegistryClientOptions.HttpRegistriesVariable))
+                .Select(entry => RegistryHost.ParsePlainHttp(entry).Name)
+                .ToHashSet(StringComparer.Ordinal);
         }
         catch (FormatException exception)
         {

@@ -76,7 +76,7 @@ internal static partial class GoDuration
         return text;
     }
 
-    [GeneratedRegex("^([0-9]{1,18}(ms|s|m|h))+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A([0-9]{1,18}(ms|s|m|h))+\z", RegexOptions.CultureInvariant)]
     private static partial Regex WholePattern();
 
     [GeneratedRegex("([0-9]+)(ms|s|m|h)", RegexOptions.CultureInvariant)]

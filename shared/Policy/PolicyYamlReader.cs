@@ -126,13 +126,13 @@ internal static partial class PolicyYamlReader
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
 
-    [GeneratedRegex("^(null|Null|NULL|~)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A(null|Null|NULL|~)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex NullPattern();
 
-    [GeneratedRegex("^[-+]?[0-9]+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[-+]?[0-9]+\z", RegexOptions.CultureInvariant)]
     private static partial Regex IntegerPattern();
 
-    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex FloatPattern();
 
     /// <summary>Builds the tree from parser events with an explicit stack (no recursion, so no stack overflow on deep input).</summary>

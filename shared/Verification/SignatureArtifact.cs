@@ -46,6 +46,6 @@ internal static partial class SignatureArtifact
         return subject is not null;
     }
 
-    [GeneratedRegex(@"^(?<algorithm>sha256)-(?<hex>[0-9a-f]{64})(?:\.sig|\.att|\.sbom)?$|^(?<algorithm>sha512)-(?<hex>[0-9a-f]{128})(?:\.sig|\.att|\.sbom)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A(?<algorithm>sha256)-(?<hex>[0-9a-f]{64})(?:\.sig|\.att|\.sbom)?\z|\A(?<algorithm>sha512)-(?<hex>[0-9a-f]{128})(?:\.sig|\.att|\.sbom)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex ArtifactTagPattern();
 }

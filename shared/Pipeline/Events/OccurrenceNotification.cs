@@ -53,6 +53,6 @@ internal sealed partial record OccurrenceNotification(string Name, string Kind, 
         }
     }
 
-    [GeneratedRegex(@"^projects/[a-z0-9][a-z0-9:.\-]{0,127}/occurrences/[A-Za-z0-9_\-]{1,128}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\Aprojects/[a-z0-9][a-z0-9:.\-]{0,127}/occurrences/[A-Za-z0-9_\-]{1,128}\z", RegexOptions.CultureInvariant)]
     private static partial Regex OccurrenceName();
 }

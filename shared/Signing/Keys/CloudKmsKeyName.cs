@@ -40,6 +40,6 @@ internal sealed partial record CloudKmsKeyName
     /// <inheritdoc />
     public override string ToString() => Scheme + ResourceName;
 
-    [GeneratedRegex(@"^projects/[a-z][a-z0-9-]{4,61}[a-z0-9]/locations/[a-zA-Z0-9_-]{1,63}/keyRings/[a-zA-Z0-9_-]{1,63}/cryptoKeys/[a-zA-Z0-9_-]{1,63}/cryptoKeyVersions/[0-9]{1,20}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\Aprojects/[a-z][a-z0-9-]{4,61}[a-z0-9]/locations/[a-zA-Z0-9_-]{1,63}/keyRings/[a-zA-Z0-9_-]{1,63}/cryptoKeys/[a-zA-Z0-9_-]{1,63}/cryptoKeyVersions/[0-9]{1,20}\z", RegexOptions.CultureInvariant)]
     private static partial Regex ResourcePattern();
 }

@@ -267,6 +267,39 @@ public sealed class VerifyCommandTests : IDisposable
         Assert.StartsWith("sha256:", json.RootElement.GetProperty("policyVersion").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("127.0.0.1:5000/app/**", "127.0.0.1:05000/app/api:v1", "127.0.0.1:5000/app/api")]
+    [InlineData("registry.example/app/**", "REGISTRY.example:443/app/api:v1", "registry.example/app/api")]
+    [InlineData("REGISTRY.example:05000/app/**", "registry.example:5000/app/api:v1", "registry.example:5000/app/api")]
+    [InlineData("docker.io/library/**", "index.docker.io/nginx:1", "docker.io/library/nginx")]
+    [InlineData("index.docker.io/library/nginx", "nginx:1", "docker.io/library/nginx")]
+    public async Task Verify_PolicyRegistrySpelledDifferently_UsesTheStrictRule(string strictScope, string image, string canonical)
+    {
+        _directory.Write("policy.yaml", $"""
+            apiVersion: imagetrust.dev/v1
+            kind: TrustPolicy
+            rules:
+              - name: strict
+                scope: ["{strictScope}"]
+                authorities: [{"{"}key: {"{"}path: release.pub{"}"}{"}"}]
+              - name: weak
+                scope: ["**"]
+                authorities: [{"{"}key: {"{"}path: release.pub{"}"}{"}"}]
+                tlog: insecure-ignore
+                mode: warn
+            """);
+
+        var (exitCode, output, _) = await _cli.RunAsync("verify", image, "--policy", "policy.yaml", "-o", "json");
+
+        Assert.Equal(ExitCodes.Verified, exitCode);
+        var (verified, rule) = Assert.Single(_cli.ImageVerifier.Calls);
+        Assert.Equal("strict", rule.Name);
+        Assert.True(rule.RequireTlog);
+        Assert.Equal(canonical, verified.RepositoryName);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("strict", json.RootElement.GetProperty("rule").GetString());
+    }
+
     [Fact]
     public async Task Verify_CheckDockerReferenceFlag_RuleRequiresIt()
     {
@@ -335,6 +368,70 @@ public sealed class VerifyCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.UsageOrConfiguration, exitCode);
         Assert.Contains("policy.yaml:8: rules[0].threshold: 5 exceeds the 1 authority of the rule", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--certificate-identity-regexp", @"^dev@example\.com\Z", @"\Z")]
+    [InlineData("--certificate-oidc-issuer-regexp", @"^https://(?=accounts)", "(?=")]
+    [InlineData("--certificate-identity-regexp", @"^\p{Greek}$", @"\p{Greek}")]
+    public async Task Verify_RegexpFlagGoDoesNotAccept_Exits2NamingTheFlag(string flag, string pattern, string construct)
+    {
+        string[] args = flag == "--certificate-identity-regexp"
+            ? ["verify", Image, flag, pattern, "--certificate-oidc-issuer", "https://accounts.google.com"]
+            : ["verify", Image, "--certificate-identity", "dev@example.com", flag, pattern];
+
+        var (exitCode, _, error) = await _cli.RunAsync(args);
+
+        Assert.Equal(ExitCodes.UsageOrConfiguration, exitCode);
+        Assert.Contains(flag + ": ", error, StringComparison.Ordinal);
+        Assert.Contains(construct, error, StringComparison.Ordinal);
+        Assert.Empty(_cli.ImageVerifier.Calls);
+    }
+
+    [Fact]
+    public async Task Verify_PolicyRegexpGoDoesNotAccept_Exits2NamingThePolicyPath()
+    {
+        _directory.Write("policy.yaml", """
+            apiVersion: imagetrust.dev/v1
+            kind: TrustPolicy
+            rules:
+              - name: apps
+                scope: ["127.0.0.1:5000/**"]
+                authorities:
+                  - keyless:
+                      identityRegexp: '^dev@example\.com\Z'
+                      issuer: https://accounts.google.com
+            """);
+
+        var (exitCode, _, error) = await _cli.RunAsync("verify", Image, "--policy", "policy.yaml");
+
+        Assert.Equal(ExitCodes.UsageOrConfiguration, exitCode);
+        Assert.Contains("policy.yaml:8: rules[0].authorities[0].keyless.identityRegexp: ", error, StringComparison.Ordinal);
+        Assert.Contains(@"\Z", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_AllowHttpRegistrySpelledDifferently_CanonicalLikeTheImage()
+    {
+        _cli.SetEnvironment("IMAGETRUST_HTTP_REGISTRIES", "Registry.Example:08080");
+
+        var (exitCode, _, _) = await _cli.RunAsync("verify", "127.0.0.1:05000/app/api:v1", "--key", "release.pub", "--allow-http-registry", "127.0.0.1:05000,[0::1]:5000");
+
+        Assert.Equal(ExitCodes.Verified, exitCode);
+        var access = Assert.Single(_cli.RegistryAccesses);
+        Assert.Equal(["127.0.0.1:5000", "[::1]:5000", "registry.example:8080"], access.PlainHttpRegistries.Order(StringComparer.Ordinal));
+        var options = RegistryClientOptions.FromEnvironment(access.PlainHttpRegistries);
+        Assert.True(options.IsPlainHttp(Assert.Single(_cli.ImageVerifier.Calls).Image.Registry));
+    }
+
+    [Fact]
+    public async Task Verify_AllowHttpRegistryOnPort443_Exits2()
+    {
+        var (exitCode, _, error) = await _cli.RunAsync("verify", Image, "--key", "release.pub", "--allow-http-registry", "registry.example:443");
+
+        Assert.Equal(ExitCodes.UsageOrConfiguration, exitCode);
+        Assert.Contains("--allow-http-registry", error, StringComparison.Ordinal);
+        Assert.Contains("443", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -38,6 +38,76 @@ public sealed class ImageReferenceTests
         Assert.Throws<FormatException>(() => ImageReference.Parse(text));
     }
 
+    [Theory]
+    [InlineData("REGISTRY.example:5000/p/app", "registry.example:5000/p/app")]
+    [InlineData("registry.example:05000/p/app", "registry.example:5000/p/app")]
+    [InlineData("Registry.Example:00080/p/app", "registry.example:80/p/app")]
+    [InlineData("registry.example:443/p/app", "registry.example/p/app")]
+    [InlineData("registry.example:00443/p/app", "registry.example/p/app")]
+    [InlineData("LOCALHOST:5000/app", "localhost:5000/app")]
+    [InlineData("[0:0:0:0:0:0:0:1]:5000/app", "[::1]:5000/app")]
+    [InlineData("[::FFFF:7F00:1]:5000/app", "[::ffff:127.0.0.1]:5000/app")]
+    [InlineData("[2001:DB8::1]/app", "[2001:db8::1]/app")]
+    [InlineData("index.docker.io/nginx", "docker.io/library/nginx")]
+    [InlineData("registry-1.docker.io/library/nginx", "docker.io/library/nginx")]
+    [InlineData("DOCKER.IO/nginx", "docker.io/library/nginx")]
+    [InlineData("Index.Docker.IO:443/nginx", "docker.io/library/nginx")]
+    [InlineData("docker.io:443/user/app", "docker.io/user/app")]
+    [InlineData("nginx", "docker.io/library/nginx")]
+    [InlineData("docker.io:5000/nginx", "docker.io:5000/nginx")]
+    public void Parse_NonCanonicalRegistrySpelling_RepositoryNameIsCanonical(string text, string repositoryName)
+    {
+        var reference = ImageReference.Parse(text);
+
+        Assert.Equal(repositoryName, reference.RepositoryName);
+        Assert.Equal(reference, ImageReference.Parse(repositoryName));
+    }
+
+    [Theory]
+    [InlineData("registry.example:0/p/app")]
+    [InlineData("registry.example:00000/p/app")]
+    [InlineData("registry.example:65536/p/app")]
+    [InlineData("registry.example:99999/p/app")]
+    [InlineData("registry.example:000005000/p/app")]
+    [InlineData("registry.example:/p/app")]
+    [InlineData("registry.example:+80/p/app")]
+    [InlineData("127.0.0.01:5000/p/app")]
+    [InlineData("0177.0.0.1:5000/p/app")]
+    [InlineData("127.1:5000/p/app")]
+    [InlineData("0x7f.0.0.1:5000/p/app")]
+    [InlineData("2130706433:5000/p/app")]
+    [InlineData("256.0.0.1:5000/p/app")]
+    [InlineData("[::1::2]:5000/p/app")]
+    [InlineData("[fe80::1%25eth0]/p/app")]
+    [InlineData("[::1]x:5000/p/app")]
+    [InlineData("registry.example./p/app")]
+    [InlineData("-registry.example/p/app")]
+    [InlineData("registry.example/p/app\n")]
+    [InlineData("registry.example\n/p/app")]
+    [InlineData("registry.example:5000\n/p/app")]
+    [InlineData("registry.example/p/app:v1\n")]
+    [InlineData("registry.example/p/app\n:v1")]
+    public void Parse_InvalidOrAmbiguousRegistry_ThrowsFormatException(string text)
+    {
+        // \n in the data stands for a newline: .NET's '$' also matches before a final newline.
+        Assert.Throws<FormatException>(() => ImageReference.Parse(text.Replace("\\n", "\n", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void WithTag_TrailingNewline_ThrowsFormatException()
+    {
+        var reference = ImageReference.Parse("registry.example/p/app");
+
+        Assert.Throws<FormatException>(() => reference.WithTag("v1\n"));
+    }
+
+    [Fact]
+    public void Parse_CanonicalReference_IsUnchanged()
+    {
+        var spellings = Gen.OneOf<string>("europe-docker.pkg.dev/p/repo/app", "127.0.0.1:5000/demo/app", "localhost/app", "[::1]:5001/x", "docker.io/library/busybox", "gcr.io/p/app");
+        spellings.Sample(text => Assert.Equal(text, ImageReference.Parse(text).RepositoryName));
+    }
+
     [Fact]
     public void TryParse_ArbitraryText_NeverThrowsAndRoundTrips()
     {

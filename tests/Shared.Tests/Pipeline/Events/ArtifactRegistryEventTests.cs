@@ -2,6 +2,7 @@ using System.Text;
 using CsCheck;
 using ImageTrust.Model;
 using ImageTrust.Pipeline.Events;
+using ImageTrust.Pipeline.Records;
 
 namespace ImageTrust.Shared.Tests.Pipeline.Events;
 
@@ -47,6 +48,38 @@ public sealed class ArtifactRegistryEventTests
         var error = Assert.Throws<PermanentInputException>(() => ArtifactRegistryEvent.Parse(Encoding.UTF8.GetBytes(json)));
 
         Assert.Equal(reason, error.ReasonCode);
+    }
+
+    [Theory]
+    [InlineData("registry.example:5000/p/app", "REGISTRY.EXAMPLE:5000/p/app")]
+    [InlineData("registry.example:5000/p/app", "registry.example:05000/p/app")]
+    [InlineData("registry.example/p/app", "registry.example:443/p/app")]
+    [InlineData("docker.io/library/nginx", "index.docker.io/nginx")]
+    [InlineData("docker.io/library/nginx", "Registry-1.Docker.IO/library/nginx")]
+    [InlineData("[::1]:5000/p/app", "[0::1]:5000/p/app")]
+    public void Parse_TwoSpellingsOfOneImage_OneImageKey(string canonical, string other)
+    {
+        ImageKey KeyOf(string repository) => ImageKey.From(ArtifactRegistryEvent.Parse(Encoding.UTF8.GetBytes(
+            $$"""{"action":"INSERT","digest":"{{repository}}@{{Digest}}","tag":"{{repository}}:1.0"}""")).Subject);
+
+        var key = KeyOf(other);
+
+        Assert.Equal(KeyOf(canonical), key);
+        Assert.Equal(canonical, key.Repository);
+        Assert.Equal(ResourceUri.ToImageKey($"https://{canonical}@{Digest}"), ResourceUri.ToImageKey($"https://{other}@{Digest}"));
+    }
+
+    [Theory]
+    [InlineData("registry.example:0/p/app")]
+    [InlineData("127.0.0.01:5000/p/app")]
+    [InlineData("registry.example/p/app\\n")]
+    public void Parse_AmbiguousRegistrySpelling_InvalidReference(string repository)
+    {
+        var json = $$"""{"action":"INSERT","digest":"{{repository}}@{{Digest}}"}""";
+
+        var error = Assert.Throws<PermanentInputException>(() => ArtifactRegistryEvent.Parse(Encoding.UTF8.GetBytes(json)));
+
+        Assert.Equal("INVALID_REFERENCE", error.ReasonCode);
     }
 
     [Fact]

@@ -23,8 +23,11 @@ public sealed class OccurrenceNotificationTests
     [InlineData("""{"name":5}""")]
     [InlineData("""{""")]
     [InlineData("null")]
+    [InlineData("""{"name":"projects/p1/occurrences/abc\n","kind":"VULNERABILITY"}""")]
     public void Parse_BadInput_ThrowsPermanentInput(string json)
     {
-        Assert.Throws<PermanentInputException>(() => OccurrenceNotification.Parse(Encoding.UTF8.GetBytes(json)));
+        var error = Assert.Throws<PermanentInputException>(() => OccurrenceNotification.Parse(Encoding.UTF8.GetBytes(json)));
+
+        Assert.Equal("MALFORMED_EVENT", error.ReasonCode);
     }
 }

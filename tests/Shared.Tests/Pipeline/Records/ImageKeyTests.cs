@@ -28,6 +28,9 @@ public sealed class ImageKeyTests
     [InlineData("a/b@sha256:" + Hex)]
     [InlineData("docker.io~library~busybox@sha256:ABC")]
     [InlineData("docker.io~busybox@sha256:" + Hex)]
+    [InlineData("REGISTRY.example:5000~a@sha256:" + Hex)]
+    [InlineData("registry.example:05000~a@sha256:" + Hex)]
+    [InlineData("registry.example:443~a@sha256:" + Hex)]
     public void FromDocumentId_NotProducedByToDocumentId_Throws(string id)
     {
         Assert.Throws<FormatException>(() => ImageKey.FromDocumentId(id));

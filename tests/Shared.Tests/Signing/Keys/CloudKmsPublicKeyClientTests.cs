@@ -99,6 +99,14 @@ public sealed class CloudKmsPublicKeyClientTests
         Assert.Throws<FormatException>(() => CloudKmsKeyName.Parse(text));
     }
 
+    [Theory]
+    [InlineData(KeyUri + "\n")]
+    [InlineData("gcpkms://projects/my-project/locations/europe-west1/keyRings/ring/cryptoKeys/signer/cryptoKeyVersions/\n")]
+    public void Parse_TrailingNewline_ThrowsFormatException(string text)
+    {
+        Assert.Throws<FormatException>(() => CloudKmsKeyName.Parse(text));
+    }
+
     private static string KmsResponse(string pem, string algorithm)
         => JsonSerializer.Serialize(new Dictionary<string, string> { ["pem"] = pem, ["algorithm"] = algorithm, ["name"] = "x" });
 }
