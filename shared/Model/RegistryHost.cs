@@ -39,6 +39,26 @@ internal sealed record RegistryHost
     /// <summary>The canonical name: <c>host</c> or <c>host:port</c>, <c>docker.io</c> for Docker Hub.</summary>
     public string Name { get; }
 
+    /// <summary>Parses <c>host[:port]</c> without throwing.</summary>
+    public static bool TryParse(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RegistryHost? host)
+    {
+        host = null;
+        if (text is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            host = Parse(text);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Parses <c>host[:port]</c>.</summary>
     /// <exception cref="FormatException">
     /// The text is not a DNS name, IPv4 or bracketed IPv6 address with an optional port 1–65535 of at most five digits,

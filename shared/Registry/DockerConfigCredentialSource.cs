@@ -167,7 +167,16 @@ internal sealed class DockerConfigCredentialSource : RegistryCredentialSource
         }
 
         var slash = text.IndexOf('/', StringComparison.Ordinal);
-        return slash >= 0 ? text[..slash] : text;
+        text = slash >= 0 ? text[..slash] : text;
+
+        // Registries are looked up by canonical name (REGISTRY:05000 is registry:5000, host:443 is host); Docker Hub keeps
+        // its legacy index key.
+        if (!RegistryHost.TryParse(text, out var host))
+        {
+            return text;
+        }
+
+        return host.Name == "docker.io" ? "index.docker.io" : host.Name;
     }
 
     private sealed record DockerConfig(

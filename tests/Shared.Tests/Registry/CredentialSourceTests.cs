@@ -30,6 +30,25 @@ public sealed class CredentialSourceTests : IDisposable
         Assert.Equal("bob", (await source.GetCredentialAsync("docker.io"))?.Username);
     }
 
+    [Theory]
+    [InlineData("REGISTRY.example:05000")]
+    [InlineData("https://registry.example:5000/v2/")]
+    [InlineData("registry.example:5000")]
+    public async Task DockerConfig_KeySpelledAnotherWay_FoundByCanonicalName(string key)
+    {
+        var source = Config($"{{\"auths\":{{\"{key}\":{{\"auth\":\"{Base64("bob:pw")}\"}}}}}}");
+
+        Assert.Equal("bob", (await source.GetCredentialAsync("registry.example:5000"))?.Username);
+    }
+
+    [Fact]
+    public async Task DockerConfig_KeyWithDefaultHttpsPort_FoundForPortlessName()
+    {
+        var source = Config($"{{\"auths\":{{\"registry.example:443\":{{\"auth\":\"{Base64("bob:pw")}\"}}}}}}");
+
+        Assert.Equal("bob", (await source.GetCredentialAsync("registry.example"))?.Username);
+    }
+
     [Fact]
     public async Task DockerConfig_MissingFile_NoCredentials()
     {
