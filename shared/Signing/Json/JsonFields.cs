@@ -1,0 +1,81 @@
+using System.Text;
+using System.Text.Json;
+
+namespace ImageTrust.Signing.Json;
+
+/// <summary>
+/// Field and map lookups in a <see cref="JsonElement"/> object of signed JSON, with <see cref="GoJsonFieldName"/>'s rules:
+/// every key of the object is checked, and a field named by two keys, or by a conflicting spelling, is an error rather
+/// than a first- or last-wins reading.
+/// </summary>
+internal static class JsonFields
+{
+    /// <summary>The value of <paramref name="field"/> in <paramref name="owner"/>; false when absent or when the owner is not an object.</summary>
+    /// <exception cref="FormatException">Two keys name the field, a key is a conflicting spelling of it, or a key is not valid text.</exception>
+    public static bool TryGet(JsonElement owner, GoJsonFieldName field, out JsonElement value)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        value = default;
+        if (owner.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        Span<byte> buffer = stackalloc byte[JsonKey.BufferBytes];
+        var found = false;
+        foreach (var property in owner.EnumerateObject())
+        {
+            var key = JsonKey.Read(property, buffer);
+            switch (field.Match(key))
+            {
+                case KeyMatch.Field when found:
+                    throw new FormatException(JsonKey.RepeatedMessage(field.Name));
+                case KeyMatch.Field:
+                    found = true;
+                    value = property.Value;
+                    break;
+                case KeyMatch.Conflict:
+                    throw new FormatException(JsonKey.ConflictMessage(key, field.Name));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// The value under the exact key <paramref name="key"/> of a JSON map (Go <c>map[string]…</c>, protobuf <c>map</c>): keys
+    /// match exactly, and a key given twice (Go keeps the last, protojson refuses) is an error.
+    /// </summary>
+    /// <exception cref="FormatException">The key appears twice, or a key of the map is not valid text.</exception>
+    public static bool TryGetMapValue(JsonElement map, string key, out JsonElement value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        value = default;
+        if (map.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        Span<byte> expected = stackalloc byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
+        expected = expected[..Encoding.UTF8.GetBytes(key, expected)];
+        Span<byte> buffer = stackalloc byte[JsonKey.BufferBytes];
+        var found = false;
+        foreach (var property in map.EnumerateObject())
+        {
+            if (!JsonKey.Read(property, buffer).SequenceEqual(expected))
+            {
+                continue;
+            }
+
+            if (found)
+            {
+                throw new FormatException($"map key '{key}' appears more than once");
+            }
+
+            found = true;
+            value = property.Value;
+        }
+
+        return found;
+    }
+}
