@@ -127,13 +127,13 @@ internal sealed record SimpleSigningPayload(string DockerManifestDigest, string?
                 case 0:
                     if (Expect(ref reader, JsonTokenType.StartObject, "'critical.identity' is not an object", allowNull: true))
                     {
-                        claims.Reference = ReadSingleString(ref reader, IdentityFields, "critical.identity", allowNull: true);
+                        claims.Reference = ReadSingleString(ref reader, IdentityFields, "'critical.identity.docker-reference' is not a string", allowNull: true);
                     }
 
                     break;
                 case 1:
                     Expect(ref reader, JsonTokenType.StartObject, "'critical.image' is not an object");
-                    claims.Digest = ReadSingleString(ref reader, ImageFields, "critical.image", allowNull: false);
+                    claims.Digest = ReadSingleString(ref reader, ImageFields, "'critical.image.docker-manifest-digest' is not a string", allowNull: false);
                     break;
                 case 2:
                     Expect(ref reader, JsonTokenType.String, "'critical.type' is not a string");
@@ -147,7 +147,7 @@ internal sealed record SimpleSigningPayload(string DockerManifestDigest, string?
     }
 
     /// <summary>Reads the object under the reader, whose one field is a string; null when absent (or null).</summary>
-    private static string? ReadSingleString(ref Utf8JsonReader reader, GoJsonFieldName[] fields, string path, bool allowNull)
+    private static string? ReadSingleString(ref Utf8JsonReader reader, GoJsonFieldName[] fields, string notString, bool allowNull)
     {
         Span<byte> buffer = stackalloc byte[JsonKey.BufferBytes];
         var seen = 0;
@@ -165,7 +165,7 @@ internal sealed record SimpleSigningPayload(string DockerManifestDigest, string?
             {
                 reader.Skip();
             }
-            else if (Expect(ref reader, JsonTokenType.String, $"'{path}.{fields[field].Name}' is not a string", allowNull))
+            else if (Expect(ref reader, JsonTokenType.String, notString, allowNull))
             {
                 value = reader.GetString();
             }
