@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 
@@ -43,6 +44,15 @@ internal static class JsonFields
     }
 
     /// <summary>
+    /// The value of a protobuf-JSON field (Sigstore bundles, trusted roots) in <paramref name="owner"/>: read under its JSON
+    /// name <paramref name="jsonName"/> (lowerCamelCase) only. protojson also accepts the proto field name (snake_case) and
+    /// refuses a field given twice; ImageTrust refuses the proto name, any Go fold of the JSON name, and a field given twice.
+    /// </summary>
+    /// <exception cref="FormatException">The field is named twice or by another spelling, or a key is not valid text.</exception>
+    public static bool TryGetProto(JsonElement owner, string jsonName, out JsonElement value) =>
+        TryGet(owner, ProtoFields.GetOrAdd(jsonName, static name => GoJsonFieldName.Exact(name, SnakeCase(name))), out value);
+
+    /// <summary>
     /// The value under the exact key <paramref name="key"/> of a JSON map (Go <c>map[string]…</c>, protobuf <c>map</c>): keys
     /// match exactly, and a key given twice (Go keeps the last, protojson refuses) is an error.
     /// </summary>
@@ -78,4 +88,26 @@ internal static class JsonFields
 
         return found;
     }
+
+    /// <summary>The proto field name protoc derives <paramref name="jsonName"/> from, e.g. <c>x509CertificateChain</c> from <c>x509_certificate_chain</c>.</summary>
+    private static string? SnakeCase(string jsonName)
+    {
+        var snake = new StringBuilder(jsonName.Length + 4);
+        foreach (var c in jsonName)
+        {
+            if (char.IsAsciiLetterUpper(c))
+            {
+                snake.Append('_').Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                snake.Append(c);
+            }
+        }
+
+        var result = snake.ToString();
+        return result == jsonName ? null : result;
+    }
+
+    private static readonly ConcurrentDictionary<string, GoJsonFieldName> ProtoFields = new(StringComparer.Ordinal);
 }
