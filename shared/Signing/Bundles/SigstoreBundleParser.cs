@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using ImageTrust.Signing.Json;
 using ImageTrust.Signing.Certificates;
 using ImageTrust.Signing.Dsse;
 using ImageTrust.Signing.Transparency;
@@ -46,14 +47,18 @@ internal static class SigstoreBundleParser
         var version = BundleMediaTypes.MinorVersion(mediaType) ?? throw new FormatException($"unsupported bundle media type '{mediaType}'");
         var material = Required(root, "verificationMaterial");
 
+        // protojson refuses a oneof given twice; reading one member and ignoring the other would be a second reading.
+        OneOf(material, "verificationMaterial content", "certificate", "x509CertificateChain", "publicKey");
+        OneOf(root, "bundle content", "messageSignature", "dsseEnvelope");
+
         ParsedCertificate? certificate = null;
         var chain = new List<ParsedCertificate>();
         string? keyHint = null;
-        if (material.TryGetProperty("certificate", out var single))
+        if (JsonFields.TryGetProto(material, "certificate", out var single))
         {
             certificate = LoadCertificate(Required(single, "rawBytes"));
         }
-        else if (material.TryGetProperty("x509CertificateChain", out var chainElement))
+        else if (JsonFields.TryGetProto(material, "x509CertificateChain", out var chainElement))
         {
             var certificates = Array(chainElement, "certificates").Select(c => LoadCertificate(Required(c, "rawBytes"))).ToList();
             if (certificates.Count == 0)
@@ -64,7 +69,7 @@ internal static class SigstoreBundleParser
             certificate = certificates[0];
             chain.AddRange(certificates.Skip(1));
         }
-        else if (material.TryGetProperty("publicKey", out var key))
+        else if (JsonFields.TryGetProto(material, "publicKey", out var key))
         {
             keyHint = OptionalString(key, "hint") ?? string.Empty;
         }
@@ -81,10 +86,10 @@ internal static class SigstoreBundleParser
 
         MessageSignature? message = null;
         DsseEnvelope? envelope = null;
-        if (root.TryGetProperty("messageSignature", out var messageElement))
+        if (JsonFields.TryGetProto(root, "messageSignature", out var messageElement))
         {
             byte[]? digest = null;
-            if (messageElement.TryGetProperty("messageDigest", out var digestElement))
+            if (JsonFields.TryGetProto(messageElement, "messageDigest", out var digestElement))
             {
                 if (OptionalString(digestElement, "algorithm") != "SHA2_256")
                 {
@@ -96,7 +101,7 @@ internal static class SigstoreBundleParser
 
             message = new MessageSignature(Base64(Required(messageElement, "signature")), digest);
         }
-        else if (root.TryGetProperty("dsseEnvelope", out var envelopeElement))
+        else if (JsonFields.TryGetProto(root, "dsseEnvelope", out var envelopeElement))
         {
             envelope = DsseEnvelope.FromJson(envelopeElement);
             if (envelope.Signatures.Count != 1)
@@ -111,7 +116,7 @@ internal static class SigstoreBundleParser
 
         var entries = Array(material, "tlogEntries").Select(ParseEntry).ToList();
         var timestamps = new List<byte[]>();
-        if (material.TryGetProperty("timestampVerificationData", out var timestampData))
+        if (JsonFields.TryGetProto(material, "timestampVerificationData", out var timestampData))
         {
             timestamps.AddRange(Array(timestampData, "rfc3161Timestamps").Select(t => Base64(Required(t, "signedTimestamp"))));
         }
@@ -125,11 +130,11 @@ internal static class SigstoreBundleParser
     {
         var kindVersion = Required(entry, "kindVersion");
         var integrated = OptionalInt64(entry, "integratedTime");
-        var set = entry.TryGetProperty("inclusionPromise", out var promise) ? Base64(Required(promise, "signedEntryTimestamp")) : null;
+        var set = JsonFields.TryGetProto(entry, "inclusionPromise", out var promise) ? Base64(Required(promise, "signedEntryTimestamp")) : null;
         InclusionProof? proof = null;
-        if (entry.TryGetProperty("inclusionProof", out var proofElement))
+        if (JsonFields.TryGetProto(entry, "inclusionProof", out var proofElement))
         {
-            var checkpoint = proofElement.TryGetProperty("checkpoint", out var c) ? OptionalString(c, "envelope") : null;
+            var checkpoint = JsonFields.TryGetProto(proofElement, "checkpoint", out var c) ? OptionalString(c, "envelope") : null;
             proof = new InclusionProof(
                 NonNegative(OptionalInt64(proofElement, "logIndex") ?? 0, "inclusion proof logIndex"),
                 Base64(Required(proofElement, "rootHash")),
@@ -149,6 +154,20 @@ internal static class SigstoreBundleParser
             proof);
     }
 
+    private static void OneOf(JsonElement owner, string what, params ReadOnlySpan<string> members)
+    {
+        var present = 0;
+        foreach (var member in members)
+        {
+            present += JsonFields.TryGetProto(owner, member, out _) ? 1 : 0;
+        }
+
+        if (present > 1)
+        {
+            throw new FormatException($"bundle: more than one member of the {what} oneof ({string.Join(", ", members.ToArray())})");
+        }
+    }
+
     private static long NonNegative(long value, string what) => value >= 0 ? value : throw new FormatException($"{what} is negative");
 
     private static ParsedCertificate LoadCertificate(JsonElement rawBytes)
@@ -164,20 +183,20 @@ internal static class SigstoreBundleParser
     }
 
     private static IEnumerable<JsonElement> Array(JsonElement owner, string name) =>
-        owner.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : [];
+        JsonFields.TryGetProto(owner, name, out var value) && value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : [];
 
     private static JsonElement Required(JsonElement owner, string name) =>
-        owner.ValueKind == JsonValueKind.Object && owner.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
+        owner.ValueKind == JsonValueKind.Object && JsonFields.TryGetProto(owner, name, out var value) && value.ValueKind != JsonValueKind.Null
             ? value
             : throw new FormatException($"bundle: missing '{name}'");
 
     private static string? OptionalString(JsonElement owner, string name) =>
-        owner.ValueKind == JsonValueKind.Object && owner.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        owner.ValueKind == JsonValueKind.Object && JsonFields.TryGetProto(owner, name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     // protobuf-JSON writes int64 as a string, but a number is accepted too.
     private static long? OptionalInt64(JsonElement owner, string name)
     {
-        if (!owner.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (!JsonFields.TryGetProto(owner, name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
+using ImageTrust.Signing.Json;
 
 namespace ImageTrust.Signing.Classic;
 
@@ -17,6 +18,8 @@ namespace ImageTrust.Signing.Classic;
 internal sealed record RekorBundle(byte[] SignedEntryTimestamp, ReadOnlyMemory<byte> Body, long IntegratedTime, long LogIndex, string LogId)
 {
     private const int MaxBundleChars = 1024 * 1024;
+    private static readonly GoJsonFieldName[] RootFields = [GoJsonFieldName.Folded("SignedEntryTimestamp"), GoJsonFieldName.Folded("Payload")];
+    private static readonly GoJsonFieldName[] PayloadFields = [GoJsonFieldName.Folded("body"), GoJsonFieldName.Folded("integratedTime"), GoJsonFieldName.Folded("logIndex"), GoJsonFieldName.Folded("logID")];
     private const string Lacks = "Rekor bundle lacks SignedEntryTimestamp or Payload{body, integratedTime, logIndex, logID}";
 
     /// <summary>The integrated time as an instant.</summary>
@@ -58,8 +61,8 @@ internal sealed record RekorBundle(byte[] SignedEntryTimestamp, ReadOnlyMemory<b
     }
 
     /// <summary>
-    /// Parses the annotation without throwing, reading it with <see cref="Utf8JsonReader"/> from a pooled buffer. As with a
-    /// <see cref="JsonDocument"/> reading, a repeated property counts by its last occurrence.
+    /// Parses the annotation without throwing, reading it with <see cref="Utf8JsonReader"/> from a pooled buffer. Keys name
+    /// fields as cosign's Go decoding matches them (<see cref="GoJsonFieldName"/>); a field named twice is malformed.
     /// </summary>
     public static bool TryParse(AnnotationValue annotation, [NotNullWhen(true)] out RekorBundle? bundle, out string error)
     {
@@ -75,34 +78,11 @@ internal sealed record RekorBundle(byte[] SignedEntryTimestamp, ReadOnlyMemory<b
                 return false;
             }
 
-            try
-            {
-                return TryRead(json, annotation.RawToken, out bundle, out error);
-            }
-            catch (UncomparableTextException)
-            {
-                return RekorBundleDocumentReader.TryParse(annotation.ToString(), out bundle, out error);
-            }
+            return TryRead(json, annotation.RawToken, out bundle, out error);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>
-    /// Whether the current property name equals <paramref name="text"/>. An escape that is not valid UTF-16 hands the
-    /// bundle to <see cref="RekorBundleDocumentReader"/> (see there).
-    /// </summary>
-    private static bool TextEquals(ref Utf8JsonReader reader, ReadOnlySpan<byte> text)
-    {
-        try
-        {
-            return reader.ValueTextEquals(text);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new UncomparableTextException(e);
         }
     }
 
@@ -163,25 +143,33 @@ internal sealed record RekorBundle(byte[] SignedEntryTimestamp, ReadOnlyMemory<b
             error = $"Rekor bundle is not valid JSON: {e.Message}";
             return false;
         }
+        catch (FormatException e)
+        {
+            error = $"Rekor bundle is malformed: {e.Message}";
+            return false;
+        }
     }
 
     private static void ReadRoot(ref Utf8JsonReader reader, ref Fields fields)
     {
+        Span<byte> buffer = stackalloc byte[JsonKey.BufferBytes];
+        var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isSet = TextEquals(ref reader, "SignedEntryTimestamp"u8);
-            var isPayload = !isSet && TextEquals(ref reader, "Payload"u8);
+            var field = JsonKey.Find(JsonKey.Read(ref reader, buffer), RootFields);
+            if (field >= 0)
+            {
+                JsonKey.MarkSeen(ref seen, field, RootFields);
+            }
+
             reader.Read();
-            if (isSet)
+            if (field == 0)
             {
                 fields.SignedEntryTimestamp = StringToken(ref reader);
             }
-            else if (isPayload)
+            else if (field == 1)
             {
-                // A repeated Payload counts by its last occurrence, fields and all.
                 fields.PayloadIsObject = reader.TokenType == JsonTokenType.StartObject;
-                fields.Body = fields.LogId = null;
-                fields.IntegratedTime = fields.LogIndex = null;
                 if (fields.PayloadIsObject)
                 {
                     ReadPayload(ref reader, ref fields);
@@ -195,26 +183,29 @@ internal sealed record RekorBundle(byte[] SignedEntryTimestamp, ReadOnlyMemory<b
 
     private static void ReadPayload(ref Utf8JsonReader reader, ref Fields fields)
     {
+        Span<byte> buffer = stackalloc byte[JsonKey.BufferBytes];
+        var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var field = TextEquals(ref reader, "body"u8) ? 1
-                : TextEquals(ref reader, "integratedTime"u8) ? 2
-                : TextEquals(ref reader, "logIndex"u8) ? 3
-                : TextEquals(ref reader, "logID"u8) ? 4
-                : 0;
+            var field = JsonKey.Find(JsonKey.Read(ref reader, buffer), PayloadFields);
+            if (field >= 0)
+            {
+                JsonKey.MarkSeen(ref seen, field, PayloadFields);
+            }
+
             reader.Read();
             switch (field)
             {
-                case 1:
+                case 0:
                     fields.Body = StringToken(ref reader);
                     break;
-                case 2:
+                case 1:
                     fields.IntegratedTime = Int64(ref reader);
                     break;
-                case 3:
+                case 2:
                     fields.LogIndex = Int64(ref reader);
                     break;
-                case 4:
+                case 3:
                     fields.LogId = StringToken(ref reader);
                     break;
             }
@@ -253,8 +244,6 @@ internal sealed record RekorBundle(byte[] SignedEntryTimestamp, ReadOnlyMemory<b
         reader.Read();
         return reader;
     }
-
-    private sealed class UncomparableTextException(Exception inner) : Exception(inner.Message, inner);
 
     private struct Fields
     {

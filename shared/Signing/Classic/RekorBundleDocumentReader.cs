@@ -1,17 +1,24 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
+using ImageTrust.Signing.Json;
 
 namespace ImageTrust.Signing.Classic;
 
 /// <summary>
-/// The <see cref="JsonDocument"/> reading of a Rekor bundle annotation, which defines what
-/// <see cref="RekorBundle.TryParse(AnnotationValue, out RekorBundle?, out string)"/> accepts. The pooled single-pass reader
-/// gives the same answers except for a name with a JSON escape that is not valid UTF-16 (a lone surrogate), where the
-/// answer depends on which names JsonDocument compares in which order; those rare, malformed bundles are read here instead.
+/// The <see cref="JsonDocument"/> reading of a Rekor bundle annotation, with the rules of
+/// <see cref="RekorBundle.TryParse(AnnotationValue, out RekorBundle?, out string)"/> (Go's key matching, no field named
+/// twice): the differential tests' reference for the pooled single-pass reader, which production uses.
 /// </summary>
 internal static class RekorBundleDocumentReader
 {
+    private static readonly GoJsonFieldName SetField = GoJsonFieldName.Folded("SignedEntryTimestamp");
+    private static readonly GoJsonFieldName PayloadField = GoJsonFieldName.Folded("Payload");
+    private static readonly GoJsonFieldName BodyField = GoJsonFieldName.Folded("body");
+    private static readonly GoJsonFieldName TimeField = GoJsonFieldName.Folded("integratedTime");
+    private static readonly GoJsonFieldName IndexField = GoJsonFieldName.Folded("logIndex");
+    private static readonly GoJsonFieldName LogIdField = GoJsonFieldName.Folded("logID");
+
     /// <summary>Parses the bundle JSON (its size already checked) without throwing.</summary>
     public static bool TryParse(string json, [NotNullWhen(true)] out RekorBundle? bundle, out string error)
     {
@@ -21,12 +28,14 @@ internal static class RekorBundleDocumentReader
             using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 });
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("SignedEntryTimestamp", out var set) || set.ValueKind != JsonValueKind.String
-                || !root.TryGetProperty("Payload", out var payload) || payload.ValueKind != JsonValueKind.Object
-                || !payload.TryGetProperty("body", out var body) || body.ValueKind != JsonValueKind.String
-                || !payload.TryGetProperty("integratedTime", out var time) || time.ValueKind != JsonValueKind.Number || !time.TryGetInt64(out var integratedTime)
-                || !payload.TryGetProperty("logIndex", out var index) || index.ValueKind != JsonValueKind.Number || !index.TryGetInt64(out var logIndex)
-                || !payload.TryGetProperty("logID", out var logId) || logId.ValueKind != JsonValueKind.String)
+                || !JsonFields.TryGet(root, SetField, out var set) | !JsonFields.TryGet(root, PayloadField, out var payload)
+                || set.ValueKind != JsonValueKind.String || payload.ValueKind != JsonValueKind.Object
+                || !JsonFields.TryGet(payload, BodyField, out var body) | !JsonFields.TryGet(payload, TimeField, out var time)
+                    | !JsonFields.TryGet(payload, IndexField, out var index) | !JsonFields.TryGet(payload, LogIdField, out var logId)
+                || body.ValueKind != JsonValueKind.String
+                || time.ValueKind != JsonValueKind.Number || !time.TryGetInt64(out var integratedTime)
+                || index.ValueKind != JsonValueKind.Number || !index.TryGetInt64(out var logIndex)
+                || logId.ValueKind != JsonValueKind.String)
             {
                 error = "Rekor bundle lacks SignedEntryTimestamp or Payload{body, integratedTime, logIndex, logID}";
                 return false;
@@ -51,6 +60,11 @@ internal static class RekorBundleDocumentReader
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             error = $"Rekor bundle is not valid JSON: {e.Message}";
+            return false;
+        }
+        catch (FormatException e)
+        {
+            error = $"Rekor bundle is malformed: {e.Message}";
             return false;
         }
     }

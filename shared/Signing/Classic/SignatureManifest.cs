@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.Unicode;
 using ImageTrust.Model;
+using ImageTrust.Signing.Json;
 
 namespace ImageTrust.Signing.Classic;
 
@@ -9,14 +9,19 @@ namespace ImageTrust.Signing.Classic;
 /// <param name="IgnoredLayers">How many layers had another media type.</param>
 /// <remarks>
 /// Read in one pass with <see cref="Utf8JsonReader"/>; annotation values stay slices of the manifest bytes
-/// (<see cref="AnnotationValue"/>). The rules are those of a <see cref="JsonDocument"/> reading: the whole document must be
-/// valid JSON (depth ≤ 16), a repeated property counts by its last occurrence, and errors are reported in the same order
-/// (invalid JSON, then no <c>layers</c> array, then too many layers, then the first malformed simple-signing layer).
+/// (<see cref="AnnotationValue"/>). The whole document must be valid JSON (depth ≤ 16). Keys name fields as Go's
+/// encoding/json (go-containerregistry, which cosign uses) matches them (<see cref="GoJsonFieldName"/>), and annotations are
+/// a map (exact keys); a field or annotation ImageTrust reads that is named twice makes the manifest malformed rather than
+/// read first- or last-wins. Errors come in order: invalid JSON, a bad key at the root, no <c>layers</c> array, too many
+/// layers, then the first malformed layer.
 /// </remarks>
 internal sealed record SignatureManifest(IReadOnlyList<SignatureLayer> Layers, int IgnoredLayers)
 {
     /// <summary>The most layers a signature manifest may have.</summary>
     public const int MaxLayers = 256;
+
+    private static readonly GoJsonFieldName[] RootFields = [GoJsonFieldName.Folded("layers")];
+    private static readonly GoJsonFieldName[] LayerFields = [GoJsonFieldName.Folded("mediaType"), GoJsonFieldName.Folded("digest"), GoJsonFieldName.Folded("size"), GoJsonFieldName.Folded("annotations")];
 
     /// <summary>Parses the manifest JSON.</summary>
     /// <param name="content">The manifest bytes; the layers keep slices of them, so they must not change afterwards.</param>
@@ -37,6 +42,11 @@ internal sealed record SignatureManifest(IReadOnlyList<SignatureLayer> Layers, i
         catch (UncomparableTextException)
         {
             return SignatureManifestDocumentReader.Parse(content, layerMediaType);
+        }
+
+        if (layers.RootError is { } rootError)
+        {
+            throw rootError;
         }
 
         if (!layers.IsArray)
@@ -82,21 +92,9 @@ internal sealed record SignatureManifest(IReadOnlyList<SignatureLayer> Layers, i
     }
 
     /// <summary>
-    /// Whether the current string or property name equals <paramref name="text"/>. An escape that is not valid UTF-16
-    /// hands the manifest to <see cref="SignatureManifestDocumentReader"/> (see there).
+    /// Whether the current string equals <paramref name="text"/>. An escape that is not valid UTF-16 hands the manifest to
+    /// <see cref="SignatureManifestDocumentReader"/> (see there).
     /// </summary>
-    private static bool TextEquals(ref Utf8JsonReader reader, ReadOnlySpan<byte> text)
-    {
-        try
-        {
-            return reader.ValueTextEquals(text);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new UncomparableTextException(e);
-        }
-    }
-
     private static bool TextEquals(ref Utf8JsonReader reader, string text)
     {
         try
@@ -111,19 +109,26 @@ internal sealed record SignatureManifest(IReadOnlyList<SignatureLayer> Layers, i
 
     private static void ReadRoot(ref Utf8JsonReader reader, ReadOnlyMemory<byte> content, string layerMediaType, ref LayersScan layers)
     {
+        Span<byte> buffer = stackalloc byte[JsonKey.BufferBytes];
+        var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isLayers = TextEquals(ref reader, "layers"u8);
-            reader.Read();
-            if (!isLayers)
+            var isLayers = false;
+            try
             {
-                reader.Skip();
-                continue;
+                if (JsonKey.Find(JsonKey.Read(ref reader, buffer), RootFields) == 0)
+                {
+                    JsonKey.MarkSeen(ref seen, 0, RootFields);
+                    isLayers = true;
+                }
+            }
+            catch (FormatException e)
+            {
+                layers.RootError ??= new FormatException($"signature manifest: {e.Message}", e);
             }
 
-            // A repeated "layers" counts by its last occurrence, as JsonDocument.TryGetProperty reads it.
-            layers = new LayersScan();
-            if (reader.TokenType != JsonTokenType.StartArray)
+            reader.Read();
+            if (!isLayers || reader.TokenType != JsonTokenType.StartArray)
             {
                 reader.Skip();
                 continue;
@@ -159,13 +164,26 @@ internal sealed record SignatureManifest(IReadOnlyList<SignatureLayer> Layers, i
         long? size = null;
         ReadOnlyMemory<byte>? annotations = null;
         var hasAnnotations = false;
+        FormatException? keyError = null;
+        Span<byte> buffer = stackalloc byte[JsonKey.BufferBytes];
+        var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var field = TextEquals(ref reader, "mediaType"u8) ? Field.MediaType
-                : TextEquals(ref reader, "digest"u8) ? Field.Digest
-                : TextEquals(ref reader, "size"u8) ? Field.Size
-                : TextEquals(ref reader, "annotations"u8) ? Field.Annotations
-                : Field.Other;
+            var field = Field.Other;
+            try
+            {
+                var found = JsonKey.Find(JsonKey.Read(ref reader, buffer), LayerFields);
+                if (found >= 0)
+                {
+                    JsonKey.MarkSeen(ref seen, found, LayerFields);
+                    field = (Field)(found + 1);
+                }
+            }
+            catch (FormatException e)
+            {
+                keyError ??= new FormatException($"signature manifest layer {index}: {e.Message}", e);
+            }
+
             reader.Read();
             var start = checked((int)reader.TokenStartIndex);
             switch (field)
@@ -194,6 +212,12 @@ internal sealed record SignatureManifest(IReadOnlyList<SignatureLayer> Layers, i
             {
                 reader.Skip();
             }
+        }
+
+        if (keyError is not null)
+        {
+            layers.Error = keyError;
+            return;
         }
 
         if (!mediaTypeMatches)
@@ -238,39 +262,33 @@ internal sealed record SignatureManifest(IReadOnlyList<SignatureLayer> Layers, i
 
             var reader = new Utf8JsonReader(objectBytes.Span);
             reader.Read();
+            Span<byte> buffer = stackalloc byte[JsonKey.BufferBytes];
+            var seen = 0;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var annotation = TextEquals(ref reader, CosignAnnotations.Signature) ? Annotation.Signature
-                    : TextEquals(ref reader, CosignAnnotations.Certificate) ? Annotation.Certificate
-                    : TextEquals(ref reader, CosignAnnotations.Chain) ? Annotation.Chain
-                    : TextEquals(ref reader, CosignAnnotations.Bundle) ? Annotation.Bundle
-                    : TextEquals(ref reader, CosignAnnotations.Rfc3161Timestamp) ? Annotation.Timestamp
-                    : Annotation.Other;
-                var nameIsText = annotation != Annotation.Other || (!reader.ValueIsEscaped && Utf8.IsValid(reader.ValueSpan));
-                InvalidOperationException? invalidName = null;
-                if (!nameIsText)
+                // A map: keys match exactly; Go keeps the last of two, ImageTrust refuses them.
+                var key = JsonKey.Read(ref reader, buffer);
+                var annotation = Annotation.Other;
+                for (var i = 0; i < AnnotationKeys.Length; i++)
                 {
-                    try
+                    if (key.SequenceEqual(AnnotationKeys[i]))
                     {
-                        _ = reader.GetString();
-                    }
-                    catch (InvalidOperationException e)
-                    {
-                        invalidName = e;
+                        annotation = (Annotation)(i + 1);
+                        if ((seen & (1 << i)) != 0)
+                        {
+                            throw new FormatException($"signature manifest layer {index} repeats annotation '{System.Text.Encoding.UTF8.GetString(key)}'");
+                        }
+
+                        seen |= 1 << i;
+                        break;
                     }
                 }
 
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
                 {
-                    reader.Skip();
-                    continue;
-                }
-
-                // As reading every string-valued annotation's name as a string would, an invalid name is an invalid string.
-                if (invalidName is not null)
-                {
-                    throw invalidName;
+                    // Go fails to decode anything but a string into the map[string]string.
+                    throw new FormatException($"signature manifest layer {index} has an annotation that is not a string");
                 }
 
                 if (annotation == Annotation.Other)
@@ -321,6 +339,15 @@ internal sealed record SignatureManifest(IReadOnlyList<SignatureLayer> Layers, i
         Annotations,
     }
 
+    private static readonly byte[][] AnnotationKeys =
+    [
+        System.Text.Encoding.UTF8.GetBytes(CosignAnnotations.Signature),
+        System.Text.Encoding.UTF8.GetBytes(CosignAnnotations.Certificate),
+        System.Text.Encoding.UTF8.GetBytes(CosignAnnotations.Chain),
+        System.Text.Encoding.UTF8.GetBytes(CosignAnnotations.Bundle),
+        System.Text.Encoding.UTF8.GetBytes(CosignAnnotations.Rfc3161Timestamp),
+    ];
+
     private enum Annotation
     {
         Other,
@@ -340,5 +367,6 @@ internal sealed record SignatureManifest(IReadOnlyList<SignatureLayer> Layers, i
         public int Ignored { get; set; }
         public List<SignatureLayer>? Result { get; set; }
         public FormatException? Error { get; set; }
+        public FormatException? RootError { get; set; }
     }
 }

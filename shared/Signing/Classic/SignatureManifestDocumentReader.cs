@@ -1,16 +1,23 @@
 using System.Text.Json;
 using ImageTrust.Model;
+using ImageTrust.Signing.Json;
 
 namespace ImageTrust.Signing.Classic;
 
 /// <summary>
-/// The <see cref="JsonDocument"/> reading of a signature manifest, which defines what <see cref="SignatureManifest.Parse(ReadOnlyMemory{byte}, string)"/>
-/// accepts. The single-pass reader gives the same answers for every manifest except those with a JSON escape that is not
-/// valid UTF-16 (a lone surrogate) in a name or compared value, where the answer depends on which comparisons
-/// JsonDocument makes in which order; those rare, malformed manifests are read here instead.
+/// The <see cref="JsonDocument"/> reading of a signature manifest, with the same rules as
+/// <see cref="SignatureManifest.Parse(ReadOnlyMemory{byte}, string)"/> (Go's key matching, nothing ImageTrust reads named
+/// twice). The single-pass reader accepts and reads the same manifests, except those with a JSON escape that is not valid
+/// UTF-16 (a lone surrogate) in a compared value, which are read here instead.
 /// </summary>
 internal static class SignatureManifestDocumentReader
 {
+    private static readonly GoJsonFieldName Layers = GoJsonFieldName.Folded("layers");
+    private static readonly GoJsonFieldName MediaType = GoJsonFieldName.Folded("mediaType");
+    private static readonly GoJsonFieldName DigestField = GoJsonFieldName.Folded("digest");
+    private static readonly GoJsonFieldName Size = GoJsonFieldName.Folded("size");
+    private static readonly GoJsonFieldName Annotations = GoJsonFieldName.Folded("annotations");
+
     /// <summary>Parses the manifest JSON, keeping the layers of <paramref name="layerMediaType"/>.</summary>
     /// <exception cref="FormatException">The manifest is not valid JSON, has no <c>layers</c> array, or a layer is malformed.</exception>
     public static SignatureManifest Parse(ReadOnlyMemory<byte> content, string layerMediaType)
@@ -41,7 +48,7 @@ internal static class SignatureManifestDocumentReader
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("layers", out var layers)
+                || !Get(root, Layers, "signature manifest", out var layers)
                 || layers.ValueKind != JsonValueKind.Array)
             {
                 throw new FormatException("signature manifest has no 'layers' array");
@@ -62,7 +69,10 @@ internal static class SignatureManifestDocumentReader
                     throw new FormatException($"signature manifest layer {index} is not an object");
                 }
 
-                if (!(layer.TryGetProperty("mediaType", out var mediaType)
+                var where = $"signature manifest layer {index}";
+                var hasMediaType = Get(layer, MediaType, where, out var mediaType);
+                _ = Get(layer, DigestField, where, out _) | Get(layer, Size, where, out _) | Get(layer, Annotations, where, out _);
+                if (!(hasMediaType
                     && mediaType.ValueKind == JsonValueKind.String
                     && mediaType.ValueEquals(layerMediaType)))
                 {
@@ -81,31 +91,41 @@ internal static class SignatureManifestDocumentReader
 
     private static SignatureLayer ParseLayer(JsonElement layer, int index)
     {
-        if (!layer.TryGetProperty("digest", out var digestElement)
+        var where = $"signature manifest layer {index}";
+        if (!Get(layer, DigestField, where, out var digestElement)
             || digestElement.ValueKind != JsonValueKind.String
             || !Digest.TryParse(digestElement.GetString(), out var digest))
         {
             throw new FormatException($"signature manifest layer {index} has no valid digest");
         }
 
-        if (!layer.TryGetProperty("size", out var sizeElement) || sizeElement.ValueKind != JsonValueKind.Number || !sizeElement.TryGetInt64(out var size) || size < 0)
+        if (!Get(layer, Size, where, out var sizeElement) || sizeElement.ValueKind != JsonValueKind.Number || !sizeElement.TryGetInt64(out var size) || size < 0)
         {
             throw new FormatException($"signature manifest layer {index} has no valid size");
         }
 
         string? signature = null, certificate = null, chain = null, bundle = null, timestamp = null;
-        if (layer.TryGetProperty("annotations", out var annotations))
+        if (Get(layer, Annotations, where, out var annotations))
         {
             if (annotations.ValueKind != JsonValueKind.Object)
             {
                 throw new FormatException($"signature manifest layer {index} annotations are not an object");
             }
 
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            Span<byte> buffer = stackalloc byte[JsonKey.BufferBytes];
             foreach (var annotation in annotations.EnumerateObject())
             {
+                _ = JsonKey.Read(annotation, buffer);
                 if (annotation.Value.ValueKind != JsonValueKind.String)
                 {
-                    continue;
+                    throw new FormatException($"signature manifest layer {index} has an annotation that is not a string");
+                }
+
+                if (annotation.Name is CosignAnnotations.Signature or CosignAnnotations.Certificate or CosignAnnotations.Chain or CosignAnnotations.Bundle or CosignAnnotations.Rfc3161Timestamp
+                    && !seen.Add(annotation.Name))
+                {
+                    throw new FormatException($"signature manifest layer {index} repeats annotation '{annotation.Name}'");
                 }
 
                 switch (annotation.Name)
@@ -130,6 +150,18 @@ internal static class SignatureManifestDocumentReader
         }
 
         return new SignatureLayer(index, digest, size, Value(signature), Value(certificate), Value(chain), Value(bundle), Value(timestamp));
+    }
+
+    private static bool Get(JsonElement owner, GoJsonFieldName field, string where, out JsonElement value)
+    {
+        try
+        {
+            return JsonFields.TryGet(owner, field, out value);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"{where}: {e.Message}", e);
+        }
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

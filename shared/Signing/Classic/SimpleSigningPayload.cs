@@ -1,11 +1,14 @@
 using System.Text.Json;
+using ImageTrust.Signing.Json;
 
 namespace ImageTrust.Signing.Classic;
 
 /// <summary>
 /// The claims of a cosign simple-signing payload:
 /// <c>{"critical":{"identity":{"docker-reference":…},"image":{"docker-manifest-digest":…},"type":…},"optional":…}</c>.
-/// Key names match case-insensitively (as Go's encoding/json does); a repeated key is rejected rather than last-wins.
+/// Keys name fields as Go's encoding/json (which cosign uses) matches them (<see cref="GoJsonFieldName"/>); where Go would
+/// let a later key win, a field named twice under any spelling makes the payload malformed, and so does a value Go would
+/// fail to decode into cosign's struct.
 /// </summary>
 /// <param name="DockerManifestDigest">The signed image digest text, as written.</param>
 /// <param name="DockerReference">The signed reference, reported only; null when absent.</param>
@@ -14,7 +17,11 @@ internal sealed record SimpleSigningPayload(string DockerManifestDigest, string?
 {
     private const int MaxDepth = 16;
     private const int MaxPayloadBytes = 1024 * 1024;
-    private const int MaxNameBytes = 256;
+
+    private static readonly GoJsonFieldName[] RootFields = [GoJsonFieldName.Folded("critical"), GoJsonFieldName.Folded("optional")];
+    private static readonly GoJsonFieldName[] CriticalFields = [GoJsonFieldName.Folded("identity"), GoJsonFieldName.Folded("image"), GoJsonFieldName.Folded("type")];
+    private static readonly GoJsonFieldName[] IdentityFields = [GoJsonFieldName.Folded("docker-reference")];
+    private static readonly GoJsonFieldName[] ImageFields = [GoJsonFieldName.Folded("docker-manifest-digest")];
 
     /// <summary>Parses a payload without throwing; <paramref name="error"/> says what is wrong.</summary>
     public static bool TryParse(ReadOnlySpan<byte> payload, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SimpleSigningPayload? result, out string error)
@@ -26,9 +33,7 @@ internal sealed record SimpleSigningPayload(string DockerManifestDigest, string?
             return false;
         }
 
-        string? digest = null;
-        string? reference = null;
-        string? type = null;
+        var claims = new Claims();
         try
         {
             var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = MaxDepth });
@@ -38,32 +43,8 @@ internal sealed record SimpleSigningPayload(string DockerManifestDigest, string?
                 return false;
             }
 
-            var sawCritical = false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (NameIs(ref reader, "critical"))
-                {
-                    if (sawCritical)
-                    {
-                        error = "payload repeats 'critical'";
-                        return false;
-                    }
-
-                    sawCritical = true;
-                    reader.Read();
-                    if (!ReadCritical(ref reader, ref digest, ref reference, ref type, out error))
-                    {
-                        return false;
-                    }
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-
-            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            ReadRoot(ref reader, ref claims);
+            if (reader.Read())
             {
                 error = "payload has trailing content";
                 return false;
@@ -74,144 +55,134 @@ internal sealed record SimpleSigningPayload(string DockerManifestDigest, string?
             error = $"payload is not valid JSON: {e.Message}";
             return false;
         }
+        catch (FormatException e)
+        {
+            error = $"payload is malformed: {e.Message}";
+            return false;
+        }
 
-        if (digest is null)
+        if (claims.Digest is null)
         {
             error = "payload has no critical.image.docker-manifest-digest";
             return false;
         }
 
-        if (type is null)
+        if (claims.Type is null)
         {
             error = "payload has no critical.type";
             return false;
         }
 
-        result = new SimpleSigningPayload(digest, reference, type);
+        result = new SimpleSigningPayload(claims.Digest, claims.Reference, claims.Type);
         error = string.Empty;
         return true;
     }
 
-    private static bool ReadCritical(ref Utf8JsonReader reader, ref string? digest, ref string? reference, ref string? type, out string error)
+    private static void ReadRoot(ref Utf8JsonReader reader, ref Claims claims)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            error = "payload 'critical' is not an object";
-            return false;
-        }
-
-        var sawIdentity = false;
-        var sawImage = false;
+        Span<byte> buffer = stackalloc byte[JsonKey.BufferBytes];
+        var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (NameIs(ref reader, "identity"))
+            var field = JsonKey.Find(JsonKey.Read(ref reader, buffer), RootFields);
+            if (field >= 0)
             {
-                reader.Read();
-                if (sawIdentity)
-                {
-                    error = "payload repeats 'critical.identity'";
-                    return false;
-                }
-
-                if (!ReadSingleString(ref reader, "docker-reference", allowNull: true, ref reference, out error))
-                {
-                    error = "payload 'critical.identity': " + error;
-                    return false;
-                }
-
-                sawIdentity = true;
+                JsonKey.MarkSeen(ref seen, field, RootFields);
             }
-            else if (NameIs(ref reader, "image"))
-            {
-                reader.Read();
-                if (sawImage)
-                {
-                    error = "payload repeats 'critical.image'";
-                    return false;
-                }
 
-                if (!ReadSingleString(ref reader, "docker-manifest-digest", allowNull: false, ref digest, out error))
-                {
-                    error = "payload 'critical.image': " + error;
-                    return false;
-                }
-
-                sawImage = true;
-            }
-            else if (NameIs(ref reader, "type"))
+            reader.Read();
+            switch (field)
             {
-                reader.Read();
-                if (type is not null || reader.TokenType != JsonTokenType.String)
-                {
-                    error = "payload 'critical.type' is repeated or not a string";
-                    return false;
-                }
-
-                type = reader.GetString();
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
+                case 0:
+                    Expect(ref reader, JsonTokenType.StartObject, "'critical' is not an object");
+                    ReadCritical(ref reader, ref claims);
+                    break;
+                case 1:
+                    // Not read, but Go fails to decode anything but an object (or null) into cosign's map.
+                    Expect(ref reader, JsonTokenType.StartObject, "'optional' is not an object", allowNull: true);
+                    reader.Skip();
+                    break;
+                default:
+                    reader.Skip();
+                    break;
             }
         }
-
-        error = string.Empty;
-        return true;
     }
 
-    private static bool ReadSingleString(ref Utf8JsonReader reader, string name, bool allowNull, ref string? value, out string error)
+    private static void ReadCritical(ref Utf8JsonReader reader, ref Claims claims)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            error = "is not an object";
-            return false;
-        }
-
-        var seen = false;
+        Span<byte> buffer = stackalloc byte[JsonKey.BufferBytes];
+        var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (NameIs(ref reader, name))
+            var field = JsonKey.Find(JsonKey.Read(ref reader, buffer), CriticalFields);
+            if (field >= 0)
             {
-                reader.Read();
-                if (seen)
-                {
-                    error = $"repeats '{name}'";
-                    return false;
-                }
-
-                seen = true;
-                if (reader.TokenType == JsonTokenType.String)
-                {
-                    value = reader.GetString();
-                }
-                else if (!(allowNull && reader.TokenType == JsonTokenType.Null))
-                {
-                    error = $"'{name}' is not a string";
-                    return false;
-                }
+                JsonKey.MarkSeen(ref seen, field, CriticalFields);
             }
-            else
+
+            reader.Read();
+            switch (field)
             {
-                reader.Read();
-                reader.Skip();
+                case 0:
+                    if (Expect(ref reader, JsonTokenType.StartObject, "'critical.identity' is not an object", allowNull: true))
+                    {
+                        claims.Reference = ReadSingleString(ref reader, IdentityFields, "'critical.identity.docker-reference' is not a string", allowNull: true);
+                    }
+
+                    break;
+                case 1:
+                    Expect(ref reader, JsonTokenType.StartObject, "'critical.image' is not an object");
+                    claims.Digest = ReadSingleString(ref reader, ImageFields, "'critical.image.docker-manifest-digest' is not a string", allowNull: false);
+                    break;
+                case 2:
+                    Expect(ref reader, JsonTokenType.String, "'critical.type' is not a string");
+                    claims.Type = reader.GetString();
+                    break;
+                default:
+                    reader.Skip();
+                    break;
             }
         }
-
-        error = string.Empty;
-        return true;
     }
 
-    private static bool NameIs(ref Utf8JsonReader reader, string name)
+    /// <summary>Reads the object under the reader, whose one field is a string; null when absent (or null).</summary>
+    private static string? ReadSingleString(ref Utf8JsonReader reader, GoJsonFieldName[] fields, string notString, bool allowNull)
     {
-        var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
-        if (length > MaxNameBytes)
+        Span<byte> buffer = stackalloc byte[JsonKey.BufferBytes];
+        var seen = 0;
+        string? value = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            return false;
+            var field = JsonKey.Find(JsonKey.Read(ref reader, buffer), fields);
+            if (field >= 0)
+            {
+                JsonKey.MarkSeen(ref seen, field, fields);
+            }
+
+            reader.Read();
+            if (field < 0)
+            {
+                reader.Skip();
+            }
+            else if (Expect(ref reader, JsonTokenType.String, notString, allowNull))
+            {
+                value = reader.GetString();
+            }
         }
 
-        Span<char> buffer = stackalloc char[MaxNameBytes];
-        var written = reader.CopyString(buffer);
-        return buffer[..written].Equals(name, StringComparison.OrdinalIgnoreCase);
+        return value;
+    }
+
+    /// <summary>Whether the token is <paramref name="type"/>; false for an allowed null.</summary>
+    /// <exception cref="FormatException">The token is neither.</exception>
+    private static bool Expect(ref Utf8JsonReader reader, JsonTokenType type, string error, bool allowNull = false) =>
+        reader.TokenType == type || (allowNull && reader.TokenType == JsonTokenType.Null ? false : throw new FormatException(error));
+
+    private struct Claims
+    {
+        public string? Digest { get; set; }
+        public string? Reference { get; set; }
+        public string? Type { get; set; }
     }
 }

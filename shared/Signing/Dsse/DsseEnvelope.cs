@@ -1,11 +1,18 @@
 using System.Text;
 using System.Text.Json;
+using ImageTrust.Signing.Json;
 
 namespace ImageTrust.Signing.Dsse;
 
 /// <summary>A DSSE envelope: payload type, payload bytes and signatures over the PAE encoding.</summary>
 internal sealed record DsseEnvelope(string PayloadType, byte[] Payload, IReadOnlyList<DsseSignature> Signatures)
 {
+    private static readonly GoJsonFieldName PayloadTypeField = GoJsonFieldName.Exact("payloadType");
+    private static readonly GoJsonFieldName PayloadField = GoJsonFieldName.Exact("payload");
+    private static readonly GoJsonFieldName SignaturesField = GoJsonFieldName.Exact("signatures");
+    private static readonly GoJsonFieldName SigField = GoJsonFieldName.Exact("sig");
+    private static readonly GoJsonFieldName KeyIdField = GoJsonFieldName.Exact("keyid");
+
     /// <summary>The in-toto statement payload type.</summary>
     public const string InTotoPayloadType = "application/vnd.in-toto+json";
 
@@ -33,9 +40,16 @@ internal sealed record DsseEnvelope(string PayloadType, byte[] Payload, IReadOnl
         {
             throw new FormatException($"DSSE envelope is not valid JSON: {e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            throw new FormatException($"DSSE envelope has an invalid string: {e.Message}", e);
+        }
     }
 
-    /// <summary>Reads an envelope from a JSON element (as embedded in a Sigstore bundle).</summary>
+    /// <summary>
+    /// Reads an envelope from a JSON element (as embedded in a Sigstore bundle). Fields are read under their exact names only
+    /// (Go's encoding/json would fold other spellings, protojson would refuse them), and a field named twice is refused.
+    /// </summary>
     /// <exception cref="FormatException">The element is not a well-formed DSSE envelope.</exception>
     public static DsseEnvelope FromJson(JsonElement element)
     {
@@ -44,21 +58,21 @@ internal sealed record DsseEnvelope(string PayloadType, byte[] Payload, IReadOnl
             throw new FormatException("DSSE envelope is not an object");
         }
 
-        var payloadType = element.TryGetProperty("payloadType", out var type) && type.ValueKind == JsonValueKind.String
+        var payloadType = JsonFields.TryGet(element, PayloadTypeField, out var type) && type.ValueKind == JsonValueKind.String
             ? type.GetString()!
             : throw new FormatException("DSSE envelope has no payloadType");
-        var payload = element.TryGetProperty("payload", out var body) && body.ValueKind == JsonValueKind.String
+        var payload = JsonFields.TryGet(element, PayloadField, out var body) && body.ValueKind == JsonValueKind.String
             ? DecodeBase64(body, "payload")
             : throw new FormatException("DSSE envelope has no payload");
         var signatures = new List<DsseSignature>();
-        if (element.TryGetProperty("signatures", out var list) && list.ValueKind == JsonValueKind.Array)
+        if (JsonFields.TryGet(element, SignaturesField, out var list) && list.ValueKind == JsonValueKind.Array)
         {
             foreach (var signature in list.EnumerateArray())
             {
-                var sig = signature.ValueKind == JsonValueKind.Object && signature.TryGetProperty("sig", out var value) && value.ValueKind == JsonValueKind.String
+                var sig = JsonFields.TryGet(signature, SigField, out var value) && value.ValueKind == JsonValueKind.String
                     ? DecodeBase64(value, "sig")
                     : throw new FormatException("DSSE signature has no sig");
-                var keyId = signature.TryGetProperty("keyid", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+                var keyId = JsonFields.TryGet(signature, KeyIdField, out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
                 signatures.Add(new DsseSignature(sig, string.IsNullOrEmpty(keyId) ? null : keyId));
             }
         }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using ImageTrust.Signing.Json;
 
 namespace ImageTrust.Signing.Transparency;
 
@@ -14,6 +15,20 @@ namespace ImageTrust.Signing.Transparency;
 /// </summary>
 internal static class LogEntryBodyMatcher
 {
+    // Rekor v1 bodies are read by cosign with Go's encoding/json, Rekor v2 bodies by sigstore-go with protojson: fields are
+    // read under their exact JSON names only, and another spelling either reader could take for one (a Go fold, the proto
+    // name) or a field named twice makes the body malformed.
+    private static readonly Dictionary<string, GoJsonFieldName> Fields = new[]
+    {
+        GoJsonFieldName.Exact("kind"), GoJsonFieldName.Exact("apiVersion", "api_version"), GoJsonFieldName.Exact("spec"),
+        GoJsonFieldName.Exact("hashedRekordV002", "hashed_rekord_v002"), GoJsonFieldName.Exact("content"), GoJsonFieldName.Exact("data"),
+        GoJsonFieldName.Exact("hash"), GoJsonFieldName.Exact("signature"), GoJsonFieldName.Exact("algorithm"), GoJsonFieldName.Exact("value"),
+        GoJsonFieldName.Exact("publicKey", "public_key"), GoJsonFieldName.Exact("digest"), GoJsonFieldName.Exact("verifier"),
+        GoJsonFieldName.Exact("x509Certificate", "x509_certificate"), GoJsonFieldName.Exact("rawBytes", "raw_bytes"),
+        GoJsonFieldName.Exact("payloadHash", "payload_hash"), GoJsonFieldName.Exact("envelope"), GoJsonFieldName.Exact("payloadType", "payload_type"),
+        GoJsonFieldName.Exact("payload"), GoJsonFieldName.Exact("signatures"), GoJsonFieldName.Exact("sig"),
+    }.ToDictionary(field => field.Name, StringComparer.Ordinal);
+
     /// <summary>The step name in results.</summary>
     public const string Step = "tlog-entry-body";
 
@@ -93,12 +108,12 @@ internal static class LogEntryBodyMatcher
         }
 
         var verifier = Property(signature, "verifier");
-        if (verifier.TryGetProperty("x509Certificate", out var certificate))
+        if (JsonFields.TryGet(verifier, Fields["x509Certificate"], out var certificate))
         {
             return expected.CertificateDer is { } der && Bytes(Text(certificate, "rawBytes")).AsSpan().SequenceEqual(der) ? null : "the entry's certificate differs";
         }
 
-        return verifier.TryGetProperty("publicKey", out var key) && expected.PublicKeySpki is { } spki && Bytes(Text(key, "rawBytes")).AsSpan().SequenceEqual(spki)
+        return JsonFields.TryGet(verifier, Fields["publicKey"], out var key) && expected.PublicKeySpki is { } spki && Bytes(Text(key, "rawBytes")).AsSpan().SequenceEqual(spki)
             ? null
             : "the entry's key differs";
     }
@@ -124,7 +139,7 @@ internal static class LogEntryBodyMatcher
             return "the entry's payload type differs";
         }
 
-        if (logged.TryGetProperty("payload", out _) && !DoubleBase64Equals(Utf8Text(logged, "payload"), envelope.Payload))
+        if (JsonFields.TryGet(logged, Fields["payload"], out _) && !DoubleBase64Equals(Utf8Text(logged, "payload"), envelope.Payload))
         {
             return "the entry's payload differs";
         }
@@ -320,7 +335,7 @@ internal static class LogEntryBodyMatcher
     private static CheckResult Fail(string detail) => CheckResult.Fail(Step, "TLOG_ENTRY_MISMATCH", detail);
 
     private static JsonElement Property(JsonElement owner, string name) =>
-        owner.ValueKind == JsonValueKind.Object && owner.TryGetProperty(name, out var value) ? value : throw new FormatException($"missing '{name}'");
+        JsonFields.TryGet(owner, Fields[name], out var value) ? value : throw new FormatException($"missing '{name}'");
 
     private static string Text(JsonElement owner, string name) =>
         Property(owner, name) is { ValueKind: JsonValueKind.String } value ? value.GetString()! : throw new FormatException($"'{name}' is not a string");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using ImageTrust.Signing.Json;
 
 namespace ImageTrust.Signing.Trust;
 
@@ -59,7 +60,7 @@ internal static class TrustedRootParser
         var details = OptionalString(publicKey, "keyDetails") ?? string.Empty;
         var key = VerificationKey.FromDer(Base64(Required(publicKey, "rawBytes")), details.Contains("PSS", StringComparison.Ordinal));
         var validity = ParseWindow(publicKey, "transparency log key");
-        var logId = log.TryGetProperty("logId", out var id) ? Base64(Required(id, "keyId")) : key.KeyId;
+        var logId = JsonFields.TryGetProto(log, "logId", out var id) ? Base64(Required(id, "keyId")) : key.KeyId;
         var baseUrl = OptionalString(log, "baseUrl") is { } url ? new Uri(url, UriKind.Absolute) : null;
         return new TransparencyLogAuthority(logId, key, validity, baseUrl);
     }
@@ -75,7 +76,7 @@ internal static class TrustedRootParser
 
     private static TimeWindow ParseWindow(JsonElement owner, string what)
     {
-        if (!owner.TryGetProperty("validFor", out var validFor) || validFor.ValueKind != JsonValueKind.Object)
+        if (!JsonFields.TryGetProto(owner, "validFor", out var validFor) || validFor.ValueKind != JsonValueKind.Object)
         {
             throw new FormatException($"{what} has no validFor");
         }
@@ -104,15 +105,15 @@ internal static class TrustedRootParser
     }
 
     private static IEnumerable<JsonElement> Array(JsonElement owner, string name) =>
-        owner.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : [];
+        JsonFields.TryGetProto(owner, name, out var value) && value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : [];
 
     private static JsonElement Required(JsonElement owner, string name) =>
-        owner.ValueKind == JsonValueKind.Object && owner.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
+        owner.ValueKind == JsonValueKind.Object && JsonFields.TryGetProto(owner, name, out var value) && value.ValueKind != JsonValueKind.Null
             ? value
             : throw new FormatException($"trusted root: missing '{name}'");
 
     private static string? OptionalString(JsonElement owner, string name) =>
-        owner.ValueKind == JsonValueKind.Object && owner.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        owner.ValueKind == JsonValueKind.Object && JsonFields.TryGetProto(owner, name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static byte[] Base64(JsonElement value)
     {

@@ -187,6 +187,49 @@ public sealed class SigstoreAttestationVerifierTests : IDisposable
         Assert.Equal([AttestationReasons.NoAttestations], result.Reasons);
     }
 
+    // cosign reads a classic .att statement with Go's encoding/json, where a later "Subject" replaces "subject": this one
+    // names this image for ImageTrust's old reading and another image for cosign's. Signed, so only the reading decides.
+    [Fact]
+    public async Task VerifyAsync_SubjectThenUpperCaseSubject_StatementMalformed()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        var statement = $$$"""{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"app","digest":{"sha256":"{{{digest.Hex}}}"}}],"Subject":[{"name":"other","digest":{"sha256":"{{{new string('c', 64)}}}"}}],"predicateType":"{{{Provenance}}}","predicate":{}}""";
+        PushAttestation(digest, Sign(_key, statement));
+
+        var result = await VerifyAsync(Requirement());
+
+        Assert.False(result.Verified);
+        Assert.Equal([AttestationReasons.NoValidAttestations, AttestationReasons.StatementMalformed], result.Reasons);
+        Assert.Contains(Assert.Single(result.Attestations).Verification.Checks, check => check.Detail.Contains("'subject'", StringComparison.Ordinal));
+    }
+
+    // A DigestSet is a map: Go matches its keys exactly, so "SHA256" does not name this image's sha256 digest.
+    [Fact]
+    public async Task VerifyAsync_UpperCaseDigestAlgorithmKey_SubjectDigestMismatch()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        var statement = $$$"""{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"app","digest":{"SHA256":"{{{digest.Hex}}}"}}],"predicateType":"{{{Provenance}}}","predicate":{}}""";
+        PushAttestation(digest, Sign(_key, statement));
+
+        var result = await VerifyAsync(Requirement());
+
+        Assert.False(result.Verified);
+        Assert.Contains(AttestationReasons.SubjectDigestMismatch, result.Reasons);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_Sha256DigestKeyTwice_StatementMalformed()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        var statement = $$$"""{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"app","digest":{"sha256":"{{{digest.Hex}}}","sha256":"{{{new string('c', 64)}}}"}}],"predicateType":"{{{Provenance}}}","predicate":{}}""";
+        PushAttestation(digest, Sign(_key, statement));
+
+        var result = await VerifyAsync(Requirement());
+
+        Assert.False(result.Verified);
+        Assert.Equal([AttestationReasons.NoValidAttestations, AttestationReasons.StatementMalformed], result.Reasons);
+    }
+
     private AttestationRequirement Requirement(string predicateType = Provenance, IReadOnlyList<PredicateCondition>? conditions = null)
         => new(predicateType, [SignedImages.KeyAuthority("release", _key)], conditions ?? []);
 

@@ -194,6 +194,27 @@ public sealed class SigstoreImageVerifierTests : IDisposable
         Assert.Equal(ClassicReasons.PayloadTypeInvalid, Assert.Single(result.Signatures).Reason);
     }
 
+    // cosign reads the payload with Go's encoding/json: the Kelvin-sign key is docker-manifest-digest too, and the last one
+    // wins, so cosign sees the other digest where ImageTrust's old reading saw this image's. Signed with the trusted key.
+    [Theory]
+    [InlineData("doc\\u212Aer-manifest-digest")]
+    [InlineData("doc\u212Aer-manifest-digest")]
+    [InlineData("docker-manife\\u017Ft-digest")]
+    public async Task VerifyAsync_DigestThenGoFoldedDigestKey_PayloadInvalid(string foldedKey)
+    {
+        var digest = SignedImages.PushImage(_registry);
+        var other = Digest.Sha256Of("another image"u8);
+        var payload = $$$"""{"critical":{"identity":{"docker-reference":"{{{SignedImages.Repository}}}"},"image":{"docker-manifest-digest":"{{{digest}}}","{{{foldedKey}}}":"{{{other}}}"},"type":"{{{CosignMediaTypes.SignatureType}}}"},"optional":null}""";
+        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle()))]);
+
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+
+        Assert.False(result.Verified);
+        var signature = Assert.Single(result.Signatures);
+        Assert.Equal(ClassicReasons.PayloadInvalid, signature.Reason);
+        Assert.Contains("'docker-manifest-digest' appears more than once", string.Join("; ", result.Details), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task VerifyAsync_NoTlogProofAndRequired_TlogMissing()
     {

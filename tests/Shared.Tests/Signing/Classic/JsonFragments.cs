@@ -40,11 +40,24 @@ internal static class JsonFragments
     /// <summary>A property name, sometimes with an escaped character or a stray invalid byte.</summary>
     public static string Name(Random random, string name) => random.Next(12) switch
     {
+        3 => "\"" + GoFoldSpelling(random, name) + "\"",
         2 => "\"" + name + "\\udc00\"",
         0 when name.Length > 0 => "\"\\u" + ((int)name[0]).ToString("x4", System.Globalization.CultureInfo.InvariantCulture) + name[1..] + "\"",
         1 => "\"" + name + InvalidByte + "\"",
         _ => "\"" + name + "\"",
     };
+
+    /// <summary>Another spelling Go's encoding/json reads as <paramref name="name"/>: case changed, k/s as U+212A/U+017F (raw or escaped), or i as U+0130.</summary>
+    public static string GoFoldSpelling(Random random, string name) => string.Concat(name.Select(c => (char.ToLowerInvariant(c), random.Next(4)) switch
+    {
+        ('k', 0) => "\u212A",
+        ('k', 1) => "\\u212a",
+        ('s', 0) => "\u017F",
+        ('s', 1) => "\\u017f",
+        ('i', 0) when random.Next(4) == 0 => "\u0130",
+        (_, 2) => char.ToUpperInvariant(c).ToString(),
+        _ => c.ToString(),
+    }));
 
     /// <summary>A string token for <paramref name="value"/>, sometimes escaped differently, or a broken variant.</summary>
     public static string String(Random random, string value) => random.Next(14) switch
@@ -57,6 +70,12 @@ internal static class JsonFragments
         5 => Pick(random, "1", "null", "{}", "[]", "true"),
         _ => "\"" + value + "\"",
     };
+
+    /// <summary>
+    /// A description for comparing two readers: whether they refuse, and what they read when they accept. Which error
+    /// each reports first may differ: the single-pass readers meet problems in document order.
+    /// </summary>
+    public static string Outcome(string description) => description.StartsWith("error:", StringComparison.Ordinal) ? "error" : description;
 
     /// <summary>One of <paramref name="choices"/>.</summary>
     public static string Pick(Random random, params string[] choices) => choices[random.Next(choices.Length)];

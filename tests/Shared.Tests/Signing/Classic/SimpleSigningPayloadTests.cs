@@ -57,6 +57,60 @@ public sealed class SimpleSigningPayloadTests
         Assert.NotEmpty(error);
     }
 
+    [Theory]
+    [InlineData("doc\\u212Aer-manifest-digest")] // KELVIN SIGN, escaped: Go folds it to k
+    [InlineData("doc\u212Aer-manifest-digest")] // KELVIN SIGN, raw UTF-8
+    [InlineData("docker-manife\u017Ft-digest")] // LONG S: Go folds it to s
+    [InlineData("DOCKER-MANIFEST-DIGEST")]
+    public void Check_DigestKeyRepeatedUnderGoFold_PayloadInvalid(string secondKey)
+    {
+        var other = ImageTrust.Model.Digest.Sha256Of("other"u8);
+        var json = $$$"""{"critical":{"image":{"docker-manifest-digest":"{{{Digest}}}","{{{secondKey}}}":"{{{other}}}"},"type":"cosign container image signature"}}""";
+
+        var check = PayloadClaimsStep.Check(Encoding.UTF8.GetBytes(json), Digest, out var claims);
+
+        Assert.False(check.Passed);
+        Assert.Equal(ClassicReasons.PayloadInvalid, check.ReasonCode);
+        Assert.Contains("docker-manifest-digest", check.Detail, StringComparison.Ordinal);
+        Assert.Null(claims);
+    }
+
+    [Fact]
+    public void TryParse_KelvinSignKeyAlone_ReadAsGoReadsIt()
+    {
+        var json = $$$"""{"critical":{"image":{"doc\u212Aer-manifest-digest":"{{{Digest}}}"},"type":"cosign container image \u017Fignature"}}""";
+
+        Assert.True(SimpleSigningPayload.TryParse(Encoding.UTF8.GetBytes(json), out var payload, out var error), error);
+        Assert.Equal(Digest, payload.DockerManifestDigest);
+    }
+
+    [Theory]
+    [InlineData("\u0130mage")] // U+0130: Go does not fold it to i, a naive upper(lower(r)) fold does
+    [InlineData("\u0131mage")] // U+0131 likewise
+    public void TryParse_DottedOrDotlessIKey_FalseAsAmbiguous(string key)
+    {
+        var json = $$$"""{"critical":{"image":{"docker-manifest-digest":"{{{Digest}}}"},"{{{key}}}":{"docker-manifest-digest":"x"},"type":"cosign container image signature"}}""";
+
+        Assert.False(SimpleSigningPayload.TryParse(Encoding.UTF8.GetBytes(json), out _, out var error));
+        Assert.Contains("'image'", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"critical\":{\"image\":{\"docker-manifest-digest\":\"a\"},\"type\":\"t\"},\"optional\":\"x\"}")]
+    [InlineData("{\"critical\":{\"image\":{\"docker-manifest-digest\":\"a\"},\"type\":\"t\",\"identity\":[]}}")]
+    [InlineData("{\"critical\":{\"image\":{\"docker-manifest-digest\":\"a\"},\"type\":\"t\",\"identity\":{\"docker-reference\":1}}}")]
+    [InlineData("{\"critical\":{\"image\":{\"docker-manifest-digest\":\"a\"},\"type\":\"t\"},\"CRITICAL\":null}")]
+    [InlineData("{\"critical\":{\"image\":{\"docker-manifest-digest\":\"a\"},\"type\":\"t\",\"identity\":{\"docker-reference\":\"a\",\"doc\u212Aer-reference\":\"b\"}}}")]
+    [InlineData("{\"critical\":{\"image\":{\"docker-manifest-digest\":\"a\"},\"type\":\"t\",\"identity\":{},\"Identity\":{}}}")]
+    [InlineData("{\"critical\":{\"image\":{\"docker-manifest-digest\":\"a\"},\"type\":\"t\",\"identity\":{\"docker-reference\":\"a\",\"docker-reference\":\"b\"}}}")]
+    [InlineData("{\"critical\":{\"image\":{\"docker-manifest-digest\":\"a\"},\"type\":\"t\",\"x\\ud800\":1}}")]
+    public void TryParse_GoWouldReadOrFailDifferently_False(string json)
+    {
+        Assert.False(SimpleSigningPayload.TryParse(Encoding.UTF8.GetBytes(json), out var payload, out var error));
+        Assert.Null(payload);
+        Assert.NotEmpty(error);
+    }
+
     [Fact]
     public void TryParse_ArbitraryBytes_NeverThrows()
     {

@@ -51,4 +51,53 @@ public sealed class DsseTests
     {
         Assert.Throws<FormatException>(() => InTotoStatement.Parse(Encoding.UTF8.GetBytes(json)));
     }
+
+    // Go's encoding/json (cosign, classic .att) would read the later key; ImageTrust refuses rather than read the first.
+    [Theory]
+    [InlineData("""{"payloadType":"t","payload":"e30=","Payload":"W10=","signatures":[]}""", "'payload'")]
+    [InlineData("""{"payloadType":"t","payload":"e30=","payload":"W10=","signatures":[]}""", "'payload'")]
+    [InlineData("""{"payloadType":"t","PAYLOADTYPE":"u","payload":"e30=","signatures":[]}""", "'payloadType'")]
+    [InlineData("""{"payloadType":"t","payload":"e30=","signatures":[],"\u017Fignatures":[]}""", "'signatures'")]
+    [InlineData("""{"payloadType":"t","payload":"e30=","signatures":[{"sig":"AQ==","Sig":"Ag=="}]}""", "'sig'")]
+    [InlineData("""{"payloadType":"t","payload":"e30=","signatures":[{"sig":"AQ==","\u212Aeyid":"k"}]}""", "'keyid'")]
+    public void Parse_EnvelopeFieldUnderTwoSpellings_Throws(string json, string field)
+    {
+        var error = Assert.Throws<FormatException>(() => DsseEnvelope.Parse(Encoding.UTF8.GetBytes(json)));
+
+        Assert.Contains(field, error.Message, StringComparison.Ordinal);
+    }
+
+    // Exact names only: Go's encoding/json would read "Payload" as payload, protojson (sigstore-go) would refuse it.
+    [Fact]
+    public void Parse_EnvelopeKeyInOtherCase_Throws()
+    {
+        Assert.Throws<FormatException>(() => DsseEnvelope.Parse(Encoding.UTF8.GetBytes("""{"payloadType":"t","Payload":"e30=","signatures":[]}""")));
+    }
+
+    [Theory]
+    [InlineData("""{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"ab"}}],"Subject":[{"digest":{"sha256":"cd"}}],"predicateType":"p"}""", "'subject'")]
+    [InlineData("""{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"ab"}}],"\u017Fubject":[],"predicateType":"p"}""", "'subject'")]
+    [InlineData("""{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"ab"}}],"predicateType":"p","predicate_type":"q"}""", "'predicateType'")]
+    [InlineData("""{"_type":"https://in-toto.io/Statement/v1","type":"x","subject":[{"digest":{"sha256":"ab"}}],"predicateType":"p"}""", "'_type'")]
+    [InlineData("""{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"ab"},"Digest":{"sha256":"cd"}}],"predicateType":"p"}""", "'digest'")]
+    [InlineData("""{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":"ab","sha256":"cd"}}],"predicateType":"p"}""", "'sha256'")]
+    [InlineData("""{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":1}}],"predicateType":"p"}""", "sha256")]
+    [InlineData("""{"_type":"https://in-toto.io/Statement/v1","subject":[1],"predicateType":"p"}""", "subject")]
+    public void Parse_StatementGoWouldReadDifferently_Throws(string json, string mentioned)
+    {
+        var error = Assert.Throws<FormatException>(() => InTotoStatement.Parse(Encoding.UTF8.GetBytes(json)));
+
+        Assert.Contains(mentioned, error.Message, StringComparison.Ordinal);
+    }
+
+    // A DigestSet is a Go map (and a protobuf map): keys match exactly, so "SHA256" is not the sha256 digest.
+    [Fact]
+    public void HasSubjectDigest_UpperCaseAlgorithmKey_NotSha256()
+    {
+        var statement = InTotoStatement.Parse(Encoding.UTF8.GetBytes("""
+            {"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"img","digest":{"SHA256":"abcd"}}],"predicateType":"p"}
+            """));
+
+        Assert.False(statement.HasSubjectDigest("sha256", "abcd"));
+    }
 }

@@ -162,6 +162,22 @@ public sealed class LogEntryBodyMatcherTests
         Assert.Contains("the entry body is malformed", details);
     }
 
+    // Rekor v1 bodies are read by Go's encoding/json (folding keys, last wins), v2 bodies by protojson (exact or proto name,
+    // duplicates refused): ImageTrust reads exact names only and refuses any field two readers could see differently.
+    [Theory]
+    [InlineData("""{"apiVersion":"0.0.1","kind":"hashedrekord","spec":{},"spec":{}}""", "'spec' appears more than once")]
+    [InlineData("""{"apiVersion":"0.0.1","kind":"hashedrekord","Spec":{}}""", "'spec' that cosign's readers do not agree on")]
+    [InlineData("""{"apiVersion":"0.0.1","\u212Aind":"x","kind":"hashedrekord","spec":{}}""", "'kind' that cosign's readers do not agree on")]
+    [InlineData("""{"api_version":"0.0.2","kind":"hashedrekord","spec":{}}""", "'apiVersion' that cosign's readers do not agree on")]
+    public void Verify_FieldNamedTwiceOrAmbiguously_Malformed(string body, string message)
+    {
+        var check = LogEntryBodyMatcher.Verify(Encoding.UTF8.GetBytes(body), new ExpectedLogContent([1], null, [2], [3], null));
+
+        Assert.False(check.Passed);
+        Assert.Equal("TLOG_ENTRY_MISMATCH", check.ReasonCode);
+        Assert.Contains(message, check.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Verify_IntotoPayloadNull_MalformedNotACrash()
     {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ImageTrust.Signing;
+using ImageTrust.Signing.Json;
 using ImageTrust.Signing.Transparency;
 
 namespace ImageTrust.Shared.Tests.Signing.Transparency;
@@ -9,7 +10,8 @@ namespace ImageTrust.Shared.Tests.Signing.Transparency;
 /// <summary>
 /// The hashedrekord 0.0.1, dsse 0.0.1 and intoto 0.0.2 entry-body matching as it was before it compared UTF-8 in pooled
 /// buffers (strings and arrays), kept as the oracle of differential tests. One deliberate change: an intoto envelope whose
-/// payload is JSON null used to escape as ArgumentNullException; it is malformed like any other non-string. The other kinds were not rewritten, so the oracle hands them to
+/// payload is JSON null used to escape as ArgumentNullException; it is malformed like any other non-string. Fields are
+/// looked up with the key rules every signed-JSON reader shares (<see cref="JsonFields"/>: exact names, none twice). The other kinds were not rewritten, so the oracle hands them to
 /// <see cref="LogEntryBodyMatcher"/> itself rather than keeping a second copy of them.
 /// </summary>
 internal static class StringLogEntryBodyMatcherOracle
@@ -85,7 +87,7 @@ internal static class StringLogEntryBodyMatcherOracle
             return "the entry's payload type differs";
         }
 
-        if (logged.TryGetProperty("payload", out _) && !Bytes(Encoding.ASCII.GetString(Bytes(Text(logged, "payload")))).AsSpan().SequenceEqual(envelope.Payload))
+        if (JsonFields.TryGet(logged, GoJsonFieldName.Exact("payload"), out _) && !Bytes(Encoding.ASCII.GetString(Bytes(Text(logged, "payload")))).AsSpan().SequenceEqual(envelope.Payload))
         {
             return "the entry's payload differs";
         }
@@ -149,7 +151,7 @@ internal static class StringLogEntryBodyMatcherOracle
     private static CheckResult Fail(string detail) => CheckResult.Fail(LogEntryBodyMatcher.Step, "TLOG_ENTRY_MISMATCH", detail);
 
     private static JsonElement Property(JsonElement owner, string name) =>
-        owner.ValueKind == JsonValueKind.Object && owner.TryGetProperty(name, out var value) ? value : throw new FormatException($"missing '{name}'");
+        JsonFields.TryGet(owner, GoJsonFieldName.Exact(name), out var value) ? value : throw new FormatException($"missing '{name}'");
 
     private static string Text(JsonElement owner, string name) =>
         Property(owner, name) is { ValueKind: JsonValueKind.String } value ? value.GetString()! : throw new FormatException($"'{name}' is not a string");
