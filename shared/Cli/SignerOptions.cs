@@ -1,4 +1,7 @@
 using System.CommandLine;
+using ImageTrust.Model;
+using ImageTrust.Policy;
+using ImageTrust.Registry;
 
 namespace ImageTrust.Cli;
 
@@ -35,6 +38,12 @@ internal sealed class SignerOptions
 
     public Option<string> Output { get; } = CreateOutputOption();
 
+    public Option<string> Timeout { get; } = new("--timeout", "-t")
+    {
+        Description = "Timeout for the whole verification, a Go duration such as 90s or 3m0s (default 3m0s, as cosign). A verification that does not finish in time fails (exit 1, VERIFICATION_TIMEOUT).",
+        DefaultValueFactory = _ => "3m0s",
+    };
+
     /// <summary>Creates the <c>--output text|json</c> option.</summary>
     public static Option<string> CreateOutputOption()
     {
@@ -59,6 +68,7 @@ internal sealed class SignerOptions
         command.Add(InsecureIgnoreSct);
         command.Add(AllowHttpRegistry);
         command.Add(Output);
+        command.Add(Timeout);
     }
 
     /// <summary>Reads the flag values.</summary>
@@ -75,14 +85,37 @@ internal sealed class SignerOptions
         result.GetValue(InsecureIgnoreTlog),
         result.GetValue(InsecureIgnoreSct));
 
-    /// <summary>Plain-HTTP registries from the flag (repeatable, comma-separated) and <c>IMAGETRUST_HTTP_REGISTRIES</c>.</summary>
+    /// <summary>Plain-HTTP registries from the flag (repeatable, comma-separated) and <c>IMAGETRUST_HTTP_REGISTRIES</c>, and the timeout.</summary>
+    /// <exception cref="ConfigurationException"><c>--timeout</c> is not a positive duration of at most 24 hours.</exception>
     public RegistryAccess ReadRegistryAccess(ParseResult result, CliConsole console)
     {
+        var timeout = ReadTimeout(result.GetValue(Timeout)!);
         var values = (result.GetValue(AllowHttpRegistry) ?? []).Append(console.GetEnvironmentVariable("IMAGETRUST_HTTP_REGISTRIES") ?? string.Empty);
         var registries = values
             .SelectMany(value => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
-        return new RegistryAccess(registries);
+        return new RegistryAccess(registries) { Timeout = timeout };
+    }
+
+    private static TimeSpan ReadTimeout(string text)
+    {
+        TimeSpan timeout;
+        try
+        {
+            timeout = GoDuration.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigurationException($"--timeout {text}: {e.Message}", e);
+        }
+
+        // Go would accept 0 and then time out at once; a verification that can never finish is a usage error here.
+        if (timeout <= TimeSpan.Zero || timeout > VerificationLimits.MaxTimeout)
+        {
+            throw new ConfigurationException($"--timeout {text}: must be more than 0s and at most {GoDuration.Format(VerificationLimits.MaxTimeout)}");
+        }
+
+        return timeout;
     }
 }

@@ -41,7 +41,9 @@ internal static class RegistryClientFactory
 
     /// <summary>
     /// An <see cref="HttpClient"/> for registries: no client-wide timeout (the registry client keeps its own deadlines), bounded
-    /// headers and redirects (blob storage redirects are followed; .NET drops the Authorization header on redirect), no decompression.
+    /// headers, no decompression, and no automatic redirects: .NET would follow a redirect to any scheme its handler accepts
+    /// (an <c>ftp:</c> or <c>gopher:</c> target was fetched as plain HTTP), so the registry client follows them itself under
+    /// its scheme and host rules (blob storage redirects still work).
     /// </summary>
     public static HttpClient CreateHttpClient()
     {
@@ -49,8 +51,7 @@ internal static class RegistryClientFactory
         {
             ConnectTimeout = TimeSpan.FromSeconds(10),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            AllowAutoRedirect = true,
-            MaxAutomaticRedirections = 5,
+            AllowAutoRedirect = false,
             AutomaticDecompression = System.Net.DecompressionMethods.None,
             MaxResponseHeadersLength = 64,
         };
