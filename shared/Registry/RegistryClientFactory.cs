@@ -47,7 +47,14 @@ internal static class RegistryClientFactory
     /// </summary>
     public static HttpClient CreateHttpClient()
     {
-        var handler = new SocketsHttpHandler
+        var client = new HttpClient(CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("imagetrust/1.0");
+        return client;
+    }
+
+    /// <summary>The handler under <see cref="CreateHttpClient"/>.</summary>
+    internal static SocketsHttpHandler CreateHandler()
+        => new()
         {
             ConnectTimeout = TimeSpan.FromSeconds(10),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -55,8 +62,4 @@ internal static class RegistryClientFactory
             AutomaticDecompression = System.Net.DecompressionMethods.None,
             MaxResponseHeadersLength = 64,
         };
-        var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        client.DefaultRequestHeaders.UserAgent.ParseAdd("imagetrust/1.0");
-        return client;
-    }
 }

@@ -17,9 +17,6 @@ namespace ImageTrust.Shared.Tests.Cli;
 public sealed class HostileRegistryCliTests : IAsyncLifetime, IDisposable
 {
     private const string Repository = "team/app";
-    private const string BundleMediaType = "application/vnd.dev.sigstore.bundle.v0.3+json";
-
-    private static readonly byte[] ConfigBytes = Encoding.UTF8.GetBytes("{\"architecture\":\"amd64\",\"os\":\"linux\"}");
 
     private readonly string _directory = Directory.CreateTempSubdirectory("imagetrust-hostile-").FullName;
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -58,7 +55,7 @@ public sealed class HostileRegistryCliTests : IAsyncLifetime, IDisposable
     public async Task Verify_Sha512DockerContentDigestByTag_ResolvesTheSha256DigestAsCosign()
     {
         var digest = PushSignedImage("1.0");
-        var sha512 = "sha512:" + Convert.ToHexStringLower(SHA512.HashData(Encoding.UTF8.GetBytes(ImageJson())));
+        var sha512 = "sha512:" + Convert.ToHexStringLower(SHA512.HashData(Encoding.UTF8.GetBytes(HostileImages.ImageJson())));
         Registry.Intercept = context => AnnounceDigest(context, "/manifests/1.0", sha512);
 
         var (exitCode, report, error) = await VerifyAsync($"{Registry.HostPort}/{Repository}:1.0");
@@ -93,12 +90,7 @@ public sealed class HostileRegistryCliTests : IAsyncLifetime, IDisposable
     public async Task Verify_IndexListingSha512PlatformUnderEveryPlatformRule_Exits1UnsupportedDigest()
     {
         var amd64 = PushSignedImage("amd64");
-        var arm64 = "sha512:" + Convert.ToHexStringLower(SHA512.HashData("arm64"u8));
-        Registry.PutManifest(
-            Repository,
-            "multi",
-            $$$"""{"schemaVersion":2,"mediaType":"{{{RegistryContentWriter.OciIndexMediaType}}}","manifests":[{"mediaType":"{{{RegistryContentWriter.OciManifestMediaType}}}","digest":"{{{amd64}}}","size":1,"platform":{"os":"linux","architecture":"amd64"}},{"mediaType":"{{{RegistryContentWriter.OciManifestMediaType}}}","digest":"{{{arm64}}}","size":1,"platform":{"os":"linux","architecture":"arm64"}}]}""",
-            RegistryContentWriter.OciIndexMediaType);
+        HostileImages.PushIndexWithSha512Platform(Registry, Repository, "multi", amd64);
         var policy = Path.Combine(_directory, "policy.yaml");
         await File.WriteAllTextAsync(policy, $"""
             apiVersion: imagetrust.dev/v1
@@ -182,22 +174,11 @@ public sealed class HostileRegistryCliTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Verify_ReferrersOfThousandIdenticalBundleLayers_Exits1TooManySignaturesInFourRequests()
+    public async Task Verify_ReferrersOfThousandIdenticalBundleLayers_Exits1TooManySignaturesInThreeRequests()
     {
-        var digest = PushImage("1.0");
-        Registry.ReferrersApi = true;
-        var bundle = Registry.PutBlob(Repository, Encoding.UTF8.GetBytes("{\"mediaType\":\"" + BundleMediaType + "\"}"));
-        var layer = $$"""{"mediaType":"{{BundleMediaType}}","digest":"{{bundle}}","size":10}""";
-        var layers = string.Join(",", Enumerable.Repeat(layer, 1024));
-        var entries = Enumerable.Range(0, 32).Select(i =>
-        {
-            var referrer = Registry.PutManifest(
-                Repository,
-                null,
-                $$$"""{"schemaVersion":2,"mediaType":"{{{RegistryContentWriter.OciManifestMediaType}}}","artifactType":"{{{BundleMediaType}}}","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},"layers":[{{{layers}}}],"subject":{"mediaType":"{{{RegistryContentWriter.OciManifestMediaType}}}","digest":"{{{digest}}}","size":1},"annotations":{"n":"{{{i}}}"}}""");
-            return $$"""{"mediaType":"{{RegistryContentWriter.OciManifestMediaType}}","artifactType":"{{BundleMediaType}}","digest":"{{referrer}}","size":1}""";
-        });
-        Registry.PutReferrers(Repository, digest, $$"""{"schemaVersion":2,"mediaType":"{{RegistryContentWriter.OciIndexMediaType}}","manifests":[{{string.Join(",", entries)}}]}""");
+        // The issue's image: 32 referrers of 1,024 identical bundle layers each caused 32,768 blob fetches.
+        var digest = HostileImages.PushImage(Registry, Repository, "1.0");
+        HostileImages.PushReferrersOfIdenticalBundles(Registry, Repository, digest, referrers: 32, layersEach: 1024);
 
         var (exitCode, report, error) = await VerifyAsync($"{Registry.HostPort}/{Repository}@{digest}");
 
@@ -211,7 +192,7 @@ public sealed class HostileRegistryCliTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Verify_SlowAnswers_Exits1VerificationTimeoutWhenTheTimeoutPasses()
     {
-        var digest = PushImage("1.0");
+        var digest = HostileImages.PushImage(Registry, Repository, "1.0");
         Registry.Intercept = async context =>
         {
             await Task.Delay(TimeSpan.FromSeconds(1.5), context.RequestAborted);
@@ -318,25 +299,13 @@ public sealed class HostileRegistryCliTests : IAsyncLifetime, IDisposable
         return Task.FromResult(true);
     }
 
-    private static string ImageJson()
-    {
-        var config = ScriptedOciRegistry.Sha256Of(ConfigBytes);
-        return $$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{{config}}","size":{{ConfigBytes.Length}}},"layers":[]}""";
-    }
-
-    private string PushImage(string tag)
-    {
-        Registry.PutBlob(Repository, ConfigBytes);
-        return Registry.PutManifest(Repository, tag, ImageJson());
-    }
-
     private string Payload(string digest)
         => $$"""{"critical":{"identity":{"docker-reference":"{{Registry.HostPort}}/{{Repository}}"},"image":{"docker-manifest-digest":"{{digest}}"},"type":"cosign container image signature"},"optional":null}""";
 
     /// <summary>The image and a classic <c>.sig</c> with one simple-signing layer signed by the test key (ECDSA P-256, DER).</summary>
     private string PushSignedImage(string tag)
     {
-        var digest = PushImage(tag);
+        var digest = HostileImages.PushImage(Registry, Repository, tag);
         var payload = Encoding.UTF8.GetBytes(Payload(digest));
         var payloadDigest = Registry.PutBlob(Repository, payload);
         var signature = Convert.ToBase64String(_key.SignData(payload, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
