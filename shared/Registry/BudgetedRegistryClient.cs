@@ -31,7 +31,7 @@ internal sealed class BudgetedRegistryClient : RegistryClient
             return cached ?? throw Again(failure!);
         }
 
-        var what = $"manifest {reference}";
+        var what = new RegistryCallName("manifest", reference);
         _budget.ChargeRequest(what);
         using var linked = Link(cancellationToken);
         Manifest manifest;
@@ -72,7 +72,7 @@ internal sealed class BudgetedRegistryClient : RegistryClient
                 : throw new RegistryProtocolException("TOO_LARGE", $"blob {repository.RepositoryName}@{digest} is too large ({cached.Length} bytes; the limit is {maxBytes} bytes)");
         }
 
-        var what = $"blob {repository.RepositoryName}@{digest}";
+        var what = new RegistryCallName("blob", repository, digest);
         _budget.ChargeRequest(what);
         using var linked = Link(cancellationToken);
         byte[] blob;
@@ -96,7 +96,7 @@ internal sealed class BudgetedRegistryClient : RegistryClient
     public override async Task<IReadOnlyList<string>> ListTagsAsync(ImageReference repository, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(repository);
-        var what = $"tags of {repository.RepositoryName}";
+        var what = new RegistryCallName("tags of", repository);
         _budget.ChargeRequest(what);
         using var linked = Link(cancellationToken);
         var tags = await _inner.ListTagsAsync(repository, linked?.Token ?? _budget.Token).ConfigureAwait(false);
@@ -110,7 +110,7 @@ internal sealed class BudgetedRegistryClient : RegistryClient
     {
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(subject);
-        var what = $"referrers of {repository.RepositoryName}@{subject}";
+        var what = new RegistryCallName("referrers of", repository, subject);
         _budget.ChargeRequest(what);
         using var linked = Link(cancellationToken);
         var referrers = await _inner.GetReferrersAsync(repository, subject, artifactType, linked?.Token ?? _budget.Token).ConfigureAwait(false);

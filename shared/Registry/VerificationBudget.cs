@@ -12,11 +12,11 @@ namespace ImageTrust.Registry;
 internal sealed class VerificationBudget : IDisposable
 {
     private readonly CancellationTokenSource _deadline;
-    private readonly CancellationTokenSource _linked;
+    private readonly CancellationTokenSource? _linked;
     private readonly CancellationToken _callerToken;
     private readonly Lock _lock = new();
-    private readonly Dictionary<Digest, CachedContent<byte[]>> _blobs = [];
-    private readonly Dictionary<Digest, CachedContent<Manifest>> _manifests = [];
+    private Dictionary<Digest, CachedContent<byte[]>>? _blobs;
+    private Dictionary<Digest, CachedContent<Manifest>>? _manifests;
     private int _requests;
     private long _bytes;
     private int _signatures;
@@ -34,14 +34,16 @@ internal sealed class VerificationBudget : IDisposable
         Limits = limits;
         _callerToken = cancellationToken;
         _deadline = new CancellationTokenSource(limits.Timeout, timeProvider);
-        _linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _deadline.Token);
+
+        // The functions verify on a token that is never cancelled; linking to it would only cost a second source.
+        _linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _deadline.Token) : null;
     }
 
     /// <summary>The limits.</summary>
     public VerificationLimits Limits { get; }
 
     /// <summary>Cancelled when the caller cancels or the deadline passes; every call of the verification uses it.</summary>
-    public CancellationToken Token => _linked.Token;
+    public CancellationToken Token => _linked?.Token ?? _deadline.Token;
 
     /// <summary>Whether the deadline (not the caller) ended the verification.</summary>
     public bool TimedOut => _deadline.IsCancellationRequested && !_callerToken.IsCancellationRequested;
@@ -58,7 +60,7 @@ internal sealed class VerificationBudget : IDisposable
     /// <summary>Charges one registry call, before it is made.</summary>
     /// <exception cref="VerificationBudgetExceededException"><c>VERIFICATION_BUDGET_EXCEEDED</c> past <see cref="VerificationLimits.MaxRegistryRequests"/>.</exception>
     /// <exception cref="OperationCanceledException">The deadline passed or the caller cancelled.</exception>
-    public void ChargeRequest(string what)
+    public void ChargeRequest(RegistryCallName what)
     {
         Token.ThrowIfCancellationRequested();
         if (Interlocked.Increment(ref _requests) > Limits.MaxRegistryRequests)
@@ -73,7 +75,7 @@ internal sealed class VerificationBudget : IDisposable
 
     /// <summary>Charges bytes received.</summary>
     /// <exception cref="VerificationBudgetExceededException"><c>VERIFICATION_BUDGET_EXCEEDED</c> past <see cref="VerificationLimits.MaxBytes"/>.</exception>
-    public void ChargeBytes(long bytes, string what)
+    public void ChargeBytes(long bytes, RegistryCallName what)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         if (Interlocked.Add(ref _bytes, bytes) > Limits.MaxBytes)
@@ -86,9 +88,12 @@ internal sealed class VerificationBudget : IDisposable
         }
     }
 
-    /// <summary>Charges <paramref name="count"/> signature layers listed at <paramref name="where"/>, before any is fetched.</summary>
+    /// <summary>
+    /// Charges <paramref name="count"/> signature layers listed at <paramref name="where"/> (a reference or a description,
+    /// formatted only when the limit is passed), before any is fetched.
+    /// </summary>
     /// <exception cref="VerificationBudgetExceededException"><c>TOO_MANY_SIGNATURES</c> past <see cref="VerificationLimits.MaxSignatures"/>.</exception>
-    public void ChargeSignatures(int count, string where)
+    public void ChargeSignatures(int count, object where)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var total = Interlocked.Add(ref _signatures, count);
@@ -103,30 +108,30 @@ internal sealed class VerificationBudget : IDisposable
     }
 
     /// <summary>The blob cached for <paramref name="digest"/>: its bytes, or the permanent failure its fetch ended with.</summary>
-    public bool TryGetBlob(Digest digest, out byte[]? blob, out Exception? failure) => TryGet(_blobs, digest, out blob, out failure);
+    public bool TryGetBlob(Digest digest, out byte[]? blob, out Exception? failure) => TryGet(ref _blobs, digest, out blob, out failure);
 
     /// <summary>Caches a fetched blob, or the permanent failure (not found, refused content) of its fetch.</summary>
-    public void CacheBlob(Digest digest, byte[]? blob, Exception? failure) => Cache(_blobs, digest, blob, failure);
+    public void CacheBlob(Digest digest, byte[]? blob, Exception? failure) => Cache(ref _blobs, digest, blob, failure);
 
     /// <summary>The manifest cached for <paramref name="digest"/>, or the permanent failure its fetch ended with.</summary>
-    public bool TryGetManifest(Digest digest, out Manifest? manifest, out Exception? failure) => TryGet(_manifests, digest, out manifest, out failure);
+    public bool TryGetManifest(Digest digest, out Manifest? manifest, out Exception? failure) => TryGet(ref _manifests, digest, out manifest, out failure);
 
     /// <summary>Caches a manifest fetched by digest, or the permanent failure of its fetch.</summary>
-    public void CacheManifest(Digest digest, Manifest? manifest, Exception? failure) => Cache(_manifests, digest, manifest, failure);
+    public void CacheManifest(Digest digest, Manifest? manifest, Exception? failure) => Cache(ref _manifests, digest, manifest, failure);
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _linked.Dispose();
+        _linked?.Dispose();
         _deadline.Dispose();
     }
 
-    private bool TryGet<T>(Dictionary<Digest, CachedContent<T>> cache, Digest digest, out T? content, out Exception? failure)
+    private bool TryGet<T>(ref Dictionary<Digest, CachedContent<T>>? cache, Digest digest, out T? content, out Exception? failure)
         where T : class
     {
         lock (_lock)
         {
-            if (cache.TryGetValue(digest, out var cached))
+            if (cache is not null && cache.TryGetValue(digest, out var cached))
             {
                 (content, failure) = (cached.Content, cached.Failure);
                 return true;
@@ -137,11 +142,12 @@ internal sealed class VerificationBudget : IDisposable
         return false;
     }
 
-    private void Cache<T>(Dictionary<Digest, CachedContent<T>> cache, Digest digest, T? content, Exception? failure)
+    private void Cache<T>(ref Dictionary<Digest, CachedContent<T>>? cache, Digest digest, T? content, Exception? failure)
         where T : class
     {
         lock (_lock)
         {
+            cache ??= [];
             cache[digest] = new CachedContent<T>(content, failure);
         }
     }

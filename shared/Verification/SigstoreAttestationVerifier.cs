@@ -398,7 +398,7 @@ internal sealed class SigstoreAttestationVerifier
             return;
         }
 
-        budget.ChargeSignatures(manifest.Layers.Count, attReference.ToString());
+        budget.ChargeSignatures(manifest.Layers.Count, attReference);
         foreach (var layer in manifest.Layers)
         {
             var location = $"{attReference} layer {layer.Index}";

@@ -295,7 +295,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         }
 
         // Every listed layer counts, before any payload is fetched: a manifest of a thousand copies is refused at once.
-        budget.ChargeSignatures(signatureManifest.Layers.Count, sigReference.ToString());
+        budget.ChargeSignatures(signatureManifest.Layers.Count, sigReference);
         var expectations = new ClassicExpectations(digest, rule.RequireTlog, rule.RequireSct);
         foreach (var layer in signatureManifest.Layers)
         {
