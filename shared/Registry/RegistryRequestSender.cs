@@ -137,7 +137,11 @@ internal sealed class RegistryRequestSender
             }
 
             response.Dispose();
-            var target = location.IsAbsoluteUri ? location : new Uri(sent, location);
+            if (!Uri.TryCreate(sent, location, out var target))
+            {
+                throw new RegistryProtocolException("BAD_REDIRECT", $"{what}: the registry redirected to a Location that is not a URL");
+            }
+
             CheckRedirect(sent, target, what);
             if (hops + 1 > MaxRedirects)
             {
@@ -155,6 +159,11 @@ internal sealed class RegistryRequestSender
 
     private void CheckRedirect(Uri from, Uri target, string what)
     {
+        if (target.UserInfo.Length > 0)
+        {
+            throw new RegistryProtocolException("BAD_REDIRECT", $"{what}: the registry redirected to a URL carrying credentials ({Origin(target)})");
+        }
+
         if (target.Scheme == Uri.UriSchemeHttps)
         {
             return;

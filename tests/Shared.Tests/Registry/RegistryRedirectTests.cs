@@ -51,6 +51,7 @@ public sealed class RegistryRedirectTests
     [InlineData("http://" + PlainRegistry, "ftp://" + PlainRegistry + "/blob")]
     [InlineData("https://" + Registry, "gopher://storage.test:70/_blob")]
     [InlineData("https://" + Registry, "file:///etc/passwd")]
+    [InlineData("https://" + Registry, "https://user:password@storage.test/blob")]
     public async Task GetBlobAsync_RedirectTheRulesRefuse_BadRedirectWithoutFollowing(string registryUrl, string target)
     {
         var registry = new Uri(registryUrl).Authority;
