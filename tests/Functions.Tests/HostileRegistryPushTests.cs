@@ -143,6 +143,31 @@ public sealed class HostileRegistryPushTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Push_TokenRealmOverPlainHttpOnUnlistedHost_QuarantinedInsecureTokenRealm()
+    {
+        var digest = HostileImages.PushImage(Registry, "team/app", "v1");
+        await using var tokens = await LoopbackHttpServer.StartAsync(context => context.Response.WriteAsync("{\"token\":\"t\"}"));
+        Registry.Intercept = context =>
+        {
+            context.Response.StatusCode = 401;
+            context.Response.Headers.WWWAuthenticate = $"Bearer realm=\"http://{tokens.HostPort}/token\",service=\"registry\",scope=\"repository:team/app:push,pull\"";
+            return Task.FromResult(true);
+        };
+        using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
+        await using var function = await StartAsync(team.Settings.ProjectId);
+        var key = ImageKey.Parse($"{Registry.HostPort}/team/app@{digest}");
+
+        using var response = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", function.ProjectId);
+
+        Assert.True(response.StatusCode == HttpStatusCode.NoContent, function.Log);
+        var record = await function.Records.GetAsync(key);
+        Assert.Equal(ImageStatus.Quarantined, record!.Status);
+        Assert.Single(await team.PullAsync(SecurityTeam.QuarantineSubscription, 1));
+        Assert.Contains("INSECURE_TOKEN_REALM", record.Reasons);
+        Assert.Equal(0, tokens.RequestCount);
+    }
+
+    [Fact]
     public async Task Push_RegistryAnsweringSlowly_QuarantinedVerificationTimeoutWithinTheDeadline()
     {
         var digest = HostileImages.PushImage(Registry, "team/app", "v1");
