@@ -9,7 +9,11 @@ namespace ImageTrust.Cli;
 /// <param name="Attestations">Every attestation considered, passing or not.</param>
 /// <param name="Reasons">Reason codes for the verdict; empty only when verified.</param>
 internal sealed record AttestationVerificationResult(
-    ImageReference Image, bool Verified, IReadOnlyList<VerifiedAttestation> Attestations, IReadOnlyList<string> Reasons);
+    ImageReference Image, bool Verified, IReadOnlyList<VerifiedAttestation> Attestations, IReadOnlyList<string> Reasons)
+{
+    /// <summary>Explanations of reasons no attestation carries (a spent verification budget, an unsupported digest). Never null.</summary>
+    public IReadOnlyList<string> Details { get; init; } = [];
+}
 
 /// <summary>One attestation: its signature's verification and, when it verified, the in-toto statement (raw JSON).</summary>
 /// <param name="Signature">The signature verification (kind, signer, tlog, verdict).</param>

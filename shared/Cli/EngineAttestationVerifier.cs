@@ -24,6 +24,9 @@ internal sealed class EngineAttestationVerifier : AttestationVerifier
             verdict.Image,
             verdict.Verified,
             [.. verdict.Attestations.Select(attestation => new VerifiedAttestation(attestation.Verification, attestation.PredicateType, attestation.StatementJson))],
-            verdict.Reasons);
+            verdict.Reasons)
+        {
+            Details = verdict.Details,
+        };
     }
 }

@@ -58,13 +58,17 @@ internal static class ProductionServices
     {
         var registry = CreateRegistry(access);
         var kms = CreateKms();
+        var options = VerifierOptions(access);
         return new AttestedImageVerifier(
-            SigstoreImageVerifier.Create(registry, TimeProvider.System, kms: kms),
-            SigstoreAttestationVerifier.Create(registry, TimeProvider.System, kms: kms));
+            SigstoreImageVerifier.Create(registry, TimeProvider.System, kms: kms, options: options),
+            SigstoreAttestationVerifier.Create(registry, TimeProvider.System, kms: kms, options: options));
     }
 
     private static AttestationVerifier CreateAttestationVerifier(RegistryAccess access)
-        => new EngineAttestationVerifier(SigstoreAttestationVerifier.Create(CreateRegistry(access), TimeProvider.System, kms: CreateKms()));
+        => new EngineAttestationVerifier(SigstoreAttestationVerifier.Create(CreateRegistry(access), TimeProvider.System, kms: CreateKms(), options: VerifierOptions(access)));
+
+    private static ImageVerifierOptions VerifierOptions(RegistryAccess access)
+        => new() { Limits = new VerificationLimits { Timeout = access.Timeout } };
 
     private static RegistryClient CreateRegistry(RegistryAccess access)
     {

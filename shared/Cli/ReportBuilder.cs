@@ -43,11 +43,13 @@ internal static class ReportBuilder
             PredicateType = attestation.PredicateType,
             Statement = ParseStatement(attestation.StatementJson),
         }).ToList();
-        var messages = result.Reasons.Select(reason => reason switch
-        {
-            "NO_ATTESTATIONS" => $"no attestations of type {predicateType} found for {result.Image}",
-            _ => ExplainSignatures(reason, signatures),
-        }).ToList();
+        var messages = result.Details.Count > 0
+            ? result.Details.ToList()
+            : result.Reasons.Select(reason => reason switch
+            {
+                "NO_ATTESTATIONS" => $"no attestations of type {predicateType} found for {result.Image}",
+                _ => ExplainSignatures(reason, signatures),
+            }).ToList();
         return new VerificationReport(
             result.Image.ToString(),
             result.Image.Digest?.ToString(),

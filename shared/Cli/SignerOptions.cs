@@ -1,5 +1,7 @@
 using System.CommandLine;
 using ImageTrust.Model;
+using ImageTrust.Policy;
+using ImageTrust.Registry;
 
 namespace ImageTrust.Cli;
 
@@ -36,6 +38,12 @@ internal sealed class SignerOptions
 
     public Option<string> Output { get; } = CreateOutputOption();
 
+    public Option<string> Timeout { get; } = new("--timeout", "-t")
+    {
+        Description = "Timeout for the whole verification, a Go duration such as 90s or 3m0s (default 3m0s, as cosign). A verification that does not finish in time fails (exit 1, VERIFICATION_TIMEOUT).",
+        DefaultValueFactory = _ => "3m0s",
+    };
+
     /// <summary>Creates the <c>--output text|json</c> option.</summary>
     public static Option<string> CreateOutputOption()
     {
@@ -60,6 +68,7 @@ internal sealed class SignerOptions
         command.Add(InsecureIgnoreSct);
         command.Add(AllowHttpRegistry);
         command.Add(Output);
+        command.Add(Timeout);
     }
 
     /// <summary>Reads the flag values.</summary>
@@ -76,10 +85,16 @@ internal sealed class SignerOptions
         result.GetValue(InsecureIgnoreTlog),
         result.GetValue(InsecureIgnoreSct));
 
-    /// <summary>Plain-HTTP registries from the flag (repeatable, comma-separated) and <c>IMAGETRUST_HTTP_REGISTRIES</c>, as canonical names.</summary>
-    /// <exception cref="ConfigurationException">An entry is not a valid <c>host[:port]</c>, or names port 443.</exception>
+    /// <summary>
+    /// Plain-HTTP registries from the flag (repeatable, comma-separated) and <c>IMAGETRUST_HTTP_REGISTRIES</c>, as canonical
+    /// names, and the timeout.
+    /// </summary>
+    /// <exception cref="ConfigurationException">
+    /// An entry is not a valid <c>host[:port]</c> or names port 443, or <c>--timeout</c> is not a positive duration of at most 24 hours.
+    /// </exception>
     public RegistryAccess ReadRegistryAccess(ParseResult result, CliConsole console)
     {
+        var timeout = ReadTimeout(result.GetValue(Timeout)!);
         var values = (result.GetValue(AllowHttpRegistry) ?? []).Append(console.GetEnvironmentVariable("IMAGETRUST_HTTP_REGISTRIES") ?? string.Empty);
         try
         {
@@ -89,11 +104,32 @@ internal sealed class SignerOptions
                 .Select(entry => RegistryHost.ParsePlainHttp(entry).Name)
                 .Distinct(StringComparer.Ordinal)
                 .ToList();
-            return new RegistryAccess(registries);
+            return new RegistryAccess(registries) { Timeout = timeout };
         }
         catch (FormatException e)
         {
             throw new ConfigurationException($"plain-HTTP registry list (--allow-http-registry / IMAGETRUST_HTTP_REGISTRIES): {e.Message}", e);
         }
+    }
+
+    private static TimeSpan ReadTimeout(string text)
+    {
+        TimeSpan timeout;
+        try
+        {
+            timeout = GoDuration.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigurationException($"--timeout {text}: {e.Message}", e);
+        }
+
+        // Go would accept 0 and then time out at once; a verification that can never finish is a usage error here.
+        if (timeout <= TimeSpan.Zero || timeout > VerificationLimits.MaxTimeout)
+        {
+            throw new ConfigurationException($"--timeout {text}: must be more than 0s and at most {GoDuration.Format(VerificationLimits.MaxTimeout)}");
+        }
+
+        return timeout;
     }
 }

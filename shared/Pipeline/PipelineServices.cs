@@ -102,9 +102,11 @@ internal static class PipelineServices
         var registry = provider.GetRequiredService<RegistryClient>();
         var timeProvider = provider.GetRequiredService<TimeProvider>();
         var kms = provider.GetService<CloudKmsPublicKeyClient>();
+        var settings = provider.GetRequiredService<PipelineSettings>();
+        var options = new ImageVerifierOptions { Limits = new VerificationLimits { Timeout = settings.VerificationTimeout } };
         return new AttestedImageVerifier(
-            SigstoreImageVerifier.Create(registry, timeProvider, provider.GetRequiredService<ILogger<SigstoreImageVerifier>>(), kms),
-            SigstoreAttestationVerifier.Create(registry, timeProvider, provider.GetRequiredService<ILogger<SigstoreAttestationVerifier>>(), kms));
+            SigstoreImageVerifier.Create(registry, timeProvider, provider.GetRequiredService<ILogger<SigstoreImageVerifier>>(), kms, options),
+            SigstoreAttestationVerifier.Create(registry, timeProvider, provider.GetRequiredService<ILogger<SigstoreAttestationVerifier>>(), kms, options));
     }
 
     /// <summary>The Firestore record store over the registered adapters (tests wrap it).</summary>

@@ -22,6 +22,15 @@ internal sealed record PipelineSettings
     /// <summary>The most images one Reverifier run re-verifies (default 200).</summary>
     public const string ReverifyBatchVariable = "IMAGETRUST_REVERIFY_BATCH";
 
+    /// <summary>The deadline of one image verification (Go duration, default 60s).</summary>
+    public const string VerificationTimeoutVariable = "IMAGETRUST_VERIFICATION_TIMEOUT";
+
+    /// <summary>
+    /// The default of <see cref="VerificationTimeout"/>: half the default function timeout (120 s), leaving the rest for the
+    /// image's first manifest read (bounded by the registry client's own deadline) and the Firestore write.
+    /// </summary>
+    public static TimeSpan DefaultVerificationTimeout { get; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The default of <see cref="ReverifyMaxAge"/>.</summary>
     public static TimeSpan DefaultReverifyMaxAge { get; } = TimeSpan.FromHours(24);
 
@@ -48,6 +57,12 @@ internal sealed record PipelineSettings
 
     /// <summary>The most images one Reverifier run re-verifies.</summary>
     public int ReverifyBatch { get; init; } = DefaultReverifyBatch;
+
+    /// <summary>
+    /// One deadline for each image verification, below the function's request timeout. Passing it is a recorded verdict
+    /// (<c>VERIFICATION_TIMEOUT</c>), not a redelivery: a registry slow enough to pass it would be as slow on every attempt.
+    /// </summary>
+    public TimeSpan VerificationTimeout { get; init; } = DefaultVerificationTimeout;
 
     /// <summary>
     /// How long the OccurrenceHandler gathers notifications for one image before evaluating it, and the least time between two
@@ -108,6 +123,24 @@ internal sealed record PipelineSettings
             }
         }
 
+        var verificationTimeout = DefaultVerificationTimeout;
+        if (Trimmed(read(VerificationTimeoutVariable)) is { } timeoutText)
+        {
+            try
+            {
+                verificationTimeout = GoDuration.Parse(timeoutText);
+            }
+            catch (FormatException exception)
+            {
+                throw new ConfigurationException($"{VerificationTimeoutVariable}='{timeoutText}' is not a duration such as 60s or 2m: {exception.Message}", exception);
+            }
+
+            if (verificationTimeout <= TimeSpan.Zero || verificationTimeout > VerificationLimits.MaxTimeout)
+            {
+                throw new ConfigurationException($"{VerificationTimeoutVariable} must be more than 0s and at most 24h, not '{timeoutText}'");
+            }
+        }
+
         var batch = DefaultReverifyBatch;
         if (Trimmed(read(ReverifyBatchVariable)) is { } batchText
             && (!int.TryParse(batchText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out batch) || batch is < 1 or > 10_000))
@@ -126,6 +159,7 @@ internal sealed record PipelineSettings
             Registry = registry,
             ReverifyMaxAge = maxAge,
             ReverifyBatch = batch,
+            VerificationTimeout = verificationTimeout,
         };
     }
 

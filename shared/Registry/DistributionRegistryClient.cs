@@ -22,7 +22,10 @@ internal sealed class DistributionRegistryClient : RegistryClient
     private readonly RegistryRequestSender _sender;
     private readonly RegistryAuthenticator _authenticator;
 
-    /// <summary>Creates the client. <paramref name="httpClient"/> should not follow its own timeout (the client keeps deadlines).</summary>
+    /// <summary>
+    /// Creates the client. <paramref name="httpClient"/> should not follow its own timeout (the client keeps deadlines) nor
+    /// redirects (the client follows them under its own rules; <see cref="RegistryClientFactory.CreateHttpClient"/> is such a client).
+    /// </summary>
     /// <exception cref="ConfigurationException">The options are invalid.</exception>
     public DistributionRegistryClient(
         HttpClient httpClient,
@@ -38,8 +41,9 @@ internal sealed class DistributionRegistryClient : RegistryClient
         options.Validate();
         _options = options;
         _timeProvider = timeProvider;
-        _sender = new RegistryRequestSender(httpClient, options.Retry, timeProvider, (ILogger?)logger ?? NullLogger.Instance);
-        _authenticator = new RegistryAuthenticator(credentials, _sender, options, timeProvider);
+        var log = (ILogger?)logger ?? NullLogger.Instance;
+        _sender = new RegistryRequestSender(httpClient, options, timeProvider, log);
+        _authenticator = new RegistryAuthenticator(credentials, _sender, options, timeProvider, log);
     }
 
     /// <inheritdoc />
@@ -243,13 +247,15 @@ internal sealed class DistributionRegistryClient : RegistryClient
             return requested;
         }
 
-        // By tag there is nothing to check against but the header; the digest we return is always computed from the bytes.
+        // By tag there is nothing to check against but the header (sha256 or sha512); the digest returned is the sha256 of the
+        // bytes, as go-containerregistry (so cosign) computes it whatever the header says, so a sha512 registry's images resolve
+        // to the digest their cosign signatures name.
         if (announced is not null && !announced.Matches(response.Body))
         {
             throw new RegistryProtocolException("DIGEST_MISMATCH", $"{what}: the content served does not hash to its Docker-Content-Digest {announced}");
         }
 
-        return announced?.Algorithm == "sha512" ? announced : Digest.Sha256Of(response.Body);
+        return Digest.Sha256Of(response.Body);
     }
 
     private static string ReadMediaType(RegistryResponse response, string what)

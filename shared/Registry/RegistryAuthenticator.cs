@@ -2,12 +2,15 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 
 namespace ImageTrust.Registry;
 
 /// <summary>
 /// Chooses the <c>Authorization</c> header for a registry request and answers 401 challenges. It remembers each registry's
 /// challenge (so later scopes get a token without another 401) and caches Bearer tokens per registry and scope until they expire.
+/// As docker does, the registry's credentials go to its token realm even on another host, but only over HTTPS (plain HTTP
+/// only from a plain-HTTP registry to a plain-HTTP host), and only ever for <c>pull</c>: a challenge asking for more is cut down.
 /// </summary>
 internal sealed class RegistryAuthenticator
 {
@@ -19,16 +22,18 @@ internal sealed class RegistryAuthenticator
     private readonly RegistryRequestSender _sender;
     private readonly RegistryClientOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, AuthenticationChallenge> _challenges = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Registry, string Scope), CachedToken> _tokens = new();
 
     /// <summary>Creates the authenticator.</summary>
-    public RegistryAuthenticator(RegistryCredentialSource credentials, RegistryRequestSender sender, RegistryClientOptions options, TimeProvider timeProvider)
+    public RegistryAuthenticator(RegistryCredentialSource credentials, RegistryRequestSender sender, RegistryClientOptions options, TimeProvider timeProvider, ILogger logger)
     {
         _credentials = credentials;
         _sender = sender;
         _options = options;
         _timeProvider = timeProvider;
+        _logger = logger;
     }
 
     /// <summary>
@@ -68,7 +73,7 @@ internal sealed class RegistryAuthenticator
         {
             _challenges[operation.Registry] = bearer;
             _tokens.TryRemove((operation.Registry, scope), out _);
-            return await FetchTokenAsync(operation, bearer, bearer.Scope ?? scope, scope).ConfigureAwait(false);
+            return await FetchTokenAsync(operation, bearer, PullOnly(bearer.Scope, scope), scope).ConfigureAwait(false);
         }
 
         var basic = challenges.FirstOrDefault(c => c.IsBasic);
@@ -96,6 +101,37 @@ internal sealed class RegistryAuthenticator
         return Describe(credential);
     }
 
+    /// <summary>
+    /// The scopes to ask the token service for: those of the challenge (<c>type:name:actions</c>, space-separated), each cut down
+    /// to <c>repository:NAME:pull</c> and dropped when it grants no pull or names another resource type; <paramref name="ownScope"/>
+    /// when none is left. A verifier only reads, so a challenge asking for <c>push</c> or <c>delete</c> never widens the token.
+    /// </summary>
+    internal static string PullOnly(string? challengeScope, string ownScope)
+    {
+        var kept = new List<string>();
+        foreach (var scope in (challengeScope ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var first = scope.IndexOf(':', StringComparison.Ordinal);
+            var last = scope.LastIndexOf(':');
+            if (first <= 0 || last <= first + 1 || !string.Equals(scope[..first], "repository", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var actions = scope[(last + 1)..].Split(',', StringSplitOptions.TrimEntries);
+            if (actions.Contains("pull", StringComparer.Ordinal) || actions.Contains("*", StringComparer.Ordinal))
+            {
+                var pull = $"repository:{scope[(first + 1)..last]}:pull";
+                if (!kept.Contains(pull, StringComparer.Ordinal))
+                {
+                    kept.Add(pull);
+                }
+            }
+        }
+
+        return kept.Count == 0 ? ownScope : string.Join(' ', kept);
+    }
+
     private static string Describe(RegistryCredential? credential)
         => credential is null ? "anonymous access (no credentials configured)" : $"the credentials of user {credential.Username}";
 
@@ -104,6 +140,11 @@ internal sealed class RegistryAuthenticator
         if (!Uri.TryCreate(challenge.Realm, UriKind.Absolute, out var realm) || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
         {
             throw new RegistryProtocolException("BAD_CHALLENGE", $"registry {operation.Registry} sent a token realm that is not an http(s) URL");
+        }
+
+        if (realm.Scheme == Uri.UriSchemeHttp && !_options.IsPlainHttp(operation.Registry))
+        {
+            throw new RegistryProtocolException("INSECURE_TOKEN_REALM", $"HTTPS registry {operation.Registry} sent a plain-HTTP token realm {realm.GetLeftPart(UriPartial.Authority)}; credentials and tokens never leave HTTPS");
         }
 
         if (realm.Scheme == Uri.UriSchemeHttp && !_options.IsPlainHttp(realm.Authority))
@@ -125,6 +166,12 @@ internal sealed class RegistryAuthenticator
         var separator = string.IsNullOrEmpty(realm.Query) ? "?" : "&";
         var tokenUri = new Uri(realm.AbsoluteUri + (query.Count == 0 ? string.Empty : separator + string.Join('&', query)));
         var credential = await _credentials.GetCredentialAsync(operation.Registry, operation.Token).ConfigureAwait(false);
+        _logger.LogDebug(
+            "Registry {Registry}: asking token realm host {RealmHost} for scope {Scope} with {Credential}",
+            operation.Registry,
+            realm.Authority,
+            requestedScope,
+            credential is null ? "no credentials" : "its credentials");
         var what = $"token from {realm.GetLeftPart(UriPartial.Path)}";
         var response = await _sender.SendAsync(
             operation,

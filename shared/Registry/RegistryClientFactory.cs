@@ -41,21 +41,25 @@ internal static class RegistryClientFactory
 
     /// <summary>
     /// An <see cref="HttpClient"/> for registries: no client-wide timeout (the registry client keeps its own deadlines), bounded
-    /// headers and redirects (blob storage redirects are followed; .NET drops the Authorization header on redirect), no decompression.
+    /// headers, no decompression, and no automatic redirects: .NET would follow a redirect to any scheme its handler accepts
+    /// (an <c>ftp:</c> or <c>gopher:</c> target was fetched as plain HTTP), so the registry client follows them itself under
+    /// its scheme and host rules (blob storage redirects still work).
     /// </summary>
     public static HttpClient CreateHttpClient()
     {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            AllowAutoRedirect = true,
-            MaxAutomaticRedirections = 5,
-            AutomaticDecompression = System.Net.DecompressionMethods.None,
-            MaxResponseHeadersLength = 64,
-        };
-        var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        var client = new HttpClient(CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan };
         client.DefaultRequestHeaders.UserAgent.ParseAdd("imagetrust/1.0");
         return client;
     }
+
+    /// <summary>The handler under <see cref="CreateHttpClient"/>.</summary>
+    internal static SocketsHttpHandler CreateHandler()
+        => new()
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AllowAutoRedirect = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+            MaxResponseHeadersLength = 64,
+        };
 }

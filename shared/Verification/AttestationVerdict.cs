@@ -7,4 +7,8 @@ namespace ImageTrust.Verification;
 /// <param name="Verified">Whether at least one attestation verified and met the requirement.</param>
 /// <param name="Attestations">Every attestation of the type considered, passing or not.</param>
 /// <param name="Reasons">Reason codes; empty only when verified.</param>
-internal sealed record AttestationVerdict(ImageReference Image, bool Verified, IReadOnlyList<AttestationOutcome> Attestations, IReadOnlyList<string> Reasons);
+internal sealed record AttestationVerdict(ImageReference Image, bool Verified, IReadOnlyList<AttestationOutcome> Attestations, IReadOnlyList<string> Reasons)
+{
+    /// <summary>Explanations of reasons that no attestation carries (a spent budget, an unsupported digest). Never null.</summary>
+    public IReadOnlyList<string> Details { get; init; } = [];
+}

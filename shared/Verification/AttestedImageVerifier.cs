@@ -6,17 +6,18 @@ namespace ImageTrust.Verification;
 /// <summary>
 /// Applies a rule's attestation requirements on top of its signature requirements: an image whose signatures verify is still
 /// not verified until every <see cref="PolicyRule.Attestations"/> entry has a verified attestation meeting its conditions.
+/// The signature and attestation checks of one image share one budget and one deadline.
 /// </summary>
 internal sealed class AttestedImageVerifier : ImageVerifier
 {
     /// <summary>The reason recorded when a required attestation is missing or fails.</summary>
     public const string AttestationRequirementNotMet = "ATTESTATION_REQUIREMENT_NOT_MET";
 
-    private readonly ImageVerifier _signatures;
+    private readonly SigstoreImageVerifier _signatures;
     private readonly SigstoreAttestationVerifier _attestations;
 
     /// <summary>Wraps the signature verifier with the attestation engine.</summary>
-    public AttestedImageVerifier(ImageVerifier signatures, SigstoreAttestationVerifier attestations)
+    public AttestedImageVerifier(SigstoreImageVerifier signatures, SigstoreAttestationVerifier attestations)
     {
         _signatures = signatures;
         _attestations = attestations;
@@ -26,7 +27,8 @@ internal sealed class AttestedImageVerifier : ImageVerifier
     public override async Task<ImageVerificationResult> VerifyAsync(ImageReference image, PolicyRule rule, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        var result = await _signatures.VerifyAsync(image, rule, cancellationToken).ConfigureAwait(false);
+        using var budget = _signatures.CreateBudget(cancellationToken);
+        var result = await _signatures.VerifyAsync(image, rule, budget).ConfigureAwait(false);
         if (!result.Verified || rule.Attestations.Count == 0)
         {
             return result;
@@ -36,12 +38,13 @@ internal sealed class AttestedImageVerifier : ImageVerifier
         var details = new List<string>();
         foreach (var requirement in rule.Attestations)
         {
-            var verdict = await _attestations.VerifyAsync(result.Image, requirement, rule, cancellationToken).ConfigureAwait(false);
+            var verdict = await _attestations.VerifyAsync(result.Image, requirement, rule, budget).ConfigureAwait(false);
             if (!verdict.Verified)
             {
                 reasons.Add(AttestationRequirementNotMet);
                 reasons.AddRange(verdict.Reasons);
                 details.Add($"required attestation {requirement.PredicateType} not verified: {string.Join(", ", verdict.Reasons)}");
+                details.AddRange(verdict.Details);
             }
         }
 

@@ -7,25 +7,29 @@ namespace ImageTrust.Verification;
 /// <summary>
 /// Finds the Sigstore bundles attached to an image digest, as cosign v3 stores them: the referrers API, or the
 /// <c>sha256-&lt;hex&gt;</c> fallback index where the registry has none; then each referrer manifest whose subject is the digest
-/// (at most <see cref="ImageVerifierOptions.MaxBundleReferrers"/>), and its layers of a bundle media type.
-/// Shared by image signature and attestation verification.
+/// (at most <see cref="ImageVerifierOptions.MaxBundleReferrers"/>), and its layers of a bundle media type, each charged to the
+/// verification's budget as a signature to examine. Shared by image signature and attestation verification.
 /// </summary>
 internal sealed class BundleReferrerDiscovery
 {
     private readonly RegistryClient _registry;
     private readonly ImageVerifierOptions _options;
+    private readonly VerificationBudget _budget;
 
-    /// <summary>Creates the discovery over <paramref name="registry"/>.</summary>
-    public BundleReferrerDiscovery(RegistryClient registry, ImageVerifierOptions options)
+    /// <summary>Creates the discovery over <paramref name="registry"/> for the verification that owns <paramref name="budget"/>.</summary>
+    public BundleReferrerDiscovery(RegistryClient registry, ImageVerifierOptions options, VerificationBudget budget)
     {
         _registry = registry;
         _options = options;
+        _budget = budget;
     }
 
     /// <summary>The bundle layers and unreadable places for <paramref name="digest"/>, in order; empty when it has no referrers.</summary>
     /// <exception cref="TransientFailureException">The registry is unavailable.</exception>
-    public async Task<IReadOnlyList<BundleReferrer>> FindAsync(ImageReference repository, Digest digest, CancellationToken cancellationToken)
+    /// <exception cref="VerificationBudgetExceededException">More bundle layers than the budget allows, or its requests or bytes are spent.</exception>
+    public async Task<IReadOnlyList<BundleReferrer>> FindAsync(ImageReference repository, Digest digest)
     {
+        var cancellationToken = _budget.Token;
         var found = new List<BundleReferrer>();
         ManifestDocument index;
         var where = $"{repository.RepositoryName} referrers of {digest}";
@@ -84,7 +88,9 @@ internal sealed class BundleReferrerDiscovery
                 continue;
             }
 
-            found.AddRange(referrer.Layers.Where(layer => CosignMediaTypes.IsBundle(layer.MediaType)).Select(layer => new BundleReferrer(location, layer.Digest, null, null)));
+            var bundles = referrer.Layers.Where(layer => CosignMediaTypes.IsBundle(layer.MediaType)).ToList();
+            _budget.ChargeSignatures(bundles.Count, location);
+            found.AddRange(bundles.Select(layer => new BundleReferrer(location, layer.Digest, null, null)));
         }
 
         return found;
@@ -92,12 +98,12 @@ internal sealed class BundleReferrerDiscovery
 
     /// <summary>Fetches a bundle layer (bounded); the bytes, or the unreadable finding when it is missing or refused.</summary>
     /// <exception cref="TransientFailureException">The registry is unavailable.</exception>
-    public async Task<(byte[]? Bundle, BundleReferrer? Unreadable)> FetchAsync(ImageReference repository, BundleReferrer layer, CancellationToken cancellationToken)
+    public async Task<(byte[]? Bundle, BundleReferrer? Unreadable)> FetchAsync(ImageReference repository, BundleReferrer layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
         try
         {
-            return (await _registry.GetBlobAsync(repository, layer.BundleLayer!, _options.MaxSignatureBlobBytes, cancellationToken).ConfigureAwait(false), null);
+            return (await _registry.GetBlobAsync(repository, layer.BundleLayer!, _options.MaxSignatureBlobBytes, _budget.Token).ConfigureAwait(false), null);
         }
         catch (RegistryNotFoundException e)
         {

@@ -11,9 +11,11 @@ internal abstract class ImageVerifier
 {
     /// <summary>
     /// Verifies <paramref name="image"/> (by digest, or by tag which is resolved first). An expected failure (unsigned, wrong key,
-    /// bad proof) is a result with <see cref="ImageVerificationResult.Verified"/> false, never an exception.
+    /// bad proof, hostile registry content, a spent verification budget or deadline) is a result with
+    /// <see cref="ImageVerificationResult.Verified"/> false, never an exception.
     /// </summary>
     /// <exception cref="ImageTrust.Model.TransientFailureException">The registry or a key service is unavailable.</exception>
     /// <exception cref="ImageTrust.Model.ConfigurationException">The rule's trust material can't be loaded.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public abstract Task<ImageVerificationResult> VerifyAsync(ImageReference image, PolicyRule rule, CancellationToken cancellationToken = default);
 }

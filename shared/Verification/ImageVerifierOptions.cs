@@ -1,4 +1,5 @@
 using ImageTrust.Model;
+using ImageTrust.Registry;
 
 namespace ImageTrust.Verification;
 
@@ -13,4 +14,7 @@ internal sealed record ImageVerifierOptions
 
     /// <summary>The most bundle referrers examined per digest.</summary>
     public int MaxBundleReferrers { get; init; } = 32;
+
+    /// <summary>The work and time one verification may take (its <see cref="VerificationBudget"/>).</summary>
+    public VerificationLimits Limits { get; init; } = new();
 }

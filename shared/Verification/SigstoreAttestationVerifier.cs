@@ -21,7 +21,7 @@ namespace ImageTrust.Verification;
 /// referrers (or the <c>sha256-…</c> fallback tag). Each attestation's DSSE signature is verified against the requirement's
 /// authorities (key, or keyless certificate with its Rekor proof), then its statement must have the requested predicate
 /// type, a subject carrying the image digest, and meet every condition. Fail-closed: the verdict passes only when at least
-/// one attestation verified completely.
+/// one attestation verified completely. Runs within a <see cref="VerificationBudget"/>, its own or the image verification's.
 /// </summary>
 internal sealed class SigstoreAttestationVerifier
 {
@@ -45,6 +45,8 @@ internal sealed class SigstoreAttestationVerifier
         ImageVerifierOptions options,
         ILogger<SigstoreAttestationVerifier> logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Limits.Validate();
         _registry = registry;
         _authorities = authorities;
         _trust = trust;
@@ -82,16 +84,48 @@ internal sealed class SigstoreAttestationVerifier
     /// <exception cref="TransientFailureException">The registry or Cloud KMS is unavailable.</exception>
     public async Task<AttestationVerdict> VerifyAsync(ImageReference image, AttestationRequirement requirement, PolicyRule rule, CancellationToken cancellationToken = default)
     {
+        using var budget = new VerificationBudget(_options.Limits, _timeProvider, cancellationToken);
+        return await VerifyAsync(image, requirement, rule, budget).ConfigureAwait(false);
+    }
+
+    /// <summary>As <see cref="VerifyAsync(ImageReference, AttestationRequirement, PolicyRule, CancellationToken)"/>, within <paramref name="budget"/>.</summary>
+    /// <exception cref="ConfigurationException">No authority, or a key can't be used.</exception>
+    /// <exception cref="TransientFailureException">The registry or Cloud KMS is unavailable.</exception>
+    /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
+    public async Task<AttestationVerdict> VerifyAsync(ImageReference image, AttestationRequirement requirement, PolicyRule rule, VerificationBudget budget)
+    {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(requirement);
         ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(budget);
+        try
+        {
+            return await VerifyWithinAsync(image, requirement, rule, budget).ConfigureAwait(false);
+        }
+        catch (VerificationBudgetExceededException e)
+        {
+            _logger.LogWarning("Attestation verification of {Image} stopped: {Reason} ({Detail})", image.ToString(), e.ReasonCode, e.Message);
+            return new AttestationVerdict(image, false, [], [e.ReasonCode]) { Details = [$"{image}: {e.Message}"] };
+        }
+        catch (OperationCanceledException) when (budget.TimedOut)
+        {
+            var detail = VerificationReasons.TimeoutDetail(budget.Limits.Timeout);
+            _logger.LogWarning("Attestation verification of {Image} stopped: {Reason} ({Detail})", image.ToString(), VerificationReasons.VerificationTimeout, detail);
+            return new AttestationVerdict(image, false, [], [VerificationReasons.VerificationTimeout]) { Details = [$"{image}: {detail}"] };
+        }
+    }
+
+    private async Task<AttestationVerdict> VerifyWithinAsync(ImageReference image, AttestationRequirement requirement, PolicyRule rule, VerificationBudget budget)
+    {
+        var registry = new BudgetedRegistryClient(_registry, budget);
+        var cancellationToken = budget.Token;
         var signers = requirement.Authorities.Count > 0 ? rule with { Authorities = requirement.Authorities } : rule;
         var authorities = await _authorities.ResolveAsync(signers, cancellationToken).ConfigureAwait(false);
 
         Digest digest;
         try
         {
-            digest = image.Digest ?? (await _registry.GetManifestAsync(image, cancellationToken).ConfigureAwait(false)).Digest;
+            digest = image.Digest ?? (await registry.GetManifestAsync(image, cancellationToken).ConfigureAwait(false)).Digest;
         }
         catch (RegistryNotFoundException)
         {
@@ -103,17 +137,22 @@ internal sealed class SigstoreAttestationVerifier
         }
 
         var pinned = image.WithDigest(digest);
+        if (!VerificationReasons.IsSignable(digest))
+        {
+            return new AttestationVerdict(pinned, false, [], [VerificationReasons.UnsupportedDigest]) { Details = [VerificationReasons.UnsupportedDigestDetail(digest)] };
+        }
+
         var repository = _options.SignatureRepository ?? pinned;
         var context = new AttestationContext(digest, authorities, requirement, rule.RequireTlog, rule.RequireSct);
         var outcomes = new List<AttestationOutcome>();
         if ((rule.Formats & SignatureFormats.Classic) != 0)
         {
-            await DiscoverClassicAsync(repository, context, outcomes, cancellationToken).ConfigureAwait(false);
+            await DiscoverClassicAsync(registry, budget, repository, context, outcomes).ConfigureAwait(false);
         }
 
         if ((rule.Formats & SignatureFormats.Bundle) != 0)
         {
-            await DiscoverBundlesAsync(repository, context, outcomes, cancellationToken).ConfigureAwait(false);
+            await DiscoverBundlesAsync(registry, budget, repository, context, outcomes).ConfigureAwait(false);
         }
 
         var reasons = new List<string>();
@@ -335,13 +374,13 @@ internal sealed class SigstoreAttestationVerifier
         return Finish(kind, context, best, statement.PredicateType, envelope);
     }
 
-    private async Task DiscoverClassicAsync(ImageReference repository, AttestationContext context, List<AttestationOutcome> outcomes, CancellationToken cancellationToken)
+    private async Task DiscoverClassicAsync(RegistryClient registry, VerificationBudget budget, ImageReference repository, AttestationContext context, List<AttestationOutcome> outcomes)
     {
         var attReference = repository.WithTag(context.Digest.ToTagPrefix() + CosignMediaTypes.AttestationTagSuffix);
         SignatureManifest manifest;
         try
         {
-            var content = await _registry.GetManifestAsync(attReference, cancellationToken).ConfigureAwait(false);
+            var content = await registry.GetManifestAsync(attReference, budget.Token).ConfigureAwait(false);
             manifest = SignatureManifest.Parse(content.Content, CosignMediaTypes.DsseEnvelope);
         }
         catch (RegistryNotFoundException)
@@ -359,13 +398,14 @@ internal sealed class SigstoreAttestationVerifier
             return;
         }
 
+        budget.ChargeSignatures(manifest.Layers.Count, attReference);
         foreach (var layer in manifest.Layers)
         {
             var location = $"{attReference} layer {layer.Index}";
             byte[] envelope;
             try
             {
-                envelope = await _registry.GetBlobAsync(attReference, layer.PayloadDigest, _options.MaxSignatureBlobBytes, cancellationToken).ConfigureAwait(false);
+                envelope = await registry.GetBlobAsync(attReference, layer.PayloadDigest, _options.MaxSignatureBlobBytes, budget.Token).ConfigureAwait(false);
             }
             catch (RegistryNotFoundException e)
             {
@@ -385,13 +425,13 @@ internal sealed class SigstoreAttestationVerifier
         }
     }
 
-    private async Task DiscoverBundlesAsync(ImageReference repository, AttestationContext context, List<AttestationOutcome> outcomes, CancellationToken cancellationToken)
+    private async Task DiscoverBundlesAsync(RegistryClient registry, VerificationBudget budget, ImageReference repository, AttestationContext context, List<AttestationOutcome> outcomes)
     {
         var digest = context.Digest;
-        var discovery = new BundleReferrerDiscovery(_registry, _options);
-        foreach (var found in await discovery.FindAsync(repository, digest, cancellationToken).ConfigureAwait(false))
+        var discovery = new BundleReferrerDiscovery(registry, _options, budget);
+        foreach (var found in await discovery.FindAsync(repository, digest).ConfigureAwait(false))
         {
-            var (bundle, unreadable) = found.BundleLayer is null ? (null, found) : await discovery.FetchAsync(repository, found, cancellationToken).ConfigureAwait(false);
+            var (bundle, unreadable) = found.BundleLayer is null ? (null, found) : await discovery.FetchAsync(repository, found).ConfigureAwait(false);
             if (bundle is null)
             {
                 outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, unreadable!.Location, unreadable.UnreadableReason!, unreadable.UnreadableDetail!));

@@ -14,6 +14,8 @@ namespace ImageTrust.Verification;
 /// over distinct authorities to the image, or to every platform manifest of an index as the rule asks.
 /// With the digest known and a classic signature present, a verification costs one manifest and one blob request per
 /// distinct payload; bundles are only looked up when classic signatures don't already meet the threshold.
+/// Every verification runs within a <see cref="VerificationBudget"/> (registry calls, bytes, signature layers, one deadline);
+/// spending it is a verdict (<c>TOO_MANY_SIGNATURES</c>, <c>VERIFICATION_BUDGET_EXCEEDED</c>, <c>VERIFICATION_TIMEOUT</c>).
 /// </summary>
 internal sealed class SigstoreImageVerifier : ImageVerifier
 {
@@ -23,6 +25,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
     private readonly BundleSignatureVerifier? _bundles;
     private readonly ImageVerifierOptions _options;
     private readonly ILogger<SigstoreImageVerifier> _logger;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the engine.</summary>
     /// <param name="registry">The registry client.</param>
@@ -31,20 +34,26 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
     /// <param name="bundles">Verifies Sigstore bundles; null to ignore bundles (a rule accepting only bundles then never passes).</param>
     /// <param name="options">Engine options.</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="timeProvider">The clock of the verification deadline; null for the system clock.</param>
+    /// <exception cref="ConfigurationException">The options' limits are out of range.</exception>
     public SigstoreImageVerifier(
         RegistryClient registry,
         AuthorityResolver authorities,
         ClassicSignatureVerifier classic,
         BundleSignatureVerifier? bundles,
         ImageVerifierOptions options,
-        ILogger<SigstoreImageVerifier> logger)
+        ILogger<SigstoreImageVerifier> logger,
+        TimeProvider? timeProvider = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Limits.Validate();
         _registry = registry;
         _authorities = authorities;
         _classic = classic;
         _bundles = bundles;
         _options = options;
         _logger = logger;
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>
@@ -70,14 +79,53 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
             new ClassicSignatureVerifier(new TrustedMaterialEvidenceVerifier(trust, timeProvider), timeProvider),
             new SigstoreBundleSignatureVerifier(trust, timeProvider),
             options ?? new ImageVerifierOptions(),
-            logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<SigstoreImageVerifier>.Instance);
+            logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<SigstoreImageVerifier>.Instance,
+            timeProvider);
     }
+
+    /// <summary>A fresh budget for one verification under this engine's limits, cancelled by <paramref name="cancellationToken"/> too.</summary>
+    public VerificationBudget CreateBudget(CancellationToken cancellationToken) => new(_options.Limits, _timeProvider, cancellationToken);
 
     /// <inheritdoc />
     public override async Task<ImageVerificationResult> VerifyAsync(ImageReference image, PolicyRule rule, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(rule);
+        using var budget = CreateBudget(cancellationToken);
+        return await VerifyAsync(image, rule, budget).ConfigureAwait(false);
+    }
+
+    /// <summary>Verifies <paramref name="image"/> within <paramref name="budget"/> (shared with the attestation checks that follow).</summary>
+    /// <exception cref="TransientFailureException">The registry or a key service is unavailable.</exception>
+    /// <exception cref="ConfigurationException">The rule's trust material can't be loaded.</exception>
+    /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
+    public async Task<ImageVerificationResult> VerifyAsync(ImageReference image, PolicyRule rule, VerificationBudget budget)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(budget);
+        var reported = image;
+        try
+        {
+            return await VerifyWithinAsync(image, rule, budget, pinned => reported = pinned).ConfigureAwait(false);
+        }
+        catch (VerificationBudgetExceededException e)
+        {
+            _logger.LogWarning("Verification of {Image} stopped: {Reason} ({Detail})", reported.ToString(), e.ReasonCode, e.Message);
+            return Failed(reported, e.ReasonCode, $"{reported}: {e.Message}");
+        }
+        catch (OperationCanceledException) when (budget.TimedOut)
+        {
+            var detail = VerificationReasons.TimeoutDetail(budget.Limits.Timeout);
+            _logger.LogWarning("Verification of {Image} stopped: {Reason} ({Detail})", reported.ToString(), VerificationReasons.VerificationTimeout, detail);
+            return Failed(reported, VerificationReasons.VerificationTimeout, $"{reported}: {detail}");
+        }
+    }
+
+    private async Task<ImageVerificationResult> VerifyWithinAsync(ImageReference image, PolicyRule rule, VerificationBudget budget, Action<ImageReference> pin)
+    {
+        var registry = new BudgetedRegistryClient(_registry, budget);
+        var cancellationToken = budget.Token;
         var authorities = await _authorities.ResolveAsync(rule, cancellationToken).ConfigureAwait(false);
 
         Manifest? manifest = null;
@@ -86,7 +134,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         {
             if (image.Digest is null || rule.MultiArch != MultiArchRequirement.Index)
             {
-                manifest = await _registry.GetManifestAsync(image, cancellationToken).ConfigureAwait(false);
+                manifest = await registry.GetManifestAsync(image, cancellationToken).ConfigureAwait(false);
             }
 
             digest = image.Digest ?? manifest!.Digest;
@@ -101,6 +149,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         }
 
         var pinned = image.WithDigest(digest);
+        pin(pinned);
         var targets = new List<(Digest Digest, string Role)> { (digest, "image") };
         if (manifest is not null && rule.MultiArch != MultiArchRequirement.Index)
         {
@@ -137,7 +186,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         var verified = true;
         foreach (var (target, role) in targets)
         {
-            var verdict = await VerifyDigestAsync(pinned, target, rule, authorities, cancellationToken).ConfigureAwait(false);
+            var verdict = await VerifyDigestAsync(registry, budget, pinned, target, rule, authorities).ConfigureAwait(false);
             signatures.AddRange(verdict.Signatures);
             satisfied = satisfied is null ? verdict.Authorities : [.. satisfied.Intersect(verdict.Authorities, StringComparer.Ordinal)];
             if (!verdict.Verified)
@@ -159,8 +208,8 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         }
 
         _logger.LogInformation(
-            "Verified {Image} against rule {Rule}: {Verified} ({SignatureCount} signatures, authorities {Authorities}, reasons {Reasons})",
-            pinned.ToString(), rule.Name, verified, signatures.Count, string.Join(",", satisfied ?? []), string.Join(",", reasons));
+            "Verified {Image} against rule {Rule}: {Verified} ({SignatureCount} signatures, authorities {Authorities}, reasons {Reasons}; {Requests} registry requests, {Bytes} bytes)",
+            pinned.ToString(), rule.Name, verified, signatures.Count, string.Join(",", satisfied ?? []), string.Join(",", reasons), budget.Requests, budget.Bytes);
         return new ImageVerificationResult(pinned, verified, signatures, reasons, satisfied ?? [])
         {
             Details = details,
@@ -168,8 +217,13 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         };
     }
 
-    private async Task<DigestVerdict> VerifyDigestAsync(ImageReference image, Digest digest, PolicyRule rule, IReadOnlyList<ResolvedAuthority> authorities, CancellationToken cancellationToken)
+    private async Task<DigestVerdict> VerifyDigestAsync(RegistryClient registry, VerificationBudget budget, ImageReference image, Digest digest, PolicyRule rule, IReadOnlyList<ResolvedAuthority> authorities)
     {
+        if (!VerificationReasons.IsSignable(digest))
+        {
+            return new DigestVerdict(false, [], [], [VerificationReasons.UnsupportedDigest], [VerificationReasons.UnsupportedDigestDetail(digest)]);
+        }
+
         var signatureRepository = _options.SignatureRepository ?? image;
         var outcomes = new List<SignatureOutcome>();
         var searched = new List<string>();
@@ -179,13 +233,13 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         {
             var sigReference = signatureRepository.WithTag(digest.ToTagPrefix() + CosignMediaTypes.SignatureTagSuffix);
             searched.Add(sigReference.ToString());
-            await DiscoverClassicAsync(image, sigReference, digest, rule, authorities, outcomes, cancellationToken).ConfigureAwait(false);
+            await DiscoverClassicAsync(registry, budget, image, sigReference, digest, rule, authorities, outcomes).ConfigureAwait(false);
         }
 
         if ((rule.Formats & SignatureFormats.Bundle) != 0 && DistinctAuthorities.Match(outcomes).Count < threshold)
         {
             searched.Add($"{signatureRepository.RepositoryName} referrers of {digest} (or tag {digest.ToTagPrefix()})");
-            await DiscoverBundlesAsync(signatureRepository, digest, rule, authorities, outcomes, cancellationToken).ConfigureAwait(false);
+            await DiscoverBundlesAsync(registry, budget, signatureRepository, digest, rule, authorities, outcomes).ConfigureAwait(false);
         }
 
         var signatures = outcomes.Select(outcome => outcome.Verification).ToList();
@@ -218,12 +272,13 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         return new DigestVerdict(false, signatures, matched, reasons, [detail + $" ({string.Join(", ", matched)})"]);
     }
 
-    private async Task DiscoverClassicAsync(ImageReference image, ImageReference sigReference, Digest digest, PolicyRule rule, IReadOnlyList<ResolvedAuthority> authorities, List<SignatureOutcome> outcomes, CancellationToken cancellationToken)
+    private async Task DiscoverClassicAsync(
+        RegistryClient registry, VerificationBudget budget, ImageReference image, ImageReference sigReference, Digest digest, PolicyRule rule, IReadOnlyList<ResolvedAuthority> authorities, List<SignatureOutcome> outcomes)
     {
         SignatureManifest signatureManifest;
         try
         {
-            var manifest = await _registry.GetManifestAsync(sigReference, cancellationToken).ConfigureAwait(false);
+            var manifest = await registry.GetManifestAsync(sigReference, budget.Token).ConfigureAwait(false);
             signatureManifest = SignatureManifest.Parse(manifest.Content);
         }
         catch (RegistryNotFoundException)
@@ -241,49 +296,43 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
             return;
         }
 
+        // Every listed layer counts, before any payload is fetched: a manifest of a thousand copies is refused at once.
+        budget.ChargeSignatures(signatureManifest.Layers.Count, sigReference);
         var expectations = new ClassicExpectations(digest, rule.RequireTlog, rule.RequireSct)
         {
             Repository = image.RepositoryName,
             RequireDockerReference = rule.RequireDockerReference,
         };
-        var payloads = new Dictionary<Digest, (byte[]? Payload, RegistryProtocolException? Error)>();
         foreach (var layer in signatureManifest.Layers)
         {
             var location = $"{sigReference} layer {layer.Index}";
             var kind = layer.Certificate is null ? SignatureKinds.ClassicKey : SignatureKinds.ClassicKeyless;
-            if (!payloads.TryGetValue(layer.PayloadDigest, out var fetched))
+            byte[] payload;
+            try
             {
-                try
-                {
-                    fetched = (await _registry.GetBlobAsync(sigReference, layer.PayloadDigest, _options.MaxSignatureBlobBytes, cancellationToken).ConfigureAwait(false), null);
-                }
-                catch (RegistryNotFoundException e)
-                {
-                    fetched = (null, new RegistryProtocolException("PAYLOAD_NOT_FOUND", e.Message, e));
-                }
-                catch (RegistryProtocolException e)
-                {
-                    fetched = (null, e);
-                }
-
-                payloads[layer.PayloadDigest] = fetched;
+                // Layers sharing a payload (several signers of one image) cost one fetch: the budget caches it by digest.
+                payload = await registry.GetBlobAsync(sigReference, layer.PayloadDigest, _options.MaxSignatureBlobBytes, budget.Token).ConfigureAwait(false);
             }
-
-            if (fetched.Payload is null)
+            catch (RegistryNotFoundException e)
             {
-                outcomes.Add(Unreadable(kind, digest, location, fetched.Error!.ReasonCode, fetched.Error.Message));
+                outcomes.Add(Unreadable(kind, digest, location, "PAYLOAD_NOT_FOUND", e.Message));
+                continue;
+            }
+            catch (RegistryProtocolException e)
+            {
+                outcomes.Add(Unreadable(kind, digest, location, e.ReasonCode, e.Message));
                 continue;
             }
 
-            var outcome = _classic.Verify(layer, fetched.Payload, authorities, expectations);
+            var outcome = _classic.Verify(layer, payload, authorities, expectations);
             outcomes.Add(outcome with { Verification = outcome.Verification with { Location = location } });
         }
     }
 
-    private async Task DiscoverBundlesAsync(ImageReference repository, Digest digest, PolicyRule rule, IReadOnlyList<ResolvedAuthority> authorities, List<SignatureOutcome> outcomes, CancellationToken cancellationToken)
+    private async Task DiscoverBundlesAsync(RegistryClient registry, VerificationBudget budget, ImageReference repository, Digest digest, PolicyRule rule, IReadOnlyList<ResolvedAuthority> authorities, List<SignatureOutcome> outcomes)
     {
-        var discovery = new BundleReferrerDiscovery(_registry, _options);
-        foreach (var found in await discovery.FindAsync(repository, digest, cancellationToken).ConfigureAwait(false))
+        var discovery = new BundleReferrerDiscovery(registry, _options, budget);
+        foreach (var found in await discovery.FindAsync(repository, digest).ConfigureAwait(false))
         {
             if (found.BundleLayer is null)
             {
@@ -297,7 +346,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
                 continue;
             }
 
-            var (bundle, unreadable) = await discovery.FetchAsync(repository, found, cancellationToken).ConfigureAwait(false);
+            var (bundle, unreadable) = await discovery.FetchAsync(repository, found).ConfigureAwait(false);
             if (bundle is null)
             {
                 outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, unreadable!.Location, unreadable.UnreadableReason!, unreadable.UnreadableDetail!));

@@ -13,7 +13,8 @@ internal static class SignatureStatusPolicy
     /// <summary>
     /// Verified → <see cref="ImageStatus.Verified"/>. Otherwise, while inside the rule's grace period and with no signature that
     /// actually failed (only missing ones), <see cref="ImageStatus.PendingSignature"/>: the signature is usually pushed seconds
-    /// after the image. A present but bad signature is never pending. Past that, the rule's mode decides.
+    /// after the image. A present but bad signature is never pending, nor is a verification that was refused (a spent budget, a
+    /// timeout, a digest no signature can name): waiting for a signature can't change those. Past that, the rule's mode decides.
     /// </summary>
     public static StatusDecision Decide(ImageVerificationResult result, PolicyRule rule, DateTimeOffset firstSeen, DateTimeOffset now)
     {
@@ -24,7 +25,7 @@ internal static class SignatureStatusPolicy
             return new StatusDecision(ImageStatus.Verified, []);
         }
 
-        var onlyMissing = result.Signatures.All(signature => signature.Verified);
+        var onlyMissing = result.Signatures.All(signature => signature.Verified) && !result.Reasons.Any(VerificationReasons.EndsVerification);
         var inGrace = rule.SignatureGracePeriod is { } grace && now - firstSeen < grace;
         if (onlyMissing && inGrace)
         {

@@ -76,6 +76,19 @@ internal sealed class PushVerificationService
             _logger.LogInformation("{Image} is no longer in the registry; nothing to verify", notification.Subject);
             return PipelineOutcome.Ignored("IMAGE_NOT_FOUND");
         }
+        catch (RegistryProtocolException e) when (notification.Digest is { } pushed)
+        {
+            // The registry served something we refuse for the image itself (a bad redirect, wrong bytes). Retrying would get the
+            // same answer, so the digest is verified as it stands and the verdict recorded; its manifest can't show it is a
+            // signature artifact, so it is judged as an image.
+            _logger.LogWarning("{Image}: the registry's manifest was refused ({Reason}: {Detail}); verifying the pushed digest", pushed, e.ReasonCode, e.Message);
+            return await VerifyCoalescedAsync(ImageKey.From(pushed), messageId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryProtocolException e)
+        {
+            // A tag-only push whose manifest is refused has no digest to record a verdict under: acknowledged with an alert.
+            throw new PermanentInputException(e.ReasonCode, $"{notification.Subject}: the registry's manifest was refused: {e.Message}", e);
+        }
 
         var reference = notification.Subject.WithDigest(manifest.Digest);
         if (SignatureArtifact.TryGetSubject(reference, manifest, out var manifestSubject))

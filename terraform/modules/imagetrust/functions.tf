@@ -46,6 +46,10 @@ locals {
     IMAGETRUST_ALERTS_TOPIC       = google_pubsub_topic.alerts.name
     IMAGETRUST_QUARANTINE_TOPIC   = google_pubsub_topic.quarantine.name
     IMAGETRUST_FIRESTORE_DATABASE = var.firestore_database
+
+    # One deadline per image verification, below the request timeout: half of it, the rest is left for the image's first
+    # manifest read and the Firestore write. Passing it is a recorded verdict (VERIFICATION_TIMEOUT), not a redelivery.
+    IMAGETRUST_VERIFICATION_TIMEOUT = "${max(5, floor(var.function_timeout_seconds / 2))}s"
   }
 
   # Cloud Run's deterministic URL is known before the function exists, so with verify_push_tokens the function

@@ -33,6 +33,37 @@ public sealed class PipelineSettingsTests : IDisposable
         Assert.StartsWith("IMAGETRUST_HTTP_REGISTRIES: ", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void FromEnvironment_NoVerificationTimeout_SixtySecondsBelowTheDefaultFunctionTimeout()
+    {
+        var settings = PipelineSettings.FromEnvironment(TimeoutEnvironment());
+
+        Assert.Equal(TimeSpan.FromSeconds(60), settings.VerificationTimeout);
+    }
+
+    [Theory]
+    [InlineData("90s", 90)]
+    [InlineData("2m", 120)]
+    [InlineData("1m30s", 90)]
+    public void FromEnvironment_VerificationTimeout_ReadAsAGoDuration(string text, int seconds)
+    {
+        var settings = PipelineSettings.FromEnvironment(TimeoutEnvironment(text));
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), settings.VerificationTimeout);
+    }
+
+    [Theory]
+    [InlineData("0s")]
+    [InlineData("-5s")]
+    [InlineData("sixty")]
+    [InlineData("25h")]
+    public void FromEnvironment_VerificationTimeoutNotAPositiveDurationUpToADay_ConfigurationErrorNamingTheVariable(string text)
+    {
+        var error = Assert.Throws<ConfigurationException>(() => PipelineSettings.FromEnvironment(TimeoutEnvironment(text)));
+
+        Assert.StartsWith(PipelineSettings.VerificationTimeoutVariable, error.Message, StringComparison.Ordinal);
+    }
+
     private Func<string, string?> Environment(string httpRegistries)
     {
         var policy = _directory.Write("policy.yaml", """
@@ -51,4 +82,12 @@ public sealed class PipelineSettingsTests : IDisposable
         };
         return name => values.GetValueOrDefault(name);
     }
+
+    private static Func<string, string?> TimeoutEnvironment(string? timeout = null) => name => name switch
+    {
+        "GOOGLE_CLOUD_PROJECT" => "imagetrust-test",
+        PipelineSettings.PolicyVariable => PolicyTestFiles.ExamplePolicyPath,
+        PipelineSettings.VerificationTimeoutVariable => timeout,
+        _ => null,
+    };
 }

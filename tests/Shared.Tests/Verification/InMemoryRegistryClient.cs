@@ -17,6 +17,9 @@ internal sealed class InMemoryRegistryClient : RegistryClient
 
     public Func<string, Exception?> Fault { get; set; } = _ => null;
 
+    /// <summary>Awaited before every answer (a slow registry); null answers at once.</summary>
+    public Func<string, CancellationToken, Task>? Gate { get; set; }
+
     public Digest PutManifest(string repositoryName, string? tag, string json, string mediaType = OciMediaTypes.OciManifest)
     {
         var bytes = Encoding.UTF8.GetBytes(json);
@@ -43,57 +46,62 @@ internal sealed class InMemoryRegistryClient : RegistryClient
         _referrers[$"{repositoryName}@{subject}"] = new Manifest(Digest.Sha256Of(bytes), OciMediaTypes.OciIndex, bytes);
     }
 
-    public override Task<Manifest> GetManifestAsync(ImageReference reference, CancellationToken cancellationToken = default)
+    public override async Task<Manifest> GetManifestAsync(ImageReference reference, CancellationToken cancellationToken = default)
     {
         var key = reference.Digest is { } digest ? $"{reference.RepositoryName}@{digest}" : $"{reference.RepositoryName}:{reference.Tag ?? "latest"}";
-        Record("manifest " + key);
-        return _manifests.TryGetValue(key, out var manifest)
-            ? Task.FromResult(manifest)
-            : Task.FromException<Manifest>(new RegistryNotFoundException(key.Replace("@", "@", StringComparison.Ordinal)));
+        await RecordAsync("manifest " + key, cancellationToken);
+        return _manifests.TryGetValue(key, out var manifest) ? manifest : throw new RegistryNotFoundException(key);
     }
 
-    public override Task<byte[]> GetBlobAsync(ImageReference repository, Digest digest, long maxBytes, CancellationToken cancellationToken = default)
+    public override async Task<byte[]> GetBlobAsync(ImageReference repository, Digest digest, long maxBytes, CancellationToken cancellationToken = default)
     {
         var key = $"{repository.RepositoryName}@{digest}";
-        Record("blob " + key);
+        await RecordAsync("blob " + key, cancellationToken);
         if (!_blobs.TryGetValue(key, out var blob))
         {
-            return Task.FromException<byte[]>(new RegistryNotFoundException(key));
+            throw new RegistryNotFoundException(key);
         }
 
         if (blob.Length > maxBytes)
         {
-            return Task.FromException<byte[]>(new RegistryProtocolException("TOO_LARGE", $"blob {key} is larger than {maxBytes} bytes"));
+            throw new RegistryProtocolException("TOO_LARGE", $"blob {key} is larger than {maxBytes} bytes");
         }
 
-        return digest.Matches(blob)
-            ? Task.FromResult(blob)
-            : Task.FromException<byte[]>(new RegistryProtocolException("DIGEST_MISMATCH", $"blob {key} does not match its digest"));
+        return digest.Matches(blob) ? blob : throw new RegistryProtocolException("DIGEST_MISMATCH", $"blob {key} does not match its digest");
     }
 
     public override Task<IReadOnlyList<string>> ListTagsAsync(ImageReference repository, CancellationToken cancellationToken = default)
         => throw new NotSupportedException();
 
-    public override Task<Manifest?> GetReferrersAsync(ImageReference repository, Digest subject, string? artifactType = null, CancellationToken cancellationToken = default)
+    public override async Task<Manifest?> GetReferrersAsync(ImageReference repository, Digest subject, string? artifactType = null, CancellationToken cancellationToken = default)
     {
         var key = $"{repository.RepositoryName}@{subject}";
-        Record("referrers " + key);
+        await RecordAsync("referrers " + key, cancellationToken);
         if (!SupportsReferrers)
         {
-            return Task.FromResult<Manifest?>(null);
+            return null;
         }
 
-        return Task.FromResult<Manifest?>(_referrers.TryGetValue(key, out var index)
+        return _referrers.TryGetValue(key, out var index)
             ? index
-            : new Manifest(Digest.Sha256Of("{\"manifests\":[]}"u8), OciMediaTypes.OciIndex, Encoding.UTF8.GetBytes("{\"manifests\":[]}")));
+            : new Manifest(Digest.Sha256Of("{\"manifests\":[]}"u8), OciMediaTypes.OciIndex, Encoding.UTF8.GetBytes("{\"manifests\":[]}"));
     }
 
     /// <summary>Replaces a stored blob's bytes without changing its digest key (a registry serving tampered content).</summary>
     public void TamperBlob(string repositoryName, Digest digest, byte[] content) => _blobs[$"{repositoryName}@{digest}"] = content;
 
-    private void Record(string request)
+    private async Task RecordAsync(string request, CancellationToken cancellationToken)
     {
-        Requests.Add(request);
+        lock (Requests)
+        {
+            Requests.Add(request);
+        }
+
+        if (Gate is { } gate)
+        {
+            await gate(request, cancellationToken);
+        }
+
         if (Fault(request) is { } exception)
         {
             throw exception;

@@ -230,6 +230,34 @@ public sealed class SigstoreAttestationVerifierTests : IDisposable
         Assert.Equal([AttestationReasons.NoValidAttestations, AttestationReasons.StatementMalformed], result.Reasons);
     }
 
+    [Fact]
+    public async Task VerifyAsync_AttestationManifestOverSignatureLimit_TooManySignaturesWithoutFetchingEnvelopes()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        var envelope = Sign(_key, AttestationStatementChecksTests.StatementJson(subjectHex: digest.Hex));
+        PushAttestation(digest, [.. Enumerable.Repeat(envelope, VerificationLimits.DefaultMaxSignatures + 1)]);
+
+        var result = await VerifyAsync(Requirement());
+
+        Assert.False(result.Verified);
+        Assert.Equal([VerificationReasons.TooManySignatures], result.Reasons);
+        Assert.Contains("maxSignatures = 64", Assert.Single(result.Details), StringComparison.Ordinal);
+        Assert.DoesNotContain(_registry.Requests, request => request.StartsWith("blob ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_IdenticalAttestationLayers_EnvelopeFetchedOnce()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        var envelope = Sign(_key, AttestationStatementChecksTests.StatementJson(subjectHex: digest.Hex));
+        PushAttestation(digest, [.. Enumerable.Repeat(envelope, 8)]);
+
+        var result = await VerifyAsync(Requirement());
+
+        Assert.True(result.Verified, string.Join(",", result.Reasons));
+        Assert.Single(_registry.Requests, request => request.StartsWith("blob ", StringComparison.Ordinal));
+    }
+
     private AttestationRequirement Requirement(string predicateType = Provenance, IReadOnlyList<PredicateCondition>? conditions = null)
         => new(predicateType, [SignedImages.KeyAuthority("release", _key)], conditions ?? []);
 

@@ -48,6 +48,22 @@ public sealed class SignatureStatusPolicyTests
         Assert.Equal(ImageStatus.Quarantined, decision.Status);
     }
 
+    [Theory]
+    [InlineData("TOO_MANY_SIGNATURES")]
+    [InlineData("VERIFICATION_BUDGET_EXCEEDED")]
+    [InlineData("VERIFICATION_TIMEOUT")]
+    [InlineData("UNSUPPORTED_DIGEST")]
+    public void Decide_RefusedVerificationInsideGrace_QuarantinedNotPending(string reason)
+    {
+        // No signature was judged, yet waiting for one can't change a verification that was refused.
+        var refused = new ImageVerificationResult(Image, false, [], [reason], []);
+
+        var decision = SignatureStatusPolicy.Decide(refused, Rule(EnforcementMode.Enforce, TimeSpan.FromMinutes(10)), FirstSeen, FirstSeen);
+
+        Assert.Equal(ImageStatus.Quarantined, decision.Status);
+        Assert.Equal([reason], decision.Reasons);
+    }
+
     [Fact]
     public void Decide_FailureUnderWarn_Warned()
     {
