@@ -1,10 +1,14 @@
 using System.Text.Json;
 using ImageTrust.Model;
 using ImageTrust.Registry;
+using ImageTrust.Signing.Json;
 
 namespace ImageTrust.Verification;
 
-/// <summary>The parts of an OCI/Docker manifest or index the verifier reads: entries (index), layers, subject.</summary>
+/// <summary>
+/// The parts of an OCI/Docker manifest or index the verifier reads: entries (index), layers, subject. Keys are matched as
+/// go-containerregistry's Go structs match them (cosign's reading), and a field named twice under any spelling is refused.
+/// </summary>
 /// <param name="MediaType">The document's media type (from the registry, else from the JSON).</param>
 /// <param name="Manifests">An index's entries; empty for a manifest.</param>
 /// <param name="Layers">A manifest's layers; empty for an index.</param>
@@ -13,6 +17,18 @@ internal sealed record ManifestDocument(string? MediaType, IReadOnlyList<Manifes
 {
     /// <summary>The most entries or layers read.</summary>
     public const int MaxEntries = 1024;
+
+    private static readonly GoJsonFieldName s_mediaType = GoJsonFieldName.Folded("mediaType");
+    private static readonly GoJsonFieldName s_manifests = GoJsonFieldName.Folded("manifests");
+    private static readonly GoJsonFieldName s_layers = GoJsonFieldName.Folded("layers");
+    private static readonly GoJsonFieldName s_subject = GoJsonFieldName.Folded("subject");
+    private static readonly GoJsonFieldName s_digest = GoJsonFieldName.Folded("digest");
+    private static readonly GoJsonFieldName s_size = GoJsonFieldName.Folded("size");
+    private static readonly GoJsonFieldName s_artifactType = GoJsonFieldName.Folded("artifactType");
+    private static readonly GoJsonFieldName s_platform = GoJsonFieldName.Folded("platform");
+    private static readonly GoJsonFieldName s_os = GoJsonFieldName.Folded("os");
+    private static readonly GoJsonFieldName s_architecture = GoJsonFieldName.Folded("architecture");
+    private static readonly GoJsonFieldName s_variant = GoJsonFieldName.Folded("variant");
 
     /// <summary>Whether this is an index (OCI index or Docker manifest list).</summary>
     public bool IsIndex => MediaType is OciMediaTypes.OciIndex or OciMediaTypes.DockerManifestList;
@@ -38,17 +54,17 @@ internal sealed record ManifestDocument(string? MediaType, IReadOnlyList<Manifes
                 throw new FormatException("manifest is not a JSON object");
             }
 
-            var ownType = root.TryGetProperty("mediaType", out var typeElement) && typeElement.ValueKind == JsonValueKind.String ? typeElement.GetString() : null;
-            var manifests = ReadDescriptors(root, "manifests");
-            var layers = ReadDescriptors(root, "layers");
+            var ownType = JsonFields.TryGet(root, s_mediaType, out var typeElement) && typeElement.ValueKind == JsonValueKind.String ? typeElement.GetString() : null;
+            var manifests = ReadDescriptors(root, s_manifests);
+            var layers = ReadDescriptors(root, s_layers);
             var effectiveType = string.IsNullOrEmpty(mediaType) ? ownType : mediaType;
-            if (effectiveType is null && manifests.Count > 0 && !root.TryGetProperty("layers", out _))
+            if (effectiveType is null && manifests.Count > 0 && !JsonFields.TryGet(root, s_layers, out _))
             {
                 effectiveType = OciMediaTypes.OciIndex;
             }
 
             ManifestDescriptor? subject = null;
-            if (root.TryGetProperty("subject", out var subjectElement) && subjectElement.ValueKind != JsonValueKind.Null)
+            if (JsonFields.TryGet(root, s_subject, out var subjectElement) && subjectElement.ValueKind != JsonValueKind.Null)
             {
                 subject = ReadDescriptor(subjectElement, "subject");
             }
@@ -61,9 +77,10 @@ internal sealed record ManifestDocument(string? MediaType, IReadOnlyList<Manifes
         }
     }
 
-    private static List<ManifestDescriptor> ReadDescriptors(JsonElement root, string name)
+    private static List<ManifestDescriptor> ReadDescriptors(JsonElement root, GoJsonFieldName field)
     {
-        if (!root.TryGetProperty(name, out var array) || array.ValueKind == JsonValueKind.Null)
+        var name = field.Name;
+        if (!JsonFields.TryGet(root, field, out var array) || array.ValueKind == JsonValueKind.Null)
         {
             return [];
         }
@@ -95,27 +112,27 @@ internal sealed record ManifestDocument(string? MediaType, IReadOnlyList<Manifes
             throw new FormatException($"manifest {where} is not an object");
         }
 
-        if (!element.TryGetProperty("digest", out var digestElement) || digestElement.ValueKind != JsonValueKind.String
+        if (!JsonFields.TryGet(element, s_digest, out var digestElement) || digestElement.ValueKind != JsonValueKind.String
             || !Digest.TryParse(digestElement.GetString(), out var digest))
         {
             throw new FormatException($"manifest {where} has no valid digest");
         }
 
-        var size = element.TryGetProperty("size", out var sizeElement) && sizeElement.ValueKind == JsonValueKind.Number && sizeElement.TryGetInt64(out var value) ? value : -1;
-        var mediaType = StringOrNull(element, "mediaType");
-        var artifactType = StringOrNull(element, "artifactType");
+        var size = JsonFields.TryGet(element, s_size, out var sizeElement) && sizeElement.ValueKind == JsonValueKind.Number && sizeElement.TryGetInt64(out var value) ? value : -1;
+        var mediaType = StringOrNull(element, s_mediaType);
+        var artifactType = StringOrNull(element, s_artifactType);
         string? platform = null;
-        if (element.TryGetProperty("platform", out var platformElement) && platformElement.ValueKind == JsonValueKind.Object)
+        if (JsonFields.TryGet(element, s_platform, out var platformElement) && platformElement.ValueKind == JsonValueKind.Object)
         {
-            var os = StringOrNull(platformElement, "os");
-            var architecture = StringOrNull(platformElement, "architecture");
-            var variant = StringOrNull(platformElement, "variant");
+            var os = StringOrNull(platformElement, s_os);
+            var architecture = StringOrNull(platformElement, s_architecture);
+            var variant = StringOrNull(platformElement, s_variant);
             platform = variant is null ? $"{os}/{architecture}" : $"{os}/{architecture}/{variant}";
         }
 
         return new ManifestDescriptor(mediaType, digest, size, artifactType, platform);
     }
 
-    private static string? StringOrNull(JsonElement element, string name)
-        => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string? StringOrNull(JsonElement element, GoJsonFieldName field)
+        => JsonFields.TryGet(element, field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -26,8 +26,16 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
+        // Close alone: Stop then Close unbinds the port and then binds it again to unbind it, which fails when another
+        // test has taken the port in between ("Address already in use").
+        try
+        {
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+        }
+
         try
         {
             await _loop;
