@@ -121,7 +121,13 @@ function readmeProblems(module, markdown = fs.existsSync(README_PATH) ? fs.readF
       problems.push(`README Outputs table lacks ${name}`);
     }
   }
-  for (const phrase of ['terraform init', 'terraform apply -var project_id=', 'create_source_topics', 'attributes.severity', 'policy_file']) {
+  // What a user must be told: how to deploy, the gcr topic choice, the waits, what the key covers, how ReadyToRun reaches
+  // the buildpack (and why not GOOGLE_BUILD_ARGS alone), the Terraform version the write-only policy needs, and what
+  // only a real project can tell.
+  for (const phrase of ['terraform init', 'terraform apply -var project_id=', 'create_gcr_topic', 'create_occurrences_topic',
+    'Resource already exists in the project', 'attributes.severity', 'policy_file', 'policy_kms_key_versions', 'gcf-v2-sources-PROJECT_NUMBER-REGION',
+    'time_sleep', 'google_project_service_identity', 'secret_data_wo', 'Terraform 1.11', 'GOOGLE_BUILD_ARGS', 'NETSDK1047',
+    'deployment = "cloud_run"', 'up to 24 hours', '## Encryption', '## What only a real project can tell']) {
     if (!markdown.includes(phrase)) {
       problems.push(`README must explain ${phrase}`);
     }
