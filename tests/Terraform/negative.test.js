@@ -167,6 +167,33 @@ test('root check rejects an unknown argument and a missing required one', async 
   assert.ok(rootProblems(missing, module).some((p) => /requires policy_file/.test(p)));
 });
 
+test('root check rejects an example that does not configure google-beta', async () => {
+  const module = await loadModuleFromTexts(moduleTexts);
+  const broken = await loadModuleFromTexts(mutate(rootTexts, 'versions.tf', 'provider "google-beta" {\n  project = var.project_id\n  region  = var.region\n}\n', ''));
+  assert.ok(rootProblems(broken, module).some((p) => /configure the google-beta provider/.test(p)));
+});
+
+const readmeText = fs.readFileSync(README_PATH, 'utf8');
+const readmeMutations = [
+  // Item 8: Eventarc retries for 24 hours, not for the topic's 7-day retention.
+  ['the old Eventarc retry window', 'retries a failing event with exponential backoff for up to 24 hours, then drops it.', 'retries messages until the subscription\'s retention (7 days) expires.', /up to 24 hours/],
+  // Item 8: the identities table lists the KMS and build grants.
+  ['the KMS grant missing from the identities table', '| each function | `roles/cloudkms.publicKeyViewer` |', '| each function | (KMS) |', /roles\/cloudkms\.publicKeyViewer/],
+  ['the build account\'s source grant missing from the identities table', '| build (`imagetrust-build`, functions mode) | `roles/storage.objectViewer` |', '| build (`imagetrust-build`, functions mode) | (storage) |', /roles\/storage\.objectViewer/],
+  // Item 3: what to do when gcr already exists.
+  ['no word on an existing gcr topic', 'Resource already exists in the project', 'already there', /Resource already exists in the project/],
+  ['no list of what only a real project can tell', '## What only a real project can tell', '## Notes', /What only a real project can tell/],
+];
+
+for (const [name, find, replace, expected] of readmeMutations) {
+  test(`README check rejects: ${name}`, async () => {
+    const module = await loadModuleFromTexts(moduleTexts);
+    assert.ok(readmeText.includes(find), `mutation target not found: ${find}`);
+    const problems = readmeProblems(module, readmeText.split(find).join(replace));
+    assert.ok(problems.some((problem) => expected.test(problem)), `expected a problem matching ${expected}, got ${JSON.stringify(problems)}`);
+  });
+}
+
 test('README check rejects a missing input row', async () => {
   const module = await loadModuleFromTexts(moduleTexts);
   const markdown = fs.readFileSync(README_PATH, 'utf8');
