@@ -221,7 +221,7 @@ class SdkEvaluator {
       if (dir === null) {
         return { kind: 'ref', name: `${base}.${expr.name}` };
       }
-      return this.identifier(expr.name, { pkgDir: dir, file: `${dir}/*`, imports: {} , locals: null, foreign: true });
+      return this.identifier(expr.name, { pkgDir: dir, file: `${dir}/*`, imports: {}, locals: null });
     }
     const value = this.evaluate(expr.expr, scope);
     if (value.kind === 'resource' && expr.name === 'Schema') {

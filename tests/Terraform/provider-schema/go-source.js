@@ -206,16 +206,9 @@ class Parser {
         this.next();
         name += '.' + this.next().value;
       }
-      if (this.is('[') && this.looksLikeTypeArguments()) {
-        this.skipGroup();
-      }
       return { kind: 'namedType', name };
     }
     throw new Error(`${this.file}:${token.line}: expected a type, found ${JSON.stringify(token.value)}`);
-  }
-
-  looksLikeTypeArguments() {
-    return false;
   }
 
   skipFuncResults() {
