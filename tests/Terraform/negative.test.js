@@ -70,6 +70,7 @@ const moduleMutations = [
   ['iam.tf', '  condition {\n    title       = "gcf-v2-sources-bucket-only"\n    description = "Only the bucket Cloud Functions copies the ImageTrust function sources into."\n    expression  = "resource.name == \\"projects/_/buckets/${local.gcf_sources_bucket}\\" || resource.name.startsWith(\\"projects/_/buckets/${local.gcf_sources_bucket}/\\")"\n  }\n', '', 'iam', /needs an IAM condition/],
   // Item 2: IAM propagation and the Pub/Sub service agent.
   ['iam.tf', 'create_duration = "60s"', 'create_duration = "5s"', 'iamPropagation', /at least 60s/],
+  ['iam.tf', '  triggers = {\n    deployment = var.deployment\n  }\n', '', 'iamPropagation', /when var\.deployment changes/],
   ['iam.tf', '    google_project_iam_member.build_source_reader,\n    google_artifact_registry_repository_iam_member.build_writer,', '    google_artifact_registry_repository_iam_member.build_writer,', 'iamPropagation', /build_source_reader/],
   ['functions.tf', '  depends_on = [\n    time_sleep.iam_propagation,\n    google_firestore_database.imagetrust,\n  ]', '  depends_on = [\n    google_firestore_database.imagetrust,\n  ]', 'iamPropagation', /google_cloudfunctions2_function\.function must depend on time_sleep\.iam_propagation/],
   ['cloud_run.tf', '  depends_on = [\n    time_sleep.iam_propagation,\n    google_firestore_database.imagetrust,\n  ]', '  depends_on = [\n    google_firestore_database.imagetrust,\n  ]', 'iamPropagation', /google_cloud_run_v2_service\.function must depend on time_sleep\.iam_propagation/],

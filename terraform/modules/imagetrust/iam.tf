@@ -225,9 +225,14 @@ resource "google_project_iam_member" "build_log_writer" {
 }
 
 # IAM changes take effect within about a minute; a build or a revision that starts earlier fails on a role its account
-# already holds (the provider's own gen2 builder example waits 60 s the same way). Waits once, on the first apply.
+# already holds (the provider's own gen2 builder example waits 60 s the same way). Waits on the first apply, and again
+# when the deployment changes (switching to functions creates the build account and its grants).
 resource "time_sleep" "iam_propagation" {
   create_duration = "60s"
+
+  triggers = {
+    deployment = var.deployment
+  }
 
   depends_on = [
     google_project_iam_member.build_source_reader,

@@ -645,6 +645,9 @@ const checks = {
     if (!seconds || Number(seconds[1]) < 60) {
       problems.push('time_sleep.iam_propagation must wait at least 60s (IAM changes take up to a minute to apply)');
     }
+    if (expr((wait.triggers || {}).deployment) !== 'var.deployment') {
+      problems.push('time_sleep.iam_propagation must wait again when var.deployment changes (new accounts and grants)');
+    }
     const waited = (wait.depends_on || []).map(expr);
     for (const grant of ['google_project_iam_member.build_source_reader', 'google_artifact_registry_repository_iam_member.build_writer', 'google_project_iam_member.build_log_writer', 'google_secret_manager_secret_iam_member.function_policy_accessor']) {
       if (!waited.includes(grant)) {
