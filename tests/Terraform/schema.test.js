@@ -109,6 +109,13 @@ test('provider version check rejects a constraint below the schema\'s release an
   assert.ok(providerVersionProblems(schemas, missing.config).some((p) => /provider time is used but not listed in required_providers/.test(p)));
 });
 
+test('meta-argument blocks are accepted where Terraform accepts them, and only there', async () => {
+  const resourceWithProvisioner = mutate(moduleTexts, 'iam.tf', 'resource "time_sleep" "iam_propagation" {\n  create_duration = "60s"\n', 'resource "time_sleep" "iam_propagation" {\n  create_duration = "60s"\n\n  provisioner "local-exec" {\n    command = "true"\n  }\n');
+  assert.deepEqual(await moduleSchemaProblems(schemas, await loadModuleFromTexts(resourceWithProvisioner)), []);
+  const dataWithProvisioner = mutate(moduleTexts, 'main.tf', '  name    = each.value\n\n  depends_on = [time_sleep.api_propagation]', '  name    = each.value\n\n  provisioner "local-exec" {\n    command = "true"\n  }\n\n  depends_on = [time_sleep.api_propagation]');
+  assert.ok((await moduleSchemaProblems(schemas, await loadModuleFromTexts(dataWithProvisioner))).some((p) => /data\.google_pubsub_topic\.source: unknown block provisioner/.test(p)));
+});
+
 test('a resource type without a schema is reported, not skipped', async () => {
   const broken = await loadModuleFromTexts(mutate(moduleTexts, 'cloud_run.tf', 'resource "google_cloud_run_v2_service" "function" {', 'resource "google_cloud_run_service" "function" {'));
   assert.ok((await moduleSchemaProblems(schemas, broken)).some((p) => /no schema for resource google_cloud_run_service of provider google/.test(p)));

@@ -7,7 +7,8 @@
 //   - a read-only (computed) attribute that is set;
 //   - a literal outside an enum: a plain literal, each literal branch of a conditional, the default and the `contains([...])`
 //     validation list of a variable passed straight through, and the values of a local literal map indexed by anything.
-// Meta-arguments (count, for_each, depends_on, provider, lifecycle, dynamic blocks, timeouts) are handled as Terraform does.
+// Meta-arguments (count, for_each, depends_on, provider, lifecycle, dynamic blocks, timeouts; provisioner and connection
+// blocks are accepted unchecked) are handled as Terraform does.
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -246,6 +247,9 @@ class Walker {
         continue;
       }
       if (metaBlocks[key]) {
+        if (metaBlocks[key].any && value && typeof value === 'object') {
+          continue; // a labelled block (provisioner "local-exec" { ... }) renders as an object keyed by its label
+        }
         if (!isBlockList(value)) {
           this.report(where, `${key} must be a block`);
           continue;
@@ -382,7 +386,7 @@ async function fileProblems(schemas, fileName, text, context) {
             }
             walker.body(where, block, entry.block, {
               meta: RESOURCE_META,
-              metaBlocks: { lifecycle: kind === 'resource' ? LIFECYCLE : DATA_LIFECYCLE },
+              metaBlocks: kind === 'resource' ? { lifecycle: LIFECYCLE, provisioner: ANY, connection: ANY } : { lifecycle: DATA_LIFECYCLE },
               timeouts: entry.timeouts,
             });
           }
