@@ -58,6 +58,11 @@ function isBlockList(value) {
   return Array.isArray(value) && value.length > 0 && value.every((item) => item !== null && typeof item === 'object' && !Array.isArray(item));
 }
 
+/** A labelled block (`name "label" { ... }`), which hcl2json renders as an object of block lists keyed by label. */
+function isLabelledBlocks(value) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0 && Object.values(value).every(isBlockList);
+}
+
 /** Where a block name occurs anywhere in a schema tree, as dotted paths. */
 function findBlock(block, name, prefix = '') {
   const found = [];
@@ -321,7 +326,7 @@ class Walker {
         }
         value.forEach((item, index) => this.body(value.length > 1 ? `${where}.${key}[${index}]` : `${where}.${key}`, item, nested.block, { root }));
       } else {
-        this.unknown(where, key, isBlockList(value), schemaBlock, root);
+        this.unknown(where, key, isBlockList(value) || isLabelledBlocks(value), schemaBlock, root);
       }
     }
     for (const [name, attribute] of Object.entries(schemaBlock.attributes || {})) {
