@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.ContainerAnalysis;
-using ImageTrust.Policy;
+using ImageTrust.Model;
 using ImageTrust.TestSupport.ContainerAnalysis;
 using Microsoft.Extensions.Logging.Abstractions;
 
