@@ -1,11 +1,12 @@
 using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.Auth;
 using ImageTrust.GoogleCloud.Firestore;
+using ImageTrust.GoogleCloud.Kms;
+using ImageTrust.Model;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Registry;
 using ImageTrust.Signing;
-using ImageTrust.Signing.Keys;
 using ImageTrust.Verification;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -74,14 +75,14 @@ internal static class ProductionServices
     {
         var options = RegistryClientOptions.FromEnvironment(access.PlainHttpRegistries);
         options.Validate();
-        return RegistryClientFactory.Create(options, RegistryCredentialSource.CreateDefault());
+        return RegistryClientFactory.Create(options, RegistryCredentialSource.CreateDefault(new ApplicationDefaultTokenSource()));
     }
 
-    private static CloudKmsPublicKeyClient CreateKms()
-    {
-        var tokens = new GoogleApplicationDefaultTokenSource();
-        return new CloudKmsPublicKeyClient(
+    private static CloudKmsPublicKeySource CreateKms()
+        => new RestCloudKmsPublicKeySource(
             new HttpClient { Timeout = KmsTimeout },
-            cancellationToken => new ValueTask<string>(tokens.GetAccessTokenAsync(cancellationToken)));
-    }
+            GoogleCloudSettings.KmsFromEnvironment(Environment.GetEnvironmentVariable),
+            new ApplicationDefaultTokenSource(),
+            TimeProvider.System,
+            NullLogger<RestCloudKmsPublicKeySource>.Instance);
 }

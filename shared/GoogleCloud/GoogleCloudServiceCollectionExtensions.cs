@@ -2,6 +2,7 @@ using ImageTrust.GoogleCloud.Auth;
 using ImageTrust.GoogleCloud.ContainerAnalysis;
 using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.GoogleCloud.PubSub;
+using ImageTrust.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;

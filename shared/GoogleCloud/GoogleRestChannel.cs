@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using ImageTrust.GoogleCloud.Auth;
 using ImageTrust.Model;
 using Microsoft.Extensions.Logging;
 

@@ -1,15 +1,15 @@
 using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.Auth;
-using GoogleAccessTokenSource = ImageTrust.GoogleCloud.Auth.AccessTokenSource;
 using ImageTrust.GoogleCloud.ContainerAnalysis;
 using ImageTrust.GoogleCloud.Firestore;
+using ImageTrust.GoogleCloud.Kms;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Hosting;
+using ImageTrust.Model;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Pipeline.Services;
 using ImageTrust.Policy;
 using ImageTrust.Registry;
-using ImageTrust.Signing.Keys;
 using ImageTrust.Verification;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,7 +37,7 @@ internal static class PipelineServices
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new GoogleApiHttpClient(CreateGoogleHttpClient()));
         // Credentials load lazily on the first token request, so emulator-only runs never look for them.
-        services.TryAddSingleton<GoogleAccessTokenSource>(_ => new ApplicationDefaultTokenSource());
+        services.TryAddSingleton<AccessTokenSource>(_ => new ApplicationDefaultTokenSource());
 
         services.TryAddSingleton<FirestoreDocumentStore>(provider => new RestFirestoreDocumentStore(
             provider.GetRequiredService<GoogleApiHttpClient>().Client,
@@ -61,19 +61,16 @@ internal static class PipelineServices
 
         services.TryAddSingleton(provider => RegistryClientFactory.Create(
             settings.Registry,
-            RegistryCredentialSource.CreateDefault(),
+            RegistryCredentialSource.CreateDefault(provider.GetRequiredService<AccessTokenSource>()),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>()));
-        services.TryAddSingleton(provider =>
-        {
-            // gcpkms:// policy keys: the public key is fetched once per key version and cached by the verifier.
-            var endpoint = settings.Google.Kms;
-            var tokens = TokensFor(provider, endpoint);
-            return new CloudKmsPublicKeyClient(
-                provider.GetRequiredService<GoogleApiHttpClient>().Client,
-                cancellationToken => tokens is null ? ValueTask.FromResult("local") : new ValueTask<string>(tokens.GetAccessTokenAsync(cancellationToken)),
-                endpoint.BaseUri);
-        });
+        // gcpkms:// policy keys: the public key is fetched once per key version and cached by the verifier.
+        services.TryAddSingleton<CloudKmsPublicKeySource>(provider => new RestCloudKmsPublicKeySource(
+            provider.GetRequiredService<GoogleApiHttpClient>().Client,
+            settings.Google.Kms,
+            TokensFor(provider, settings.Google.Kms),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<RestCloudKmsPublicKeySource>>()));
         services.TryAddSingleton<ImageVerifier>(CreateImageVerifier);
 
         services.TryAddSingleton(provider => new ImageWorkCoalescer(settings.OccurrenceCoalesceWindow, provider.GetRequiredService<TimeProvider>()));
@@ -101,7 +98,7 @@ internal static class PipelineServices
         ArgumentNullException.ThrowIfNull(provider);
         var registry = provider.GetRequiredService<RegistryClient>();
         var timeProvider = provider.GetRequiredService<TimeProvider>();
-        var kms = provider.GetService<CloudKmsPublicKeyClient>();
+        var kms = provider.GetService<CloudKmsPublicKeySource>();
         var settings = provider.GetRequiredService<PipelineSettings>();
         var options = new ImageVerifierOptions { Limits = new VerificationLimits { Timeout = settings.VerificationTimeout } };
         return new AttestedImageVerifier(
@@ -121,8 +118,8 @@ internal static class PipelineServices
             provider.GetRequiredService<ILogger<FirestoreImageRecordStore>>());
     }
 
-    private static GoogleAccessTokenSource? TokensFor(IServiceProvider provider, GoogleServiceEndpoint endpoint)
-        => endpoint.IsEmulator ? null : provider.GetService<GoogleAccessTokenSource>();
+    private static AccessTokenSource? TokensFor(IServiceProvider provider, GoogleServiceEndpoint endpoint)
+        => endpoint.IsEmulator ? null : provider.GetService<AccessTokenSource>();
 
     private static HttpClient CreateGoogleHttpClient()
     {

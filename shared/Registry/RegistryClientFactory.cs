@@ -15,31 +15,6 @@ internal static class RegistryClientFactory
         => new DistributionRegistryClient(CreateHttpClient(), options, credentials, timeProvider ?? TimeProvider.System, loggerFactory?.CreateLogger<DistributionRegistryClient>());
 
     /// <summary>
-    /// The production client: plain HTTP only for <paramref name="plainHttpRegistries"/> (entries may be comma-separated, as given to
-    /// <c>--allow-http-registry</c> or read from <c>IMAGETRUST_HTTP_REGISTRIES</c>), credentials from the docker config then Google
-    /// Application Default Credentials for Google hosts.
-    /// </summary>
-    /// <exception cref="Model.ConfigurationException">An entry is not a valid <c>host[:port]</c>.</exception>
-    public static RegistryClient CreateDefault(IEnumerable<string> plainHttpRegistries, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
-    {
-        var registries = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var entry in plainHttpRegistries)
-        {
-            try
-            {
-                registries.UnionWith(RegistryClientOptions.ParseHttpRegistries(entry));
-            }
-            catch (FormatException exception)
-            {
-                throw new Model.ConfigurationException($"plain-HTTP registry list: {exception.Message}", exception);
-            }
-        }
-
-        var options = new RegistryClientOptions { HttpRegistries = registries };
-        return Create(options, RegistryCredentialSource.CreateDefault(), timeProvider, loggerFactory);
-    }
-
-    /// <summary>
     /// An <see cref="HttpClient"/> for registries: no client-wide timeout (the registry client keeps its own deadlines), bounded
     /// headers, no decompression, and no automatic redirects: .NET would follow a redirect to any scheme its handler accepts
     /// (an <c>ftp:</c> or <c>gopher:</c> target was fetched as plain HTTP), so the registry client follows them itself under

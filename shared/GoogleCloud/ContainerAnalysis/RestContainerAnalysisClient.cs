@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
-using ImageTrust.GoogleCloud.Auth;
+using ImageTrust.Model;
 using Microsoft.Extensions.Logging;
 
 namespace ImageTrust.GoogleCloud.ContainerAnalysis;

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using ImageTrust.GoogleCloud.Auth;
 using ImageTrust.Model;
 using Microsoft.Extensions.Logging;
 

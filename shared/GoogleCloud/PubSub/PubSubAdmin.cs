@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using ImageTrust.GoogleCloud.Auth;
+using ImageTrust.Model;
 using Microsoft.Extensions.Logging;
 
 namespace ImageTrust.GoogleCloud.PubSub;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ImageTrust.GoogleCloud.Auth;
+using ImageTrust.Model;
 using Microsoft.Extensions.Logging;
 
 namespace ImageTrust.GoogleCloud.PubSub;

@@ -58,16 +58,4 @@ public sealed class RegistryClientOptionsTests
         Assert.Throws<ConfigurationException>(() => new RegistryClientOptions { OverallDeadline = TimeSpan.Zero }.Validate());
         Assert.Throws<ConfigurationException>(() => new RegistryClientOptions { Retry = new RegistryRetryOptions { MaxAttempts = 0 } }.Validate());
     }
-
-    [Fact]
-    public void RegistryClientFactory_CreateDefaultWithBadEntry_ThrowsConfigurationException()
-    {
-        Assert.Throws<ConfigurationException>(() => RegistryClientFactory.CreateDefault(["127.0.0.1:5000", "not a host"]));
-    }
-
-    [Fact]
-    public void RegistryClientFactory_CreateDefault_ReturnsDistributionClient()
-    {
-        Assert.IsType<DistributionRegistryClient>(RegistryClientFactory.CreateDefault(["127.0.0.1:5000"]));
-    }
 }

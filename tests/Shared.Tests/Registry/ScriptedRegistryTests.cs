@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using ImageTrust.Model;
 using ImageTrust.Registry;
+using ImageTrust.Shared.Tests.Model;
 using ImageTrust.TestSupport;
 using ImageTrust.TestSupport.Registry;
 using Microsoft.AspNetCore.Http;
