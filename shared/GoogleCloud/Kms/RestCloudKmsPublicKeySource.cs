@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ImageTrust.Model;
+using ImageTrust.Model.Http;
 using Microsoft.Extensions.Logging;
 
 namespace ImageTrust.GoogleCloud.Kms;
@@ -14,7 +15,6 @@ internal sealed class RestCloudKmsPublicKeySource : CloudKmsPublicKeySource
     private const int MaxResponseBytes = 64 * 1024;
 
     private readonly GoogleRestChannel _channel;
-    private readonly GoogleRetrySettings _retry;
 
     /// <summary>Creates the source.</summary>
     /// <param name="httpClient">The HTTP client.</param>
@@ -22,11 +22,10 @@ internal sealed class RestCloudKmsPublicKeySource : CloudKmsPublicKeySource
     /// <param name="tokens">Access tokens; may be null when the endpoint is a local stand-in.</param>
     /// <param name="timeProvider">The clock for retries.</param>
     /// <param name="logger">The logger.</param>
-    /// <param name="retry">Retry settings, or null for the defaults.</param>
-    public RestCloudKmsPublicKeySource(HttpClient httpClient, GoogleServiceEndpoint endpoint, AccessTokenSource? tokens, TimeProvider timeProvider, ILogger<RestCloudKmsPublicKeySource> logger, GoogleRetrySettings? retry = null)
+    /// <param name="retry">Retry rules of idempotent calls, or null for <see cref="RetryPolicy.Default"/>.</param>
+    public RestCloudKmsPublicKeySource(HttpClient httpClient, GoogleServiceEndpoint endpoint, AccessTokenSource? tokens, TimeProvider timeProvider, ILogger<RestCloudKmsPublicKeySource> logger, RetryPolicy? retry = null)
     {
-        _channel = new GoogleRestChannel(httpClient, endpoint, tokens, timeProvider, logger);
-        _retry = retry ?? GoogleRetrySettings.Default;
+        _channel = new GoogleRestChannel(httpClient, endpoint, tokens, retry ?? RetryPolicy.Default, timeProvider, logger);
     }
 
     /// <inheritdoc />
@@ -35,7 +34,7 @@ internal sealed class RestCloudKmsPublicKeySource : CloudKmsPublicKeySource
         ArgumentNullException.ThrowIfNull(key);
         try
         {
-            using var response = await _channel.SendAsync(HttpMethod.Get, $"v1/{key.ResourceName}/publicKey", null, MaxResponseBytes, _retry, cancellationToken).ConfigureAwait(false);
+            using var response = await _channel.SendAsync(HttpMethod.Get, $"v1/{key.ResourceName}/publicKey", null, MaxResponseBytes, idempotent: true, cancellationToken).ConfigureAwait(false);
             return Parse(key, response.RootElement);
         }
         catch (GoogleApiException e) when (e.HttpStatus is HttpStatusCode.NotFound)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.Kms;
 using ImageTrust.Model;
+using ImageTrust.Model.Http;
 using ImageTrust.Shared.Tests.Model;
 using ImageTrust.TestSupport;
 using ImageTrust.TestSupport.Registry;
@@ -15,7 +16,7 @@ public sealed class RestCloudKmsPublicKeySourceTests
 {
     private const string KeyVersion = "projects/my-project/locations/europe-west1/keyRings/ring/cryptoKeys/signer/cryptoKeyVersions/3";
     private static readonly CloudKmsKeyName Key = CloudKmsKeyName.Parse("gcpkms://" + KeyVersion);
-    private static readonly GoogleRetrySettings FastRetry = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20), 2.0, 3, TimeSpan.FromSeconds(10));
+    private static readonly RetryPolicy FastRetry = new() { InitialBackoff = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(20), MaxAttempts = 3, TotalTimeout = TimeSpan.FromSeconds(10) };
 
     [Fact]
     public async Task GetPublicKeyAsync_KeyVersion_FetchesPemAndAlgorithmWithTheAccessToken()
