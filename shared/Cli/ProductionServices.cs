@@ -15,11 +15,17 @@ namespace ImageTrust.Cli;
 /// </summary>
 internal static class ProductionServices
 {
-    /// <summary>Creates the production services.</summary>
-    public static CliServices Create() => new()
+    /// <summary>Creates the production services over the process environment.</summary>
+    public static CliServices Create() => Create(Environment.GetEnvironmentVariable);
+
+    /// <summary>
+    /// Creates the production services; <paramref name="environment"/> supplies <c>IMAGETRUST_HTTP_REGISTRIES</c> and
+    /// <c>IMAGETRUST_KMS_ENDPOINT</c> to the verifiers (<c>status</c> reads the console's environment).
+    /// </summary>
+    public static CliServices Create(Func<string, string?> environment) => new()
     {
-        CreateImageVerifier = access => Verification(access).GetRequiredService<ImageVerifier>(),
-        CreateAttestationVerifier = access => new EngineAttestationVerifier(Verification(access).GetRequiredService<SigstoreAttestationVerifier>()),
+        CreateImageVerifier = access => Verification(access, environment).GetRequiredService<ImageVerifier>(),
+        CreateAttestationVerifier = access => new EngineAttestationVerifier(Verification(access, environment).GetRequiredService<SigstoreAttestationVerifier>()),
         VerifyBundleAsync = VerifyBundleAsync,
         CreateRecordReader = console => new ServiceCollection()
             .AddRecordReader(GoogleCloudSettings.FromEnvironment(console.GetEnvironmentVariable))
@@ -28,10 +34,10 @@ internal static class ProductionServices
     };
 
     // The CLI process ends after one command, so the provider (and the HttpClients it pools) lives as long as the process.
-    private static ServiceProvider Verification(RegistryAccess access)
+    private static ServiceProvider Verification(RegistryAccess access, Func<string, string?> environment)
     {
-        var registry = RegistryClientOptions.FromEnvironment(access.PlainHttpRegistries);
-        var kms = GoogleCloudSettings.KmsFromEnvironment(Environment.GetEnvironmentVariable);
+        var registry = RegistryClientOptions.FromEnvironment(access.PlainHttpRegistries, environment);
+        var kms = GoogleCloudSettings.KmsFromEnvironment(environment);
         var options = new ImageVerifierOptions { Limits = new VerificationLimits { Timeout = access.Timeout } };
         return new ServiceCollection().AddVerification(registry, kms, options).BuildServiceProvider();
     }

@@ -58,10 +58,10 @@ internal sealed record RegistryClientOptions
 
     /// <summary>
     /// Options with the plain-HTTP registries named on the command line (each entry may itself be comma-separated)
-    /// plus those in <see cref="HttpRegistriesVariable"/>.
+    /// plus those in <see cref="HttpRegistriesVariable"/>, read through <paramref name="read"/> (the process environment when null).
     /// </summary>
     /// <exception cref="ConfigurationException">An entry is not a valid <c>host[:port]</c>.</exception>
-    public static RegistryClientOptions FromEnvironment(IEnumerable<string>? allowHttpRegistries = null)
+    public static RegistryClientOptions FromEnvironment(IEnumerable<string>? allowHttpRegistries = null, Func<string, string?>? read = null)
     {
         var registries = new HashSet<string>(StringComparer.Ordinal);
         try
@@ -71,7 +71,7 @@ internal sealed record RegistryClientOptions
                 registries.UnionWith(ParseHttpRegistries(entry));
             }
 
-            registries.UnionWith(ParseHttpRegistries(Environment.GetEnvironmentVariable(HttpRegistriesVariable)));
+            registries.UnionWith(ParseHttpRegistries((read ?? Environment.GetEnvironmentVariable)(HttpRegistriesVariable)));
         }
         catch (FormatException exception)
         {

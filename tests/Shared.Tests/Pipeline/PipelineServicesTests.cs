@@ -62,12 +62,7 @@ public sealed class PipelineServicesTests
     public async Task AddRecordReader_EmulatorSettings_ReadsTheStoresRecordsWithNothingElseBuilt()
     {
         var google = _emulators.CreateSettings();
-        var writing = new ServiceCollection();
-        PipelineServices.Add(writing, Settings(google));
-        await using (var pipeline = writing.BuildServiceProvider())
-        {
-            await pipeline.GetRequiredService<ImageRecordStore>().ApplyAsync(Image, "m-1", _ => RecordChange.To(ImageStatus.Verified, "OK"));
-        }
+        await RecordAsync(google, RecordChange.To(ImageStatus.Verified, "OK"));
 
         var services = new ServiceCollection().AddSingleton<AccessTokenSource>(new RefusingTokenSource()).AddRecordReader(google);
         await using var provider = services.BuildServiceProvider();
@@ -88,12 +83,7 @@ public sealed class PipelineServicesTests
     public async Task CliStatus_FirestoreEmulatorOnly_ReadsTheRecordWithoutAnyPubSubSetting()
     {
         var google = _emulators.CreateSettings();
-        var writing = new ServiceCollection();
-        PipelineServices.Add(writing, Settings(google));
-        await using (var pipeline = writing.BuildServiceProvider())
-        {
-            await pipeline.GetRequiredService<ImageRecordStore>().ApplyAsync(Image, "m-1", _ => RecordChange.To(ImageStatus.Quarantined, "NO_SIGNATURES"));
-        }
+        await RecordAsync(google, RecordChange.To(ImageStatus.Quarantined, "NO_SIGNATURES"));
 
         var environment = new Dictionary<string, string>
         {
@@ -139,6 +129,15 @@ public sealed class PipelineServicesTests
         services.AddPlatform();
 
         Assert.Equal(count, services.Count);
+    }
+
+    // Writes the image's record as the functions do, through the pipeline's own store.
+    private static async Task RecordAsync(ImageTrust.GoogleCloud.GoogleCloudSettings google, RecordChange change)
+    {
+        var services = new ServiceCollection();
+        PipelineServices.Add(services, Settings(google));
+        await using var pipeline = services.BuildServiceProvider();
+        await pipeline.GetRequiredService<ImageRecordStore>().ApplyAsync(Image, "m-1", _ => change);
     }
 
     private static PipelineSettings Settings(ImageTrust.GoogleCloud.GoogleCloudSettings google) => PipelineSettings.FromEnvironment(name => name switch

@@ -145,24 +145,7 @@ public sealed class ScriptedRegistryTests
     {
         var time = FakeClock();
         var arrivals = new List<DateTimeOffset>();
-        await using var server = await LoopbackHttpServer.StartAsync(context =>
-        {
-            int count;
-            lock (arrivals)
-            {
-                arrivals.Add(time.GetUtcNow());
-                count = arrivals.Count;
-            }
-
-            if (count == 1)
-            {
-                context.Response.StatusCode = 429;
-                context.Response.Headers.RetryAfter = "120";
-                return Task.CompletedTask;
-            }
-
-            return WriteManifestAsync(context, ManifestBytes);
-        });
+        await using var server = await StartOnceUnavailableAsync(time, arrivals, 429, "120");
         var client = CreateClient(
             server,
             options => options with { Retry = FastRetry(3) with { AttemptTimeout = TimeSpan.FromHours(1), TotalTimeout = TimeSpan.FromHours(1) } },
@@ -180,24 +163,7 @@ public sealed class ScriptedRegistryTests
         var time = FakeClock();
         var retryAt = time.GetUtcNow().AddSeconds(40);
         var arrivals = new List<DateTimeOffset>();
-        await using var server = await LoopbackHttpServer.StartAsync(context =>
-        {
-            int count;
-            lock (arrivals)
-            {
-                arrivals.Add(time.GetUtcNow());
-                count = arrivals.Count;
-            }
-
-            if (count == 1)
-            {
-                context.Response.StatusCode = 503;
-                context.Response.Headers.RetryAfter = retryAt.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-                return Task.CompletedTask;
-            }
-
-            return WriteManifestAsync(context, ManifestBytes);
-        });
+        await using var server = await StartOnceUnavailableAsync(time, arrivals, 503, retryAt.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         var client = CreateClient(server, options => options with { Retry = FastRetry(5) with { AttemptTimeout = TimeSpan.FromHours(1), TotalTimeout = TimeSpan.FromHours(1) } }, timeProvider: time);
 
         await AdvanceUntilDoneAsync(time, client.GetManifestAsync(Reference(server, "repo:1")));
@@ -626,6 +592,27 @@ public sealed class ScriptedRegistryTests
 
     private static RetryPolicy FastRetry(int maxAttempts)
         => new() { MaxAttempts = maxAttempts, InitialBackoff = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(20) };
+
+    // Answers the first request with the status and Retry-After given, every later one with the manifest; notes arrivals on the clock.
+    private static Task<LoopbackHttpServer> StartOnceUnavailableAsync(TimeProvider time, List<DateTimeOffset> arrivals, int status, string retryAfter)
+        => LoopbackHttpServer.StartAsync(context =>
+        {
+            int count;
+            lock (arrivals)
+            {
+                arrivals.Add(time.GetUtcNow());
+                count = arrivals.Count;
+            }
+
+            if (count == 1)
+            {
+                context.Response.StatusCode = status;
+                context.Response.Headers.RetryAfter = retryAfter;
+                return Task.CompletedTask;
+            }
+
+            return WriteManifestAsync(context, ManifestBytes);
+        });
 
     private static FakeTimeProvider FakeClock() => new(DateTimeOffset.Parse("2026-11-26T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
