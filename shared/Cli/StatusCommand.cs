@@ -41,7 +41,7 @@ internal static class StatusCommand
                         throw new ConfigurationException("give either IMAGE@DIGEST or --list, not both");
                     }
 
-                    return await ListAsync(console, services.CreateRecordStore(console), ParseStatus(result.GetValue(status)), result.GetValue(limit), json, cancellationToken).ConfigureAwait(false);
+                    return await ListAsync(console, services.CreateRecordReader(console), ParseStatus(result.GetValue(status)), result.GetValue(limit), json, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (imageText is null)
@@ -55,7 +55,7 @@ internal static class StatusCommand
                 }
 
                 var key = ParseKey(imageText);
-                var record = await services.CreateRecordStore(console).GetAsync(key, cancellationToken).ConfigureAwait(false);
+                var record = await services.CreateRecordReader(console).GetAsync(key, cancellationToken).ConfigureAwait(false);
                 if (record is null)
                 {
                     await TerminalText.WriteLineAsync(console.Error, $"imagetrust: no record for {key}").ConfigureAwait(false);
@@ -69,7 +69,7 @@ internal static class StatusCommand
         return command;
     }
 
-    private static async Task<int> ListAsync(CliConsole console, ImageRecordStore store, ImageStatus? status, int limit, bool json, CancellationToken cancellationToken)
+    private static async Task<int> ListAsync(CliConsole console, ImageRecordReader reader, ImageStatus? status, int limit, bool json, CancellationToken cancellationToken)
     {
         if (limit < 1)
         {
@@ -80,7 +80,7 @@ internal static class StatusCommand
         string? token = null;
         do
         {
-            var page = await store.ListAsync(status, Math.Min(PageSize, limit - records.Count), token, cancellationToken).ConfigureAwait(false);
+            var page = await reader.ListAsync(status, Math.Min(PageSize, limit - records.Count), token, cancellationToken).ConfigureAwait(false);
             records.AddRange(page.Records.Take(limit - records.Count));
             token = page.NextPageToken;
         }

@@ -7,6 +7,7 @@ using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Pipeline;
 using ImageTrust.Pipeline.Decisions;
 using ImageTrust.Pipeline.Records;
+using ImageTrust.TestSupport.PubSub;
 using ImageTrust.TestSupport.Registry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

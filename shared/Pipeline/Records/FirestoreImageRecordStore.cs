@@ -3,6 +3,7 @@ using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Model;
+using ImageTrust.Model.Http;
 using Microsoft.Extensions.Logging;
 
 namespace ImageTrust.Pipeline.Records;
@@ -26,7 +27,8 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly string _collection;
-    private readonly GoogleRetrySettings _conflictRetry;
+    private readonly RetryPolicy _conflictRetry;
+    private readonly FirestoreImageRecordReader _reader;
 
     /// <summary>Creates the store.</summary>
     /// <param name="documents">The Firestore documents.</param>
@@ -35,8 +37,8 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
     /// <param name="timeProvider">The clock for record timestamps.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="collection">The collection id (tests use unique ones).</param>
-    /// <param name="conflictRetry">Backoff when the record changed under a write, or null for <see cref="GoogleRetrySettings.Transactions"/>.</param>
-    public FirestoreImageRecordStore(FirestoreDocumentStore documents, PubSubPublisher publisher, ImageEventTopics topics, TimeProvider timeProvider, ILogger<FirestoreImageRecordStore> logger, string collection = DefaultCollection, GoogleRetrySettings? conflictRetry = null)
+    /// <param name="conflictRetry">Backoff when the record changed under a write, or null for <see cref="RetryPolicy.Contention"/>.</param>
+    public FirestoreImageRecordStore(FirestoreDocumentStore documents, PubSubPublisher publisher, ImageEventTopics topics, TimeProvider timeProvider, ILogger<FirestoreImageRecordStore> logger, string collection = DefaultCollection, RetryPolicy? conflictRetry = null)
     {
         ArgumentNullException.ThrowIfNull(documents);
         ArgumentNullException.ThrowIfNull(publisher);
@@ -49,7 +51,8 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
         _timeProvider = timeProvider;
         _logger = logger;
         _collection = FirestoreDocumentIds.Validate(collection, "collection");
-        _conflictRetry = conflictRetry ?? GoogleRetrySettings.Transactions;
+        _conflictRetry = conflictRetry ?? RetryPolicy.Contention;
+        _reader = new FirestoreImageRecordReader(documents, _collection);
     }
 
     /// <inheritdoc />
@@ -118,23 +121,8 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
     }
 
     /// <inheritdoc />
-    public override async Task<ImageRecordPage> ListAsync(ImageStatus? status = null, int pageSize = 100, string? pageToken = null, CancellationToken cancellationToken = default)
-    {
-        var query = status is { } wanted
-            ? new FirestoreQuery(_collection, pageSize, pageToken, ImageRecordDocument.StatusField, FirestoreValue.String(wanted.ToWire()))
-            : new FirestoreQuery(_collection, pageSize, pageToken);
-        FirestorePage page;
-        try
-        {
-            page = await _documents.QueryAsync(query, cancellationToken).ConfigureAwait(false);
-        }
-        catch (GoogleApiException exception) when (exception.Status == "INVALID_ARGUMENT" && pageToken is not null)
-        {
-            throw new FormatException("the page token is not valid for this listing", exception);
-        }
-
-        return new ImageRecordPage([.. page.Documents.Select(Read)], page.NextPageToken);
-    }
+    public override Task<ImageRecordPage> ListAsync(ImageStatus? status = null, int pageSize = 100, string? pageToken = null, CancellationToken cancellationToken = default)
+        => _reader.ListAsync(status, pageSize, pageToken, cancellationToken);
 
     /// <inheritdoc />
     public override async Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default)
@@ -317,17 +305,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
     private static ImmutableArray<string> Bound(ImmutableArray<string> reasons)
         => [.. reasons.Take(ImageRecord.MaxReasons).Select(r => r.Length > MaxReasonLength ? r[..MaxReasonLength] : r)];
 
-    private static ImageRecord Read(FirestoreDocument document)
-    {
-        try
-        {
-            return ImageRecordDocument.FromDocument(document);
-        }
-        catch (FormatException exception)
-        {
-            throw new InvalidDataException($"image record {document.Id} is malformed: {exception.Message}", exception);
-        }
-    }
+    private static ImageRecord Read(FirestoreDocument document) => FirestoreImageRecordReader.Read(document);
 
     private readonly record struct ApplyPlan(ApplyOutcome Outcome, ImageRecord? Next, StatusTransition? Transition);
 }

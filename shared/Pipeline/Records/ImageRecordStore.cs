@@ -4,7 +4,7 @@ namespace ImageTrust.Pipeline.Records;
 /// Image records with exactly-once effect: each change is applied in one atomic, conditional write together with the message id that caused it
 /// and the events it publishes (an outbox in the same document); the events are published after the commit and then marked sent.
 /// </summary>
-internal abstract class ImageRecordStore
+internal abstract class ImageRecordStore : ImageRecordReader
 {
     /// <summary>
     /// Applies the change <paramref name="decide"/> returns for the current record (null when none exists), unless
@@ -35,7 +35,7 @@ internal abstract class ImageRecordStore
 
     /// <summary>Gets a record; null when the image was never recorded.</summary>
     /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore is unavailable.</exception>
-    public async Task<ImageRecord?> GetAsync(ImageKey key, CancellationToken cancellationToken = default)
+    public override async Task<ImageRecord?> GetAsync(ImageKey key, CancellationToken cancellationToken = default)
         => (await ReadAsync(key, cancellationToken).ConfigureAwait(false)).Record;
 
     /// <summary>Reads a record with its version, the basis for a later apply.</summary>
@@ -45,7 +45,7 @@ internal abstract class ImageRecordStore
     /// <summary>Lists records, optionally only those with <paramref name="status"/>, one page at a time.</summary>
     /// <exception cref="FormatException">The page size or token is invalid.</exception>
     /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore is unavailable.</exception>
-    public abstract Task<ImageRecordPage> ListAsync(ImageStatus? status = null, int pageSize = 100, string? pageToken = null, CancellationToken cancellationToken = default);
+    public abstract override Task<ImageRecordPage> ListAsync(ImageStatus? status = null, int pageSize = 100, string? pageToken = null, CancellationToken cancellationToken = default);
 
     /// <summary>Publishes the record's pending outbox events and marks them sent; returns how many were published.</summary>
     /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore or Pub/Sub is unavailable.</exception>

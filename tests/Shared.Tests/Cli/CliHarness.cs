@@ -29,7 +29,7 @@ internal sealed class CliHarness
 
     public List<RegistryAccess> RegistryAccesses { get; } = [];
 
-    public FakeImageRecordStore Records { get; } = new();
+    public FakeImageRecordReader Records { get; } = new();
 
     public List<BundleVerificationRequest> BundleRequests { get; } = [];
 
@@ -56,7 +56,7 @@ internal sealed class CliHarness
                 BundleRequests.Add(request);
                 return Task.FromResult(BundleVerdict(request));
             },
-            CreateRecordStore = _ => Records,
+            CreateRecordReader = _ => Records,
         };
         var console = new CliConsole(output, error, name => _environment.GetValueOrDefault(name), WorkingDirectory);
         var exitCode = await CliApplication.RunAsync(args, services, console);

@@ -1,12 +1,13 @@
 using System.Text;
 using System.Text.Json;
-using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Model;
+using ImageTrust.Model.Http;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Shared.Tests.GoogleCloud;
 using ImageTrust.TestSupport.Emulators;
+using ImageTrust.TestSupport.PubSub;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImageTrust.Shared.Tests.Pipeline.Records;
@@ -254,7 +255,7 @@ public sealed class FirestoreImageRecordStoreTests
     [Fact]
     public async Task ApplyAsync_RecordChangesOnEveryAttempt_TransientFailureAndNothingWritten()
     {
-        var env = await CreateAsync(conflictRetry: new GoogleRetrySettings(TimeSpan.Zero, TimeSpan.FromMilliseconds(5), 2.0, 3, TimeSpan.FromSeconds(30)));
+        var env = await CreateAsync(conflictRetry: new RetryPolicy { InitialBackoff = TimeSpan.Zero, MaxBackoff = TimeSpan.FromMilliseconds(5), MaxAttempts = 3, TotalTimeout = TimeSpan.FromSeconds(30) });
         await env.Store.ApplyAsync(Key, "seed", _ => RecordChange.To(ImageStatus.PendingSignature));
         var interference = 0;
         var rival = (await CreateAsync(sameRecordsAs: (env.ProjectId, env.Collection))).Store;
@@ -318,7 +319,7 @@ public sealed class FirestoreImageRecordStoreTests
         return received;
     }
 
-    private async Task<(FirestoreImageRecordStore Store, PubSubAdmin Admin, string ProjectId, string Collection)> CreateAsync(int failPublishes = 0, GoogleRetrySettings? conflictRetry = null, (string ProjectId, string Collection)? sameRecordsAs = null)
+    private async Task<(FirestoreImageRecordStore Store, PubSubAdmin Admin, string ProjectId, string Collection)> CreateAsync(int failPublishes = 0, RetryPolicy? conflictRetry = null, (string ProjectId, string Collection)? sameRecordsAs = null)
     {
         var settings = _emulators.CreateSettings(sameRecordsAs?.ProjectId);
         var http = new HttpClient();

@@ -1,4 +1,6 @@
-namespace ImageTrust.GoogleCloud.PubSub;
+using ImageTrust.GoogleCloud.PubSub;
+
+namespace ImageTrust.TestSupport.PubSub;
 
 /// <summary>A message pulled from a subscription.</summary>
 /// <param name="AckId">The id to acknowledge it with.</param>

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace ImageTrust.Signing.Keys;
+namespace ImageTrust.Model;
 
 /// <summary>A Cloud KMS key version as cosign names it: <c>gcpkms://projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/V</c>.</summary>
 internal sealed partial record CloudKmsKeyName

@@ -1,6 +1,6 @@
-using ImageTrust.Registry;
+using ImageTrust.Model;
 
-namespace ImageTrust.Shared.Tests.Registry;
+namespace ImageTrust.Shared.Tests.Model;
 
 /// <summary>An access token source that returns a fixed token and counts how often it was asked.</summary>
 internal sealed class FakeAccessTokenSource : AccessTokenSource

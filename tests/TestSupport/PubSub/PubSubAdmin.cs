@@ -1,14 +1,17 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using ImageTrust.GoogleCloud.Auth;
+using ImageTrust.GoogleCloud;
+using ImageTrust.GoogleCloud.PubSub;
+using ImageTrust.Model;
+using ImageTrust.Model.Http;
 using Microsoft.Extensions.Logging;
 
-namespace ImageTrust.GoogleCloud.PubSub;
+namespace ImageTrust.TestSupport.PubSub;
 
 /// <summary>
-/// The few administrative Pub/Sub calls the tests and the local demo need: create topics and subscriptions, pull and acknowledge.
-/// Production topics and subscriptions are created by Terraform.
+/// The few administrative Pub/Sub calls the tests need against the emulator: create topics and subscriptions, pull and
+/// acknowledge. Production topics and subscriptions are created by Terraform; nothing here ships.
 /// </summary>
 internal sealed class PubSubAdmin
 {
@@ -21,7 +24,7 @@ internal sealed class PubSubAdmin
     public PubSubAdmin(HttpClient httpClient, GoogleCloudSettings settings, AccessTokenSource? tokens, TimeProvider timeProvider, ILogger<PubSubAdmin> logger)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        _channel = new GoogleRestChannel(httpClient, settings.PubSub, tokens, timeProvider, logger);
+        _channel = new GoogleRestChannel(httpClient, settings.PubSub, tokens, RetryPolicy.Default, timeProvider, logger);
         _projectId = settings.ProjectId;
     }
 
@@ -32,7 +35,7 @@ internal sealed class PubSubAdmin
         PubSubNames.ValidateId(topicId, "topic");
         try
         {
-            using var _ = await _channel.SendAsync(HttpMethod.Put, $"v1/projects/{_projectId}/topics/{topicId}", w => { w.WriteStartObject(); w.WriteEndObject(); }, 64 * 1024, null, cancellationToken).ConfigureAwait(false);
+            using var _ = await _channel.SendAsync(HttpMethod.Put, $"v1/projects/{_projectId}/topics/{topicId}", w => { w.WriteStartObject(); w.WriteEndObject(); }, 64 * 1024, idempotent: false, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (GoogleApiException exception) when (exception.HttpStatus == HttpStatusCode.Conflict)
@@ -89,7 +92,7 @@ internal sealed class PubSubAdmin
                     writer.WriteEndObject();
                 },
                 64 * 1024,
-                null,
+                idempotent: false,
                 cancellationToken).ConfigureAwait(false);
             return true;
         }
@@ -116,7 +119,7 @@ internal sealed class PubSubAdmin
                 writer.WriteEndObject();
             },
             MaxPullResponseBytes,
-            null,
+            idempotent: false,
             cancellationToken).ConfigureAwait(false);
         var result = new List<ReceivedPubSubMessage>();
         if (!response.RootElement.TryGetProperty("receivedMessages", out var received) || received.ValueKind != JsonValueKind.Array)
@@ -179,7 +182,7 @@ internal sealed class PubSubAdmin
                 writer.WriteEndObject();
             },
             64 * 1024,
-            GoogleRetrySettings.Default,
+            idempotent: true,
             cancellationToken).ConfigureAwait(false);
     }
 }
