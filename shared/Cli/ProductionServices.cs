@@ -2,6 +2,7 @@ using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.Auth;
 using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.GoogleCloud.PubSub;
+using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Registry;
 using ImageTrust.Signing;

@@ -5,6 +5,7 @@ using ImageTrust.GoogleCloud.ContainerAnalysis;
 using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Hosting;
+using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Pipeline.Services;
 using ImageTrust.Policy;

@@ -20,7 +20,7 @@ internal sealed class CountingRecordStore : ImageRecordStore
         var result = await _inner.ApplyAsync(key, messageIds, decide, basis, cancellationToken);
         if (result.Outcome == ApplyOutcome.Applied)
         {
-            WritesByDocument.GetOrAdd(key.ToDocumentId(), _ => new()).Enqueue(DateTimeOffset.UtcNow);
+            WritesByDocument.GetOrAdd(key.ToString(), _ => new()).Enqueue(DateTimeOffset.UtcNow);
         }
 
         return result;

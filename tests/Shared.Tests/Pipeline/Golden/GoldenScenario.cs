@@ -3,6 +3,7 @@ using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Model;
+using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Shared.Tests.Pipeline.Persistence;
 using ImageTrust.TestSupport.Emulators;

@@ -56,7 +56,7 @@ public sealed class StoredDocumentCompatibilityTests
         AssertTransition(record.History[0], null, ImageStatus.Verified, Pushed, "push-1", []);
         AssertTransition(record.History[1], ImageStatus.Verified, ImageStatus.Quarantined, Scanned, "occ-1", ["VULNERABILITY_BLOCKED"]);
         Assert.Equal(["push-1", "occ-1"], record.ProcessedMessageIds.ToArray());
-        Assert.Equal(2, record.Outbox.Length);
+        Assert.Equal(2, record.PendingEvents);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class StoredDocumentCompatibilityTests
         var transition = Assert.Single(record.History);
         AssertTransition(transition, null, ImageStatus.Unmanaged, record.FirstSeen, "push-u", ["NO_MATCHING_RULE"]);
         Assert.Equal(["push-u"], record.ProcessedMessageIds.ToArray());
-        Assert.Empty(record.Outbox);
+        Assert.Equal(0, record.PendingEvents);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class StoredDocumentCompatibilityTests
         Assert.Equal(2, record.Signers.Length);
         Assert.Equal(Pushed, record.FirstSeen);
         Assert.Equal(Scanned.AddDays(1), record.LastVerified);
-        Assert.Empty(record.Outbox);
+        Assert.Equal(0, record.PendingEvents);
         Assert.Equal([GoldenScenario.AlertsTopic, GoldenScenario.QuarantineTopic, GoldenScenario.VerifiedTopic], scenario.Publisher.Published.Select(p => p.Topic).Order(StringComparer.Ordinal));
     }
 

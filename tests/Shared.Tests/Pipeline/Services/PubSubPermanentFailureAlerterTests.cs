@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ImageTrust.Hosting;
-using ImageTrust.Pipeline.Records;
+using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Pipeline.Services;
 using ImageTrust.Shared.Tests.Pipeline.Golden;
 using ImageTrust.Shared.Tests.Pipeline.Persistence;

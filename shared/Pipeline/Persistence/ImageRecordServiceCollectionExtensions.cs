@@ -2,9 +2,10 @@ using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.GoogleCloud.PubSub;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ImageTrust.Pipeline.Records;
 using Microsoft.Extensions.Logging;
 
-namespace ImageTrust.Pipeline.Records;
+namespace ImageTrust.Pipeline.Persistence;
 
 /// <summary>Registers the image record store (after <c>AddGoogleCloudAdapters</c>).</summary>
 internal static class ImageRecordServiceCollectionExtensions

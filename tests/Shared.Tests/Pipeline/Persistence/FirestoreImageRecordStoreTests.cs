@@ -4,12 +4,13 @@ using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Model;
+using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Shared.Tests.GoogleCloud;
 using ImageTrust.TestSupport.Emulators;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace ImageTrust.Shared.Tests.Pipeline.Records;
+namespace ImageTrust.Shared.Tests.Pipeline.Persistence;
 
 [Collection(GoogleEmulatorsCollection.Name)]
 public sealed class FirestoreImageRecordStoreTests
@@ -47,7 +48,7 @@ public sealed class FirestoreImageRecordStoreTests
         Assert.Equal(1, decisions);
         var record = (await env.Store.GetAsync(Key))!;
         Assert.Single(record.History);
-        Assert.Empty(record.Outbox);
+        Assert.Equal(0, record.PendingEvents);
         Assert.Equal(["msg-1"], record.ProcessedMessageIds.ToArray());
         var messages = await PullAsync(env.Admin, "quarantine-sub");
         var message = Assert.Single(messages);
@@ -94,7 +95,8 @@ public sealed class FirestoreImageRecordStoreTests
 
         var afterCrash = (await env.Store.GetAsync(Key))!;
         Assert.Equal(ImageStatus.Quarantined, afterCrash.Status);
-        Assert.Equal(2, afterCrash.Outbox.Length);
+        Assert.Equal(2, afterCrash.PendingEvents);
+        var outbox = ImageRecordDocument.FromDocument((await env.Documents.GetAsync(env.Collection, ImageDocumentIds.For(Key)))!).Outbox;
         Assert.Empty(await PullAsync(env.Admin, "alerts-sub"));
 
         var retry = await env.Store.ApplyAsync(Key, "msg-crash", Decide);
@@ -103,8 +105,8 @@ public sealed class FirestoreImageRecordStoreTests
         Assert.Equal(2, retry.PublishedEvents);
         var quarantine = Assert.Single(await PullAsync(env.Admin, "quarantine-sub"));
         var alert = Assert.Single(await PullAsync(env.Admin, "alerts-sub"));
-        Assert.Equal(afterCrash.Outbox.Select(e => e.Payload).Order(), new[] { quarantine, alert }.Select(m => Encoding.UTF8.GetString(m.Message.Data.Span)).Order());
-        Assert.Empty((await env.Store.GetAsync(Key))!.Outbox);
+        Assert.Equal(outbox.Select(e => e.Event.Json).Order(), new[] { quarantine, alert }.Select(m => Encoding.UTF8.GetString(m.Message.Data.Span)).Order());
+        Assert.Equal(0, (await env.Store.GetAsync(Key))!.PendingEvents);
         var again = await env.Store.ApplyAsync(Key, "msg-crash", Decide);
         Assert.Equal(0, again.PublishedEvents);
         Assert.Empty(await PullAsync(env.Admin, "quarantine-sub"));
@@ -182,7 +184,7 @@ public sealed class FirestoreImageRecordStoreTests
         var result = await env.Store.ApplyAsync(Key, "v", _ => RecordChange.To(ImageStatus.Verified) with { Events = [ImageEvent.Verified("ok")] });
 
         Assert.Equal(0, result.PublishedEvents);
-        Assert.Empty(result.Record!.Outbox);
+        Assert.Equal(0, result.Record!.PendingEvents);
     }
 
     [Fact]
@@ -318,7 +320,7 @@ public sealed class FirestoreImageRecordStoreTests
         return received;
     }
 
-    private async Task<(FirestoreImageRecordStore Store, PubSubAdmin Admin, string ProjectId, string Collection)> CreateAsync(int failPublishes = 0, GoogleRetrySettings? conflictRetry = null, (string ProjectId, string Collection)? sameRecordsAs = null)
+    private async Task<(FirestoreImageRecordStore Store, PubSubAdmin Admin, string ProjectId, string Collection, FirestoreDocumentStore Documents)> CreateAsync(int failPublishes = 0, GoogleRetrySettings? conflictRetry = null, (string ProjectId, string Collection)? sameRecordsAs = null)
     {
         var settings = _emulators.CreateSettings(sameRecordsAs?.ProjectId);
         var http = new HttpClient();
@@ -341,6 +343,6 @@ public sealed class FirestoreImageRecordStoreTests
 
         var collection = sameRecordsAs?.Collection ?? FirestoreImageRecordStore.DefaultCollection;
         var store = new FirestoreImageRecordStore(documents, publisher, topics, TimeProvider.System, NullLogger<FirestoreImageRecordStore>.Instance, collection, conflictRetry);
-        return (store, admin, settings.ProjectId, collection);
+        return (store, admin, settings.ProjectId, collection, documents);
     }
 }
