@@ -85,7 +85,7 @@ internal sealed class GoldenScenario : IDisposable
     {
         var http = new HttpClient();
         var clock = new FakeTimeProvider(Start);
-        var documents = new RecordingDocumentStore(new RestFirestoreDocumentStore(http, settings, null, TimeProvider.System, NullLogger<RestFirestoreDocumentStore>.Instance));
+        var documents = new RecordingDocumentStore(new RestFirestoreDocumentStore(http, settings, null, TimeProvider.System, NullLogger<RestFirestoreDocumentStore>.Instance), clock);
         var publisher = new RecordingPublisher(new RestPubSubPublisher(http, settings, null, TimeProvider.System, NullLogger<RestPubSubPublisher>.Instance));
         var admin = new PubSubAdmin(http, settings, null, TimeProvider.System, NullLogger<PubSubAdmin>.Instance);
         var topics = ImageEventTopics.Create(QuarantineTopic, AlertsTopic, VerifiedTopic);

@@ -7,6 +7,7 @@ using ImageTrust.Model;
 using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Shared.Tests.GoogleCloud;
+using ImageTrust.TestSupport;
 using ImageTrust.TestSupport.Emulators;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -254,9 +255,11 @@ public sealed class FirestoreImageRecordStoreTests
     }
 
     [Fact]
-    public async Task ApplyAsync_RecordChangesOnEveryAttempt_TransientFailureAndNothingWritten()
+    public async Task ApplyAsync_RecordChangesOnEveryAttempt_BacksOffThenGivesUpAfterMaxAttemptsWithNothingWritten()
     {
-        var env = await CreateAsync(conflictRetry: new GoogleRetrySettings(TimeSpan.Zero, TimeSpan.FromMilliseconds(5), 2.0, 3, TimeSpan.FromSeconds(30)));
+        var clock = new ObservedClock(DateTimeOffset.UtcNow);
+        var retry = new GoogleRetrySettings(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(150), 2.0, 3, TimeSpan.FromSeconds(30));
+        var env = await CreateAsync(conflictRetry: retry, clock: clock);
         await env.Store.ApplyAsync(Key, "seed", _ => RecordChange.To(ImageStatus.PendingSignature));
         var interference = 0;
         var rival = (await CreateAsync(sameRecordsAs: (env.ProjectId, env.Collection))).Store;
@@ -267,13 +270,52 @@ public sealed class FirestoreImageRecordStoreTests
             return RecordChange.To(ImageStatus.Verified);
         }
 
-        var failure = await Assert.ThrowsAsync<TransientFailureException>(() => env.Store.ApplyAsync(Key, ["contended"], Decide, null));
+        var applying = env.Store.ApplyAsync(Key, ["contended"], Decide, null);
+        var first = await clock.NextTimerAsync();
+        Assert.InRange(first, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100));
+        Assert.Equal(1, interference);
+        clock.Advance(first - TimeSpan.FromTicks(1));
+        Assert.Equal(1, interference);
+        clock.Advance(TimeSpan.FromTicks(1));
+        var second = await clock.NextTimerAsync();
+        Assert.InRange(second, TimeSpan.FromMilliseconds(75), TimeSpan.FromMilliseconds(150));
+        Assert.Equal(2, interference);
+        clock.Advance(second);
+        var failure = await Assert.ThrowsAsync<TransientFailureException>(() => applying);
 
-        Assert.Contains("kept changing", failure.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{Key} kept changing; the change was not applied after 3 attempt(s)", failure.Message, StringComparison.Ordinal);
         Assert.Equal(3, interference);
+        Assert.False(clock.HasUnreportedTimer);
         var record = (await env.Store.GetAsync(Key))!;
         Assert.DoesNotContain("contended", record.ProcessedMessageIds);
         Assert.Equal(ImageStatus.PendingSignature, record.Status);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_RecordKeepsChangingPastTheDeadline_GivesUpBeforeMaxAttempts()
+    {
+        var clock = new ObservedClock(DateTimeOffset.UtcNow);
+        var retry = new GoogleRetrySettings(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), 2.0, 10, TimeSpan.FromSeconds(1));
+        var env = await CreateAsync(conflictRetry: retry, clock: clock);
+        await env.Store.ApplyAsync(Key, "seed", _ => RecordChange.To(ImageStatus.PendingSignature));
+        var interference = 0;
+        var rival = (await CreateAsync(sameRecordsAs: (env.ProjectId, env.Collection))).Store;
+        RecordChange Decide(ImageRecord? current)
+        {
+            // Each attempt takes 700 ms of the one-second deadline, and another writer commits meanwhile.
+            clock.Advance(TimeSpan.FromMilliseconds(700));
+            rival.ApplyAsync(Key, $"rival-{++interference}", _ => RecordChange.None with { ScanStatus = $"S{interference}" }).GetAwaiter().GetResult();
+            return RecordChange.To(ImageStatus.Verified);
+        }
+
+        var applying = env.Store.ApplyAsync(Key, ["contended"], Decide, null);
+        clock.Advance(await clock.NextTimerAsync());
+        var failure = await Assert.ThrowsAsync<TransientFailureException>(() => applying);
+
+        Assert.StartsWith($"{Key} kept changing; the change was not applied after 2 attempt(s)", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(2, interference);
+        Assert.False(clock.HasUnreportedTimer);
+        Assert.DoesNotContain("contended", (await env.Store.GetAsync(Key))!.ProcessedMessageIds);
     }
 
     [Fact]
@@ -320,7 +362,7 @@ public sealed class FirestoreImageRecordStoreTests
         return received;
     }
 
-    private async Task<(FirestoreImageRecordStore Store, PubSubAdmin Admin, string ProjectId, string Collection, FirestoreDocumentStore Documents)> CreateAsync(int failPublishes = 0, GoogleRetrySettings? conflictRetry = null, (string ProjectId, string Collection)? sameRecordsAs = null)
+    private async Task<(FirestoreImageRecordStore Store, PubSubAdmin Admin, string ProjectId, string Collection, FirestoreDocumentStore Documents)> CreateAsync(int failPublishes = 0, GoogleRetrySettings? conflictRetry = null, (string ProjectId, string Collection)? sameRecordsAs = null, TimeProvider? clock = null)
     {
         var settings = _emulators.CreateSettings(sameRecordsAs?.ProjectId);
         var http = new HttpClient();
@@ -342,7 +384,7 @@ public sealed class FirestoreImageRecordStoreTests
         }
 
         var collection = sameRecordsAs?.Collection ?? FirestoreImageRecordStore.DefaultCollection;
-        var store = new FirestoreImageRecordStore(documents, publisher, topics, TimeProvider.System, NullLogger<FirestoreImageRecordStore>.Instance, collection, conflictRetry);
+        var store = new FirestoreImageRecordStore(documents, publisher, topics, clock ?? TimeProvider.System, NullLogger<FirestoreImageRecordStore>.Instance, collection, conflictRetry);
         return (store, admin, settings.ProjectId, collection, documents);
     }
 }

@@ -3,17 +3,22 @@ using ImageTrust.GoogleCloud.Firestore;
 
 namespace ImageTrust.Shared.Tests.Pipeline.Persistence;
 
-/// <summary>Forwards to a real document store (the emulator) and keeps every write committed outside a transaction.</summary>
+/// <summary>
+/// Forwards to a real document store (the emulator) and keeps every write committed outside a transaction, with the time on
+/// <c>clock</c> it was committed at.
+/// </summary>
 internal sealed class RecordingDocumentStore : FirestoreDocumentStore
 {
     private readonly FirestoreDocumentStore _inner;
+    private readonly TimeProvider _clock;
 
-    public RecordingDocumentStore(FirestoreDocumentStore inner)
+    public RecordingDocumentStore(FirestoreDocumentStore inner, TimeProvider clock)
     {
         _inner = inner;
+        _clock = clock;
     }
 
-    public ConcurrentQueue<FirestoreWrite> Commits { get; } = new();
+    public ConcurrentQueue<(FirestoreWrite Write, DateTimeOffset At)> Commits { get; } = new();
 
     public override Task<FirestoreDocument?> GetAsync(string collection, string documentId, CancellationToken cancellationToken = default)
         => _inner.GetAsync(collection, documentId, cancellationToken);
@@ -26,7 +31,7 @@ internal sealed class RecordingDocumentStore : FirestoreDocumentStore
         var result = await _inner.CommitAsync(writes, cancellationToken);
         foreach (var write in writes)
         {
-            Commits.Enqueue(write);
+            Commits.Enqueue((write, _clock.GetUtcNow()));
         }
 
         return result;
@@ -38,7 +43,10 @@ internal sealed class RecordingDocumentStore : FirestoreDocumentStore
     public override Task<FirestorePage> QueryAsync(FirestoreQuery query, CancellationToken cancellationToken = default)
         => _inner.QueryAsync(query, cancellationToken);
 
+    /// <summary>The writes that replaced or created the whole document <paramref name="documentId"/> (not only its outbox), in order.</summary>
+    public IReadOnlyList<(FirestoreWrite Write, DateTimeOffset At)> DocumentWrites(string documentId)
+        => [.. Commits.Where(commit => commit.Write.DocumentId == documentId && commit.Write.UpdateMask is null)];
+
     /// <summary>The last write that replaced or created the whole document <paramref name="documentId"/>.</summary>
-    public FirestoreWrite LastDocumentWrite(string documentId)
-        => Commits.Last(write => write.DocumentId == documentId && write.UpdateMask is null);
+    public FirestoreWrite LastDocumentWrite(string documentId) => DocumentWrites(documentId)[^1].Write;
 }
