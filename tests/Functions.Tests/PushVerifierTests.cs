@@ -257,7 +257,7 @@ public sealed class PushVerifierTests
     {
         await using var function = await StartAsync();
         var key = Key("skopeo-signed");
-        (await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-insert", function.ProjectId)).Dispose();
+        await Deliveries.SendRecordedAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-insert", function.ProjectId);
 
         using var response = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.Gcr("DELETE", key.ToString(), null), "m-delete", function.ProjectId);
 
