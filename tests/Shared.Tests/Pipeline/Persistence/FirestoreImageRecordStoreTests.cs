@@ -258,35 +258,24 @@ public sealed class FirestoreImageRecordStoreTests
     public async Task ApplyAsync_RecordChangesOnEveryAttempt_BacksOffThenGivesUpAfterMaxAttemptsWithNothingWritten()
     {
         var clock = new ObservedClock(DateTimeOffset.UtcNow);
-        var retry = new GoogleRetrySettings(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(150), 2.0, 3, TimeSpan.FromSeconds(30));
-        var env = await CreateAsync(conflictRetry: retry, clock: clock);
-        await env.Store.ApplyAsync(Key, "seed", _ => RecordChange.To(ImageStatus.PendingSignature));
-        var interference = 0;
-        var rival = (await CreateAsync(sameRecordsAs: (env.ProjectId, env.Collection))).Store;
-        RecordChange Decide(ImageRecord? current)
-        {
-            // Another writer commits between every read and our write (a side effect only this test allows itself).
-            rival.ApplyAsync(Key, $"rival-{++interference}", _ => RecordChange.None with { ScanStatus = $"S{interference}" }).GetAwaiter().GetResult();
-            return RecordChange.To(ImageStatus.Verified);
-        }
+        var contended = await ContendAsync(clock, new GoogleRetrySettings(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(150), 2.0, 3, TimeSpan.FromSeconds(30)), TimeSpan.Zero);
 
-        var applying = env.Store.ApplyAsync(Key, ["contended"], Decide, null);
         var first = await clock.NextTimerAsync();
         Assert.InRange(first, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100));
-        Assert.Equal(1, interference);
+        Assert.Equal(1, contended.Attempts);
         clock.Advance(first - TimeSpan.FromTicks(1));
-        Assert.Equal(1, interference);
+        Assert.Equal(1, contended.Attempts);
         clock.Advance(TimeSpan.FromTicks(1));
         var second = await clock.NextTimerAsync();
         Assert.InRange(second, TimeSpan.FromMilliseconds(75), TimeSpan.FromMilliseconds(150));
-        Assert.Equal(2, interference);
+        Assert.Equal(2, contended.Attempts);
         clock.Advance(second);
-        var failure = await Assert.ThrowsAsync<TransientFailureException>(() => applying);
+        var failure = await Assert.ThrowsAsync<TransientFailureException>(() => contended.Applying);
 
         Assert.StartsWith($"{Key} kept changing; the change was not applied after 3 attempt(s)", failure.Message, StringComparison.Ordinal);
-        Assert.Equal(3, interference);
+        Assert.Equal(3, contended.Attempts);
         Assert.False(clock.HasUnreportedTimer);
-        var record = (await env.Store.GetAsync(Key))!;
+        var record = (await contended.Store.GetAsync(Key))!;
         Assert.DoesNotContain("contended", record.ProcessedMessageIds);
         Assert.Equal(ImageStatus.PendingSignature, record.Status);
     }
@@ -295,27 +284,16 @@ public sealed class FirestoreImageRecordStoreTests
     public async Task ApplyAsync_RecordKeepsChangingPastTheDeadline_GivesUpBeforeMaxAttempts()
     {
         var clock = new ObservedClock(DateTimeOffset.UtcNow);
-        var retry = new GoogleRetrySettings(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), 2.0, 10, TimeSpan.FromSeconds(1));
-        var env = await CreateAsync(conflictRetry: retry, clock: clock);
-        await env.Store.ApplyAsync(Key, "seed", _ => RecordChange.To(ImageStatus.PendingSignature));
-        var interference = 0;
-        var rival = (await CreateAsync(sameRecordsAs: (env.ProjectId, env.Collection))).Store;
-        RecordChange Decide(ImageRecord? current)
-        {
-            // Each attempt takes 700 ms of the one-second deadline, and another writer commits meanwhile.
-            clock.Advance(TimeSpan.FromMilliseconds(700));
-            rival.ApplyAsync(Key, $"rival-{++interference}", _ => RecordChange.None with { ScanStatus = $"S{interference}" }).GetAwaiter().GetResult();
-            return RecordChange.To(ImageStatus.Verified);
-        }
 
-        var applying = env.Store.ApplyAsync(Key, ["contended"], Decide, null);
+        // Each attempt takes 700 ms of the one-second deadline.
+        var contended = await ContendAsync(clock, new GoogleRetrySettings(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), 2.0, 10, TimeSpan.FromSeconds(1)), TimeSpan.FromMilliseconds(700));
         clock.Advance(await clock.NextTimerAsync());
-        var failure = await Assert.ThrowsAsync<TransientFailureException>(() => applying);
+        var failure = await Assert.ThrowsAsync<TransientFailureException>(() => contended.Applying);
 
         Assert.StartsWith($"{Key} kept changing; the change was not applied after 2 attempt(s)", failure.Message, StringComparison.Ordinal);
-        Assert.Equal(2, interference);
+        Assert.Equal(2, contended.Attempts);
         Assert.False(clock.HasUnreportedTimer);
-        Assert.DoesNotContain("contended", (await env.Store.GetAsync(Key))!.ProcessedMessageIds);
+        Assert.DoesNotContain("contended", (await contended.Store.GetAsync(Key))!.ProcessedMessageIds);
     }
 
     [Fact]
@@ -346,6 +324,26 @@ public sealed class FirestoreImageRecordStoreTests
         Assert.Null(second.NextPageToken);
         Assert.All(first.Records.Concat(second.Records), r => Assert.Equal(ImageStatus.Quarantined, r.Status));
         Assert.Equal(5, all.Records.Length);
+    }
+
+    // Starts applying message "contended" to a seeded record while another writer commits between every read and our write
+    // (a side effect only these tests allow the decision); each attempt also takes attemptDuration on the clock.
+    private async Task<Contention> ContendAsync(ObservedClock clock, GoogleRetrySettings retry, TimeSpan attemptDuration)
+    {
+        var env = await CreateAsync(conflictRetry: retry, clock: clock);
+        await env.Store.ApplyAsync(Key, "seed", _ => RecordChange.To(ImageStatus.PendingSignature));
+        var rival = (await CreateAsync(sameRecordsAs: (env.ProjectId, env.Collection))).Store;
+        var contention = new Contention(env.Store);
+        RecordChange Decide(ImageRecord? current)
+        {
+            clock.Advance(attemptDuration);
+            var attempt = contention.NextAttempt();
+            rival.ApplyAsync(Key, $"rival-{attempt}", _ => RecordChange.None with { ScanStatus = $"S{attempt}" }).GetAwaiter().GetResult();
+            return RecordChange.To(ImageStatus.Verified);
+        }
+
+        contention.Applying = env.Store.ApplyAsync(Key, ["contended"], Decide, null);
+        return contention;
     }
 
     private static async Task<List<ReceivedPubSubMessage>> PullAsync(PubSubAdmin admin, string subscription)
@@ -386,5 +384,23 @@ public sealed class FirestoreImageRecordStoreTests
         var collection = sameRecordsAs?.Collection ?? FirestoreImageRecordStore.DefaultCollection;
         var store = new FirestoreImageRecordStore(documents, publisher, topics, clock ?? TimeProvider.System, NullLogger<FirestoreImageRecordStore>.Instance, collection, conflictRetry);
         return (store, admin, settings.ProjectId, collection, documents);
+    }
+
+    private sealed class Contention(FirestoreImageRecordStore store)
+    {
+        private int _attempts;
+        private Task<ApplyResult>? _applying;
+
+        public FirestoreImageRecordStore Store { get; } = store;
+
+        public Task<ApplyResult> Applying
+        {
+            get => _applying ?? throw new InvalidOperationException("not started");
+            set => _applying = value;
+        }
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public int NextAttempt() => Interlocked.Increment(ref _attempts);
     }
 }
