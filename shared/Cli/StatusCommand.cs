@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ImageTrust.Model;
 using ImageTrust.Pipeline.Records;
@@ -150,29 +149,9 @@ internal static class StatusCommand
 
     private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
-    private static string ToJson(IReadOnlyList<ImageRecord> records, bool single)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            if (single)
-            {
-                ImageRecordJson.Write(writer, records[0]);
-            }
-            else
-            {
-                writer.WriteStartArray();
-                foreach (var record in records)
-                {
-                    ImageRecordJson.Write(writer, record);
-                }
-
-                writer.WriteEndArray();
-            }
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    private static string ToJson(IReadOnlyList<ImageRecord> records, bool single) => single
+        ? JsonSerializer.Serialize(RecordStatusReport.From(records[0]), StatusJsonContext.Output.RecordStatusReport)
+        : JsonSerializer.Serialize([.. records.Select(RecordStatusReport.From)], StatusJsonContext.Output.ImmutableArrayRecordStatusReport);
 
     private static ImageKey ParseKey(string text)
     {

@@ -6,6 +6,7 @@ using ImageTrust.GoogleCloud.Kms;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Hosting;
 using ImageTrust.Model;
+using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Pipeline.Services;
 using ImageTrust.Policy;

@@ -1,14 +1,15 @@
 namespace ImageTrust.Pipeline.Records;
 
 /// <summary>
-/// Image records with exactly-once effect: each change is applied in one atomic, conditional write together with the message id that caused it
-/// and the events it publishes (an outbox in the same document); the events are published after the commit and then marked sent.
+/// Image records with exactly-once effect: each change is applied in one atomic, conditional write together with the message id
+/// that caused it and the events it raises; the events are published after the commit and then marked sent, so a crash in
+/// between leaves them pending (<see cref="ImageRecord.PendingEvents"/>) until a retry publishes them.
 /// </summary>
 internal abstract class ImageRecordStore : ImageRecordReader
 {
     /// <summary>
     /// Applies the change <paramref name="decide"/> returns for the current record (null when none exists), unless
-    /// <paramref name="messageId"/> was already processed, then publishes pending outbox events.
+    /// <paramref name="messageId"/> was already processed, then publishes pending events.
     /// <paramref name="decide"/> may run more than once (again when the record changed under it) and must have no side effects.
     /// </summary>
     /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore or Pub/Sub is unavailable: retry the message
@@ -47,7 +48,7 @@ internal abstract class ImageRecordStore : ImageRecordReader
     /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore is unavailable.</exception>
     public abstract override Task<ImageRecordPage> ListAsync(ImageStatus? status = null, int pageSize = 100, string? pageToken = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Publishes the record's pending outbox events and marks them sent; returns how many were published.</summary>
+    /// <summary>Publishes the record's pending events and marks them sent; returns how many were published.</summary>
     /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore or Pub/Sub is unavailable.</exception>
     public abstract Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default);
 }

@@ -1,7 +1,8 @@
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Model;
+using ImageTrust.Pipeline.Records;
 
-namespace ImageTrust.Pipeline.Records;
+namespace ImageTrust.Pipeline.Persistence;
 
 /// <summary>The Pub/Sub topics events go to. Validated once at start.</summary>
 internal sealed record ImageEventTopics

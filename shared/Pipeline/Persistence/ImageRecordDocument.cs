@@ -1,9 +1,14 @@
 using System.Collections.Immutable;
 using ImageTrust.GoogleCloud.Firestore;
+using ImageTrust.Pipeline.Records;
+using ImageTrust.Pipeline.Wire;
 
-namespace ImageTrust.Pipeline.Records;
+namespace ImageTrust.Pipeline.Persistence;
 
-/// <summary>Maps <see cref="ImageRecord"/> to and from its Firestore fields.</summary>
+/// <summary>
+/// Maps a <see cref="StoredImageRecord"/> to and from its Firestore fields: the schema of documents already stored in production
+/// (pinned by golden-file tests), so a field is never renamed and a reader accepts what older code wrote.
+/// </summary>
 internal static class ImageRecordDocument
 {
     /// <summary>The field set to the server's commit time on every write.</summary>
@@ -15,10 +20,11 @@ internal static class ImageRecordDocument
     /// <summary>The outbox field.</summary>
     public const string OutboxField = "outbox";
 
-    /// <summary>The record's fields (without <see cref="UpdatedField"/>, which the server sets).</summary>
-    public static ImmutableSortedDictionary<string, FirestoreValue> ToFields(ImageRecord record)
+    /// <summary>The document's fields (without <see cref="UpdatedField"/>, which the server sets).</summary>
+    public static ImmutableSortedDictionary<string, FirestoreValue> ToFields(StoredImageRecord stored)
     {
-        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(stored);
+        var record = stored.Record;
         var fields = new Dictionary<string, FirestoreValue>(StringComparer.Ordinal)
         {
             ["repository"] = FirestoreValue.String(record.Key.Repository),
@@ -56,7 +62,7 @@ internal static class ImageRecordDocument
                 ["reasons"] = Strings(h.Reasons),
             }))),
             ["processedMessageIds"] = Strings(record.ProcessedMessageIds),
-            [OutboxField] = OutboxValue(record.Outbox),
+            [OutboxField] = OutboxValue(stored.Outbox),
         };
         return fields.ToImmutableSortedDictionary(StringComparer.Ordinal);
     }
@@ -64,22 +70,31 @@ internal static class ImageRecordDocument
     /// <summary>The Firestore value of an outbox.</summary>
     public static FirestoreValue OutboxValue(IEnumerable<OutboxEvent> outbox) => FirestoreValue.Array(outbox.Select(e => FirestoreValue.Map(new Dictionary<string, FirestoreValue>
     {
-        ["id"] = FirestoreValue.String(e.EventId),
+        ["id"] = FirestoreValue.String(e.Event.Id),
         ["topic"] = FirestoreValue.String(e.Topic),
-        ["type"] = FirestoreValue.String(e.Type),
-        ["payload"] = FirestoreValue.String(e.Payload),
-        ["attributes"] = FirestoreValue.Map(e.Attributes.Select(a => KeyValuePair.Create(a.Key, FirestoreValue.String(a.Value)))),
+        ["type"] = FirestoreValue.String(e.Event.Type),
+        ["payload"] = FirestoreValue.String(e.Event.Json),
+        ["attributes"] = FirestoreValue.Map(e.Event.Attributes.Select(a => KeyValuePair.Create(a.Key, FirestoreValue.String(a.Value)))),
         ["createdAt"] = FirestoreValue.Timestamp(e.CreatedAt),
     })));
 
-    /// <summary>Reads a record from its document.</summary>
+    /// <summary>Reads a record and its outbox from their document.</summary>
     /// <exception cref="FormatException">The document does not have the shape this code writes.</exception>
-    public static ImageRecord FromDocument(FirestoreDocument document)
+    public static StoredImageRecord FromDocument(FirestoreDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
         var f = document.Fields;
-        var key = ImageKey.FromDocumentId(document.Id);
-        return new ImageRecord
+        var key = ImageDocumentIds.Parse(document.Id);
+        ImmutableArray<OutboxEvent> outbox = [.. Items(f, OutboxField).Select(e =>
+        {
+            var m = e.AsMap();
+            var attributes = Optional(m, "attributes") is { Kind: FirestoreValueKind.Map } a
+                ? a.AsMap().ToImmutableSortedDictionary(p => p.Key, p => p.Value.AsString(), StringComparer.Ordinal)
+                : ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+            var message = new CloudEventMessage(Required(m, "id").AsString(), Required(m, "type").AsString(), Required(m, "payload").AsString(), attributes);
+            return new OutboxEvent(Required(m, "topic").AsString(), message, Required(m, "createdAt").AsTimestamp());
+        })];
+        var record = new ImageRecord
         {
             Key = key,
             Status = ImageStatusNames.Parse(Required(f, StatusField).AsString()),
@@ -103,15 +118,24 @@ internal static class ImageRecordDocument
                 return new StatusTransition(from is null ? null : ImageStatusNames.Parse(from), ImageStatusNames.Parse(Required(m, "to").AsString()), Required(m, "at").AsTimestamp(), Required(m, "messageId").AsString(), ReadStrings(m, "reasons"));
             })],
             ProcessedMessageIds = ReadStrings(f, "processedMessageIds"),
-            Outbox = [.. Items(f, OutboxField).Select(e =>
-            {
-                var m = e.AsMap();
-                var attributes = Optional(m, "attributes") is { Kind: FirestoreValueKind.Map } a
-                    ? a.AsMap().ToImmutableSortedDictionary(p => p.Key, p => p.Value.AsString(), StringComparer.Ordinal)
-                    : ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
-                return new OutboxEvent(Required(m, "id").AsString(), Required(m, "topic").AsString(), Required(m, "type").AsString(), Required(m, "payload").AsString(), attributes, Required(m, "createdAt").AsTimestamp());
-            })],
+            PendingEvents = outbox.Length,
         };
+        return new StoredImageRecord(record, outbox);
+    }
+
+    /// <summary>As <see cref="FromDocument"/>, for a document read from the store.</summary>
+    /// <exception cref="InvalidDataException">The stored document is malformed.</exception>
+    public static StoredImageRecord Read(FirestoreDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        try
+        {
+            return FromDocument(document);
+        }
+        catch (FormatException exception)
+        {
+            throw new InvalidDataException($"image record {document.Id} is malformed: {exception.Message}", exception);
+        }
     }
 
     private static VulnerabilityFindings ReadFindings(IReadOnlyDictionary<string, FirestoreValue> m)

@@ -4,13 +4,15 @@ using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Model;
 using ImageTrust.Model.Http;
+using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Shared.Tests.GoogleCloud;
+using ImageTrust.TestSupport;
 using ImageTrust.TestSupport.Emulators;
 using ImageTrust.TestSupport.PubSub;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace ImageTrust.Shared.Tests.Pipeline.Records;
+namespace ImageTrust.Shared.Tests.Pipeline.Persistence;
 
 [Collection(GoogleEmulatorsCollection.Name)]
 public sealed class FirestoreImageRecordStoreTests
@@ -48,7 +50,7 @@ public sealed class FirestoreImageRecordStoreTests
         Assert.Equal(1, decisions);
         var record = (await env.Store.GetAsync(Key))!;
         Assert.Single(record.History);
-        Assert.Empty(record.Outbox);
+        Assert.Equal(0, record.PendingEvents);
         Assert.Equal(["msg-1"], record.ProcessedMessageIds.ToArray());
         var messages = await PullAsync(env.Admin, "quarantine-sub");
         var message = Assert.Single(messages);
@@ -95,7 +97,8 @@ public sealed class FirestoreImageRecordStoreTests
 
         var afterCrash = (await env.Store.GetAsync(Key))!;
         Assert.Equal(ImageStatus.Quarantined, afterCrash.Status);
-        Assert.Equal(2, afterCrash.Outbox.Length);
+        Assert.Equal(2, afterCrash.PendingEvents);
+        var outbox = ImageRecordDocument.FromDocument((await env.Documents.GetAsync(env.Collection, ImageDocumentIds.For(Key)))!).Outbox;
         Assert.Empty(await PullAsync(env.Admin, "alerts-sub"));
 
         var retry = await env.Store.ApplyAsync(Key, "msg-crash", Decide);
@@ -104,8 +107,8 @@ public sealed class FirestoreImageRecordStoreTests
         Assert.Equal(2, retry.PublishedEvents);
         var quarantine = Assert.Single(await PullAsync(env.Admin, "quarantine-sub"));
         var alert = Assert.Single(await PullAsync(env.Admin, "alerts-sub"));
-        Assert.Equal(afterCrash.Outbox.Select(e => e.Payload).Order(), new[] { quarantine, alert }.Select(m => Encoding.UTF8.GetString(m.Message.Data.Span)).Order());
-        Assert.Empty((await env.Store.GetAsync(Key))!.Outbox);
+        Assert.Equal(outbox.Select(e => e.Event.Json).Order(), new[] { quarantine, alert }.Select(m => Encoding.UTF8.GetString(m.Message.Data.Span)).Order());
+        Assert.Equal(0, (await env.Store.GetAsync(Key))!.PendingEvents);
         var again = await env.Store.ApplyAsync(Key, "msg-crash", Decide);
         Assert.Equal(0, again.PublishedEvents);
         Assert.Empty(await PullAsync(env.Admin, "quarantine-sub"));
@@ -183,7 +186,7 @@ public sealed class FirestoreImageRecordStoreTests
         var result = await env.Store.ApplyAsync(Key, "v", _ => RecordChange.To(ImageStatus.Verified) with { Events = [ImageEvent.Verified("ok")] });
 
         Assert.Equal(0, result.PublishedEvents);
-        Assert.Empty(result.Record!.Outbox);
+        Assert.Equal(0, result.Record!.PendingEvents);
     }
 
     [Fact]
@@ -253,26 +256,45 @@ public sealed class FirestoreImageRecordStoreTests
     }
 
     [Fact]
-    public async Task ApplyAsync_RecordChangesOnEveryAttempt_TransientFailureAndNothingWritten()
+    public async Task ApplyAsync_RecordChangesOnEveryAttempt_BacksOffThenGivesUpAfterMaxAttemptsWithNothingWritten()
     {
-        var env = await CreateAsync(conflictRetry: new RetryPolicy { InitialBackoff = TimeSpan.Zero, MaxBackoff = TimeSpan.FromMilliseconds(5), MaxAttempts = 3, TotalTimeout = TimeSpan.FromSeconds(30) });
-        await env.Store.ApplyAsync(Key, "seed", _ => RecordChange.To(ImageStatus.PendingSignature));
-        var interference = 0;
-        var rival = (await CreateAsync(sameRecordsAs: (env.ProjectId, env.Collection))).Store;
-        RecordChange Decide(ImageRecord? current)
-        {
-            // Another writer commits between every read and our write (a side effect only this test allows itself).
-            rival.ApplyAsync(Key, $"rival-{++interference}", _ => RecordChange.None with { ScanStatus = $"S{interference}" }).GetAwaiter().GetResult();
-            return RecordChange.To(ImageStatus.Verified);
-        }
+        var clock = new ObservedClock(DateTimeOffset.UtcNow);
+        var contended = await ContendAsync(clock, new RetryPolicy { InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromMilliseconds(150), MaxAttempts = 3, TotalTimeout = TimeSpan.FromSeconds(30) }, TimeSpan.Zero);
 
-        var failure = await Assert.ThrowsAsync<TransientFailureException>(() => env.Store.ApplyAsync(Key, ["contended"], Decide, null));
+        var first = await clock.NextTimerAsync();
+        Assert.InRange(first, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100));
+        Assert.Equal(1, contended.Attempts);
+        clock.Advance(first - TimeSpan.FromTicks(1));
+        Assert.Equal(1, contended.Attempts);
+        clock.Advance(TimeSpan.FromTicks(1));
+        var second = await clock.NextTimerAsync();
+        Assert.InRange(second, TimeSpan.FromMilliseconds(75), TimeSpan.FromMilliseconds(150));
+        Assert.Equal(2, contended.Attempts);
+        clock.Advance(second);
+        var failure = await Assert.ThrowsAsync<TransientFailureException>(() => contended.Applying);
 
-        Assert.Contains("kept changing", failure.Message, StringComparison.Ordinal);
-        Assert.Equal(3, interference);
-        var record = (await env.Store.GetAsync(Key))!;
+        Assert.StartsWith($"{Key} kept changing; the change was not applied after 3 attempt(s)", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(3, contended.Attempts);
+        Assert.False(clock.HasUnreportedTimer);
+        var record = (await contended.Store.GetAsync(Key))!;
         Assert.DoesNotContain("contended", record.ProcessedMessageIds);
         Assert.Equal(ImageStatus.PendingSignature, record.Status);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_RecordKeepsChangingPastTheDeadline_GivesUpBeforeMaxAttempts()
+    {
+        var clock = new ObservedClock(DateTimeOffset.UtcNow);
+
+        // Each attempt takes 700 ms of the one-second deadline.
+        var contended = await ContendAsync(clock, new RetryPolicy { InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromSeconds(1), MaxAttempts = 10, TotalTimeout = TimeSpan.FromSeconds(1) }, TimeSpan.FromMilliseconds(700));
+        clock.Advance(await clock.NextTimerAsync());
+        var failure = await Assert.ThrowsAsync<TransientFailureException>(() => contended.Applying);
+
+        Assert.StartsWith($"{Key} kept changing; the change was not applied after 2 attempt(s)", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(2, contended.Attempts);
+        Assert.False(clock.HasUnreportedTimer);
+        Assert.DoesNotContain("contended", (await contended.Store.GetAsync(Key))!.ProcessedMessageIds);
     }
 
     [Fact]
@@ -305,6 +327,26 @@ public sealed class FirestoreImageRecordStoreTests
         Assert.Equal(5, all.Records.Length);
     }
 
+    // Starts applying message "contended" to a seeded record while another writer commits between every read and our write
+    // (a side effect only these tests allow the decision); each attempt also takes attemptDuration on the clock.
+    private async Task<Contention> ContendAsync(ObservedClock clock, RetryPolicy retry, TimeSpan attemptDuration)
+    {
+        var env = await CreateAsync(conflictRetry: retry, clock: clock);
+        await env.Store.ApplyAsync(Key, "seed", _ => RecordChange.To(ImageStatus.PendingSignature));
+        var rival = (await CreateAsync(sameRecordsAs: (env.ProjectId, env.Collection))).Store;
+        var contention = new Contention(env.Store);
+        RecordChange Decide(ImageRecord? current)
+        {
+            clock.Advance(attemptDuration);
+            var attempt = contention.NextAttempt();
+            rival.ApplyAsync(Key, $"rival-{attempt}", _ => RecordChange.None with { ScanStatus = $"S{attempt}" }).GetAwaiter().GetResult();
+            return RecordChange.To(ImageStatus.Verified);
+        }
+
+        contention.Applying = env.Store.ApplyAsync(Key, ["contended"], Decide, null);
+        return contention;
+    }
+
     private static async Task<List<ReceivedPubSubMessage>> PullAsync(PubSubAdmin admin, string subscription)
     {
         var received = new List<ReceivedPubSubMessage>();
@@ -319,7 +361,7 @@ public sealed class FirestoreImageRecordStoreTests
         return received;
     }
 
-    private async Task<(FirestoreImageRecordStore Store, PubSubAdmin Admin, string ProjectId, string Collection)> CreateAsync(int failPublishes = 0, RetryPolicy? conflictRetry = null, (string ProjectId, string Collection)? sameRecordsAs = null)
+    private async Task<(FirestoreImageRecordStore Store, PubSubAdmin Admin, string ProjectId, string Collection, FirestoreDocumentStore Documents)> CreateAsync(int failPublishes = 0, RetryPolicy? conflictRetry = null, (string ProjectId, string Collection)? sameRecordsAs = null, TimeProvider? clock = null)
     {
         var settings = _emulators.CreateSettings(sameRecordsAs?.ProjectId);
         var http = new HttpClient();
@@ -341,7 +383,25 @@ public sealed class FirestoreImageRecordStoreTests
         }
 
         var collection = sameRecordsAs?.Collection ?? FirestoreImageRecordStore.DefaultCollection;
-        var store = new FirestoreImageRecordStore(documents, publisher, topics, TimeProvider.System, NullLogger<FirestoreImageRecordStore>.Instance, collection, conflictRetry);
-        return (store, admin, settings.ProjectId, collection);
+        var store = new FirestoreImageRecordStore(documents, publisher, topics, clock ?? TimeProvider.System, NullLogger<FirestoreImageRecordStore>.Instance, collection, conflictRetry);
+        return (store, admin, settings.ProjectId, collection, documents);
+    }
+
+    private sealed class Contention(FirestoreImageRecordStore store)
+    {
+        private int _attempts;
+        private Task<ApplyResult>? _applying;
+
+        public FirestoreImageRecordStore Store { get; } = store;
+
+        public Task<ApplyResult> Applying
+        {
+            get => _applying ?? throw new InvalidOperationException("not started");
+            set => _applying = value;
+        }
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public int NextAttempt() => Interlocked.Increment(ref _attempts);
     }
 }

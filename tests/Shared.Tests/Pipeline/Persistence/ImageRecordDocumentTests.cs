@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using ImageTrust.GoogleCloud.Firestore;
+using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Pipeline.Records;
+using ImageTrust.Pipeline.Wire;
 
-namespace ImageTrust.Shared.Tests.Pipeline.Records;
+namespace ImageTrust.Shared.Tests.Pipeline.Persistence;
 
 public sealed class ImageRecordDocumentTests
 {
@@ -25,18 +27,22 @@ public sealed class ImageRecordDocumentTests
             LastVerified = t.AddMinutes(1),
             History = [new StatusTransition(null, ImageStatus.PendingSignature, t, "m1", ["SIGNATURE_MISSING"]), new StatusTransition(ImageStatus.PendingSignature, ImageStatus.Quarantined, t.AddMinutes(10), "m2", [])],
             ProcessedMessageIds = ["m1", "m2"],
-            Outbox = [new OutboxEvent("e1", "imagetrust-quarantine", ImageEventTypes.Quarantined, "{}", ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("type", "x")]), t)],
+            PendingEvents = 1,
         };
-        var document = new FirestoreDocument("projects/p/databases/(default)/documents/images/" + key.ToDocumentId(), ImageRecordDocument.ToFields(record), t, t);
+        var message = new CloudEventMessage("e1", ImageEventTypes.Quarantined, "{}", ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("type", "x")]));
+        var stored = new StoredImageRecord(record, [new OutboxEvent("imagetrust-quarantine", message, t)]);
+        var document = new FirestoreDocument("projects/p/databases/(default)/documents/images/" + ImageDocumentIds.For(key), ImageRecordDocument.ToFields(stored), t, t);
 
         var read = ImageRecordDocument.FromDocument(document);
 
-        Assert.Equal(ImageRecordDocument.ToFields(record), ImageRecordDocument.ToFields(read));
-        Assert.Equal(key, read.Key);
-        Assert.Equal(ImageStatus.Quarantined, read.Status);
-        Assert.Equal(42, read.Signers[0].TlogIndex);
-        Assert.Null(read.History[0].From);
-        Assert.Equal("x", read.Outbox[0].Attributes["type"]);
+        Assert.Equal(ImageRecordDocument.ToFields(stored), ImageRecordDocument.ToFields(read));
+        Assert.Equal(key, read.Record.Key);
+        Assert.Equal(ImageStatus.Quarantined, read.Record.Status);
+        Assert.Equal(42, read.Record.Signers[0].TlogIndex);
+        Assert.Null(read.Record.History[0].From);
+        Assert.Equal(1, read.Record.PendingEvents);
+        Assert.Equal("x", read.Outbox[0].Event.Attributes["type"]);
+        Assert.Equal(message, read.Outbox[0].Event with { Attributes = message.Attributes });
     }
 
     [Fact]

@@ -1,7 +1,8 @@
 using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.Firestore;
+using ImageTrust.Pipeline.Records;
 
-namespace ImageTrust.Pipeline.Records;
+namespace ImageTrust.Pipeline.Persistence;
 
 /// <summary><see cref="ImageRecordReader"/> on the Firestore collection <see cref="FirestoreImageRecordStore"/> writes.</summary>
 internal sealed class FirestoreImageRecordReader : ImageRecordReader
@@ -24,8 +25,8 @@ internal sealed class FirestoreImageRecordReader : ImageRecordReader
     public override async Task<ImageRecord?> GetAsync(ImageKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var document = await _documents.GetAsync(_collection, key.ToDocumentId(), cancellationToken).ConfigureAwait(false);
-        return document is null ? null : Read(document);
+        var document = await _documents.GetAsync(_collection, ImageDocumentIds.For(key), cancellationToken).ConfigureAwait(false);
+        return document is null ? null : ImageRecordDocument.Read(document).Record;
     }
 
     /// <inheritdoc />
@@ -44,20 +45,6 @@ internal sealed class FirestoreImageRecordReader : ImageRecordReader
             throw new FormatException("the page token is not valid for this listing", exception);
         }
 
-        return new ImageRecordPage([.. page.Documents.Select(Read)], page.NextPageToken);
-    }
-
-    /// <summary>The record a document holds.</summary>
-    /// <exception cref="InvalidDataException">The document is not a valid image record.</exception>
-    internal static ImageRecord Read(FirestoreDocument document)
-    {
-        try
-        {
-            return ImageRecordDocument.FromDocument(document);
-        }
-        catch (FormatException exception)
-        {
-            throw new InvalidDataException($"image record {document.Id} is malformed: {exception.Message}", exception);
-        }
+        return new ImageRecordPage([.. page.Documents.Select(document => ImageRecordDocument.Read(document).Record)], page.NextPageToken);
     }
 }

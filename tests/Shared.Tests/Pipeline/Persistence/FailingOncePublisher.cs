@@ -1,7 +1,7 @@
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Model;
 
-namespace ImageTrust.Shared.Tests.Pipeline.Records;
+namespace ImageTrust.Shared.Tests.Pipeline.Persistence;
 
 /// <summary>Simulates a crash between commit and publish: the first <c>failures</c> publishes fail, later ones go to the real emulator.</summary>
 internal sealed class FailingOncePublisher : PubSubPublisher
