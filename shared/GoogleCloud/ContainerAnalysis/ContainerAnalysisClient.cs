@@ -27,4 +27,28 @@ internal abstract class ContainerAnalysisClient
     /// <exception cref="GoogleApiException">A non-retryable API error.</exception>
     /// <exception cref="ImageTrust.Model.TransientFailureException">The API is unavailable after retries.</exception>
     public abstract Task<ImmutableArray<FixableTotalByDigest>> GetVulnerabilitySummaryAsync(string resourceUrl, string? projectId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Lists every occurrence attached to <paramref name="noteName"/> for <paramref name="resourceUrl"/> (the note's occurrences,
+    /// filtered by <c>resourceUrl</c>), oldest page first; at most <paramref name="maxOccurrences"/>.
+    /// </summary>
+    /// <exception cref="FormatException">The note name is not <c>projects/P/notes/N</c>, or the URL cannot be used in a filter.</exception>
+    /// <exception cref="GoogleApiException">A non-retryable API error.</exception>
+    /// <exception cref="ImageTrust.Model.TransientFailureException">The API is unavailable after retries.</exception>
+    public abstract Task<ImmutableArray<AttestationOccurrence>> ListNoteOccurrencesAsync(string noteName, string resourceUrl, int maxOccurrences = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates an <c>ATTESTATION</c> occurrence in the note's project (one attempt: a create is not idempotent, so a failure is
+    /// left to the caller, who looks up before creating again).
+    /// </summary>
+    /// <exception cref="FormatException">The note name is not <c>projects/P/notes/N</c>.</exception>
+    /// <exception cref="GoogleApiException">The API refused or failed the call.</exception>
+    /// <exception cref="ImageTrust.Model.TransientFailureException">The API was unreachable.</exception>
+    public abstract Task<AttestationOccurrence> CreateAttestationOccurrenceAsync(AttestationOccurrence occurrence, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes an occurrence; false when it was already gone.</summary>
+    /// <exception cref="FormatException">The name is not an occurrence name.</exception>
+    /// <exception cref="GoogleApiException">A non-retryable API error.</exception>
+    /// <exception cref="ImageTrust.Model.TransientFailureException">The API is unavailable after retries.</exception>
+    public abstract Task<bool> DeleteOccurrenceAsync(string occurrenceName, CancellationToken cancellationToken = default);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using System.Text.Json;
 using ImageTrust.Model;
 using ImageTrust.Model.Http;
 using Microsoft.Extensions.Logging;
@@ -79,6 +80,87 @@ internal sealed class RestContainerAnalysisClient : ContainerAnalysisClient
         using var response = await _channel.SendAsync(HttpMethod.Get, $"v1/projects/{Project(projectId)}/occurrences:vulnerabilitySummary?filter={Uri.EscapeDataString(filter)}", null, MaxSummaryBytes, idempotent: true, cancellationToken).ConfigureAwait(false);
         return OccurrenceJson.ParseSummary(response.RootElement);
     }
+
+    /// <summary>Whether <paramref name="name"/> is <c>projects/P/notes/N</c>.</summary>
+    public static bool IsNoteName(string? name)
+    {
+        var parts = name?.Split('/');
+        return parts is { Length: 4 } && parts[0] == "projects" && parts[2] == "notes" && IsSegment(parts[1]) && IsSegment(parts[3]);
+    }
+
+    /// <inheritdoc />
+    public override async Task<ImmutableArray<AttestationOccurrence>> ListNoteOccurrencesAsync(string noteName, string resourceUrl, int maxOccurrences = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxOccurrences, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxOccurrences, 10_000);
+        var note = Note(noteName);
+        var filter = Uri.EscapeDataString($"resourceUrl=\"{FilterLiteral(resourceUrl)}\"");
+        var found = ImmutableArray.CreateBuilder<AttestationOccurrence>();
+        string? pageToken = null;
+        do
+        {
+            var query = $"filter={filter}&pageSize={Math.Min(maxOccurrences, 1000)}" + (pageToken is null ? string.Empty : "&pageToken=" + Uri.EscapeDataString(pageToken));
+            using var response = await _channel.SendAsync(HttpMethod.Get, $"v1/{note}/occurrences?{query}", null, MaxPageBytes, idempotent: true, cancellationToken).ConfigureAwait(false);
+            var root = response.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new GoogleApiException(HttpStatusCode.OK, null, "Container Analysis answered a note's occurrence list with something that is not a JSON object");
+            }
+
+            if (root.TryGetProperty("occurrences", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in list.EnumerateArray())
+                {
+                    var occurrence = Parse(() => AttestationOccurrence.Parse(item));
+
+                    // The filter is the server's; what is returned is checked, so a loose filter never deletes another image's attestation.
+                    if (occurrence.ResourceUri == resourceUrl && occurrence.NoteName == note && found.Count < maxOccurrences)
+                    {
+                        found.Add(occurrence);
+                    }
+                }
+            }
+
+            pageToken = root.TryGetProperty("nextPageToken", out var next) && next.ValueKind == JsonValueKind.String && next.GetString() is { Length: > 0 } token ? token : null;
+        }
+        while (pageToken is not null && found.Count < maxOccurrences);
+        return found.ToImmutable();
+    }
+
+    /// <inheritdoc />
+    public override async Task<AttestationOccurrence> CreateAttestationOccurrenceAsync(AttestationOccurrence occurrence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(occurrence);
+        var project = Note(occurrence.NoteName).Split('/')[1];
+        FilterLiteral(occurrence.ResourceUri);
+        using var response = await _channel.SendAsync(HttpMethod.Post, $"v1/projects/{project}/occurrences", occurrence.WriteRequest, MaxOccurrenceBytes, idempotent: false, cancellationToken).ConfigureAwait(false);
+        var created = Parse(() => AttestationOccurrence.Parse(response.RootElement));
+        return IsOccurrenceName(created.Name)
+            ? created
+            : throw new GoogleApiException(HttpStatusCode.OK, null, $"Container Analysis named the created occurrence '{Shorten(created.Name)}', which is not an occurrence name");
+    }
+
+    /// <inheritdoc />
+    public override async Task<bool> DeleteOccurrenceAsync(string occurrenceName, CancellationToken cancellationToken = default)
+    {
+        if (!IsOccurrenceName(occurrenceName))
+        {
+            throw new FormatException($"'{Shorten(occurrenceName)}' is not an occurrence name (projects/P/occurrences/ID)");
+        }
+
+        try
+        {
+            using var response = await _channel.SendAsync(HttpMethod.Delete, "v1/" + occurrenceName, null, MaxOccurrenceBytes, idempotent: true, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (GoogleApiException exception) when (exception.HttpStatus == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    private static string Note(string noteName)
+        => IsNoteName(noteName) ? noteName : throw new FormatException($"'{Shorten(noteName)}' is not a note name (projects/P/notes/N)");
 
     private static T Parse<T>(Func<T> parse)
     {

@@ -22,6 +22,8 @@ internal sealed partial class ContainerAnalysisStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<string, JsonObject> _occurrences = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<HttpStatusCode> _failures = new();
     private int _requests;
+    private int _creates;
+    private int _deletes;
 
     private ContainerAnalysisStandIn(WebApplication app)
     {
@@ -36,6 +38,22 @@ internal sealed partial class ContainerAnalysisStandIn : IAsyncDisposable
 
     /// <summary>Every successful response body served, with the discovery schema it should match.</summary>
     public ConcurrentQueue<(string Schema, string Json)> Served { get; } = new();
+
+    /// <summary>Every request body received (creates), with the discovery schema it should match.</summary>
+    public ConcurrentQueue<(string Schema, string Json)> Received { get; } = new();
+
+    /// <summary>Occurrences created so far.</summary>
+    public int CreateCount => Volatile.Read(ref _creates);
+
+    /// <summary>Occurrences deleted so far.</summary>
+    public int DeleteCount => Volatile.Read(ref _deletes);
+
+    /// <summary>How long a create takes (to widen a race window); zero by default.</summary>
+    public TimeSpan CreateDelay { get; set; }
+
+    /// <summary>The stored occurrences of <paramref name="noteName"/> (attestations), oldest name first.</summary>
+    public IReadOnlyList<JsonObject> OccurrencesOf(string noteName)
+        => [.. _occurrences.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).Where(o => o["noteName"]?.GetValue<string>() == noteName)];
 
     /// <summary>Starts the server on a free loopback port.</summary>
     public static async Task<ContainerAnalysisStandIn> StartAsync()
@@ -88,6 +106,34 @@ internal sealed partial class ContainerAnalysisStandIn : IAsyncDisposable
         }
 
         var path = context.Request.Path.Value ?? string.Empty;
+        if (HttpMethods.IsPost(context.Request.Method) && CreatePattern().Match(path) is { Success: true } create)
+        {
+            await CreateAsync(context, create.Groups["project"].Value).ConfigureAwait(false);
+            return;
+        }
+
+        if (HttpMethods.IsDelete(context.Request.Method) && PathPattern().Match(path) is { Success: true } delete && delete.Groups["rest"].Value.StartsWith('/'))
+        {
+            var name = $"projects/{delete.Groups["project"].Value}/occurrences/{delete.Groups["rest"].Value.TrimStart('/')}";
+            if (_occurrences.TryRemove(name, out _))
+            {
+                Interlocked.Increment(ref _deletes);
+                await WriteJsonAsync(context, "Empty", "{}").ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteErrorAsync(context, HttpStatusCode.NotFound, "NOT_FOUND", $"occurrence {name} not found").ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (HttpMethods.IsGet(context.Request.Method) && NoteOccurrencesPattern().Match(path) is { Success: true } note)
+        {
+            await WriteNoteListAsync(context, $"projects/{note.Groups["project"].Value}/notes/{note.Groups["note"].Value}").ConfigureAwait(false);
+            return;
+        }
+
         if (!HttpMethods.IsGet(context.Request.Method))
         {
             await WriteErrorAsync(context, HttpStatusCode.MethodNotAllowed, "UNIMPLEMENTED", "only GET is served").ConfigureAwait(false);
@@ -141,6 +187,56 @@ internal sealed partial class ContainerAnalysisStandIn : IAsyncDisposable
         await WriteJsonAsync(context, "ListOccurrencesResponse", body.ToJsonString()).ConfigureAwait(false);
     }
 
+    private async Task CreateAsync(HttpContext context, string project)
+    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var text = await reader.ReadToEndAsync().ConfigureAwait(false);
+        Received.Enqueue(("Occurrence", text));
+        var occurrence = JsonNode.Parse(text) as JsonObject;
+        if (occurrence?["noteName"]?.GetValue<string>() is not { } noteName || occurrence["resourceUri"] is null || occurrence["attestation"] is null || occurrence.ContainsKey("name"))
+        {
+            await WriteErrorAsync(context, HttpStatusCode.BadRequest, "INVALID_ARGUMENT", "an attestation occurrence needs noteName, resourceUri and attestation, and no name").ConfigureAwait(false);
+            return;
+        }
+
+        if (CreateDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(CreateDelay).ConfigureAwait(false);
+        }
+
+        var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+        occurrence["name"] = $"projects/{project}/occurrences/{Guid.NewGuid()}";
+        occurrence["kind"] = "ATTESTATION";
+        occurrence["createTime"] = now;
+        occurrence["updateTime"] = now;
+        _ = noteName;
+        _occurrences[occurrence["name"]!.GetValue<string>()] = occurrence;
+        Interlocked.Increment(ref _creates);
+        await WriteJsonAsync(context, "Occurrence", occurrence.ToJsonString()).ConfigureAwait(false);
+    }
+
+    private async Task WriteNoteListAsync(HttpContext context, string noteName)
+    {
+        var filter = context.Request.Query["filter"].ToString();
+        var resource = ResourceFilter().Match(filter) is { Success: true } r ? r.Groups[1].Value : null;
+        var pageSize = int.TryParse(context.Request.Query["pageSize"], CultureInfo.InvariantCulture, out var size) && size > 0 ? Math.Min(size, 1000) : 100;
+        var offset = int.TryParse(context.Request.Query["pageToken"], CultureInfo.InvariantCulture, out var token) ? token : 0;
+        var matching = _occurrences
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => p.Value)
+            .Where(o => o["noteName"]?.GetValue<string>() == noteName)
+            .Where(o => resource is null || o["resourceUri"]?.GetValue<string>() == resource)
+            .ToList();
+        var page = matching.Skip(offset).Take(pageSize).Select(o => (JsonNode)o.DeepClone()).ToArray();
+        var body = new JsonObject { ["occurrences"] = new JsonArray(page) };
+        if (offset + pageSize < matching.Count)
+        {
+            body["nextPageToken"] = (offset + pageSize).ToString(CultureInfo.InvariantCulture);
+        }
+
+        await WriteJsonAsync(context, "ListNoteOccurrencesResponse", body.ToJsonString()).ConfigureAwait(false);
+    }
+
     private async Task WriteSummaryAsync(HttpContext context, string project)
     {
         var filter = context.Request.Query["filter"].ToString();
@@ -192,6 +288,12 @@ internal sealed partial class ContainerAnalysisStandIn : IAsyncDisposable
 
     [GeneratedRegex("^/v1/projects/(?<project>[^/]+)/occurrences(?<rest>:vulnerabilitySummary|/[^/]+)?$")]
     private static partial Regex PathPattern();
+
+    [GeneratedRegex("^/v1/projects/(?<project>[^/]+)/occurrences$")]
+    private static partial Regex CreatePattern();
+
+    [GeneratedRegex("^/v1/projects/(?<project>[^/]+)/notes/(?<note>[^/]+)/occurrences$")]
+    private static partial Regex NoteOccurrencesPattern();
 
     [GeneratedRegex("kind\\s*=\\s*\"([^\"]*)\"")]
     private static partial Regex KindFilter();

@@ -34,4 +34,21 @@ internal sealed class FakeContainerAnalysis : ContainerAnalysisClient
 
     public override Task<ImmutableArray<FixableTotalByDigest>> GetVulnerabilitySummaryAsync(string resourceUrl, string? projectId = null, CancellationToken cancellationToken = default)
         => throw new NotSupportedException("the pipeline does not ask for summaries");
+
+    private readonly ConcurrentDictionary<string, AttestationOccurrence> _attestations = new(StringComparer.Ordinal);
+
+    public ICollection<AttestationOccurrence> Attestations => _attestations.Values;
+
+    public override Task<ImmutableArray<AttestationOccurrence>> ListNoteOccurrencesAsync(string noteName, string resourceUrl, int maxOccurrences = 100, CancellationToken cancellationToken = default)
+        => Task.FromResult<ImmutableArray<AttestationOccurrence>>([.. _attestations.Values.Where(a => a.NoteName == noteName && a.ResourceUri == resourceUrl).OrderBy(a => a.Name, StringComparer.Ordinal).Take(maxOccurrences)]);
+
+    public override Task<AttestationOccurrence> CreateAttestationOccurrenceAsync(AttestationOccurrence occurrence, CancellationToken cancellationToken = default)
+    {
+        var created = occurrence with { Name = $"projects/{occurrence.NoteName.Split('/')[1]}/occurrences/{Guid.NewGuid():N}", CreateTime = DateTimeOffset.UtcNow };
+        _attestations[created.Name] = created;
+        return Task.FromResult(created);
+    }
+
+    public override Task<bool> DeleteOccurrenceAsync(string occurrenceName, CancellationToken cancellationToken = default)
+        => Task.FromResult(_attestations.TryRemove(occurrenceName, out _));
 }
