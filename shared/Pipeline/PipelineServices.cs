@@ -6,6 +6,7 @@ using ImageTrust.GoogleCloud.Kms;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Hosting;
 using ImageTrust.Model;
+using ImageTrust.Pipeline.Attestations;
 using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Pipeline.Services;
@@ -143,6 +144,20 @@ internal static class PipelineServices
             TokensFor(provider, settings.Google.ContainerAnalysis),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RestContainerAnalysisClient>>()));
+        if (settings.Attestation is { } attestor)
+        {
+            services.TryAddSingleton(attestor);
+            services.TryAddSingleton<CloudKmsSigner>(provider => new RestCloudKmsSigner(
+                Http(provider, GoogleHttpClient),
+                settings.Google.Kms,
+                TokensFor(provider, settings.Google.Kms),
+                provider.GetRequiredService<CloudKmsPublicKeySource>(),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<RestCloudKmsSigner>>()));
+            services.TryAddSingleton<ImageAttestor, BinaryAuthorizationAttestor>();
+            services.TryAddSingleton<AttestationReconciler>();
+        }
+
         services.TryAddSingleton<ImageRecordStore>(CreateRecordStore);
         services.TryAddSingleton<ImageRecordReader>(provider => provider.GetRequiredService<ImageRecordStore>());
 
@@ -188,7 +203,8 @@ internal static class PipelineServices
             provider.GetRequiredService<PubSubPublisher>(),
             provider.GetRequiredService<ImageEventTopics>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<FirestoreImageRecordStore>>());
+            provider.GetRequiredService<ILogger<FirestoreImageRecordStore>>(),
+            attestor: provider.GetService<ImageAttestor>());
     }
 
     private static void AddFirestore(IServiceCollection services, GoogleCloudSettings google)

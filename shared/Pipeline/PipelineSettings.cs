@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using ImageTrust.GoogleCloud;
 using ImageTrust.Model;
+using ImageTrust.Pipeline.Attestations;
 using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Policy;
 using ImageTrust.Registry;
@@ -51,6 +52,9 @@ internal sealed record PipelineSettings
 
     /// <summary>Registry client options (plain-HTTP registries from <c>IMAGETRUST_HTTP_REGISTRIES</c>).</summary>
     public required RegistryClientOptions Registry { get; init; }
+
+    /// <summary>The Binary Authorization attestor, or null when attestations are off.</summary>
+    public AttestorSettings? Attestation { get; init; }
 
     /// <summary>How old a verification may get before the Reverifier repeats it.</summary>
     public TimeSpan ReverifyMaxAge { get; init; } = DefaultReverifyMaxAge;
@@ -156,6 +160,7 @@ internal sealed record PipelineSettings
             Policy = policy,
             PolicyPath = Path.GetFullPath(policyPath),
             Topics = ImageEventTopics.FromEnvironment(read),
+            Attestation = AttestorSettings.FromEnvironment(read),
             Registry = registry,
             ReverifyMaxAge = maxAge,
             ReverifyBatch = batch,

@@ -4,6 +4,7 @@ using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Model;
 using ImageTrust.Model.Http;
+using ImageTrust.Pipeline.Attestations;
 using ImageTrust.Pipeline.Records;
 using Microsoft.Extensions.Logging;
 
@@ -28,6 +29,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
     private readonly string _collection;
     private readonly RetryPolicy _conflictRetry;
     private readonly FirestoreImageRecordReader _reader;
+    private readonly FirestoreAttestationOutbox? _attestations;
 
     /// <summary>Creates the store.</summary>
     /// <param name="documents">The Firestore documents.</param>
@@ -37,7 +39,8 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
     /// <param name="logger">The logger.</param>
     /// <param name="collection">The collection id (tests use unique ones).</param>
     /// <param name="conflictRetry">Backoff when the record changed under a write, or null for <see cref="RetryPolicy.Contention"/>.</param>
-    public FirestoreImageRecordStore(FirestoreDocumentStore documents, PubSubPublisher publisher, ImageEventTopics topics, TimeProvider timeProvider, ILogger<FirestoreImageRecordStore> logger, string collection = DefaultCollection, RetryPolicy? conflictRetry = null)
+    /// <param name="attestor">The Binary Authorization attestor whose actions are committed with status changes, or null when attestations are off.</param>
+    public FirestoreImageRecordStore(FirestoreDocumentStore documents, PubSubPublisher publisher, ImageEventTopics topics, TimeProvider timeProvider, ILogger<FirestoreImageRecordStore> logger, string collection = DefaultCollection, RetryPolicy? conflictRetry = null, ImageAttestor? attestor = null)
     {
         ArgumentNullException.ThrowIfNull(documents);
         ArgumentNullException.ThrowIfNull(publisher);
@@ -51,6 +54,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
         _conflictRetry = conflictRetry ?? RetryPolicy.Contention;
         _reader = new FirestoreImageRecordReader(documents, _collection);
         _outbox = new FirestoreOutbox(documents, publisher, topics, _collection, logger);
+        _attestations = attestor is null ? null : new FirestoreAttestationOutbox(documents, attestor, topics, _collection, timeProvider, logger);
     }
 
     /// <inheritdoc />
@@ -88,7 +92,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
             }
 
             var outbox = (stored.Content?.Outbox ?? []).AddRange(_outbox.Enqueue(update, stored.Content?.Record.Status, now));
-            var written = new StoredImageRecord(next with { PendingEvents = outbox.Length }, outbox);
+            var written = new StoredImageRecord(next with { PendingEvents = outbox.Length, PendingAttestation = _attestations is null ? null : next.PendingAttestation }, outbox);
             var fields = ImageRecordDocument.ToFields(written);
             var write = stored.Version is { } version
                 ? FirestoreWrite.Set(_collection, documentId, fields, [ImageRecordDocument.UpdatedField]).WithExpectedUpdateTime(version)
@@ -154,7 +158,28 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
             _logger.LogInformation("{Image}: {From} -> {To} ({Reasons})", key, transition.From?.ToWire() ?? "NEW", transition.To.ToWire(), string.Join(',', transition.Reasons));
         }
 
+        // The attestation action runs before the events are published, so a withdrawal is not delayed by Pub/Sub; when it fails
+        // the events still go out, and the action stays pending for the redelivery (the status stands either way).
+        TransientFailureException? attestationFailure = null;
+        if (_attestations is not null && record is { PendingAttestation: not null })
+        {
+            try
+            {
+                (record, outbox, version) = await _attestations.CarryOutAsync(record, outbox, version, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TransientFailureException exception)
+            {
+                _logger.LogWarning("{Image}: the attestation action {Action} failed and stays pending: {Error}", key, record.PendingAttestation?.ToWire(), exception.Message);
+                attestationFailure = exception;
+            }
+        }
+
         var published = outbox.IsEmpty ? 0 : await _outbox.PublishAsync(key, outbox, version, cancellationToken).ConfigureAwait(false);
+        if (attestationFailure is not null)
+        {
+            throw new TransientFailureException($"{key}: the status is recorded, but the attestation action {record?.PendingAttestation?.ToWire()} is pending until a retry: {attestationFailure.Message}", attestationFailure);
+        }
+
         return new ApplyResult(update.Outcome, record, update.Transition, published);
     }
 

@@ -52,6 +52,8 @@ internal sealed record ImageEventTopics
         ImageEventTypes.Quarantined => Quarantine,
         ImageEventTypes.Alert => Alerts,
         ImageEventTypes.Verified => Verified,
+        ImageEventTypes.Attested => Verified,
+        ImageEventTypes.AttestationWithdrawn => Quarantine,
         _ => null,
     };
 

@@ -20,6 +20,24 @@ internal static class ImageRecordDocument
     /// <summary>The outbox field.</summary>
     public const string OutboxField = "outbox";
 
+    /// <summary>The attestation field: <c>{occurrence, createdAt}</c>, absent or null when none exists.</summary>
+    public const string AttestationField = "attestation";
+
+    /// <summary>The pending attestation action field (<c>ATTEST</c>/<c>WITHDRAW</c>), absent or null when none is pending.</summary>
+    public const string PendingAttestationField = "pendingAttestation";
+
+    /// <summary>The Firestore value of an attestation (null when none).</summary>
+    public static FirestoreValue AttestationValue(ImageAttestation? attestation) => attestation is null
+        ? FirestoreValue.Null
+        : FirestoreValue.Map(new Dictionary<string, FirestoreValue>
+        {
+            ["occurrence"] = FirestoreValue.String(attestation.OccurrenceName),
+            ["createdAt"] = FirestoreValue.Timestamp(attestation.CreatedAt),
+        });
+
+    /// <summary>The Firestore value of a pending attestation action (null when none).</summary>
+    public static FirestoreValue PendingAttestationValue(AttestationAction? action) => FirestoreValue.StringOrNull(action?.ToWire());
+
     /// <summary>The document's fields (without <see cref="UpdatedField"/>, which the server sets).</summary>
     public static ImmutableSortedDictionary<string, FirestoreValue> ToFields(StoredImageRecord stored)
     {
@@ -64,6 +82,18 @@ internal static class ImageRecordDocument
             ["processedMessageIds"] = Strings(record.ProcessedMessageIds),
             [OutboxField] = OutboxValue(stored.Outbox),
         };
+
+        // Written only when set, so documents of images without attestations keep the schema older readers know.
+        if (record.Attestation is not null)
+        {
+            fields[AttestationField] = AttestationValue(record.Attestation);
+        }
+
+        if (record.PendingAttestation is not null)
+        {
+            fields[PendingAttestationField] = PendingAttestationValue(record.PendingAttestation);
+        }
+
         return fields.ToImmutableSortedDictionary(StringComparer.Ordinal);
     }
 
@@ -119,6 +149,10 @@ internal static class ImageRecordDocument
             })],
             ProcessedMessageIds = ReadStrings(f, "processedMessageIds"),
             PendingEvents = outbox.Length,
+            Attestation = Optional(f, AttestationField) is { Kind: FirestoreValueKind.Map } at
+                ? new ImageAttestation(Required(at.AsMap(), "occurrence").AsString(), Required(at.AsMap(), "createdAt").AsTimestamp())
+                : null,
+            PendingAttestation = Optional(f, PendingAttestationField)?.AsStringOrNull() is { } pending ? AttestationActionNames.Parse(pending) : null,
         };
         return new StoredImageRecord(record, outbox);
     }

@@ -26,6 +26,13 @@ internal sealed record ImageEvent
     /// <summary>An image was verified.</summary>
     public static ImageEvent Verified(string summary) => Create(ImageEventTypes.Verified, ImageEventSeverities.Info, summary);
 
+    /// <summary>An attestation was created (or found) for a VERIFIED image.</summary>
+    public static ImageEvent Attested(string summary) => Create(ImageEventTypes.Attested, ImageEventSeverities.Info, summary);
+
+    /// <summary>An image's attestations were withdrawn.</summary>
+    /// <exception cref="FormatException">Unknown severity.</exception>
+    public static ImageEvent AttestationWithdrawn(string severity, string summary) => Create(ImageEventTypes.AttestationWithdrawn, severity, summary);
+
     /// <summary>An alert.</summary>
     /// <exception cref="FormatException">Unknown severity.</exception>
     public static ImageEvent Alert(string severity, string summary) => Create(ImageEventTypes.Alert, severity, summary);

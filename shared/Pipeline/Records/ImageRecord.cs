@@ -59,6 +59,12 @@ internal sealed record ImageRecord
     /// <summary>Recently processed message ids, oldest first, at most <see cref="MaxProcessedMessageIds"/>.</summary>
     public ImmutableArray<string> ProcessedMessageIds { get; init; } = [];
 
+    /// <summary>The attestation that exists for the image, or null when none does (or attestations are off).</summary>
+    public ImageAttestation? Attestation { get; init; }
+
+    /// <summary>The attestation action committed and not yet carried out, or null.</summary>
+    public AttestationAction? PendingAttestation { get; init; }
+
     /// <summary>How many events were committed with the record and are not yet confirmed published (the store sets it).</summary>
     public int PendingEvents { get; init; }
 }

@@ -35,6 +35,9 @@ internal sealed record RecordChange
     /// <summary>Whether signatures were verified now (sets <see cref="ImageRecord.LastVerified"/>).</summary>
     public bool Verified { get; init; }
 
+    /// <summary>An attestation action to commit whatever the status (drift repair), or null to let the status decide.</summary>
+    public AttestationAction? Attestation { get; init; }
+
     /// <summary>Events to publish, committed with the change and published after it.</summary>
     public ImmutableArray<ImageEvent> Events { get; init; } = [];
 
@@ -42,5 +45,5 @@ internal sealed record RecordChange
     public static RecordChange To(ImageStatus status, params string[] reasons) => new() { Status = status, Reasons = [.. reasons] };
 
     /// <summary>Whether this changes nothing and publishes nothing.</summary>
-    public bool IsEmpty => Status is null && Reasons is null && Signers is null && Vulnerabilities is null && ScanStatus is null && PolicyRule is null && PolicyVersion is null && !Verified && Events.IsEmpty;
+    public bool IsEmpty => Status is null && Reasons is null && Signers is null && Vulnerabilities is null && ScanStatus is null && PolicyRule is null && PolicyVersion is null && !Verified && Attestation is null && Events.IsEmpty;
 }

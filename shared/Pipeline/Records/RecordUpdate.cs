@@ -100,6 +100,8 @@ internal sealed record RecordUpdate
             History = history,
             ProcessedMessageIds = KeepLast((current?.ProcessedMessageIds ?? []).AddRange(fresh), ImageRecord.MaxProcessedMessageIds),
             PendingEvents = current?.PendingEvents ?? 0,
+            Attestation = current?.Attestation,
+            PendingAttestation = AttestationActionNames.Next(current, status, change.Attestation),
         };
         return (next, transition);
     }

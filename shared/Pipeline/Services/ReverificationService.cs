@@ -21,10 +21,12 @@ internal sealed class ReverificationService
     private readonly PipelineSettings _settings;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ReverificationService> _logger;
+    private readonly AttestationReconciler? _attestations;
 
-    /// <summary>Creates the service.</summary>
-    public ReverificationService(ImageRecordStore records, PushVerificationService verification, PipelineSettings settings, TimeProvider timeProvider, ILogger<ReverificationService> logger)
+    /// <summary>Creates the service; <paramref name="attestations"/> is null when attestations are off.</summary>
+    public ReverificationService(ImageRecordStore records, PushVerificationService verification, PipelineSettings settings, TimeProvider timeProvider, ILogger<ReverificationService> logger, AttestationReconciler? attestations = null)
     {
+        _attestations = attestations;
         _records = records;
         _verification = verification;
         _settings = settings;
@@ -52,6 +54,12 @@ internal sealed class ReverificationService
             foreach (var record in page.Records)
             {
                 examined++;
+                if (await ReconcileAttestationAsync(record.Key, runId, cancellationToken).ConfigureAwait(false) is { } drift)
+                {
+                    firstFailure ??= drift;
+                    failed++;
+                }
+
                 if (DueReason(record, now) is not { } reason)
                 {
                     continue;
@@ -89,6 +97,25 @@ internal sealed class ReverificationService
         }
 
         return new ReverificationSummary(examined, reverified);
+    }
+
+    // The per-image attestation drift repair; a failure is reported like a failed re-verification (the trigger is retried).
+    private async Task<TransientFailureException?> ReconcileAttestationAsync(ImageKey key, string runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_attestations is not null)
+            {
+                await _attestations.ReconcileAsync(key, runId, cancellationToken).ConfigureAwait(false);
+            }
+
+            return null;
+        }
+        catch (TransientFailureException exception)
+        {
+            _logger.LogWarning("Reconciling the attestation of {Image} failed transiently: {Error}", key, exception.Message);
+            return exception;
+        }
     }
 
     /// <summary>Why <paramref name="record"/> is due for re-verification at <paramref name="now"/>, or null when it is not.</summary>

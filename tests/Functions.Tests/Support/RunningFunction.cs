@@ -64,11 +64,17 @@ internal sealed class RunningFunction : IAsyncDisposable
         string projectId,
         Action<IServiceCollection>? substitute = null,
         Func<PipelineSettings, PipelineSettings>? adjust = null,
-        string? policyPath = null)
+        string? policyPath = null,
+        IReadOnlyDictionary<string, string>? extraVariables = null)
         where TFunction : class, IPubSubFunction
     {
         var port = FreePort.Next();
         var variables = Variables(environment, projectId, policyPath);
+        foreach (var (name, value) in extraVariables ?? new Dictionary<string, string>())
+        {
+            variables[name] = value;
+        }
+
         variables["PORT"] = port.ToString(CultureInfo.InvariantCulture);
         var settings = PipelineSettings.FromEnvironment(variables.GetValueOrDefault) with
         {

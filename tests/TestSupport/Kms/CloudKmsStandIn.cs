@@ -76,7 +76,7 @@ internal sealed class CloudKmsStandIn : IAsyncDisposable
         return standIn;
     }
 
-    /// <summary>Makes the next request(s) fail with these statuses, in order.</summary>
+    /// <summary>Makes the next asymmetricSign call(s) fail with these statuses, in order.</summary>
     public void FailNext(params HttpStatusCode[] statuses)
     {
         foreach (var status in statuses)
@@ -108,11 +108,6 @@ internal sealed class CloudKmsStandIn : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? string.Empty;
-        if (_failures.TryDequeue(out var failure))
-        {
-            await WriteErrorAsync(context, failure, failure == HttpStatusCode.ServiceUnavailable ? "UNAVAILABLE" : "INTERNAL", "injected failure").ConfigureAwait(false);
-            return;
-        }
 
         if (HttpMethods.IsGet(context.Request.Method) && path == $"/v1/{KeyVersion}/publicKey")
         {
@@ -123,6 +118,12 @@ internal sealed class CloudKmsStandIn : IAsyncDisposable
 
         if (HttpMethods.IsPost(context.Request.Method) && path == $"/v1/{KeyVersion}:asymmetricSign")
         {
+            if (_failures.TryDequeue(out var failure))
+            {
+                await WriteErrorAsync(context, failure, failure == HttpStatusCode.ServiceUnavailable ? "UNAVAILABLE" : "INTERNAL", "injected failure").ConfigureAwait(false);
+                return;
+            }
+
             await SignAsync(context).ConfigureAwait(false);
             return;
         }
