@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.Pipeline.Records;
 
@@ -23,6 +24,9 @@ namespace ImageTrust.Cli;
 /// <param name="Updated">When the record was last written, or null.</param>
 /// <param name="History">Status transitions, oldest first.</param>
 /// <param name="PendingEvents">Events committed with the record and not yet confirmed published.</param>
+/// <param name="Attestation">The Binary Authorization attestation that exists, or null (then absent from the JSON, which keeps the
+/// output of images without attestations as it was).</param>
+/// <param name="PendingAttestation">The attestation action committed and not yet carried out (<c>ATTEST</c>/<c>WITHDRAW</c>), or null (then absent).</param>
 internal sealed record RecordStatusReport(
     string Image,
     string Repository,
@@ -38,7 +42,9 @@ internal sealed record RecordStatusReport(
     string? LastVerified,
     string? Updated,
     ImmutableArray<TransitionStatusReport> History,
-    int PendingEvents)
+    int PendingEvents,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AttestationStatusReport? Attestation = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PendingAttestation = null)
 {
     /// <summary>The report of <paramref name="record"/>.</summary>
     public static RecordStatusReport From(ImageRecord record)
@@ -59,7 +65,9 @@ internal sealed record RecordStatusReport(
             record.LastVerified is { } verified ? Time(verified) : null,
             record.Updated is { } updated ? Time(updated) : null,
             [.. record.History.Select(t => new TransitionStatusReport(t.From?.ToWire(), t.To.ToWire(), Time(t.At), t.MessageId, t.Reasons))],
-            record.PendingEvents);
+            record.PendingEvents,
+            record.Attestation is { } attestation ? new AttestationStatusReport(attestation.OccurrenceName, Time(attestation.CreatedAt)) : null,
+            record.PendingAttestation?.ToWire());
     }
 
     private static string Time(DateTimeOffset value) => FirestoreValueCodec.FormatTimestamp(value);
@@ -73,3 +81,6 @@ internal sealed record VulnerabilityStatusReport(int Critical, int High, int Med
 
 /// <summary>A status transition in a <see cref="RecordStatusReport"/>; <c>From</c> is null for the first.</summary>
 internal sealed record TransitionStatusReport(string? From, string To, string At, string MessageId, ImmutableArray<string> Reasons);
+
+/// <summary>The attestation in a <see cref="RecordStatusReport"/>: its Container Analysis occurrence and creation time.</summary>
+internal sealed record AttestationStatusReport(string Occurrence, string CreatedAt);

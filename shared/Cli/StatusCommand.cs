@@ -92,9 +92,10 @@ internal static class StatusCommand
         }
 
         var text = new StringBuilder();
+        text.Append("STATUS".PadRight(18)).Append(' ').Append("ATTESTED".PadRight(11)).Append(' ').Append("IMAGE  REASONS\n");
         foreach (var record in records)
         {
-            text.Append(record.Status.ToWire().PadRight(18)).Append(' ').Append(TerminalText.Escape(record.Key.ToString()));
+            text.Append(record.Status.ToWire().PadRight(18)).Append(' ').Append(Attested(record).PadRight(11)).Append(' ').Append(TerminalText.Escape(record.Key.ToString()));
             if (record.Reasons.Length > 0)
             {
                 text.Append("  ").Append(TerminalText.Escape(string.Join(",", record.Reasons)));
@@ -138,6 +139,16 @@ internal static class StatusCommand
             text.Append("  policy: rule ").Append(TerminalText.Escape(record.PolicyRule)).Append(", version ").Append(TerminalText.Escape(record.PolicyVersion ?? "-")).Append('\n');
         }
 
+        if (record.Attestation is { } attestation)
+        {
+            text.Append("  attestation: ").Append(TerminalText.Escape(attestation.OccurrenceName)).Append(", created ").Append(Format(attestation.CreatedAt)).Append('\n');
+        }
+
+        if (record.PendingAttestation is { } pending)
+        {
+            text.Append("  attestation action pending: ").Append(pending.ToWire()).Append('\n');
+        }
+
         text.Append("  first seen: ").Append(Format(record.FirstSeen));
         if (record.LastVerified is { } verified)
         {
@@ -146,6 +157,14 @@ internal static class StatusCommand
 
         return text.ToString();
     }
+
+    // The ATTESTED column: whether a Binary Authorization attestation exists, or which action is on its way.
+    private static string Attested(ImageRecord record) => record.PendingAttestation switch
+    {
+        AttestationAction.Attest => "attesting",
+        AttestationAction.Withdraw => "withdrawing",
+        _ => record.Attestation is null ? "no" : "yes",
+    };
 
     private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 

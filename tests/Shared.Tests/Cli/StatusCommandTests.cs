@@ -122,7 +122,7 @@ public sealed class StatusCommandTests : IDisposable
         var (exitCode, output, _) = await _cli.RunAsync("status", "--list", "--limit", "1");
 
         Assert.Equal(ExitCodes.Verified, exitCode);
-        Assert.Equal($"QUARANTINED        {QuarantinedImage}  VULNERABILITY_BLOCKED\n1 record\n", output.ReplaceLineEndings("\n"));
+        Assert.Equal($"STATUS             ATTESTED    IMAGE  REASONS\nQUARANTINED        no          {QuarantinedImage}  VULNERABILITY_BLOCKED\n1 record\n", output.ReplaceLineEndings("\n"));
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class StatusCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Verified, exitCode);
         Assert.Equal(
-            $"QUARANTINED        {QuarantinedImage}  VULNERABILITY_BLOCKED\nUNMANAGED          {GoldenScenario.Unmanaged}  NO_MATCHING_RULE\n2 records\n",
+            $"STATUS             ATTESTED    IMAGE  REASONS\nQUARANTINED        no          {QuarantinedImage}  VULNERABILITY_BLOCKED\nUNMANAGED          no          {GoldenScenario.Unmanaged}  NO_MATCHING_RULE\n2 records\n",
             output.ReplaceLineEndings("\n"));
     }
 

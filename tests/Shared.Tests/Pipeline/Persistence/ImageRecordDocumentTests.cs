@@ -70,4 +70,52 @@ public sealed class ImageRecordDocumentTests
         Assert.Equal("verified-topic", custom.TopicFor(ImageEventTypes.Verified));
         Assert.Throws<ImageTrust.Model.ConfigurationException>(() => ImageEventTopics.FromEnvironment(name => name == ImageEventTopics.AlertsVariable ? "x" : null));
     }
+
+    [Fact]
+    public void FromDocument_AttestationAndPendingAction_RoundTripUnderTheirFieldNames()
+    {
+        var key = ImageKey.Parse("europe-docker.pkg.dev/p/r/app@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae");
+        var t = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        var record = new ImageRecord
+        {
+            Key = key,
+            Status = ImageStatus.Quarantined,
+            FirstSeen = t,
+            Attestation = new ImageAttestation("projects/p/occurrences/abc", t.AddSeconds(1)),
+            PendingAttestation = AttestationAction.Withdraw,
+        };
+        var fields = ImageRecordDocument.ToFields(new StoredImageRecord(record, []));
+        var document = new FirestoreDocument("projects/p/databases/(default)/documents/images/" + ImageDocumentIds.For(key), fields, t, t);
+
+        var read = ImageRecordDocument.FromDocument(document).Record;
+
+        Assert.Equal("WITHDRAW", fields["pendingAttestation"].AsString());
+        Assert.Equal("projects/p/occurrences/abc", fields["attestation"].AsMap()["occurrence"].AsString());
+        Assert.Equal(record.Attestation, read.Attestation);
+        Assert.Equal(AttestationAction.Withdraw, read.PendingAttestation);
+    }
+
+    [Fact]
+    public void ToFields_NoAttestation_WritesNeitherField()
+    {
+        var key = ImageKey.Parse("europe-docker.pkg.dev/p/r/app@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae");
+        var fields = ImageRecordDocument.ToFields(new StoredImageRecord(new ImageRecord { Key = key, Status = ImageStatus.Verified, FirstSeen = DateTimeOffset.UnixEpoch }, []));
+
+        Assert.False(fields.ContainsKey("attestation"));
+        Assert.False(fields.ContainsKey("pendingAttestation"));
+    }
+
+    [Fact]
+    public void FromDocument_NullAttestationFields_ReadAsNone()
+    {
+        var key = ImageKey.Parse("europe-docker.pkg.dev/p/r/app@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae");
+        var fields = ImageRecordDocument.ToFields(new StoredImageRecord(new ImageRecord { Key = key, Status = ImageStatus.Verified, FirstSeen = DateTimeOffset.UnixEpoch }, []))
+            .SetItem("attestation", FirestoreValue.Null).SetItem("pendingAttestation", FirestoreValue.Null);
+        var document = new FirestoreDocument("projects/p/databases/(default)/documents/images/" + ImageDocumentIds.For(key), fields, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+
+        var read = ImageRecordDocument.FromDocument(document).Record;
+
+        Assert.Null(read.Attestation);
+        Assert.Null(read.PendingAttestation);
+    }
 }
