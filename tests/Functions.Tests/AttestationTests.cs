@@ -127,12 +127,63 @@ public sealed class AttestationTests
             Assert.Empty(attestor.Occurrences());
         }
 
-        await using var push = await attestor.StartAsync<PushVerifierFunction>();
+        // The crashed delivery's claim blocks a redelivery until it lapses; this one comes after that.
+        await using var soon = await attestor.StartAsync<PushVerifierFunction>();
+        using (var blocked = await Deliveries.SendAsync(soon.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", attestor.ProjectId))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, blocked.StatusCode);
+        }
+
+        var later = new OffsetTimeProvider(ImageTrust.Pipeline.Persistence.FirestoreAttestationOutbox.ClaimDuration + TimeSpan.FromSeconds(1));
+        await using var push = await attestor.StartAsync<PushVerifierFunction>(services => services.AddSingleton<TimeProvider>(later));
         await Deliveries.SendRecordedAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", attestor.ProjectId);
 
         var record = (await push.Records.GetAsync(key))!;
         Assert.Equal(Assert.Single(attestor.Occurrences())["name"]!.GetValue<string>(), record.Attestation?.OccurrenceName);
         Assert.Null(record.PendingAttestation);
+        Assert.Null(record.AttestationClaimedUntil);
+    }
+
+    [Fact]
+    public async Task Push_SameMessageToTwoInstancesAtOnce_OneOccurrence()
+    {
+        await using var attestor = await Attestor.StartAsync(_environment);
+        var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
+        await using var first = await attestor.StartAsync<PushVerifierFunction>();
+        await using var second = await attestor.StartAsync<PushVerifierFunction>();
+        _environment.Analysis.CreateDelay = TimeSpan.FromMilliseconds(300);
+        try
+        {
+            var deliveries = new List<Task<HttpResponseMessage>>();
+            for (var i = 0; i < 4; i++)
+            {
+                deliveries.Add(Deliveries.SendAsync((i % 2 == 0 ? first : second).Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", attestor.ProjectId));
+            }
+
+            var responses = await Task.WhenAll(deliveries);
+            Assert.All(responses, r => Assert.True(r.IsSuccessStatusCode || r.StatusCode == HttpStatusCode.ServiceUnavailable, r.StatusCode.ToString()));
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+
+            // Pub/Sub redelivers what was answered 503; by then the action is done.
+            await Deliveries.SendRecordedAsync(first.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", attestor.ProjectId);
+        }
+        finally
+        {
+            _environment.Analysis.CreateDelay = TimeSpan.Zero;
+        }
+
+        Assert.Single(attestor.Occurrences());
+        Assert.Equal(1, attestor.Kms.SignCount);
+        Assert.NotNull((await first.Records.GetAsync(key))!.Attestation);
+    }
+
+    /// <summary>The system clock, shifted: real timers, later wall-clock time.</summary>
+    private sealed class OffsetTimeProvider(TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
     }
 
     [Fact]

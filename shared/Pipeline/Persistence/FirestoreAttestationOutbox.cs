@@ -50,16 +50,37 @@ internal sealed class FirestoreAttestationOutbox
         }
 
         var key = record.Key;
+        var claimed = await ClaimAsync(record, action, version, cancellationToken).ConfigureAwait(false);
+        version = claimed;
         ImageAttestation? attestation = null;
         ImageEvent done;
         if (action == AttestationAction.Attest)
         {
-            attestation = await _attestor.AttestAsync(key, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                attestation = await _attestor.AttestAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TransientFailureException)
+            {
+                await ReleaseAsync(key, claimed).ConfigureAwait(false);
+                throw;
+            }
+
             done = ImageEvent.Attested($"{key} attested by {attestation.OccurrenceName}");
         }
         else
         {
-            var deleted = await _attestor.WithdrawAsync(key, cancellationToken).ConfigureAwait(false);
+            int deleted;
+            try
+            {
+                deleted = await _attestor.WithdrawAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TransientFailureException)
+            {
+                await ReleaseAsync(key, claimed).ConfigureAwait(false);
+                throw;
+            }
+
             if (deleted == 0 && record.Attestation is null)
             {
                 // Nothing existed: only the pending action is cleared, no event is raised.
@@ -72,12 +93,64 @@ internal sealed class FirestoreAttestationOutbox
         return await RecordAsync(record, action, attestation, done, outbox, version, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>How long a claim lasts: past it, a delivery that died while carrying out an action no longer blocks the retry.</summary>
+    public static TimeSpan ClaimDuration { get; } = TimeSpan.FromMinutes(2);
+
+    // One conditional write makes this delivery the only one carrying out the action: a concurrent delivery either loses the
+    // write (the version moved) or sees the live claim, and answers 503 so its message comes back after the action is done.
+    private async Task<DateTimeOffset> ClaimAsync(ImageRecord record, AttestationAction action, DateTimeOffset? version, CancellationToken cancellationToken)
+    {
+        var key = record.Key;
+        var now = _timeProvider.GetUtcNow();
+        if (version is null)
+        {
+            var document = await _documents.GetAsync(_collection, ImageDocumentIds.For(key), cancellationToken).ConfigureAwait(false)
+                ?? throw new TransientFailureException($"{key} disappeared before its attestation action {action.ToWire()} could be carried out");
+            record = ImageRecordDocument.Read(document).Record;
+            version = document.UpdateTime;
+            if (record.PendingAttestation != action)
+            {
+                throw new TransientFailureException($"the attestation action of {key} changed to {record.PendingAttestation?.ToWire() ?? "none"} meanwhile; retry");
+            }
+        }
+
+        if (record.AttestationClaimedUntil is { } until && until > now)
+        {
+            throw new TransientFailureException($"another delivery is carrying out the attestation action {action.ToWire()} of {key} (claimed until {until:O}); retry");
+        }
+
+        try
+        {
+            var claim = new Dictionary<string, FirestoreValue>(StringComparer.Ordinal) { [ImageRecordDocument.AttestationClaimField] = FirestoreValue.Timestamp(now + ClaimDuration) };
+            var commit = await _documents.CommitAsync([FirestoreWrite.Update(_collection, ImageDocumentIds.For(key), claim, expectedUpdateTime: version)], cancellationToken).ConfigureAwait(false);
+            return commit is { UpdateTimes: [DateTimeOffset at] } ? at : throw new TransientFailureException($"Firestore did not report the version of the claim on {key}");
+        }
+        catch (GoogleApiException exception) when (exception.Status is "FAILED_PRECONDITION" or "ABORTED" or "NOT_FOUND" || exception.HttpStatus == System.Net.HttpStatusCode.Conflict)
+        {
+            throw new TransientFailureException($"{key} changed while its attestation action {action.ToWire()} was being claimed (another delivery may be carrying it out); retry", exception);
+        }
+    }
+
+    // Best effort, and not cancelled with the request: a released claim lets the retry start at once; an unreleased one only makes it wait for the claim to pass.
+    private async Task ReleaseAsync(ImageKey key, DateTimeOffset claimed)
+    {
+        try
+        {
+            var release = new Dictionary<string, FirestoreValue>(StringComparer.Ordinal) { [ImageRecordDocument.AttestationClaimField] = FirestoreValue.Null };
+            await _documents.CommitAsync([FirestoreWrite.Update(_collection, ImageDocumentIds.For(key), release, expectedUpdateTime: claimed)], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is GoogleApiException or TransientFailureException)
+        {
+            _logger.LogDebug("The attestation claim on {Image} was not released ({Error}); it lapses by itself", key, exception.Message);
+        }
+    }
+
     private async Task<(ImageRecord, ImmutableArray<OutboxEvent>, DateTimeOffset?)> RecordAsync(ImageRecord record, AttestationAction action, ImageAttestation? attestation, ImageEvent? done, ImmutableArray<OutboxEvent> outbox, DateTimeOffset? version, CancellationToken cancellationToken)
     {
         var key = record.Key;
         var documentId = ImageDocumentIds.For(key);
         var now = _timeProvider.GetUtcNow();
-        var after = record with { Attestation = attestation, PendingAttestation = null };
+        var after = record with { Attestation = attestation, PendingAttestation = null, AttestationClaimedUntil = null };
         var events = done is null ? [] : Enqueue(after, done, action, attestation, version, now);
         if (version is { } expected)
         {
@@ -109,6 +182,7 @@ internal sealed class FirestoreAttestationOutbox
                 {
                     Attestation = attestation,
                     PendingAttestation = stored.Record.PendingAttestation == action ? null : stored.Record.PendingAttestation,
+                    AttestationClaimedUntil = null,
                 };
                 var next = stored.Outbox.AddRange(events.Where(e => !stored.Outbox.Any(o => o.Event.Id == e.Event.Id)));
                 transaction.Write(FirestoreWrite.Update(_collection, documentId, Fields(current, next)));
@@ -140,6 +214,7 @@ internal sealed class FirestoreAttestationOutbox
     {
         [ImageRecordDocument.AttestationField] = ImageRecordDocument.AttestationValue(record.Attestation),
         [ImageRecordDocument.PendingAttestationField] = ImageRecordDocument.PendingAttestationValue(record.PendingAttestation),
+        [ImageRecordDocument.AttestationClaimField] = FirestoreValue.Null,
         [ImageRecordDocument.OutboxField] = ImageRecordDocument.OutboxValue(outbox),
     };
 }

@@ -26,6 +26,9 @@ internal static class ImageRecordDocument
     /// <summary>The pending attestation action field (<c>ATTEST</c>/<c>WITHDRAW</c>), absent or null when none is pending.</summary>
     public const string PendingAttestationField = "pendingAttestation";
 
+    /// <summary>The field holding until when a delivery carries out the pending attestation action (absent or null when none does).</summary>
+    public const string AttestationClaimField = "attestationClaimedUntil";
+
     /// <summary>The Firestore value of an attestation (null when none).</summary>
     public static FirestoreValue AttestationValue(ImageAttestation? attestation) => attestation is null
         ? FirestoreValue.Null
@@ -94,6 +97,11 @@ internal static class ImageRecordDocument
             fields[PendingAttestationField] = PendingAttestationValue(record.PendingAttestation);
         }
 
+        if (record.AttestationClaimedUntil is { } claimedUntil)
+        {
+            fields[AttestationClaimField] = FirestoreValue.Timestamp(claimedUntil);
+        }
+
         return fields.ToImmutableSortedDictionary(StringComparer.Ordinal);
     }
 
@@ -153,6 +161,7 @@ internal static class ImageRecordDocument
                 ? new ImageAttestation(Required(at.AsMap(), "occurrence").AsString(), Required(at.AsMap(), "createdAt").AsTimestamp())
                 : null,
             PendingAttestation = Optional(f, PendingAttestationField)?.AsStringOrNull() is { } pending ? AttestationActionNames.Parse(pending) : null,
+            AttestationClaimedUntil = Optional(f, AttestationClaimField)?.AsTimestampOrNull(),
         };
         return new StoredImageRecord(record, outbox);
     }

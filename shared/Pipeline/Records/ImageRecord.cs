@@ -65,6 +65,12 @@ internal sealed record ImageRecord
     /// <summary>The attestation action committed and not yet carried out, or null.</summary>
     public AttestationAction? PendingAttestation { get; init; }
 
+    /// <summary>
+    /// Until when one delivery holds the right to carry out <see cref="PendingAttestation"/> (so two concurrent deliveries never
+    /// both create an attestation), or null when nobody does. Any later change of the record drops it.
+    /// </summary>
+    public DateTimeOffset? AttestationClaimedUntil { get; init; }
+
     /// <summary>How many events were committed with the record and are not yet confirmed published (the store sets it).</summary>
     public int PendingEvents { get; init; }
 }
