@@ -28,4 +28,6 @@ module "imagetrust" {
   reverify_schedule                = var.reverify_schedule
   alerts_subscription_filter       = var.alerts_subscription_filter
   watched_repositories             = var.watched_repositories
+  attestor_enabled                 = var.attestor_enabled
+  binauthz_policy                  = var.binauthz_policy
 }

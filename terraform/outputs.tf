@@ -47,3 +47,8 @@ output "deployment" {
   description = "How the functions run: functions or cloud_run."
   value       = module.imagetrust.deployment
 }
+
+output "attestor" {
+  description = "The Binary Authorization attestor, its note and key version (null when attestor_enabled is false)."
+  value       = module.imagetrust.attestor
+}

@@ -143,3 +143,20 @@ variable "watched_repositories" {
   }))
   default = []
 }
+
+variable "attestor_enabled" {
+  description = "Make ImageTrust a Binary Authorization attestor (key, note, attestor, grants); see README, Enforcement with Binary Authorization."
+  type        = bool
+  default     = false
+}
+
+variable "binauthz_policy" {
+  description = "Optional project Binary Authorization policy requiring the attestor; null leaves the project's policy alone."
+  type = object({
+    enforcement_mode      = optional(string, "DRYRUN_AUDIT_LOG_ONLY")
+    gke_clusters          = optional(list(string), [])
+    require_for_cloud_run = optional(bool, false)
+    allowlist_patterns    = optional(list(string), [])
+  })
+  default = null
+}

@@ -80,7 +80,19 @@ const moduleMutations = [
   // Item 4: gcpkms:// keys of the policy.
   ['iam.tf', 'role          = "roles/cloudkms.publicKeyViewer"', 'role          = "roles/cloudkms.viewer"', 'kmsPolicyKeys', /publicKeyViewer/],
   ['iam.tf', 'expression  = join(" || ", [for version in local.policy_kms_keys[each.value.key] : "resource.name == \\"${version}\\""])', 'expression  = "true"', 'kmsPolicyKeys', /exactly the listed key versions/],
-  ['main.tf', 'services = toset(concat(local.base_services, length(var.policy_kms_key_versions) > 0 ? ["cloudkms.googleapis.com"] : []))', 'services = toset(local.base_services)', 'services', /cloudkms/],
+  ['main.tf', 'services = toset(concat(local.base_services, length(var.policy_kms_key_versions) > 0 ? ["cloudkms.googleapis.com"] : [], local.attestor_services))', 'services = toset(local.base_services)', 'services', /cloudkms/],
+  ['attestation.tf', 'algorithm        = "EC_SIGN_P256_SHA256"', 'algorithm        = "EC_SIGN_SECP256K1_SHA256"', 'attestor', /EC_SIGN_P256_SHA256/],
+  ['attestation.tf', 'purpose  = "ASYMMETRIC_SIGN"', 'purpose  = "ENCRYPT_DECRYPT"', 'attestor', /ASYMMETRIC_SIGN/],
+  ['attestation.tf', 'id = "//cloudkms.googleapis.com/v1/${local.attestor_key_version}"', 'id = local.attestor_key_version', 'attestor', /public key id/],
+  ['attestation.tf', 'note_reference = google_container_analysis_note.attestor[0].name', 'note_reference = "projects/other/notes/n"', 'attestor', /ATTESTATION note/],
+  ['attestation.tf', 'public_key_pem      = data.google_kms_crypto_key_version.attestor[0].public_key[0].pem', 'public_key_pem      = file("key.pem")', 'attestor', /public-key data source/],
+  ['attestation.tf', '    IMAGETRUST_ATTESTATION_KEY  = "gcpkms://${local.attestor_key_version}"\n', '', 'attestor', /IMAGETRUST_ATTESTATION_KEY/],
+  ['attestation.tf', 'attestor_services = var.attestor_enabled ? ["binaryauthorization.googleapis.com", "cloudkms.googleapis.com"] : []', 'attestor_services = []', 'attestor', /binaryauthorization/],
+  ['attestation.tf', 'count = var.attestor_enabled && var.binauthz_policy != null ? 1 : 0', 'count = var.attestor_enabled ? 1 : 0', 'attestor', /off by default/],
+  ['iam.tf', 'expression  = "resource.name == \\"${local.attestor_key_version}\\""\n  }\n}\n\n# The signer reads', 'expression  = "true"\n  }\n}\n\n# The signer reads', 'attestor', /conditioned on the attestor's key version/],
+  ['iam.tf', 'role          = "roles/cloudkms.signer"', 'role          = "roles/cloudkms.admin"', 'iam', /roles\/cloudkms.admin is not allowed/],
+  ['iam.tf', 'role    = "roles/containeranalysis.notes.attacher"', 'role    = "roles/containeranalysis.admin"', 'iam', /roles\/containeranalysis.admin is not allowed/],
+  ['iam.tf', 'role    = "roles/containeranalysis.occurrences.editor"', 'role    = "roles/editor"', 'iam', /basic role/],
   // Item 7: encryption of the bucket, the secret and the functions.
   ['functions.tf', '  dynamic "encryption" {\n    for_each = var.kms_key_name == null ? [] : [var.kms_key_name]\n\n    content {\n      default_kms_key_name = encryption.value\n    }\n  }\n\n', '', 'encryption', /google_storage_bucket\.source must be encrypted/],
   ['functions.tf', '  kms_key_name = var.kms_key_name\n\n  build_config {', '\n  build_config {', 'encryption', /google_cloudfunctions2_function\.function must be encrypted/],
@@ -179,7 +191,9 @@ const readmeMutations = [
   // Item 8: Eventarc retries for 24 hours, not for the topic's 7-day retention.
   ['the old Eventarc retry window', 'retries a failing event with exponential backoff for up to 24 hours, then drops it.', 'retries messages until the subscription\'s retention (7 days) expires.', /up to 24 hours/],
   // Item 8: the identities table lists the KMS and build grants.
-  ['the KMS grant missing from the identities table', '| each function | `roles/cloudkms.publicKeyViewer` |', '| each function | (KMS) |', /roles\/cloudkms\.publicKeyViewer/],
+  ['the KMS grant missing from the identities table', '`roles/cloudkms.publicKeyViewer`', '(KMS)', /roles\/cloudkms\.publicKeyViewer/],
+  ['the attestor\'s signing grant missing from the identities table', '`roles/cloudkms.signer`', '(KMS)', /roles\/cloudkms\.signer/],
+  ['the note attacher grant missing from the identities table', '`roles/containeranalysis.notes.attacher`', '(note)', /roles\/containeranalysis\.notes\.attacher/],
   ['the build account\'s source grant missing from the identities table', '| build (`imagetrust-build`, functions mode) | `roles/storage.objectViewer` |', '| build (`imagetrust-build`, functions mode) | (storage) |', /roles\/storage\.objectViewer/],
   // Item 3: what to do when gcr already exists.
   ['no word on an existing gcr topic', 'Resource already exists in the project', 'already there', /Resource already exists in the project/],

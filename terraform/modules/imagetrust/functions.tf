@@ -234,7 +234,7 @@ resource "google_cloudfunctions2_function" "function" {
     max_instance_request_concurrency = var.max_instance_request_concurrency
     ingress_settings                 = var.ingress_settings
     all_traffic_on_latest_revision   = true
-    environment_variables            = merge(local.function_environment, each.value.environment, local.push_token_environment[each.key])
+    environment_variables            = merge(local.function_environment, local.attestor_environment, each.value.environment, local.push_token_environment[each.key])
 
     secret_volumes {
       mount_path = local.policy_mount_dir

@@ -138,6 +138,77 @@ resource "google_kms_crypto_key_iam_member" "function_policy_key_viewer" {
   }
 }
 
+# Attestor (attestor_enabled)
+
+# Attesting signs with the attestor key's one version and no other; the condition names that version.
+resource "google_kms_crypto_key_iam_member" "function_attestor_signer" {
+  for_each = var.attestor_enabled ? local.functions : {}
+
+  crypto_key_id = local.attestor_crypto_key
+  role          = "roles/cloudkms.signer"
+  member        = google_service_account.function[each.key].member
+
+  condition {
+    title       = "imagetrust-attestor-version"
+    description = "Only the attestor's key version."
+    expression  = "resource.name == \"${local.attestor_key_version}\""
+  }
+}
+
+# The signer reads that version's public key once: its algorithm picks the digest, and each signature is checked before use.
+resource "google_kms_crypto_key_iam_member" "function_attestor_key_viewer" {
+  for_each = var.attestor_enabled ? local.functions : {}
+
+  crypto_key_id = local.attestor_crypto_key
+  role          = "roles/cloudkms.publicKeyViewer"
+  member        = google_service_account.function[each.key].member
+
+  condition {
+    title       = "imagetrust-attestor-version"
+    description = "Only the attestor's key version."
+    expression  = "resource.name == \"${local.attestor_key_version}\""
+  }
+}
+
+# Attestation occurrences attach to ImageTrust's note and to no other.
+resource "google_container_analysis_note_iam_member" "function_note_attacher" {
+  for_each = var.attestor_enabled ? local.functions : {}
+
+  project = var.project_id
+  note    = google_container_analysis_note.attestor[0].name
+  role    = "roles/containeranalysis.notes.attacher"
+  member  = google_service_account.function[each.key].member
+}
+
+# Attesting lists the note's occurrences for the image before it creates one; withdrawing lists what it deletes.
+resource "google_container_analysis_note_iam_member" "function_note_occurrences_viewer" {
+  for_each = var.attestor_enabled ? local.functions : {}
+
+  project = var.project_id
+  note    = google_container_analysis_note.attestor[0].name
+  role    = "roles/containeranalysis.notes.occurrences.viewer"
+  member  = google_service_account.function[each.key].member
+}
+
+# Creating and deleting attestation occurrences; occurrences have no IAM policy of their own, so this is project-level.
+resource "google_project_iam_member" "function_occurrences_editor" {
+  for_each = var.attestor_enabled ? local.functions : {}
+
+  project = var.project_id
+  role    = "roles/containeranalysis.occurrences.editor"
+  member  = google_service_account.function[each.key].member
+}
+
+# At admission Binary Authorization reads the note's attestations as the attestor's own service agent.
+resource "google_container_analysis_note_iam_member" "binauthz_note_viewer" {
+  count = var.attestor_enabled ? 1 : 0
+
+  project = var.project_id
+  note    = google_container_analysis_note.attestor[0].name
+  role    = "roles/containeranalysis.notes.occurrences.viewer"
+  member  = "serviceAccount:${google_binary_authorization_attestor.imagetrust[0].attestation_authority_note[0].delegation_service_account_email}"
+}
+
 # Trigger identity
 
 # Pub/Sub push (or Eventarc) invokes each function's underlying Cloud Run service with the trigger identity's token.

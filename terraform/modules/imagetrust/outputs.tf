@@ -69,3 +69,12 @@ output "source_bucket" {
   description = "Bucket that holds the function source archives (null with deployment = cloud_run)."
   value       = try(google_storage_bucket.source[0].name, null)
 }
+
+output "attestor" {
+  description = "The Binary Authorization attestor, its note and its signing key version (null when attestor_enabled is false): what a policy's requireAttestationsBy names."
+  value = var.attestor_enabled ? {
+    name        = google_binary_authorization_attestor.imagetrust[0].id
+    note        = local.attestor_note_name
+    key_version = local.attestor_key_version
+  } : null
+}

@@ -394,6 +394,66 @@ variable "policy_kms_key_versions" {
   }
 }
 
+variable "attestor_enabled" {
+  description = "Make ImageTrust a Binary Authorization attestor: an ATTESTATION note, an attestor, a signing key (or attestor_kms_key_version), and the grants to attest VERIFIED images and withdraw the attestation when they leave VERIFIED."
+  type        = bool
+  default     = false
+}
+
+variable "attestor_kms_key_version" {
+  description = "Bring your own signing key version (projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/V, EC P-256/P-384 or RSA PKCS#1/PSS with a digest); null creates a key ring and an EC_SIGN_P256_SHA256 key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.attestor_kms_key_version == null || can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+/cryptoKeyVersions/[0-9]+$", var.attestor_kms_key_version))
+    error_message = "attestor_kms_key_version must be a key version: projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/V."
+  }
+}
+
+variable "attestor_key_protection_level" {
+  description = "Protection level of the key the module creates: SOFTWARE or HSM."
+  type        = string
+  default     = "SOFTWARE"
+
+  validation {
+    condition     = contains(["SOFTWARE", "HSM"], var.attestor_key_protection_level)
+    error_message = "attestor_key_protection_level must be SOFTWARE or HSM."
+  }
+}
+
+variable "attestor_note_id" {
+  description = "Id of the ATTESTATION note the attestations attach to (created in project_id)."
+  type        = string
+  default     = "imagetrust-verified"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,100}$", var.attestor_note_id))
+    error_message = "attestor_note_id must be 1-100 letters, digits, '_' or '-'."
+  }
+}
+
+variable "binauthz_policy" {
+  description = "Optional Binary Authorization policy requiring the attestor (a project-wide singleton that replaces the existing policy; null leaves the policy alone): enforcement_mode DRYRUN_AUDIT_LOG_ONLY or ENFORCED_BLOCK_AND_AUDIT_LOG, gke_clusters as LOCATION.CLUSTER, require_for_cloud_run for the default rule, allowlist_patterns always admitted."
+  type = object({
+    enforcement_mode      = optional(string, "DRYRUN_AUDIT_LOG_ONLY")
+    gke_clusters          = optional(list(string), [])
+    require_for_cloud_run = optional(bool, false)
+    allowlist_patterns    = optional(list(string), [])
+  })
+  default = null
+
+  validation {
+    condition     = var.binauthz_policy == null || contains(["DRYRUN_AUDIT_LOG_ONLY", "ENFORCED_BLOCK_AND_AUDIT_LOG"], try(var.binauthz_policy.enforcement_mode, ""))
+    error_message = "binauthz_policy.enforcement_mode must be DRYRUN_AUDIT_LOG_ONLY or ENFORCED_BLOCK_AND_AUDIT_LOG."
+  }
+
+  validation {
+    condition     = var.binauthz_policy == null || alltrue([for cluster in try(var.binauthz_policy.gke_clusters, []) : can(regex("^[a-z0-9-]+\\.[a-z0-9-]+$", cluster))])
+    error_message = "binauthz_policy.gke_clusters must be LOCATION.CLUSTER, e.g. europe-west4.prod."
+  }
+}
+
 variable "source_dir" {
   description = "Root of the ImageTrust checkout that holds functions/ and shared/; null means the checkout this module sits in."
   type        = string

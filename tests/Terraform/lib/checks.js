@@ -75,6 +75,7 @@ const BASIC_ROLES = ['roles/owner', 'roles/editor', 'roles/viewer'];
 const PROJECT_LEVEL_ROLES = new Set([
   'roles/artifactregistry.reader',
   'roles/containeranalysis.occurrences.viewer',
+  'roles/containeranalysis.occurrences.editor',
   'roles/datastore.user',
   'roles/logging.logWriter',
   'roles/storage.objectViewer',
@@ -93,7 +94,8 @@ const ALLOWED_ROLES = {
   google_cloud_run_v2_service_iam_member: new Set(['roles/run.invoker']),
   google_service_account_iam_member: new Set(['roles/iam.serviceAccountTokenCreator']),
   google_storage_bucket_iam_member: new Set(['roles/storage.objectViewer']),
-  google_kms_crypto_key_iam_member: new Set(['roles/cloudkms.publicKeyViewer']),
+  google_kms_crypto_key_iam_member: new Set(['roles/cloudkms.publicKeyViewer', 'roles/cloudkms.signer']),
+  google_container_analysis_note_iam_member: new Set(['roles/containeranalysis.notes.attacher', 'roles/containeranalysis.notes.occurrences.viewer']),
 };
 
 const PUBSUB_AGENT = /^serviceAccount:service-\$\{data\.google_project\.project\.number\}@gcp-sa-pubsub\.iam\.gserviceaccount\.com$/;
@@ -129,7 +131,7 @@ const checks = {
         problems.push(`service ${name} is not enabled`);
       }
     }
-    if (!/concat\(local\.base_services, length\(var\.policy_kms_key_versions\) > 0 \? \["cloudkms\.googleapis\.com"\] : \[\]\)/.test(expr(values.services) || '')) {
+    if (!/concat\(local\.base_services, length\(var\.policy_kms_key_versions\) > 0 \? \["cloudkms\.googleapis\.com"\] : \[\], local\.attestor_services\)/.test(expr(values.services) || '')) {
       problems.push('cloudkms.googleapis.com must be enabled when policy_kms_key_versions lists keys (gcpkms:// keys are read through it)');
     }
     return problems;
@@ -290,7 +292,7 @@ const checks = {
     if (expr(service.service_account_email) !== 'google_service_account.function[each.key].email') {
       problems.push('each function must run as its own service account');
     }
-    if (!/^merge\(local\.function_environment, each\.value\.environment\b/.test(expr(service.environment_variables) || '')) {
+    if (!/^merge\(local\.function_environment, local\.attestor_environment, each\.value\.environment\b/.test(expr(service.environment_variables) || '')) {
       problems.push('service_config.environment_variables must merge local.function_environment');
     }
     const environment = values.function_environment || {};
@@ -362,7 +364,7 @@ const checks = {
     }
     const env = ((container.dynamic || {}).env || [])[0] || {};
     const forEach = expr(env.for_each) || '';
-    if (!/^merge\(local\.function_environment, each\.value\.environment, local\.push_token_environment\[each\.key\], \{ FUNCTION_TARGET = each\.value\.entry_point \}\)$/.test(forEach)) {
+    if (!/^merge\(local\.function_environment, local\.attestor_environment, each\.value\.environment, local\.push_token_environment\[each\.key\], \{ FUNCTION_TARGET = each\.value\.entry_point \}\)$/.test(forEach)) {
       problems.push('each service must receive local.function_environment, its own environment, the push token settings and FUNCTION_TARGET = its entry point');
     }
     const mount = nested(container, 'volume_mounts') || {};
@@ -658,6 +660,64 @@ const checks = {
       if (!(resource(config, type, name).depends_on || []).some((item) => expr(item) === 'time_sleep.iam_propagation')) {
         problems.push(`${type}.${name} must depend on time_sleep.iam_propagation`);
       }
+    }
+    return problems;
+  }),
+
+  attestor: safe(({ config }) => {
+    const problems = [];
+    const key = resource(config, 'google_kms_crypto_key', 'attestor');
+    const template = nested(key, 'version_template') || {};
+    if (key.purpose !== 'ASYMMETRIC_SIGN' || template.algorithm !== 'EC_SIGN_P256_SHA256') {
+      problems.push('the attestor key must be ASYMMETRIC_SIGN with EC_SIGN_P256_SHA256');
+    }
+    if (!/local\.create_attestor_key/.test(expr(key.count) || '') || !/var\.attestor_kms_key_version == null/.test(expr(locals(config).create_attestor_key) || '')) {
+      problems.push('the attestor key is created only when attestor_kms_key_version brings none');
+    }
+    const attestor = resource(config, 'google_binary_authorization_attestor', 'imagetrust');
+    const note = nested(attestor, 'attestation_authority_note') || {};
+    const publicKey = nested(note, 'public_keys') || {};
+    const pkix = nested(publicKey, 'pkix_public_key') || {};
+    if (expr(note.note_reference) !== 'google_container_analysis_note.attestor[0].name') {
+      problems.push('the attestor must name the module\'s ATTESTATION note');
+    }
+    if (expr(publicKey.id) !== '//cloudkms.googleapis.com/v1/${local.attestor_key_version}') {
+      problems.push('the attestor public key id must be //cloudkms.googleapis.com/v1/KEY_VERSION, the id ImageTrust signs with');
+    }
+    if (!/data\.google_kms_crypto_key_version\.attestor\[0\]\.public_key\[0\]\.pem/.test(expr(pkix.public_key_pem) || '')
+      || !/data\.google_kms_crypto_key_version\.attestor\[0\]\.public_key\[0\]\.algorithm/.test(expr(pkix.signature_algorithm) || '')) {
+      problems.push('the attestor key must be read from the key version with the KMS public-key data source (pem and algorithm)');
+    }
+    if (!nested(resource(config, 'google_container_analysis_note', 'attestor'), 'attestation_authority')) {
+      problems.push('the note must be an ATTESTATION note (attestation_authority)');
+    }
+    const environment = locals(config).attestor_environment || '';
+    if (!/IMAGETRUST_ATTESTATION_NOTE = local\.attestor_note_name/.test(expr(environment) || '') || !/IMAGETRUST_ATTESTATION_KEY += "gcpkms:\/\/\$\{local\.attestor_key_version\}"/.test(expr(environment) || '')) {
+      problems.push('the functions must receive IMAGETRUST_ATTESTATION_NOTE and IMAGETRUST_ATTESTATION_KEY when attestor_enabled');
+    }
+    if (!/binaryauthorization\.googleapis\.com/.test(expr(locals(config).attestor_services) || '') || !/cloudkms\.googleapis\.com/.test(expr(locals(config).attestor_services) || '')) {
+      problems.push('binaryauthorization.googleapis.com and cloudkms.googleapis.com must be enabled with the attestor');
+    }
+    for (const name of ['function_attestor_signer', 'function_attestor_key_viewer']) {
+      const grant = resource(config, 'google_kms_crypto_key_iam_member', name);
+      if (!/^resource\.name == "\$\{local\.attestor_key_version\}"$/.test(expr((nested(grant, 'condition') || {}).expression) || '')) {
+        problems.push(`google_kms_crypto_key_iam_member.${name} must be conditioned on the attestor's key version`);
+      }
+    }
+    for (const name of ['function_note_attacher', 'function_note_occurrences_viewer', 'binauthz_note_viewer']) {
+      if (expr(resource(config, 'google_container_analysis_note_iam_member', name).note) !== 'google_container_analysis_note.attestor[0].name') {
+        problems.push(`google_container_analysis_note_iam_member.${name} must be on the attestor's note`);
+      }
+    }
+    if (!/delegation_service_account_email/.test(expr(resource(config, 'google_container_analysis_note_iam_member', 'binauthz_note_viewer').member) || '')) {
+      problems.push('the attestor\'s service agent must read the note\'s occurrences');
+    }
+    const policy = resource(config, 'google_binary_authorization_policy', 'policy');
+    if (!/var\.binauthz_policy != null/.test(expr(policy.count) || '') || (config.variable.binauthz_policy[0] || {}).default !== null) {
+      problems.push('the Binary Authorization policy is a project singleton: off by default (binauthz_policy = null)');
+    }
+    if ((config.variable.attestor_enabled[0] || {}).default !== false) {
+      problems.push('attestor_enabled must default to false');
     }
     return problems;
   }),
