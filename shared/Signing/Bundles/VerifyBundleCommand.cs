@@ -1,5 +1,4 @@
 using ImageTrust.Model;
-using ImageTrust.Policy;
 using ImageTrust.Signing.Certificates;
 using ImageTrust.Signing.Trust;
 

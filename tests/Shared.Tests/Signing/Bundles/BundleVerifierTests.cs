@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using ImageTrust.Model;
-using ImageTrust.Policy;
 using ImageTrust.Shared.Tests.Signing.Certificates;
 using ImageTrust.Signing.Bundles;
 using ImageTrust.Signing.Certificates;

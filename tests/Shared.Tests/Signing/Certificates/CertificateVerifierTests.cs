@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using ImageTrust.Policy;
+using ImageTrust.Model;
 using ImageTrust.Signing.Certificates;
 using ImageTrust.Signing.Trust;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CsCheck;
+using ImageTrust.Model;
 using ImageTrust.Policy;
 using ImageTrust.Shared.Tests.Signing.Certificates;
 using ImageTrust.Signing;

@@ -1,4 +1,4 @@
-namespace ImageTrust.Policy;
+namespace ImageTrust.Model;
 
 /// <summary>A Go regexp translated to .NET (see <see cref="GoRegexp.Translate"/>).</summary>
 /// <param name="Pattern">The .NET pattern, for <c>RegexOptions.NonBacktracking | RegexOptions.CultureInvariant</c> and no other option.</param>

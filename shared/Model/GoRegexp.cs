@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace ImageTrust.Policy;
+namespace ImageTrust.Model;
 
 /// <summary>
 /// Reads a regular expression in Go's <c>regexp</c> syntax (RE2's, with Go's Perl flags), which is how cosign compiles policy

@@ -1,6 +1,6 @@
-using ImageTrust.Policy;
+using ImageTrust.Model;
 
-namespace ImageTrust.Shared.Tests.Policy;
+namespace ImageTrust.Shared.Tests.Model;
 
 public sealed class StringMatcherTests
 {

@@ -1,7 +1,7 @@
 using CsCheck;
-using ImageTrust.Policy;
+using ImageTrust.Model;
 
-namespace ImageTrust.Shared.Tests.Policy;
+namespace ImageTrust.Shared.Tests.Model;
 
 /// <summary>Random patterns of a safe grammar agree with an independent backtracking oracle of Go's semantics.</summary>
 public sealed class GoRegexpPropertyTests

@@ -1,4 +1,4 @@
-namespace ImageTrust.Shared.Tests.Policy;
+namespace ImageTrust.Shared.Tests.Model;
 
 /// <summary>
 /// An independent oracle for Go regexp semantics over a small, safe grammar: a syntax tree that prints itself as Go

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace ImageTrust.Policy;
+namespace ImageTrust.Model;
 
 /// <summary>
 /// An exact string, or a user-anchored regular expression in Go's regexp syntax (as cosign's <c>…-regexp</c> flags take it),

@@ -1,6 +1,6 @@
-using ImageTrust.Policy;
+using ImageTrust.Model;
 
-namespace ImageTrust.Shared.Tests.Policy;
+namespace ImageTrust.Shared.Tests.Model;
 
 /// <summary>
 /// Policy and flag regexps behave as cosign's, which compiles them with Go's <c>regexp</c> package (RE2 syntax). Each row

@@ -1,7 +1,7 @@
 using System.Text;
 using CsCheck;
 
-namespace ImageTrust.Shared.Tests.Policy;
+namespace ImageTrust.Shared.Tests.Model;
 
 /// <summary>Random patterns of the oracle's grammar, for CsCheck.</summary>
 internal static class GoRegexpOracleGen
