@@ -12,7 +12,7 @@ namespace ImageTrust.Verification;
 internal sealed class AuthorityResolver
 {
     private readonly CloudKmsPublicKeyClient? _kms;
-    private readonly ConcurrentDictionary<string, Lazy<Task<PublicKeyVerifier>>> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<VerificationKey>>> _keys = new(StringComparer.Ordinal);
 
     /// <summary>Creates the resolver; <paramref name="kms"/> may be null when no rule uses <c>gcpkms://</c> keys.</summary>
     public AuthorityResolver(CloudKmsPublicKeyClient? kms = null)
@@ -46,11 +46,11 @@ internal sealed class AuthorityResolver
         return resolved;
     }
 
-    private async Task<PublicKeyVerifier> ResolveKeyAsync(PolicyRule rule, KeyAuthority authority, CancellationToken cancellationToken)
+    private async Task<VerificationKey> ResolveKeyAsync(PolicyRule rule, KeyAuthority authority, CancellationToken cancellationToken)
     {
         if (authority.PublicKeyPem is { } pem)
         {
-            var entry = _keys.GetOrAdd("pem:" + pem, _ => new Lazy<Task<PublicKeyVerifier>>(() => Task.FromResult(ParsePem(rule, authority, pem))));
+            var entry = _keys.GetOrAdd("pem:" + pem, _ => new Lazy<Task<VerificationKey>>(() => Task.FromResult(ParsePem(rule, authority, pem))));
             return await entry.Value.ConfigureAwait(false);
         }
 
@@ -71,7 +71,7 @@ internal sealed class AuthorityResolver
                 throw new ConfigurationException($"policy rule '{rule.Name}' authority '{authority.Name}': {e.Message}", e);
             }
 
-            var entry = _keys.GetOrAdd("kms:" + name, _ => new Lazy<Task<PublicKeyVerifier>>(() => _kms.GetPublicKeyAsync(name, CancellationToken.None)));
+            var entry = _keys.GetOrAdd("kms:" + name, _ => new Lazy<Task<VerificationKey>>(() => _kms.GetPublicKeyAsync(name, CancellationToken.None)));
             try
             {
                 return await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -79,7 +79,7 @@ internal sealed class AuthorityResolver
             catch (Exception) when (entry.Value.IsFaulted)
             {
                 // A failed fetch (e.g. KMS briefly down) must not stay cached.
-                _keys.TryRemove(new KeyValuePair<string, Lazy<Task<PublicKeyVerifier>>>("kms:" + name, entry));
+                _keys.TryRemove(new KeyValuePair<string, Lazy<Task<VerificationKey>>>("kms:" + name, entry));
                 throw;
             }
         }
@@ -87,7 +87,7 @@ internal sealed class AuthorityResolver
         throw new ConfigurationException($"policy rule '{rule.Name}' authority '{authority.Name}' has neither a key nor a KMS key");
     }
 
-    private static PublicKeyVerifier ParsePem(PolicyRule rule, KeyAuthority authority, string pem)
+    private static VerificationKey ParsePem(PolicyRule rule, KeyAuthority authority, string pem)
     {
         try
         {

@@ -10,7 +10,6 @@ using ImageTrust.Signing.Classic;
 using ImageTrust.Signing.Dsse;
 using ImageTrust.Signing.Keys;
 using ImageTrust.Signing.Transparency;
-using ImageTrust.Signing.Trust;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -223,11 +222,11 @@ internal sealed class SigstoreAttestationVerifier
                 DateTimeOffset? integratedTime = null;
                 if (layer.Certificate is null && authority.Key is { } key)
                 {
-                    keyId = key.KeyId;
+                    keyId = key.KeyIdHex;
                     var signature = FindSignature(envelope, key, pae);
                     if (Add(checks, SignatureCheck(signature)))
                     {
-                        var tlog = CheckTlog(layer, rekor, rekorError, (authority.Authority as KeyAuthority)?.Trust, signature!, null, key.SubjectPublicKeyInfo.ToArray(), envelope, context.RequireTlog);
+                        var tlog = CheckTlog(layer, rekor, rekorError, (authority.Authority as KeyAuthority)?.Trust, signature!, null, key.SubjectPublicKeyInfo, envelope, context.RequireTlog);
                         if (tlog is null || Add(checks, tlog))
                         {
                             logIndex = tlog is null ? null : rekor!.LogIndex;
@@ -240,7 +239,7 @@ internal sealed class SigstoreAttestationVerifier
                 {
                     if (Add(checks, certificateCheck!))
                     {
-                        keyId = leaf!.Key.KeyId;
+                        keyId = leaf!.Key.KeyIdHex;
                         var signature = FindSignature(envelope, leaf.Key, pae);
                         if (Add(checks, SignatureCheck(signature)))
                         {
@@ -342,16 +341,7 @@ internal sealed class SigstoreAttestationVerifier
             }
             else if (!keyless && authority.Authority is KeyAuthority keyAuthority && authority.Key is { } key)
             {
-                try
-                {
-                    policy = BundleVerificationPolicy.ForKey(artifact, VerificationKey.FromDer(key.SubjectPublicKeyInfo.Span));
-                }
-                catch (FormatException e)
-                {
-                    best = Better(best, Failed(kind, context.Digest, CheckResult.Fail("verification-material", "UNSUPPORTED_KEY", e.Message), null).Verification);
-                    continue;
-                }
-
+                policy = BundleVerificationPolicy.ForKey(artifact, key);
                 trust = keyAuthority.Trust;
             }
             else
@@ -531,11 +521,11 @@ internal sealed class SigstoreAttestationVerifier
         return string.Equals(statement.PredicateType, context.Requirement.PredicateType, StringComparison.Ordinal) ? statement : null;
     }
 
-    private static byte[]? FindSignature(DsseEnvelope envelope, PublicKeyVerifier key, byte[] pae)
+    private static byte[]? FindSignature(DsseEnvelope envelope, VerificationKey key, byte[] pae)
     {
         foreach (var signature in envelope.Signatures)
         {
-            if (key.Verify(pae, signature.Signature))
+            if (key.VerifyMessage(pae, signature.Signature))
             {
                 return signature.Signature;
             }

@@ -3,7 +3,6 @@ using ImageTrust.Policy;
 using ImageTrust.Signing;
 using ImageTrust.Signing.Bundles;
 using ImageTrust.Signing.Certificates;
-using ImageTrust.Signing.Trust;
 
 namespace ImageTrust.Verification;
 
@@ -52,20 +51,8 @@ internal sealed class SigstoreBundleSignatureVerifier : BundleSignatureVerifier
             }
             else if (!keyless && authority.Authority is KeyAuthority keyAuthority && authority.Key is { } key)
             {
-                VerificationKey verificationKey;
-                try
-                {
-                    verificationKey = VerificationKey.FromDer(key.SubjectPublicKeyInfo.Span);
-                }
-                catch (FormatException e)
-                {
-                    result = BundleVerificationResult.Failed(CheckResult.Fail("verification-material", "UNSUPPORTED_KEY", e.Message));
-                    best ??= ToVerification(kind, subject, result, null);
-                    continue;
-                }
-
                 var verifier = new BundleVerifier(_trust.Get(keyAuthority.Trust), options, _timeProvider);
-                result = verifier.VerifyImageSignature(bundle, subject, null, verificationKey);
+                result = verifier.VerifyImageSignature(bundle, subject, null, key);
             }
             else
             {

@@ -1,5 +1,5 @@
 using ImageTrust.Signing.Certificates;
-using ImageTrust.Signing.Trust;
+using ImageTrust.Signing.Keys;
 
 namespace ImageTrust.Signing.Bundles;
 

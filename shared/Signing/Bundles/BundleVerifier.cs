@@ -4,6 +4,7 @@ using ImageTrust.Signing.Certificates;
 using ImageTrust.Signing.Dsse;
 using ImageTrust.Signing.Timestamps;
 using ImageTrust.Signing.Transparency;
+using ImageTrust.Signing.Keys;
 using ImageTrust.Signing.Trust;
 
 namespace ImageTrust.Signing.Bundles;
@@ -219,11 +220,11 @@ internal sealed class BundleVerifier
             bool valid;
             if (artifact.Content is { } content)
             {
-                valid = key.VerifyData(content, message.Signature, key.DefaultHash);
+                valid = key.VerifyMessage(content, message.Signature, key.DefaultHash);
             }
             else
             {
-                valid = key.DefaultHash == HashAlgorithmName.SHA256 && key.VerifyHash(artifact.Sha256, message.Signature, HashAlgorithmName.SHA256);
+                valid = key.DefaultHash == HashAlgorithmName.SHA256 && key.VerifyDigest(artifact.Sha256, message.Signature, HashAlgorithmName.SHA256);
             }
 
             checks.Add(valid ? CheckResult.Pass(step) : CheckResult.Fail(step, "SIGNATURE_INVALID", "the signature does not verify over the artifact"));
@@ -231,7 +232,7 @@ internal sealed class BundleVerifier
         }
 
         var envelope = bundle.Envelope!;
-        var signatureValid = key.VerifyData(envelope.PreAuthenticationEncoding(), envelope.Signatures[0].Signature, key.DefaultHash);
+        var signatureValid = key.VerifyMessage(envelope.PreAuthenticationEncoding(), envelope.Signatures[0].Signature, key.DefaultHash);
         checks.Add(signatureValid ? CheckResult.Pass(step, "DSSE") : CheckResult.Fail(step, "SIGNATURE_INVALID", "the DSSE signature does not verify"));
         if (envelope.PayloadType != DsseEnvelope.InTotoPayloadType)
         {

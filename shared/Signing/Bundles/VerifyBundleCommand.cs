@@ -1,5 +1,6 @@
 using ImageTrust.Model;
 using ImageTrust.Signing.Certificates;
+using ImageTrust.Signing.Keys;
 using ImageTrust.Signing.Trust;
 
 namespace ImageTrust.Signing.Bundles;
@@ -43,7 +44,7 @@ internal static class VerifyBundleCommand
             ? Load(fileOrDigest, "artifact digest", _ => BundleArtifact.FromDigestString(fileOrDigest), readFile: false)
             : Load(fileOrDigest, "artifact", BundleArtifact.FromContent);
         var policy = keyPath is not null
-            ? BundleVerificationPolicy.ForKey(artifact, Load(keyPath, "public key", bytes => VerificationKey.FromPem(System.Text.Encoding.UTF8.GetString(bytes))))
+            ? BundleVerificationPolicy.ForKey(artifact, Load(keyPath, "public key", bytes => PublicKeyParser.ParsePem(System.Text.Encoding.UTF8.GetString(bytes))))
             : BundleVerificationPolicy.ForIdentity(artifact, new CertificateIdentity(StringMatcher.ExactValue(certificateIdentity!), StringMatcher.ExactValue(certificateOidcIssuer!)));
 
         var bundle = OperatorFile.Read(bundlePath, SigstoreBundleParser.MaxBytes, $"bundle {bundlePath}");

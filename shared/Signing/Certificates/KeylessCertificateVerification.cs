@@ -1,4 +1,4 @@
-using ImageTrust.Signing.Trust;
+using ImageTrust.Signing.Keys;
 
 namespace ImageTrust.Signing.Certificates;
 

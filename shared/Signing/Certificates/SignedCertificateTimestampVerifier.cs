@@ -115,7 +115,7 @@ internal static class SignedCertificateTimestampVerifier
                 }
 
                 known = true;
-                if (log.Validity.Contains(time) && log.Key.VerifyData(writer, signature, HashAlgorithmName.SHA256))
+                if (log.Validity.Contains(time) && log.Key.VerifyMessage(writer, signature, HashAlgorithmName.SHA256))
                 {
                     return null;
                 }

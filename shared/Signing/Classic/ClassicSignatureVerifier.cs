@@ -77,11 +77,11 @@ internal sealed class ClassicSignatureVerifier
             }
 
             var verified = CheckResults.AllPassed(checks);
-            var verification = Build(context, SignatureKinds.ClassicKey, verified, checks, verified ? authority.Name : null, null, null, key.KeyId, logIndex, integratedTime);
+            var verification = Build(context, SignatureKinds.ClassicKey, verified, checks, verified ? authority.Name : null, null, null, key.KeyIdHex, logIndex, integratedTime);
             if (verified)
             {
                 (satisfied ??= []).Add(authority.Name);
-                signerId ??= "key:" + key.KeyId;
+                signerId ??= "key:" + key.KeyIdHex;
             }
 
             Consider(ref best, ref bestPassed, verification);
@@ -144,7 +144,7 @@ internal sealed class ClassicSignatureVerifier
                 }
 
                 var verified = CheckResults.AllPassed(checks);
-                var verification = Build(context, SignatureKinds.ClassicKeyless, verified, checks, verified ? authority.Name : null, identity, issuer, leaf?.Key.KeyId, logIndex, integratedTime);
+                var verification = Build(context, SignatureKinds.ClassicKeyless, verified, checks, verified ? authority.Name : null, identity, issuer, leaf?.Key.KeyIdHex, logIndex, integratedTime);
                 if (verified)
                 {
                     (satisfied ??= []).Add(authority.Name);

@@ -13,7 +13,7 @@ namespace ImageTrust.Signing.Classic;
 internal sealed class LeafCertificate : IDisposable
 {
     /// <summary>Takes ownership of <paramref name="certificate"/> and <paramref name="key"/>, and decomposes the certificate.</summary>
-    public LeafCertificate(X509Certificate2 certificate, byte[] rawData, PublicKeyVerifier key, ParsedCertificate? parsed, string? parseError)
+    public LeafCertificate(X509Certificate2 certificate, byte[] rawData, VerificationKey key, ParsedCertificate? parsed, string? parseError)
     {
         Certificate = certificate;
         RawData = rawData;
@@ -29,7 +29,7 @@ internal sealed class LeafCertificate : IDisposable
     public byte[] RawData { get; }
 
     /// <summary>Its public key, which verifies the payload signature.</summary>
-    public PublicKeyVerifier Key { get; }
+    public VerificationKey Key { get; }
 
     /// <summary>The decomposed certificate, or null when its DER is malformed (see <see cref="ParseError"/>).</summary>
     public ParsedCertificate? Parsed { get; }

@@ -27,11 +27,9 @@ internal static class LeafCertificateSteps
             certificate = X509CertificateLoader.LoadCertificate(der);
             var (parsed, parseError) = LeafCertificate.Decompose(certificate, der);
 
-            // The decomposed certificate's SPKI is the certificate's own DER element, which X509Certificate2's export
-            // re-encodes to the same bytes; taking it spares the export, and its imported EC key is shared, not imported again.
-            var key = parsed?.PublicKey is { } decomposedKey
-                ? PublicKeyParser.ParseDer(decomposedKey.SubjectPublicKeyInfo, imported: decomposedKey.Ecdsa)
-                : PublicKeyParser.ParseDer(certificate.PublicKey.ExportSubjectPublicKeyInfo());
+            // The decomposed certificate's key is read from its own SPKI element, which X509Certificate2's export re-encodes to
+            // the same bytes: one key serves the signature and the chain.
+            var key = parsed?.PublicKey ?? PublicKeyParser.ParseDer(certificate.PublicKey.ExportSubjectPublicKeyInfo());
             leaf = new LeafCertificate(certificate, der, key, parsed, parseError);
             return CheckResult.Pass(ClassicSteps.Certificate);
         }

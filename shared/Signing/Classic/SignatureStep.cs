@@ -44,7 +44,7 @@ internal static class SignatureStep
     }
 
     /// <summary>Checks the signature with <paramref name="key"/>.</summary>
-    public static CheckResult Check(PublicKeyVerifier key, AnnotationValue? signatureBase64, ReadOnlySpan<byte> signature, bool decoded, ReadOnlySpan<byte> payload)
+    public static CheckResult Check(VerificationKey key, AnnotationValue? signatureBase64, ReadOnlySpan<byte> signature, bool decoded, ReadOnlySpan<byte> payload)
     {
         if (signatureBase64 is null)
         {
@@ -56,7 +56,7 @@ internal static class SignatureStep
             return CheckResult.Fail(ClassicSteps.Signature, ClassicReasons.SignatureMalformed, "the signature annotation is not base64 of at most 1024 bytes");
         }
 
-        return key.Verify(payload, signature)
+        return key.VerifyMessage(payload, signature)
             ? CheckResult.Pass(ClassicSteps.Signature)
             : CheckResult.Fail(ClassicSteps.Signature, ClassicReasons.SignatureInvalid, "the signature does not verify over the payload with this key");
     }

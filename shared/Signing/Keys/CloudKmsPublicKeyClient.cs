@@ -43,7 +43,7 @@ internal sealed class CloudKmsPublicKeyClient
     /// <summary>Fetches and parses the public key of <paramref name="key"/>.</summary>
     /// <exception cref="ConfigurationException">The key version does not exist, access is denied, or its algorithm can't verify cosign signatures.</exception>
     /// <exception cref="TransientFailureException">KMS is unreachable or answers 429/5xx.</exception>
-    public async Task<PublicKeyVerifier> GetPublicKeyAsync(CloudKmsKeyName key, CancellationToken cancellationToken = default)
+    public async Task<VerificationKey> GetPublicKeyAsync(CloudKmsKeyName key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         var token = await _accessToken(cancellationToken).ConfigureAwait(false);
@@ -91,7 +91,7 @@ internal sealed class CloudKmsPublicKeyClient
         return Parse(key, body);
     }
 
-    private static PublicKeyVerifier Parse(CloudKmsKeyName key, byte[] body)
+    private static VerificationKey Parse(CloudKmsKeyName key, byte[] body)
     {
         string? pem = null;
         string? algorithm = null;

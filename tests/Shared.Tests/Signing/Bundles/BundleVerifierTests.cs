@@ -6,6 +6,7 @@ using ImageTrust.Shared.Tests.Signing.Certificates;
 using ImageTrust.Signing.Bundles;
 using ImageTrust.Signing.Certificates;
 using ImageTrust.Signing.Dsse;
+using ImageTrust.Signing.Keys;
 using ImageTrust.Signing.Trust;
 using Microsoft.Extensions.Time.Testing;
 
@@ -66,7 +67,7 @@ public sealed class BundleVerifierTests
         using var signer = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var image = Digest.Sha256Of(Encoding.UTF8.GetBytes("manifest"));
         var bundle = SigstoreBundleParser.Parse(KeyedDsseBundle(signer, BundleMediaTypes.CosignSignPredicateType, image.Hex));
-        var key = VerificationKey.FromPem(signer.ExportSubjectPublicKeyInfoPem());
+        var key = PublicKeyParser.ParsePem(signer.ExportSubjectPublicKeyInfoPem());
         var verifier = new BundleVerifier(TrustedMaterial.PublicGood, new BundleVerifierOptions(ignoreTransparencyLogUnsafe: true), TimeProvider.System);
 
         var good = verifier.VerifyImageSignature(bundle, image, null, key);
@@ -86,7 +87,7 @@ public sealed class BundleVerifierTests
         var bundle = SigstoreBundleParser.Parse(KeyedDsseBundle(signer, BundleMediaTypes.CosignSignPredicateType, image.Hex));
         var verifier = new BundleVerifier(TrustedMaterial.PublicGood, BundleVerifierOptions.Default, TimeProvider.System);
 
-        var result = verifier.VerifyImageSignature(bundle, image, null, VerificationKey.FromPem(signer.ExportSubjectPublicKeyInfoPem()));
+        var result = verifier.VerifyImageSignature(bundle, image, null, PublicKeyParser.ParsePem(signer.ExportSubjectPublicKeyInfoPem()));
 
         Assert.Equal("TLOG_ENTRY_MISSING", result.Reason);
     }
@@ -100,7 +101,7 @@ public sealed class BundleVerifierTests
         var bundle = SigstoreBundleParser.Parse(KeyedDsseBundle(signer, BundleMediaTypes.CosignSignPredicateType, image.Hex));
         var verifier = new BundleVerifier(TrustedMaterial.PublicGood, new BundleVerifierOptions(ignoreTransparencyLogUnsafe: true), TimeProvider.System);
 
-        var result = verifier.VerifyImageSignature(bundle, image, null, VerificationKey.FromPem(other.ExportSubjectPublicKeyInfoPem()));
+        var result = verifier.VerifyImageSignature(bundle, image, null, PublicKeyParser.ParsePem(other.ExportSubjectPublicKeyInfoPem()));
 
         Assert.Equal("SIGNATURE_INVALID", result.Reason);
     }

@@ -25,11 +25,11 @@ public sealed class LeafCertificateStepsTests
             Assert.Equal(reference.PublicKey.ExportSubjectPublicKeyInfo(), leaf.Key.SubjectPublicKeyInfo.ToArray());
             Assert.NotNull(leaf.Parsed);
             Assert.Null(leaf.ParseError);
-            Assert.True(leaf.Key.Verify(payload, signature));
-            Assert.False(leaf.Key.Verify(payload.AsSpan(1), signature));
+            Assert.True(leaf.Key.VerifyMessage(payload, signature));
+            Assert.False(leaf.Key.VerifyMessage(payload.AsSpan(1), signature));
 
-            // The payload key shares the certificate key's import: both verify the same signature.
-            Assert.True(leaf.Parsed.PublicKey!.VerifyData(payload, signature, System.Security.Cryptography.HashAlgorithmName.SHA256));
+            // One key object serves the payload signature and the chain: the certificate's own.
+            Assert.Same(leaf.Parsed.PublicKey, leaf.Key);
         }
     }
 

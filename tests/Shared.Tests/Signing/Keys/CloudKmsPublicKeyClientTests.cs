@@ -21,7 +21,7 @@ public sealed class CloudKmsPublicKeyClientTests
         var verifier = await client.GetPublicKeyAsync(CloudKmsKeyName.Parse(KeyUri));
 
         var message = Encoding.UTF8.GetBytes("payload");
-        Assert.True(verifier.Verify(message, key.SignData(message, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)));
+        Assert.True(verifier.VerifyMessage(message, key.SignData(message, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)));
         var request = Assert.Single(server.Requests);
         Assert.Equal("/v1/projects/my-project/locations/europe-west1/keyRings/ring/cryptoKeys/signer/cryptoKeyVersions/3/publicKey", request.Path);
         Assert.Equal("Bearer token-1", request.Authorization);
@@ -38,8 +38,8 @@ public sealed class CloudKmsPublicKeyClientTests
         var verifier = await client.GetPublicKeyAsync(CloudKmsKeyName.Parse(KeyUri));
 
         var message = Encoding.UTF8.GetBytes("payload");
-        Assert.False(verifier.Verify(message, key.SignData(message, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
-        Assert.True(verifier.Verify(message, key.SignData(message, HashAlgorithmName.SHA256, RSASignaturePadding.Pss)));
+        Assert.False(verifier.VerifyMessage(message, key.SignData(message, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
+        Assert.True(verifier.VerifyMessage(message, key.SignData(message, HashAlgorithmName.SHA256, RSASignaturePadding.Pss)));
     }
 
     [Fact]

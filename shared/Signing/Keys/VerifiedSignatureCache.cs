@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
-namespace ImageTrust.Signing.Trust;
+namespace ImageTrust.Signing.Keys;
 
 /// <summary>
 /// A bounded set of signatures already verified as valid by one key, so that expensive checks repeated on the same bytes
