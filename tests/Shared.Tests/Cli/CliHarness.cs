@@ -1,6 +1,7 @@
 using ImageTrust.Cli;
 using ImageTrust.Model;
 using ImageTrust.Signing;
+using ImageTrust.Signing.Verifier;
 using ImageTrust.Verification;
 
 namespace ImageTrust.Shared.Tests.Cli;
