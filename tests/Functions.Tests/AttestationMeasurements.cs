@@ -36,6 +36,8 @@ public sealed class AttestationMeasurements
         var images = int.Parse(Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_IMAGES") ?? "30", CultureInfo.InvariantCulture);
         var projectId = _environment.Emulators.NewProjectId();
         var offProjectId = _environment.Emulators.NewProjectId();
+        using var team = await SecurityTeam.CreateAsync(_environment, projectId);
+        using var offTeam = await SecurityTeam.CreateAsync(_environment, offProjectId);
         await using var kms = await CloudKmsStandIn.StartAsync($"projects/{projectId}/locations/global/keyRings/imagetrust/cryptoKeys/attestor/cryptoKeyVersions/1");
         var note = $"projects/{projectId}/notes/imagetrust-verified";
         var variables = new Dictionary<string, string>
@@ -59,8 +61,8 @@ public sealed class AttestationMeasurements
         for (var i = -2; i < images; i++)
         {
             // Two rounds of warm-up (JIT, connection pools, the public key read once per key version) are not counted.
-            var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "measure", withSignatures: true);
-            var (offKey, _) = await _environment.CopyImageAsync("skopeo-signed", "measure", withSignatures: true);
+            var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
+            var (offKey, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
             var analysisBefore = _environment.Analysis.RequestCount;
             var signsBefore = kms.SignCount;
             var withAttestation = await TimeAsync(() => Deliveries.SendAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-" + i, projectId));
@@ -71,7 +73,15 @@ public sealed class AttestationMeasurements
 
             var vulnerability = OccurrenceJsonBuilder.Vulnerability("projects/analysis/occurrences/" + Guid.NewGuid().ToString("N"), "https://" + key, "CVE-2026-9999", "CRITICAL", "3.0.15");
             _environment.Analysis.Put(vulnerability);
-            var withdrawal = await TimeAsync(() => Deliveries.SendAsync(handler.Client, DeliveryShape.Binary, Deliveries.OccurrenceNotification(vulnerability["name"]!.GetValue<string>(), "VULNERABILITY"), "o-" + i, projectId, "container-analysis-occurrences-v1"));
+            double withdrawal;
+            try
+            {
+                withdrawal = await TimeAsync(() => Deliveries.SendAsync(handler.Client, DeliveryShape.Binary, Deliveries.OccurrenceNotification(vulnerability["name"]!.GetValue<string>(), "VULNERABILITY"), "o-" + i, projectId, "container-analysis-occurrences-v1"));
+            }
+            catch (Xunit.Sdk.XunitException)
+            {
+                throw new InvalidOperationException("the OccurrenceHandler did not answer 204:\n" + handler.Log);
+            }
 
             // The response came after the deletion: no attestation is left once the event is handled.
             Assert.DoesNotContain(_environment.Analysis.OccurrencesOf(note), o => o["resourceUri"]!.GetValue<string>() == "https://" + key);
