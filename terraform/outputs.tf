@@ -42,3 +42,8 @@ output "policy_secret" {
   description = "Secret Manager secret and version of the trust policy."
   value       = module.imagetrust.policy_secret
 }
+
+output "deployment" {
+  description = "How the functions run: functions or cloud_run."
+  value       = module.imagetrust.deployment
+}

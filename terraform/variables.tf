@@ -4,7 +4,7 @@ variable "project_id" {
 }
 
 variable "region" {
-  description = "Region of the functions, the source bucket, the build repository and the scheduler job."
+  description = "Region of the functions, the source bucket and the build repository (and the scheduler job unless scheduler_region is set)."
   type        = string
   default     = "us-central1"
 }
@@ -21,16 +21,28 @@ variable "labels" {
   default     = {}
 }
 
-variable "create_source_topics" {
-  description = "Create the 'gcr' and 'container-analysis-occurrences-v1' topics (organisations that require CMEK)."
+variable "create_gcr_topic" {
+  description = "Create the 'gcr' topic Artifact Registry publishes to; false when it already exists (it is then looked up)."
+  type        = bool
+  default     = true
+}
+
+variable "create_occurrences_topic" {
+  description = "Create the 'container-analysis-occurrences-v1' topic (organisations that require CMEK); false looks it up."
   type        = bool
   default     = false
 }
 
 variable "kms_key_name" {
-  description = "Cloud KMS key for the topics and the build repository ImageTrust creates; null uses Google-managed encryption."
+  description = "Cloud KMS key (in var.region) for the topics, bucket, repository, policy secret and functions ImageTrust creates; null uses Google-managed encryption."
   type        = string
   default     = null
+}
+
+variable "policy_kms_key_versions" {
+  description = "Cloud KMS key versions the policy's gcpkms:// keys name (projects/.../cryptoKeyVersions/V); the functions may read exactly these public keys."
+  type        = list(string)
+  default     = []
 }
 
 variable "firestore_database" {
@@ -51,6 +63,18 @@ variable "firestore_deletion_protection" {
   default     = true
 }
 
+variable "deployment" {
+  description = "'functions' (buildpack build of this checkout) or 'cloud_run' (the Native AOT images of function_images)."
+  type        = string
+  default     = "functions"
+}
+
+variable "function_images" {
+  description = "deployment = cloud_run: image of each function (push_verifier, occurrence_handler, reverifier), pinned by digest."
+  type        = map(string)
+  default     = {}
+}
+
 variable "function_runtime" {
   description = "Cloud Run functions runtime of the three functions."
   type        = string
@@ -61,6 +85,18 @@ variable "function_memory" {
   description = "Memory of each function instance (for example 512Mi)."
   type        = string
   default     = "512Mi"
+}
+
+variable "function_cpu" {
+  description = "vCPUs of each function instance."
+  type        = string
+  default     = "1"
+}
+
+variable "min_instance_count" {
+  description = "Instances per function kept warm (0 scales to zero)."
+  type        = number
+  default     = 0
 }
 
 variable "max_instance_count" {
@@ -79,6 +115,12 @@ variable "delivery" {
   description = "'push_subscription' (dead-lettered Pub/Sub push with OIDC) or 'eventarc' (Eventarc triggers, no dead-letter policy)."
   type        = string
   default     = "push_subscription"
+}
+
+variable "scheduler_region" {
+  description = "Region of the Cloud Scheduler job; null uses region."
+  type        = string
+  default     = null
 }
 
 variable "reverify_schedule" {

@@ -15,6 +15,6 @@ internal sealed class CliServices
     /// <summary>Verifies a Sigstore bundle against an artifact (the conformance entry point).</summary>
     public required Func<BundleVerificationRequest, CancellationToken, Task<BundleVerificationOutcome>> VerifyBundleAsync { get; init; }
 
-    /// <summary>Creates the image record store <c>status</c> reads (Firestore, configured from the console's environment).</summary>
-    public required Func<CliConsole, ImageRecordStore> CreateRecordStore { get; init; }
+    /// <summary>Creates the read-only record reader <c>status</c> uses (Firestore, configured from the console's environment).</summary>
+    public required Func<CliConsole, ImageRecordReader> CreateRecordReader { get; init; }
 }

@@ -14,14 +14,14 @@ namespace ImageTrust.Verification;
 /// </summary>
 internal sealed class AuthorityResolver
 {
-    private readonly CloudKmsPublicKeyClient? _kms;
+    private readonly CloudKmsPublicKeySource? _kms;
     private readonly TrustMaterialCache _trust;
     private readonly ConcurrentDictionary<string, Lazy<Task<VerificationKey>>> _keys = new(StringComparer.Ordinal);
 
     /// <summary>Creates the resolver.</summary>
-    /// <param name="kms">The Cloud KMS client; null when no rule uses <c>gcpkms://</c> keys.</param>
+    /// <param name="kms">The Cloud KMS public keys; null when no rule uses <c>gcpkms://</c> keys.</param>
     /// <param name="trust">The trust material cache; null for a new one.</param>
-    public AuthorityResolver(CloudKmsPublicKeyClient? kms = null, TrustMaterialCache? trust = null)
+    public AuthorityResolver(CloudKmsPublicKeySource? kms = null, TrustMaterialCache? trust = null)
     {
         _kms = kms;
         _trust = trust ?? new TrustMaterialCache();
@@ -80,7 +80,7 @@ internal sealed class AuthorityResolver
                 throw new ConfigurationException($"policy rule '{rule.Name}' authority '{authority.Name}': {e.Message}", e);
             }
 
-            var entry = _keys.GetOrAdd("kms:" + name, _ => new Lazy<Task<VerificationKey>>(() => _kms.GetPublicKeyAsync(name, CancellationToken.None)));
+            var entry = _keys.GetOrAdd("kms:" + name, _ => new Lazy<Task<VerificationKey>>(() => FetchKmsKeyAsync(_kms, name)));
             try
             {
                 return await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -95,6 +95,9 @@ internal sealed class AuthorityResolver
 
         throw new ConfigurationException($"policy rule '{rule.Name}' authority '{authority.Name}' has neither a key nor a KMS key");
     }
+
+    private static async Task<VerificationKey> FetchKmsKeyAsync(CloudKmsPublicKeySource kms, CloudKmsKeyName name)
+        => CloudKmsPublicKeyParser.Parse(await kms.GetPublicKeyAsync(name, CancellationToken.None).ConfigureAwait(false));
 
     private static VerificationKey ParsePem(PolicyRule rule, KeyAuthority authority, string pem)
     {

@@ -56,7 +56,7 @@ internal sealed class SigstoreAttestationVerifier
         RegistryClient registry,
         TimeProvider timeProvider,
         ILogger<SigstoreAttestationVerifier>? logger = null,
-        CloudKmsPublicKeyClient? kms = null,
+        CloudKmsPublicKeySource? kms = null,
         ImageVerifierOptions? options = null)
     {
         return new SigstoreAttestationVerifier(

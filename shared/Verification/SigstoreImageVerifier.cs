@@ -3,7 +3,6 @@ using ImageTrust.Policy;
 using ImageTrust.Registry;
 using ImageTrust.Signing;
 using ImageTrust.Signing.Classic;
-using ImageTrust.Signing.Keys;
 using ImageTrust.Signing.Verifier;
 using Microsoft.Extensions.Logging;
 
@@ -70,7 +69,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         RegistryClient registry,
         TimeProvider timeProvider,
         ILogger<SigstoreImageVerifier>? logger = null,
-        CloudKmsPublicKeyClient? kms = null,
+        CloudKmsPublicKeySource? kms = null,
         ImageVerifierOptions? options = null)
     {
         return new SigstoreImageVerifier(

@@ -1,4 +1,6 @@
-# The three functions: source archive, build, runtime configuration and event delivery.
+# The three functions: what they are, how they run (deployment = "functions": Cloud Run functions built from the
+# source archive by Google's .NET buildpack; deployment = "cloud_run": Cloud Run services from the Native AOT images
+# cloudbuild.yaml builds, see cloud_run.tf), and event delivery, which is the same in both modes.
 
 locals {
   functions = {
@@ -52,6 +54,9 @@ locals {
     IMAGETRUST_VERIFICATION_TIMEOUT = "${max(5, floor(var.function_timeout_seconds / 2))}s"
   }
 
+  deploy_functions = var.deployment == "functions"
+  deploy_cloud_run = var.deployment == "cloud_run"
+
   # Cloud Run's deterministic URL is known before the function exists, so with verify_push_tokens the function
   # can be told the audience its push tokens carry (the service's own uri would be a dependency cycle).
   deterministic_urls = {
@@ -62,10 +67,27 @@ locals {
     for key, url in local.deterministic_urls :
     key => var.verify_push_tokens ? { IMAGETRUST_PUSH_AUDIENCE = url, IMAGETRUST_PUSH_SERVICE_ACCOUNT = google_service_account.trigger.email } : {}
   }
+
+  # The Cloud Run service behind each function, whichever mode made it: a function's service is named like the function.
+  service_names = merge(
+    { for key, function in google_cloudfunctions2_function.function : key => function.name },
+    { for key, service in google_cloud_run_v2_service.function : key => service.name },
+  )
+  service_urls = merge(
+    { for key, function in google_cloudfunctions2_function.function : key => function.service_config[0].uri },
+    { for key, service in google_cloud_run_v2_service.function : key => service.uri },
+  )
   push_endpoints = {
-    for key, function in google_cloudfunctions2_function.function :
-    key => var.verify_push_tokens ? local.deterministic_urls[key] : function.service_config[0].uri
+    for key, url in local.service_urls :
+    key => var.verify_push_tokens ? local.deterministic_urls[key] : url
   }
+
+  # ReadyToRun for the buildpack build. The .NET buildpack runs `dotnet restore PROJECT`, then `dotnet publish --no-restore
+  # ... PROJECT $GOOGLE_BUILD_ARGS` (GoogleCloudPlatform/buildpacks, pkg/dotnet/dotnet.go, Publish): `-r linux-x64
+  # -p:PublishReadyToRun=true` in GOOGLE_BUILD_ARGS reaches the publish only, which then fails with NETSDK1047 (the
+  # restored assets have no linux-x64 target). Build environment variables reach both commands, and MSBuild reads
+  # environment variables as properties, so these two make the restore fetch the ReadyToRun compiler and the publish use it.
+  ready_to_run_environment = var.function_ready_to_run ? { PublishReadyToRun = "true", RuntimeIdentifier = "linux-x64" } : {}
 
   # Pub/Sub waits this long for a push response before it redelivers, so it must outlast the function's timeout.
   ack_deadline_seconds = min(var.function_timeout_seconds + 30, 600)
@@ -84,6 +106,8 @@ locals {
 }
 
 data "archive_file" "source" {
+  count = local.deploy_functions ? 1 : 0
+
   type                        = "zip"
   source_dir                  = local.source_dir
   excludes                    = local.source_excludes
@@ -94,6 +118,8 @@ data "archive_file" "source" {
 }
 
 resource "google_storage_bucket" "source" {
+  count = local.deploy_functions ? 1 : 0
+
   project                     = var.project_id
   name                        = coalesce(var.source_bucket_name, "${var.project_id}-${var.name_prefix}-source")
   location                    = var.region
@@ -102,19 +128,44 @@ resource "google_storage_bucket" "source" {
   force_destroy               = var.force_destroy
   labels                      = var.labels
 
+  # Cloud Functions copies the archive into its own gcf-v2-sources bucket at each deploy and builds from that copy,
+  # so an archive here is only needed until its deploy is done. One that ages out is uploaded again (same name, no
+  # rebuild) by the next apply.
+  lifecycle_rule {
+    condition {
+      age = var.source_retention_days
+    }
+
+    action {
+      type = "Delete"
+    }
+  }
+
+  dynamic "encryption" {
+    for_each = var.kms_key_name == null ? [] : [var.kms_key_name]
+
+    content {
+      default_kms_key_name = encryption.value
+    }
+  }
+
   depends_on = [google_project_service.service]
 }
 
 # Content-addressed: an unchanged checkout re-applies with no change, and a changed one rebuilds every function.
 resource "google_storage_bucket_object" "source" {
-  bucket = google_storage_bucket.source.name
-  name   = "source/${data.archive_file.source.output_sha256}.zip"
-  source = data.archive_file.source.output_path
+  count = local.deploy_functions ? 1 : 0
+
+  bucket = google_storage_bucket.source[0].name
+  name   = "source/${data.archive_file.source[0].output_sha256}.zip"
+  source = data.archive_file.source[0].output_path
 }
 
 # The functions' images land here instead of the shared gcf-artifacts repository, so the build identity
 # can be granted write access to this repository alone.
 resource "google_artifact_registry_repository" "functions" {
+  count = local.deploy_functions ? 1 : 0
+
   project       = var.project_id
   location      = var.region
   repository_id = "${var.name_prefix}-functions"
@@ -145,28 +196,30 @@ resource "google_artifact_registry_repository" "functions" {
 }
 
 resource "google_cloudfunctions2_function" "function" {
-  for_each = local.functions
+  for_each = local.deploy_functions ? local.functions : {}
 
-  project     = var.project_id
-  location    = var.region
-  name        = each.value.name
-  description = each.value.description
-  labels      = var.labels
+  project      = var.project_id
+  location     = var.region
+  name         = each.value.name
+  description  = each.value.description
+  labels       = var.labels
+  kms_key_name = var.kms_key_name
 
   build_config {
     runtime           = var.function_runtime
     entry_point       = each.value.entry_point
-    service_account   = google_service_account.build.id
-    docker_repository = google_artifact_registry_repository.functions.id
-    # The buildpack publishes this project; its Main hosts the function (Functions Framework contract).
-    environment_variables = {
-      GOOGLE_BUILDABLE = each.value.project_dir
-    }
+    service_account   = google_service_account.build[0].id
+    docker_repository = google_artifact_registry_repository.functions[0].id
+    environment_variables = merge(
+      # The buildpack publishes this project; its Main hosts the function (Functions Framework contract).
+      { GOOGLE_BUILDABLE = each.value.project_dir },
+      local.ready_to_run_environment,
+    )
 
     source {
       storage_source {
-        bucket = google_storage_bucket.source.name
-        object = google_storage_bucket_object.source.name
+        bucket = google_storage_bucket.source[0].name
+        object = google_storage_bucket_object.source[0].name
       }
     }
   }
@@ -176,7 +229,7 @@ resource "google_cloudfunctions2_function" "function" {
     available_memory                 = var.function_memory
     available_cpu                    = var.function_cpu
     timeout_seconds                  = var.function_timeout_seconds
-    min_instance_count               = 0
+    min_instance_count               = var.min_instance_count
     max_instance_count               = var.max_instance_count
     max_instance_request_concurrency = var.max_instance_request_concurrency
     ingress_settings                 = var.ingress_settings
@@ -215,17 +268,15 @@ resource "google_cloudfunctions2_function" "function" {
     }
   }
 
+  # The build account's and the runtime accounts' grants must have propagated before the first build starts.
   depends_on = [
-    google_project_iam_member.build_log_writer,
-    google_artifact_registry_repository_iam_member.build_writer,
-    google_storage_bucket_iam_member.build_source_reader,
-    google_secret_manager_secret_iam_member.function_policy_accessor,
+    time_sleep.iam_propagation,
     google_firestore_database.imagetrust,
   ]
 }
 
 # delivery = "push_subscription" (default): one push subscription per function, authenticated with the trigger
-# identity's OIDC token, with Pub/Sub's exponential backoff and a dead-letter policy.
+# identity's OIDC token, with Pub/Sub's exponential backoff and a dead-letter policy; the same in both deployments.
 resource "google_pubsub_subscription" "trigger" {
   for_each = var.delivery == "push_subscription" ? local.functions : {}
 
@@ -270,5 +321,6 @@ resource "google_pubsub_subscription" "trigger" {
     google_project_iam_member.function_occurrences_viewer,
     google_project_iam_member.function_datastore_user,
     google_pubsub_topic_iam_member.function_publisher,
+    google_kms_crypto_key_iam_member.function_policy_key_viewer,
   ]
 }

@@ -10,6 +10,16 @@ locals {
     for pair in setproduct(keys(local.functions), var.watched_repositories) :
     "${pair[0]}/${pair[1].location}/${pair[1].repository}" => { function = pair[0], repository = pair[1] }
   }
+
+  # policy_kms_key_versions grouped by crypto key: IAM is set on a key, and a condition narrows it to the listed versions.
+  policy_kms_keys = { for version in var.policy_kms_key_versions : regex("^(.+)/cryptoKeyVersions/[0-9]+$", version)[0] => version... }
+  function_kms_key_pairs = {
+    for pair in setproduct(keys(local.functions), keys(local.policy_kms_keys)) :
+    "${pair[0]}/${pair[1]}" => { function = pair[0], key = pair[1] }
+  }
+
+  # Cloud Functions copies the uploaded source into this bucket and Cloud Build reads the copy from there.
+  gcf_sources_bucket = "gcf-v2-sources-${data.google_project.project.number}-${var.region}"
 }
 
 # One runtime identity per function, so each function's access is audited and can be narrowed on its own.
@@ -34,8 +44,11 @@ resource "google_service_account" "trigger" {
   depends_on = [google_project_service.service]
 }
 
-# The identity Cloud Build uses to build the functions, instead of the project's default compute account.
+# The identity Cloud Build uses to build the functions, instead of the project's default compute account
+# (deployment = "functions" only: in cloud_run mode cloudbuild.yaml builds the images).
 resource "google_service_account" "build" {
+  count = local.deploy_functions ? 1 : 0
+
   project      = var.project_id
   account_id   = "${var.name_prefix}-build"
   display_name = "ImageTrust function build"
@@ -110,6 +123,21 @@ resource "google_secret_manager_secret_iam_member" "function_policy_accessor" {
   member    = google_service_account.function[each.key].member
 }
 
+# gcpkms:// keys of the policy: each function reads the public key of exactly the versions policy_kms_key_versions lists.
+resource "google_kms_crypto_key_iam_member" "function_policy_key_viewer" {
+  for_each = local.function_kms_key_pairs
+
+  crypto_key_id = each.value.key
+  role          = "roles/cloudkms.publicKeyViewer"
+  member        = google_service_account.function[each.value.function].member
+
+  condition {
+    title       = "policy-key-versions-only"
+    description = "Only the key versions the ImageTrust trust policy names."
+    expression  = join(" || ", [for version in local.policy_kms_keys[each.value.key] : "resource.name == \"${version}\""])
+  }
+}
+
 # Trigger identity
 
 # Pub/Sub push (or Eventarc) invokes each function's underlying Cloud Run service with the trigger identity's token.
@@ -118,18 +146,22 @@ resource "google_cloud_run_v2_service_iam_member" "trigger_invoker" {
 
   project  = var.project_id
   location = var.region
-  name     = google_cloudfunctions2_function.function[each.key].name
+  name     = local.service_names[each.key]
   role     = "roles/run.invoker"
   member   = google_service_account.trigger.member
 }
 
 # Pub/Sub service agent
 
+# The agent exists once google_project_service_identity.pubsub has run and api_propagation has waited (main.tf).
+
 # Push authentication: the Pub/Sub service agent mints the trigger identity's OIDC tokens (needed in projects created before 2021-04-08).
 resource "google_service_account_iam_member" "pubsub_token_creator" {
   service_account_id = google_service_account.trigger.name
   role               = "roles/iam.serviceAccountTokenCreator"
   member             = local.pubsub_service_agent
+
+  depends_on = [time_sleep.api_propagation]
 }
 
 # Dead-lettering: the Pub/Sub service agent forwards undeliverable trigger messages to the dead-letter topic.
@@ -138,6 +170,8 @@ resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
   topic   = google_pubsub_topic.dead_letter.name
   role    = "roles/pubsub.publisher"
   member  = local.pubsub_service_agent
+
+  depends_on = [time_sleep.api_propagation]
 }
 
 # Dead-lettering: the Pub/Sub service agent acknowledges a forwarded message on the trigger subscription it came from.
@@ -148,29 +182,62 @@ resource "google_pubsub_subscription_iam_member" "trigger_dead_letter_subscriber
   subscription = each.value.name
   role         = "roles/pubsub.subscriber"
   member       = local.pubsub_service_agent
+
+  depends_on = [time_sleep.api_propagation]
 }
 
-# Build identity
+# Build identity (deployment = "functions")
 
-# The build downloads the source archive from this bucket only.
-resource "google_storage_bucket_iam_member" "build_source_reader" {
-  bucket = google_storage_bucket.source.name
-  role   = "roles/storage.objectViewer"
-  member = google_service_account.build.member
+# The build reads the source from the copy Cloud Functions makes in its own bucket, gcf-v2-sources-NUMBER-REGION, which
+# exists only after the first deploy: a project-level grant whose condition names that bucket and its objects.
+resource "google_project_iam_member" "build_source_reader" {
+  count = local.deploy_functions ? 1 : 0
+
+  project = var.project_id
+  role    = "roles/storage.objectViewer"
+  member  = google_service_account.build[0].member
+
+  condition {
+    title       = "gcf-v2-sources-bucket-only"
+    description = "Only the bucket Cloud Functions copies the ImageTrust function sources into."
+    expression  = "resource.name == \"projects/_/buckets/${local.gcf_sources_bucket}\" || resource.name.startsWith(\"projects/_/buckets/${local.gcf_sources_bucket}/\")"
+  }
 }
 
 # The build pushes the function images and the buildpack cache to the dedicated repository only.
 resource "google_artifact_registry_repository_iam_member" "build_writer" {
+  count = local.deploy_functions ? 1 : 0
+
   project    = var.project_id
-  location   = google_artifact_registry_repository.functions.location
-  repository = google_artifact_registry_repository.functions.repository_id
+  location   = google_artifact_registry_repository.functions[0].location
+  repository = google_artifact_registry_repository.functions[0].repository_id
   role       = "roles/artifactregistry.writer"
-  member     = google_service_account.build.member
+  member     = google_service_account.build[0].member
 }
 
 # The build writes its logs; log writing has no resource-level binding.
 resource "google_project_iam_member" "build_log_writer" {
+  count = local.deploy_functions ? 1 : 0
+
   project = var.project_id
   role    = "roles/logging.logWriter"
-  member  = google_service_account.build.member
+  member  = google_service_account.build[0].member
+}
+
+# IAM changes take effect within about a minute; a build or a revision that starts earlier fails on a role its account
+# already holds (the provider's own gen2 builder example waits 60 s the same way). Waits on the first apply, and again
+# when the deployment changes (switching to functions creates the build account and its grants).
+resource "time_sleep" "iam_propagation" {
+  create_duration = "60s"
+
+  triggers = {
+    deployment = var.deployment
+  }
+
+  depends_on = [
+    google_project_iam_member.build_source_reader,
+    google_artifact_registry_repository_iam_member.build_writer,
+    google_project_iam_member.build_log_writer,
+    google_secret_manager_secret_iam_member.function_policy_accessor,
+  ]
 }

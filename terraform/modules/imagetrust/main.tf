@@ -2,7 +2,7 @@
 # The functions and their build are in functions.tf; every identity and IAM binding is in iam.tf.
 
 locals {
-  services = toset([
+  base_services = [
     "artifactregistry.googleapis.com",
     "cloudbuild.googleapis.com",
     "cloudfunctions.googleapis.com",
@@ -16,17 +16,27 @@ locals {
     "run.googleapis.com",
     "secretmanager.googleapis.com",
     "storage.googleapis.com",
-  ])
+  ]
+  # gcpkms:// keys in the policy are read through the Cloud KMS API, which must be on in the functions' project.
+  services = toset(concat(local.base_services, length(var.policy_kms_key_versions) > 0 ? ["cloudkms.googleapis.com"] : []))
 
-  # Google publishes to these two topics under fixed names; they can only be referenced or created.
+  # Google publishes to these two topics under fixed names. Artifact Registry's documentation asks the user to create
+  # gcr; Artifact Analysis creates container-analysis-occurrences-v1 when its API is enabled. A topic the module does
+  # not create is looked up (data.google_pubsub_topic.source), so a missing one stops the plan with its name.
   source_topic_names = {
     gcr         = "gcr"
     occurrences = "container-analysis-occurrences-v1"
   }
-  source_topic_ids = {
-    for key, name in local.source_topic_names :
-    key => var.create_source_topics ? google_pubsub_topic.source[key].id : "projects/${var.project_id}/topics/${name}"
+  create_source_topic = {
+    gcr         = var.create_gcr_topic
+    occurrences = var.create_occurrences_topic
   }
+  created_source_topics    = { for key, name in local.source_topic_names : key => name if local.create_source_topic[key] }
+  referenced_source_topics = { for key, name in local.source_topic_names : key => name if !local.create_source_topic[key] }
+  source_topic_ids = merge(
+    { for key, topic in google_pubsub_topic.source : key => topic.id },
+    { for key, topic in data.google_pubsub_topic.source : key => topic.id },
+  )
 
   output_topic_names = {
     alerts     = google_pubsub_topic.alerts.name
@@ -38,6 +48,9 @@ locals {
 
   # A week of retention lets the security team replay events (subscription seek) after an outage of their consumer.
   event_retention = "604800s"
+
+  # gcpkms:// references in the policy file, to warn when one is missing from policy_kms_key_versions.
+  policy_kms_references = toset(flatten(regexall("gcpkms://(projects/[^\\s\"'#]+)", file(var.policy_file))))
 }
 
 data "google_project" "project" {
@@ -51,6 +64,26 @@ resource "google_project_service" "service" {
   service                    = each.value
   disable_on_destroy         = false
   disable_dependent_services = false
+}
+
+# Google creates a service agent lazily, some time after its API is first used; an IAM binding naming the Pub/Sub agent
+# before then fails with "Service account service-NUMBER@gcp-sa-pubsub.iam.gserviceaccount.com does not exist".
+# generateServiceIdentity creates it now (google_project_service_identity exists only in the google-beta provider).
+resource "google_project_service_identity" "pubsub" {
+  provider = google-beta
+
+  project = var.project_id
+  service = "pubsub.googleapis.com"
+
+  depends_on = [google_project_service.service]
+}
+
+# Enabling an API creates its service agent and its topics (container-analysis-occurrences-v1) asynchronously; the
+# lookups and bindings that need them wait this long after the first apply enables the APIs.
+resource "time_sleep" "api_propagation" {
+  create_duration = "30s"
+
+  depends_on = [google_project_service.service, google_project_service_identity.pubsub]
 }
 
 resource "google_firestore_database" "imagetrust" {
@@ -67,10 +100,10 @@ resource "google_firestore_database" "imagetrust" {
   depends_on = [google_project_service.service]
 }
 
-# Topics Google normally creates itself (see create_source_topics).
+# The topics Google publishes to (see create_gcr_topic and create_occurrences_topic).
 
 resource "google_pubsub_topic" "source" {
-  for_each = var.create_source_topics ? local.source_topic_names : {}
+  for_each = local.created_source_topics
 
   project      = var.project_id
   name         = each.value
@@ -78,6 +111,17 @@ resource "google_pubsub_topic" "source" {
   labels       = var.labels
 
   depends_on = [google_project_service.service]
+}
+
+# Read at plan time once the APIs are on (during the first apply, after they are enabled): a missing topic fails with
+# "Error: projects/PROJECT/topics/NAME not found" before anything subscribes to it.
+data "google_pubsub_topic" "source" {
+  for_each = local.referenced_source_topics
+
+  project = var.project_id
+  name    = each.value
+
+  depends_on = [time_sleep.api_propagation]
 }
 
 # Topics ImageTrust owns.
@@ -175,16 +219,39 @@ resource "google_secret_manager_secret" "policy" {
   secret_id = "${var.name_prefix}-policy"
   labels    = var.labels
 
+  # Automatic replication can only use a key in the global location; with kms_key_name (a key in var.region, like
+  # the bucket's and the repository's) the secret is replicated in var.region and encrypted with that key.
   replication {
-    auto {}
+    dynamic "auto" {
+      for_each = var.kms_key_name == null ? [1] : []
+
+      content {}
+    }
+
+    dynamic "user_managed" {
+      for_each = var.kms_key_name == null ? [] : [var.kms_key_name]
+
+      content {
+        replicas {
+          location = var.region
+
+          customer_managed_encryption {
+            kms_key_name = user_managed.value
+          }
+        }
+      }
+    }
   }
 
   depends_on = [google_project_service.service]
 }
 
 resource "google_secret_manager_secret_version" "policy" {
-  secret      = google_secret_manager_secret.policy.id
-  secret_data = file(var.policy_file)
+  secret = google_secret_manager_secret.policy.id
+  # Write-only (Terraform 1.11): the policy reaches Secret Manager but neither the state nor a saved plan.
+  secret_data_wo = file(var.policy_file)
+  # A changed policy makes a new version; the number comes from the content's hash, so only that hash is in state.
+  secret_data_wo_version = parseint(substr(sha256(file(var.policy_file)), 0, 12), 16)
 
   # The running revision keeps reading the old version until the new revision that mounts the new one is ready.
   lifecycle {
@@ -192,11 +259,20 @@ resource "google_secret_manager_secret_version" "policy" {
   }
 }
 
+# The functions read each gcpkms:// key of the policy with roles/cloudkms.publicKeyViewer on exactly the versions
+# listed in policy_kms_key_versions (iam.tf); a key the list misses fails verification with PERMISSION_DENIED.
+check "policy_kms_keys_granted" {
+  assert {
+    condition     = length(setsubtract(local.policy_kms_references, var.policy_kms_key_versions)) == 0
+    error_message = "policy_file names gcpkms:// keys that policy_kms_key_versions does not list, so the functions cannot read them: ${join(", ", setsubtract(local.policy_kms_references, var.policy_kms_key_versions))}."
+  }
+}
+
 # Re-verification: a tick on the reverify topic every reverify_schedule; the Reverifier picks stale records itself.
 
 resource "google_cloud_scheduler_job" "reverify" {
   project     = var.project_id
-  region      = var.region
+  region      = coalesce(var.scheduler_region, var.region)
   name        = "${var.name_prefix}-reverify"
   description = "Triggers the ImageTrust Reverifier through the ${var.reverify_topic_name} topic."
   schedule    = var.reverify_schedule

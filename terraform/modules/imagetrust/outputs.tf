@@ -28,22 +28,27 @@ output "trigger_subscriptions" {
   value       = { for key, subscription in google_pubsub_subscription.trigger : key => subscription.name }
 }
 
+output "deployment" {
+  description = "How the functions run: functions (buildpack) or cloud_run (Native AOT images)."
+  value       = var.deployment
+}
+
 output "function_names" {
-  description = "Names of the three functions, by function."
-  value       = { for key, function in google_cloudfunctions2_function.function : key => function.name }
+  description = "Names of the three functions (the Cloud Run service of each, in both deployments), by function."
+  value       = local.service_names
 }
 
 output "function_urls" {
   description = "HTTPS endpoints of the functions, by function (callable only with run.invoker)."
-  value       = { for key, function in google_cloudfunctions2_function.function : key => function.service_config[0].uri }
+  value       = local.service_urls
 }
 
 output "service_account_emails" {
-  description = "Runtime identities of the functions, the trigger identity and the build identity."
+  description = "Runtime identities of the functions, the trigger identity and the build identity (null with deployment = cloud_run)."
   value = {
     functions = { for key, account in google_service_account.function : key => account.email }
     trigger   = google_service_account.trigger.email
-    build     = google_service_account.build.email
+    build     = try(google_service_account.build[0].email, null)
   }
 }
 
@@ -61,6 +66,6 @@ output "policy_secret" {
 }
 
 output "source_bucket" {
-  description = "Bucket that holds the function source archives."
-  value       = google_storage_bucket.source.name
+  description = "Bucket that holds the function source archives (null with deployment = cloud_run)."
+  value       = try(google_storage_bucket.source[0].name, null)
 }

@@ -9,7 +9,7 @@ variable "project_id" {
 }
 
 variable "region" {
-  description = "Region of the functions, the source bucket, the build repository and the scheduler job."
+  description = "Region of the functions, the source bucket, the build repository and (unless scheduler_region is set) the scheduler job."
   type        = string
   default     = "us-central1"
 
@@ -47,14 +47,20 @@ variable "enable_apis" {
   default     = true
 }
 
-variable "create_source_topics" {
-  description = "Create the 'gcr' and 'container-analysis-occurrences-v1' topics. Google creates them when the APIs are enabled, except in organisations that require CMEK; set true there (see README)."
+variable "create_gcr_topic" {
+  description = "Create the 'gcr' topic Artifact Registry publishes pushes to (its documentation asks you to create it). Set false when it already exists in the project; it is then looked up, and a missing one stops the plan."
+  type        = bool
+  default     = true
+}
+
+variable "create_occurrences_topic" {
+  description = "Create the 'container-analysis-occurrences-v1' topic. Artifact Analysis creates it when its API is enabled, except in organisations that require CMEK; set true there (see README). False looks it up, and a missing one stops the plan."
   type        = bool
   default     = false
 }
 
 variable "kms_key_name" {
-  description = "Cloud KMS key (projects/P/locations/L/keyRings/R/cryptoKeys/K) for the topics and the build repository the module creates. Null uses Google-managed encryption."
+  description = "Cloud KMS key (projects/P/locations/L/keyRings/R/cryptoKeys/K, in var.region) for everything the module stores: the topics, the source bucket, the function image repository, the policy secret (then replicated in var.region only) and the functions or Cloud Run services. Null uses Google-managed encryption. The Firestore database is not covered (see README)."
   type        = string
   default     = null
 
@@ -108,14 +114,52 @@ variable "dead_letter_topic_name" {
   }
 }
 
+variable "deployment" {
+  description = "How the functions run: 'functions' (Cloud Run functions built from this checkout by Google's .NET buildpack, JIT or ReadyToRun) or 'cloud_run' (Cloud Run services from the Native AOT images cloudbuild.yaml builds, scans, signs and verifies; see function_images)."
+  type        = string
+  default     = "functions"
+
+  validation {
+    condition     = contains(["functions", "cloud_run"], var.deployment)
+    error_message = "deployment must be 'functions' or 'cloud_run'."
+  }
+}
+
+variable "function_images" {
+  description = "deployment = cloud_run: the image of each function by key (push_verifier, occurrence_handler, reverifier), pinned by digest (REGISTRY/PATH@sha256:...), as cloudbuild.yaml writes them after verifying their signatures."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for key, image in var.function_images : contains(["push_verifier", "occurrence_handler", "reverifier"], key) && can(regex("^[a-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$", image))])
+    error_message = "function_images maps push_verifier, occurrence_handler and reverifier to images pinned by digest (REGISTRY/PATH@sha256:<64 hex>)."
+  }
+
+  validation {
+    condition     = var.deployment != "cloud_run" || length(setsubtract(["push_verifier", "occurrence_handler", "reverifier"], keys(var.function_images))) == 0
+    error_message = "deployment = \"cloud_run\" needs function_images for push_verifier, occurrence_handler and reverifier."
+  }
+}
+
+variable "function_ready_to_run" {
+  description = "deployment = functions: have the .NET buildpack publish ReadyToRun (precompiled) code for linux-x64, which starts faster than JIT. See README, 'Cold start'."
+  type        = bool
+  default     = true
+}
+
 variable "delivery" {
-  description = "How events reach the functions: 'push_subscription' (Pub/Sub push with OIDC, retry backoff and a dead-letter policy) or 'eventarc' (Eventarc triggers with RETRY_POLICY_RETRY; the provider cannot set a dead-letter policy on Eventarc's subscriptions)."
+  description = "How events reach the functions: 'push_subscription' (Pub/Sub push with OIDC, retry backoff and a dead-letter policy, in both deployments) or 'eventarc' (deployment = functions only: Eventarc triggers with RETRY_POLICY_RETRY; the provider cannot set a dead-letter policy on Eventarc's subscriptions)."
   type        = string
   default     = "push_subscription"
 
   validation {
     condition     = contains(["push_subscription", "eventarc"], var.delivery)
     error_message = "delivery must be 'push_subscription' or 'eventarc'."
+  }
+
+  validation {
+    condition     = var.delivery == "push_subscription" || var.deployment == "functions"
+    error_message = "delivery = \"eventarc\" needs deployment = \"functions\" (Eventarc triggers belong to Cloud Functions here); Cloud Run services use push subscriptions."
   }
 }
 
@@ -215,7 +259,7 @@ variable "function_runtime" {
 }
 
 variable "function_memory" {
-  description = "Memory of each function instance, in Cloud Run notation (for example 512Mi or 1Gi)."
+  description = "Memory of each function instance, in Cloud Run notation (for example 512Mi or 1Gi); both deployments."
   type        = string
   default     = "512Mi"
 
@@ -226,13 +270,24 @@ variable "function_memory" {
 }
 
 variable "function_cpu" {
-  description = "vCPUs of each function instance; at least 1 is needed for max_instance_request_concurrency above 1."
+  description = "vCPUs of each function instance (both deployments); at least 1 is needed for max_instance_request_concurrency above 1."
   type        = string
   default     = "1"
 
   validation {
     condition     = contains(["1", "2", "4", "6", "8"], var.function_cpu)
     error_message = "function_cpu must be 1, 2, 4, 6 or 8."
+  }
+}
+
+variable "min_instance_count" {
+  description = "Instances per function kept warm. 0 scales to zero (each scale-out pays a cold start); 1 or more removes the first event's cold start at the price of idle instances."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.min_instance_count >= 0 && var.min_instance_count <= 100 && floor(var.min_instance_count) == var.min_instance_count
+    error_message = "min_instance_count must be a whole number from 0 to 100."
   }
 }
 
@@ -248,7 +303,7 @@ variable "max_instance_count" {
 }
 
 variable "max_instance_request_concurrency" {
-  description = "Concurrent requests one function instance serves."
+  description = "Concurrent requests one function instance serves (both deployments)."
   type        = number
   default     = 8
 
@@ -277,6 +332,17 @@ variable "ingress_settings" {
   validation {
     condition     = contains(["ALLOW_ALL", "ALLOW_INTERNAL_ONLY", "ALLOW_INTERNAL_AND_GCLB"], var.ingress_settings)
     error_message = "ingress_settings must be ALLOW_ALL, ALLOW_INTERNAL_ONLY or ALLOW_INTERNAL_AND_GCLB."
+  }
+}
+
+variable "scheduler_region" {
+  description = "Region of the Cloud Scheduler job (Cloud Scheduler is offered in fewer regions than Cloud Run); null uses var.region."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.scheduler_region == null || can(regex("^[a-z]+-[a-z]+[0-9]+$", var.scheduler_region))
+    error_message = "scheduler_region must be a Google Cloud region such as us-central1."
   }
 }
 
@@ -317,6 +383,17 @@ variable "watched_repositories" {
   default = []
 }
 
+variable "policy_kms_key_versions" {
+  description = "Cloud KMS key versions (projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/V) that the policy's gcpkms:// keys name. Each function account gets roles/cloudkms.publicKeyViewer on exactly these versions; cloudkms.googleapis.com is enabled when the list is not empty."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for version in var.policy_kms_key_versions : can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+/cryptoKeyVersions/[0-9]+$", version))])
+    error_message = "policy_kms_key_versions must list key versions: projects/P/locations/L/keyRings/R/cryptoKeys/K/cryptoKeyVersions/V (a gcpkms:// reference without the scheme)."
+  }
+}
+
 variable "source_dir" {
   description = "Root of the ImageTrust checkout that holds functions/ and shared/; null means the checkout this module sits in."
   type        = string
@@ -327,6 +404,17 @@ variable "source_bucket_name" {
   description = "Name of the bucket that holds the function source archives; null uses PROJECT-PREFIX-source."
   type        = string
   default     = null
+}
+
+variable "source_retention_days" {
+  description = "Days a source archive stays in the source bucket (deployment = functions); Cloud Functions keeps its own copy of what it built."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.source_retention_days >= 1 && floor(var.source_retention_days) == var.source_retention_days
+    error_message = "source_retention_days must be a whole number of days, at least 1."
+  }
 }
 
 variable "force_destroy" {

@@ -1,5 +1,6 @@
 using ImageTrust.Cli;
 using ImageTrust.Model;
+using ImageTrust.Pipeline.Records;
 using ImageTrust.Signing;
 using ImageTrust.Signing.Verifier;
 using ImageTrust.Verification;
@@ -30,7 +31,8 @@ internal sealed class CliHarness
 
     public List<RegistryAccess> RegistryAccesses { get; } = [];
 
-    public FakeImageRecordStore Records { get; } = new();
+    /// <summary>Where <c>status</c> reads records; tests point it at the Firestore emulator through the production wiring.</summary>
+    public Func<CliConsole, ImageRecordReader> CreateRecordReader { get; set; } = _ => throw new InvalidOperationException("this test reads no records");
 
     public List<BundleVerificationRequest> BundleRequests { get; } = [];
 
@@ -57,7 +59,7 @@ internal sealed class CliHarness
                 BundleRequests.Add(request);
                 return Task.FromResult(BundleVerdict(request));
             },
-            CreateRecordStore = _ => Records,
+            CreateRecordReader = CreateRecordReader,
         };
         var console = new CliConsole(output, error, name => _environment.GetValueOrDefault(name), WorkingDirectory);
         var exitCode = await CliApplication.RunAsync(args, services, console);

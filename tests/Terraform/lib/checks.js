@@ -16,6 +16,7 @@ const REQUIRED_SERVICES = [
   'cloudbuild.googleapis.com',
   'cloudscheduler.googleapis.com',
   'iam.googleapis.com',
+  'secretmanager.googleapis.com',
 ];
 
 const FUNCTIONS = {
@@ -47,6 +48,12 @@ const REQUIRED_VARIABLES_WITH_VALIDATION = [
   'max_instance_request_concurrency',
   'max_delivery_attempts',
   'firestore_database',
+  'deployment',
+  'function_images',
+  'min_instance_count',
+  'scheduler_region',
+  'policy_kms_key_versions',
+  'source_retention_days',
 ];
 
 const REQUIRED_OUTPUTS = [
@@ -57,18 +64,24 @@ const REQUIRED_OUTPUTS = [
   'function_names',
   'function_urls',
   'service_account_emails',
+  'deployment',
 ];
 
 const BASIC_ROLES = ['roles/owner', 'roles/editor', 'roles/viewer'];
 
 // Roles that may be granted at project level because the resource they act on has no IAM policy of its own
-// (occurrences, log writing), or is only known at run time (any repository), or is narrowed by a condition.
+// (occurrences, log writing), or is only known at run time (any repository), or is narrowed by a condition (the
+// ImageTrust database; the gcf-v2-sources bucket, which does not exist before the first deploy).
 const PROJECT_LEVEL_ROLES = new Set([
   'roles/artifactregistry.reader',
   'roles/containeranalysis.occurrences.viewer',
   'roles/datastore.user',
   'roles/logging.logWriter',
+  'roles/storage.objectViewer',
 ]);
+
+// Project-level roles that are only acceptable with an IAM condition narrowing them to one resource.
+const CONDITIONED_PROJECT_ROLES = new Set(['roles/datastore.user', 'roles/storage.objectViewer']);
 
 // Every role the module grants, by resource type that grants it.
 const ALLOWED_ROLES = {
@@ -80,6 +93,7 @@ const ALLOWED_ROLES = {
   google_cloud_run_v2_service_iam_member: new Set(['roles/run.invoker']),
   google_service_account_iam_member: new Set(['roles/iam.serviceAccountTokenCreator']),
   google_storage_bucket_iam_member: new Set(['roles/storage.objectViewer']),
+  google_kms_crypto_key_iam_member: new Set(['roles/cloudkms.publicKeyViewer']),
 };
 
 const PUBSUB_AGENT = /^serviceAccount:service-\$\{data\.google_project\.project\.number\}@gcp-sa-pubsub\.iam\.gserviceaccount\.com$/;
@@ -108,11 +122,15 @@ const checks = {
     if (service.disable_on_destroy !== false) {
       problems.push('google_project_service.service must set disable_on_destroy = false (other workloads may use the APIs)');
     }
-    const listed = expr(locals(config).services) || '';
+    const values = locals(config);
+    const listed = values.base_services || [];
     for (const name of REQUIRED_SERVICES) {
-      if (!listed.includes(`"${name}"`)) {
+      if (!listed.includes(name)) {
         problems.push(`service ${name} is not enabled`);
       }
+    }
+    if (!/concat\(local\.base_services, length\(var\.policy_kms_key_versions\) > 0 \? \["cloudkms\.googleapis\.com"\] : \[\]\)/.test(expr(values.services) || '')) {
+      problems.push('cloudkms.googleapis.com must be enabled when policy_kms_key_versions lists keys (gcpkms:// keys are read through it)');
     }
     return problems;
   }),
@@ -144,17 +162,40 @@ const checks = {
         problems.push(`google_pubsub_topic.${name} must be named by var.${variable}`);
       }
     }
-    const source = resource(config, 'google_pubsub_topic', 'source');
-    if (!/var\.create_source_topics/.test(expr(source.for_each) || '')) {
-      problems.push('the gcr and occurrences topics must be created only when var.create_source_topics is true');
-    }
-    const names = locals(config).source_topic_names || {};
+    const values = locals(config);
+    const names = values.source_topic_names || {};
     if (names.gcr !== 'gcr' || names.occurrences !== 'container-analysis-occurrences-v1') {
       problems.push("local.source_topic_names must map gcr = \"gcr\" and occurrences = \"container-analysis-occurrences-v1\"");
     }
-    const ids = expr(locals(config).source_topic_ids) || '';
-    if (!/var\.create_source_topics \? google_pubsub_topic\.source\[key\]\.id : "projects\/\$\{var\.project_id\}\/topics\/\$\{name\}"/.test(ids)) {
-      problems.push('local.source_topic_ids must reference the created topics or the existing ones by name');
+    const create = values.create_source_topic || {};
+    if (expr(create.gcr) !== 'var.create_gcr_topic' || expr(create.occurrences) !== 'var.create_occurrences_topic') {
+      problems.push('local.create_source_topic must take gcr from var.create_gcr_topic and occurrences from var.create_occurrences_topic');
+    }
+    const variable = (name) => ((config.variable || {})[name] || [{}])[0];
+    // Artifact Registry's documentation: "To receive notifications, you must create a topic named gcr"; Artifact
+    // Analysis creates container-analysis-occurrences-v1 itself when its API is enabled.
+    if (variable('create_gcr_topic').default !== true) {
+      problems.push('var.create_gcr_topic must default to true: Artifact Registry publishes to gcr only when the user has created it');
+    }
+    if (variable('create_occurrences_topic').default !== false) {
+      problems.push('var.create_occurrences_topic must default to false: Artifact Analysis creates container-analysis-occurrences-v1');
+    }
+    if (!/ if local\.create_source_topic\[key\] \}$/.test(expr(values.created_source_topics) || '') || !/ if !local\.create_source_topic\[key\] \}$/.test(expr(values.referenced_source_topics) || '')) {
+      problems.push('local.created_source_topics and local.referenced_source_topics must split the source topics by local.create_source_topic');
+    }
+    const source = resource(config, 'google_pubsub_topic', 'source');
+    if (expr(source.for_each) !== 'local.created_source_topics') {
+      problems.push('google_pubsub_topic.source must create exactly local.created_source_topics');
+    }
+    const lookup = (((config.data || {}).google_pubsub_topic || {}).source || [])[0];
+    if (!lookup || expr(lookup.for_each) !== 'local.referenced_source_topics' || expr(lookup.name) !== 'each.value') {
+      problems.push('every source topic the module does not create must be looked up (data.google_pubsub_topic.source over local.referenced_source_topics), so a missing one stops the plan');
+    } else if (!(lookup.depends_on || []).some((item) => expr(item) === 'time_sleep.api_propagation')) {
+      problems.push('data.google_pubsub_topic.source must wait for time_sleep.api_propagation (the occurrences topic appears after the API is enabled)');
+    }
+    const ids = expr(values.source_topic_ids) || '';
+    if (!/for key, topic in google_pubsub_topic\.source : key => topic\.id/.test(ids) || !/for key, topic in data\.google_pubsub_topic\.source : key => topic\.id/.test(ids)) {
+      problems.push('local.source_topic_ids must come from the created topics and the looked-up ones');
     }
     return problems;
   }),
@@ -182,10 +223,14 @@ const checks = {
 
   functions: safe(({ config }) => {
     const problems = [];
-    const definitions = locals(config).functions || {};
+    const values = locals(config);
+    const definitions = values.functions || {};
     const function_ = resource(config, 'google_cloudfunctions2_function', 'function');
-    if (expr(function_.for_each) !== 'local.functions') {
-      problems.push('google_cloudfunctions2_function.function must iterate over local.functions');
+    if (expr(function_.for_each) !== 'local.deploy_functions ? local.functions : {}') {
+      problems.push('google_cloudfunctions2_function.function must iterate over local.functions when deployment = "functions"');
+    }
+    if (expr(values.deploy_functions) !== 'var.deployment == "functions"' || expr(values.deploy_cloud_run) !== 'var.deployment == "cloud_run"') {
+      problems.push('local.deploy_functions and local.deploy_cloud_run must follow var.deployment');
     }
     for (const [key, expected] of Object.entries(FUNCTIONS)) {
       const definition = definitions[key];
@@ -214,21 +259,22 @@ const checks = {
     if ((config.variable.function_runtime || [{}])[0].default !== 'dotnet10') {
       problems.push('var.function_runtime must default to dotnet10');
     }
-    if (expr((build.environment_variables || {}).GOOGLE_BUILDABLE) !== 'each.value.project_dir') {
+    const buildEnvironment = expr(build.environment_variables) || '';
+    if (!/\{ GOOGLE_BUILDABLE = each\.value\.project_dir \}/.test(buildEnvironment)) {
       problems.push('build_config must set GOOGLE_BUILDABLE to the function project');
     }
     if (expr(build.entry_point) !== 'each.value.entry_point') {
       problems.push('build_config.entry_point must be the function name');
     }
     const storage = nested(nested(build, 'source'), 'storage_source') || {};
-    if (expr(storage.object) !== 'google_storage_bucket_object.source.name') {
+    if (expr(storage.object) !== 'google_storage_bucket_object.source[0].name') {
       problems.push('the functions must build from the uploaded source archive object');
     }
     const object = resource(config, 'google_storage_bucket_object', 'source');
-    if (!/data\.archive_file\.source\.output_(sha256|md5|base64sha256)/.test(object.name)) {
+    if (!/data\.archive_file\.source\[0\]\.output_(sha256|md5|base64sha256)/.test(object.name)) {
       problems.push('the source object name must contain the archive hash (content-addressed, idempotent)');
     }
-    if (expr(object.source) !== 'data.archive_file.source.output_path') {
+    if (expr(object.source) !== 'data.archive_file.source[0].output_path') {
       problems.push('the source object must upload data.archive_file.source');
     }
 
@@ -238,13 +284,16 @@ const checks = {
         problems.push(`service_config.${field} must be set`);
       }
     }
+    if (expr(service.min_instance_count) !== 'var.min_instance_count') {
+      problems.push('service_config.min_instance_count must be var.min_instance_count');
+    }
     if (expr(service.service_account_email) !== 'google_service_account.function[each.key].email') {
       problems.push('each function must run as its own service account');
     }
     if (!/^merge\(local\.function_environment, each\.value\.environment\b/.test(expr(service.environment_variables) || '')) {
       problems.push('service_config.environment_variables must merge local.function_environment');
     }
-    const environment = locals(config).function_environment || {};
+    const environment = values.function_environment || {};
     for (const name of FUNCTION_ENVIRONMENT) {
       if (environment[name] === undefined) {
         problems.push(`the functions must receive ${name}`);
@@ -253,6 +302,89 @@ const checks = {
     const reverifierEnvironment = (definitions.reverifier || {}).environment || {};
     if (expr(reverifierEnvironment.IMAGETRUST_REVERIFY_MAX_AGE) !== 'var.reverify_max_age') {
       problems.push('the Reverifier must receive IMAGETRUST_REVERIFY_MAX_AGE');
+    }
+    return problems;
+  }),
+
+  // The .NET buildpack runs `dotnet restore` and then `dotnet publish --no-restore ... $GOOGLE_BUILD_ARGS`
+  // (GoogleCloudPlatform/buildpacks pkg/dotnet/dotnet.go): a runtime identifier in GOOGLE_BUILD_ARGS would reach the
+  // publish only (NETSDK1047). MSBuild reads environment variables as properties in both commands.
+  readyToRun: safe(({ config }) => {
+    const problems = [];
+    const function_ = resource(config, 'google_cloudfunctions2_function', 'function');
+    const build = nested(function_, 'build_config') || {};
+    const environment = expr(build.environment_variables) || '';
+    if (!/local\.ready_to_run_environment/.test(environment)) {
+      problems.push('build_config.environment_variables must include local.ready_to_run_environment');
+    }
+    if (/GOOGLE_BUILD_ARGS/.test(JSON.stringify(function_))) {
+      problems.push('ReadyToRun must not go through GOOGLE_BUILD_ARGS: the buildpack appends it to `dotnet publish --no-restore` only, and the publish fails with NETSDK1047');
+    }
+    const readyToRun = expr(locals(config).ready_to_run_environment) || '';
+    if (readyToRun !== 'var.function_ready_to_run ? { PublishReadyToRun = "true", RuntimeIdentifier = "linux-x64" } : {}') {
+      problems.push('local.ready_to_run_environment must set PublishReadyToRun = "true" and RuntimeIdentifier = "linux-x64" when var.function_ready_to_run');
+    }
+    if (((config.variable || {}).function_ready_to_run || [{}])[0].default !== true) {
+      problems.push('var.function_ready_to_run must default to true');
+    }
+    return problems;
+  }),
+
+  cloudRun: safe(({ config }) => {
+    const problems = [];
+    const service = resource(config, 'google_cloud_run_v2_service', 'function');
+    if (expr(service.for_each) !== 'local.deploy_cloud_run ? local.functions : {}') {
+      problems.push('google_cloud_run_v2_service.function must iterate over local.functions when deployment = "cloud_run"');
+    }
+    if (expr(service.name) !== 'each.value.name') {
+      problems.push('each Cloud Run service must carry its function\'s name (the deterministic push URL depends on it)');
+    }
+    if (expr(service.ingress) !== 'local.cloud_run_ingress[var.ingress_settings]') {
+      problems.push('the Cloud Run ingress must be var.ingress_settings in Cloud Run\'s terms (local.cloud_run_ingress)');
+    }
+    const template = nested(service, 'template') || {};
+    const scaling = nested(template, 'scaling') || {};
+    const container = nested(template, 'containers') || {};
+    const limits = (nested(container, 'resources') || {}).limits || {};
+    const expected = [
+      [template.service_account, 'google_service_account.function[each.key].email', 'template.service_account must be the function\'s own service account'],
+      [template.max_instance_request_concurrency, 'var.max_instance_request_concurrency', 'template.max_instance_request_concurrency must be var.max_instance_request_concurrency'],
+      [scaling.min_instance_count, 'var.min_instance_count', 'scaling.min_instance_count must be var.min_instance_count'],
+      [scaling.max_instance_count, 'var.max_instance_count', 'scaling.max_instance_count must be var.max_instance_count'],
+      [limits.cpu, 'var.function_cpu', 'the CPU limit must be var.function_cpu'],
+      [limits.memory, 'var.function_memory', 'the memory limit must be var.function_memory'],
+      [container.image, 'var.function_images[each.key]', 'each service must run var.function_images[each.key]'],
+    ];
+    for (const [value, wanted, message] of expected) {
+      if (expr(value) !== wanted) {
+        problems.push(message);
+      }
+    }
+    const env = ((container.dynamic || {}).env || [])[0] || {};
+    const forEach = expr(env.for_each) || '';
+    if (!/^merge\(local\.function_environment, each\.value\.environment, local\.push_token_environment\[each\.key\], \{ FUNCTION_TARGET = each\.value\.entry_point \}\)$/.test(forEach)) {
+      problems.push('each service must receive local.function_environment, its own environment, the push token settings and FUNCTION_TARGET = its entry point');
+    }
+    const mount = nested(container, 'volume_mounts') || {};
+    const volume = nested(template, 'volumes') || {};
+    const secret = nested(volume, 'secret') || {};
+    const items = nested(secret, 'items') || {};
+    if (expr(mount.mount_path) !== 'local.policy_mount_dir' || expr(secret.secret) !== 'google_secret_manager_secret.policy.secret_id'
+      || expr(items.version) !== 'google_secret_manager_secret_version.policy.version' || expr(items.path) !== 'local.policy_mount_file'
+      || expr(mount.name) !== expr(volume.name)) {
+      problems.push('each service must mount the policy secret version at local.policy_mount_dir/local.policy_mount_file');
+    }
+    const images = ((config.variable || {}).function_images || [{}])[0];
+    const validation = JSON.stringify(images.validation || []);
+    if (!/@sha256:\[0-9a-f\]\{64\}/.test(validation)) {
+      problems.push('var.function_images must only accept images pinned by digest (what was signed is what runs)');
+    }
+    if (!/var\.deployment != \\"cloud_run\\"/.test(validation)) {
+      problems.push('var.function_images must be required (all three functions) when deployment = "cloud_run"');
+    }
+    const delivery = JSON.stringify(((config.variable || {}).delivery || [{}])[0].validation || []);
+    if (!/var\.deployment == \\"functions\\"/.test(delivery)) {
+      problems.push('delivery = "eventarc" must be refused unless deployment = "functions"');
     }
     return problems;
   }),
@@ -284,8 +416,14 @@ const checks = {
   policy: safe(({ config }) => {
     const problems = [];
     const version = resource(config, 'google_secret_manager_secret_version', 'policy');
-    if (expr(version.secret_data) !== 'file(var.policy_file)') {
-      problems.push('the policy secret version must hold file(var.policy_file)');
+    if (version.secret_data !== undefined) {
+      problems.push('the policy must not be passed as secret_data, which Terraform stores in state: use the write-only secret_data_wo');
+    }
+    if (expr(version.secret_data_wo) !== 'file(var.policy_file)') {
+      problems.push('the policy secret version must hold file(var.policy_file) as secret_data_wo');
+    }
+    if (!/sha256\(file\(var\.policy_file\)\)/.test(expr(version.secret_data_wo_version) || '')) {
+      problems.push('secret_data_wo_version must change with the policy content (derived from sha256(file(var.policy_file)))');
     }
     const function_ = resource(config, 'google_cloudfunctions2_function', 'function');
     const volume = nested(nested(function_, 'service_config'), 'secret_volumes') || {};
@@ -298,6 +436,29 @@ const checks = {
     const environment = values.function_environment || {};
     if (environment.IMAGETRUST_POLICY !== '${local.policy_mount_dir}/${local.policy_mount_file}' || expr(volume.mount_path) !== 'local.policy_mount_dir' || expr(mountedVersion.path) !== 'local.policy_mount_file') {
       problems.push(`IMAGETRUST_POLICY must point at the mounted policy file (${mountedAt})`);
+    }
+    return problems;
+  }),
+
+  kmsPolicyKeys: safe(({ config }) => {
+    const problems = [];
+    const viewer = resource(config, 'google_kms_crypto_key_iam_member', 'function_policy_key_viewer');
+    if (viewer.role !== 'roles/cloudkms.publicKeyViewer' || expr(viewer.for_each) !== 'local.function_kms_key_pairs'
+      || expr(viewer.member) !== 'google_service_account.function[each.value.function].member' || expr(viewer.crypto_key_id) !== 'each.value.key') {
+      problems.push('each function account must get roles/cloudkms.publicKeyViewer on each key of var.policy_kms_key_versions');
+    }
+    const condition = nested(viewer, 'condition') || {};
+    if (!/for version in local\.policy_kms_keys\[each\.value\.key\] : "resource\.name == \\"\$\{version\}\\""/.test(expr(condition.expression) || '')) {
+      problems.push('the publicKeyViewer grant must be conditioned on exactly the listed key versions');
+    }
+    const keys = expr(locals(config).policy_kms_keys) || '';
+    if (!/for version in var\.policy_kms_key_versions : regex\("\^\(\.\+\)\/cryptoKeyVersions\/\[0-9\]\+\$", version\)\[0\] => version\.\.\./.test(keys)) {
+      problems.push('local.policy_kms_keys must group var.policy_kms_key_versions by crypto key');
+    }
+    const check = (((config.check || {}).policy_kms_keys_granted) || [])[0];
+    const assertion = check && nested(check, 'assert');
+    if (!assertion || !/setsubtract\(local\.policy_kms_references, var\.policy_kms_key_versions\)/.test(assertion.condition || '')) {
+      problems.push('a check must warn when policy_file names a gcpkms:// key that policy_kms_key_versions does not list');
     }
     return problems;
   }),
@@ -331,9 +492,12 @@ const checks = {
     const push = nested(subscription, 'push_config') || {};
     const oidc = nested(push, 'oidc_token') || {};
     const endpoints = expr(locals(config).push_endpoints) || '';
+    const urls = expr(locals(config).service_urls) || '';
     if (expr(push.push_endpoint) !== 'local.push_endpoints[each.key]' || expr(oidc.audience) !== 'local.push_endpoints[each.key]'
-      || !/for key, function in google_cloudfunctions2_function\.function :/.test(endpoints) || !/function\.service_config\[0\]\.uri/.test(endpoints)) {
-      problems.push('trigger subscriptions must push to the function URL, with that URL as the token audience');
+      || !/for key, url in local\.service_urls :/.test(endpoints)
+      || !/for key, function in google_cloudfunctions2_function\.function : key => function\.service_config\[0\]\.uri/.test(urls)
+      || !/for key, service in google_cloud_run_v2_service\.function : key => service\.uri/.test(urls)) {
+      problems.push('trigger subscriptions must push to the function URL (the function\'s or the Cloud Run service\'s), with that URL as the token audience');
     }
     if (expr(oidc.service_account_email) !== 'google_service_account.trigger.email') {
       problems.push('trigger subscriptions must authenticate with the trigger service account (OIDC)');
@@ -378,6 +542,21 @@ const checks = {
     if (subscriber.role !== 'roles/pubsub.subscriber' || expr(subscriber.member) !== 'local.pubsub_service_agent' || expr(subscriber.for_each) !== 'google_pubsub_subscription.trigger') {
       problems.push('the Pub/Sub service agent must be subscriber on every trigger subscription');
     }
+    // The agent is created lazily; a binding that names it first fails with "Service account ... does not exist".
+    const identity = resource(config, 'google_project_service_identity', 'pubsub');
+    if (identity.service !== 'pubsub.googleapis.com' || expr(identity.provider) !== 'google-beta') {
+      problems.push('the Pub/Sub service agent must be created first (google_project_service_identity, google-beta provider)');
+    }
+    const wait = resource(config, 'time_sleep', 'api_propagation');
+    if (!(wait.depends_on || []).some((item) => expr(item) === 'google_project_service_identity.pubsub')) {
+      problems.push('time_sleep.api_propagation must wait for the Pub/Sub service agent');
+    }
+    const token = resource(config, 'google_service_account_iam_member', 'pubsub_token_creator');
+    for (const [label, block] of [['dead_letter_publisher', publisher], ['trigger_dead_letter_subscriber', subscriber], ['pubsub_token_creator', token]]) {
+      if (!(block.depends_on || []).some((item) => expr(item) === 'time_sleep.api_propagation')) {
+        problems.push(`${label} names the Pub/Sub service agent and must depend on time_sleep.api_propagation`);
+      }
+    }
     return problems;
   }),
 
@@ -396,8 +575,10 @@ const checks = {
     if (invoker.role !== 'roles/run.invoker' || expr(invoker.member) !== 'google_service_account.trigger.member' || expr(invoker.for_each) !== 'local.functions') {
       problems.push('the trigger service account must have run.invoker on each function\'s service');
     }
-    if (!/google_cloudfunctions2_function\.function\[each\.key\]/.test(invoker.name || '')) {
-      problems.push('run.invoker must be bound on the function\'s own service');
+    const names = expr(locals(config).service_names) || '';
+    if (expr(invoker.name) !== 'local.service_names[each.key]' || !/google_cloudfunctions2_function\.function : key => function\.name/.test(names)
+      || !/google_cloud_run_v2_service\.function : key => service\.name/.test(names)) {
+      problems.push('run.invoker must be bound on the function\'s own service (the function\'s or the Cloud Run service)');
     }
     return problems;
   }),
@@ -424,6 +605,21 @@ const checks = {
       if (/^\$\{/.test(role || '')) {
         problems.push(`${label}: the role must be a literal so it can be reviewed`);
       }
+      if (type === 'google_project_iam_member' && CONDITIONED_PROJECT_ROLES.has(role) && !(nested(block, 'condition') || {}).expression) {
+        problems.push(`${label}: ${role} at project level needs an IAM condition naming its one resource`);
+      }
+    }
+    const buildBindings = iamResources(config).filter(({ block }) => /google_service_account\.build/.test(expr(block.member) || ''));
+    for (const { type, name } of buildBindings) {
+      if (type === 'google_storage_bucket_iam_member') {
+        problems.push(`${type}.${name}: the build reads the copy in gcf-v2-sources-NUMBER-REGION, not the module's bucket; a grant there is unused`);
+      }
+    }
+    const sourceReader = ((((config.resource || {}).google_project_iam_member || {}).build_source_reader) || [{}])[0];
+    const readerCondition = expr((nested(sourceReader, 'condition') || {}).expression) || '';
+    if (sourceReader.role !== 'roles/storage.objectViewer' || !/projects\/_\/buckets\/\$\{local\.gcf_sources_bucket\}/.test(readerCondition)
+      || locals(config).gcf_sources_bucket !== 'gcf-v2-sources-${data.google_project.project.number}-${var.region}') {
+      problems.push('the build account needs roles/storage.objectViewer on gcf-v2-sources-PROJECT_NUMBER-REGION (project-level, conditioned on that bucket)');
     }
     const registryReader = resource(config, 'google_project_iam_member', 'function_registry_reader');
     if (!/length\(var\.watched_repositories\) == 0/.test(expr(registryReader.for_each) || '')) {
@@ -438,6 +634,71 @@ const checks = {
     const topics = locals(config).output_topic_names || {};
     if (expr(publisher.for_each) !== 'local.function_topic_pairs' || Object.keys(topics).sort().join(',') !== 'alerts,quarantine') {
       problems.push('the functions must publish to the alerts and quarantine topics only');
+    }
+    return problems;
+  }),
+
+  iamPropagation: safe(({ config }) => {
+    const problems = [];
+    const wait = resource(config, 'time_sleep', 'iam_propagation');
+    const seconds = /^(\d+)s$/.exec(wait.create_duration || '');
+    if (!seconds || Number(seconds[1]) < 60) {
+      problems.push('time_sleep.iam_propagation must wait at least 60s (IAM changes take up to a minute to apply)');
+    }
+    if (expr((wait.triggers || {}).deployment) !== 'var.deployment') {
+      problems.push('time_sleep.iam_propagation must wait again when var.deployment changes (new accounts and grants)');
+    }
+    const waited = (wait.depends_on || []).map(expr);
+    for (const grant of ['google_project_iam_member.build_source_reader', 'google_artifact_registry_repository_iam_member.build_writer', 'google_project_iam_member.build_log_writer', 'google_secret_manager_secret_iam_member.function_policy_accessor']) {
+      if (!waited.includes(grant)) {
+        problems.push(`time_sleep.iam_propagation must wait for ${grant}`);
+      }
+    }
+    for (const [type, name] of [['google_cloudfunctions2_function', 'function'], ['google_cloud_run_v2_service', 'function']]) {
+      if (!(resource(config, type, name).depends_on || []).some((item) => expr(item) === 'time_sleep.iam_propagation')) {
+        problems.push(`${type}.${name} must depend on time_sleep.iam_propagation`);
+      }
+    }
+    return problems;
+  }),
+
+  encryption: safe(({ config }) => {
+    const problems = [];
+    const wantKey = (label, value) => {
+      if (expr(value) !== 'var.kms_key_name') {
+        problems.push(`${label} must be encrypted with var.kms_key_name`);
+      }
+    };
+    for (const { name, block } of allResources(config).filter(({ type }) => type === 'google_pubsub_topic')) {
+      wantKey(`google_pubsub_topic.${name}`, block.kms_key_name);
+    }
+    wantKey('google_artifact_registry_repository.functions', resource(config, 'google_artifact_registry_repository', 'functions').kms_key_name);
+    wantKey('google_cloudfunctions2_function.function', resource(config, 'google_cloudfunctions2_function', 'function').kms_key_name);
+    wantKey('google_cloud_run_v2_service.function (template.encryption_key)', (nested(resource(config, 'google_cloud_run_v2_service', 'function'), 'template') || {}).encryption_key);
+    const bucketEncryption = (((resource(config, 'google_storage_bucket', 'source').dynamic || {}).encryption) || [])[0] || {};
+    if (expr(bucketEncryption.for_each) !== 'var.kms_key_name == null ? [] : [var.kms_key_name]' || expr((nested(bucketEncryption, 'content') || {}).default_kms_key_name) !== 'encryption.value') {
+      problems.push('google_storage_bucket.source must be encrypted with var.kms_key_name when it is set');
+    }
+    const replication = nested(resource(config, 'google_secret_manager_secret', 'policy'), 'replication') || {};
+    const userManaged = ((replication.dynamic || {}).user_managed || [])[0] || {};
+    const replica = nested(nested(userManaged, 'content'), 'replicas') || {};
+    if (expr(userManaged.for_each) !== 'var.kms_key_name == null ? [] : [var.kms_key_name]'
+      || expr((nested(replica, 'customer_managed_encryption') || {}).kms_key_name) !== 'user_managed.value' || expr(replica.location) !== 'var.region') {
+      problems.push('google_secret_manager_secret.policy must be replicated in var.region and encrypted with var.kms_key_name when it is set');
+    }
+    return problems;
+  }),
+
+  hygiene: safe(({ config }) => {
+    const problems = [];
+    const bucket = resource(config, 'google_storage_bucket', 'source');
+    const rule = nested(bucket, 'lifecycle_rule') || {};
+    if ((nested(rule, 'action') || {}).type !== 'Delete' || expr((nested(rule, 'condition') || {}).age) !== 'var.source_retention_days') {
+      problems.push('the source bucket must delete archives older than var.source_retention_days');
+    }
+    const job = resource(config, 'google_cloud_scheduler_job', 'reverify');
+    if (expr(job.region) !== 'coalesce(var.scheduler_region, var.region)') {
+      problems.push('the scheduler job must run in var.scheduler_region (default var.region)');
     }
     return problems;
   }),
@@ -491,7 +752,7 @@ const checks = {
   }),
 
   labels: safe(({ config }) => {
-    const labelled = ['google_pubsub_topic', 'google_pubsub_subscription', 'google_cloudfunctions2_function', 'google_storage_bucket', 'google_secret_manager_secret', 'google_artifact_registry_repository'];
+    const labelled = ['google_pubsub_topic', 'google_pubsub_subscription', 'google_cloudfunctions2_function', 'google_cloud_run_v2_service', 'google_storage_bucket', 'google_secret_manager_secret', 'google_artifact_registry_repository'];
     return allResources(config)
       .filter(({ type }) => labelled.includes(type))
       .filter(({ block }) => expr(block.labels) !== 'var.labels')
@@ -501,15 +762,16 @@ const checks = {
   versions: safe(({ config }) => versionProblems(config)),
 };
 
-/** Terraform >= 1.5 and pinned google and archive providers. */
+/** Terraform >= 1.11 (write-only arguments) and pinned google, google-beta, time and archive providers. */
 function versionProblems(config) {
   const problems = [];
   const terraform = (config.terraform || [])[0] || {};
-  if (!/^>= ?1\.([5-9]|\d\d)/.test(terraform.required_version || '')) {
-    problems.push('required_version must be ">= 1.5" or later');
+  const required = /^>= ?(\d+)\.(\d+)/.exec(terraform.required_version || '');
+  if (!required || Number(required[1]) < 1 || (Number(required[1]) === 1 && Number(required[2]) < 11)) {
+    problems.push('required_version must be ">= 1.11" or later (secret_data_wo is a write-only argument, new in Terraform 1.11)');
   }
   const providers = ((terraform.required_providers || [])[0]) || {};
-  for (const [name, source] of [['google', 'hashicorp/google'], ['archive', 'hashicorp/archive']]) {
+  for (const [name, source] of [['google', 'hashicorp/google'], ['google-beta', 'hashicorp/google-beta'], ['time', 'hashicorp/time'], ['archive', 'hashicorp/archive']]) {
     const provider = providers[name];
     if (!provider || provider.source !== source) {
       problems.push(`required_providers.${name} must be ${source}`);

@@ -51,8 +51,11 @@ function rootProblems(root, module) {
       problems.push(`root output ${name} needs a description`);
     }
   }
-  if (!(root.config.provider || {}).google) {
-    problems.push('the root example must configure the google provider');
+  for (const name of ['google', 'google-beta']) {
+    const provider = ((root.config.provider || {})[name] || [])[0];
+    if (!provider || expr(provider.project) !== 'var.project_id' || expr(provider.region) !== 'var.region') {
+      problems.push(`the root example must configure the ${name} provider with project and region (the module uses it)`);
+    }
   }
   if ((root.config.terraform || []).some((block) => block.backend)) {
     problems.push('the root example must not hard-code a backend (cloudbuild.yaml adds the GCS backend)');
@@ -121,7 +124,13 @@ function readmeProblems(module, markdown = fs.existsSync(README_PATH) ? fs.readF
       problems.push(`README Outputs table lacks ${name}`);
     }
   }
-  for (const phrase of ['terraform init', 'terraform apply -var project_id=', 'create_source_topics', 'attributes.severity', 'policy_file']) {
+  // What a user must be told: how to deploy, the gcr topic choice, the waits, what the key covers, how ReadyToRun reaches
+  // the buildpack (and why not GOOGLE_BUILD_ARGS alone), the Terraform version the write-only policy needs, and what
+  // only a real project can tell.
+  for (const phrase of ['terraform init', 'terraform apply -var project_id=', 'create_gcr_topic', 'create_occurrences_topic',
+    'Resource already exists in the project', 'attributes.severity', 'policy_file', 'policy_kms_key_versions', 'gcf-v2-sources-PROJECT_NUMBER-REGION',
+    'time_sleep', 'google_project_service_identity', 'secret_data_wo', 'Terraform 1.11', 'GOOGLE_BUILD_ARGS', 'NETSDK1047',
+    'deployment = "cloud_run"', 'up to 24 hours', '## Encryption', '## What only a real project can tell']) {
     if (!markdown.includes(phrase)) {
       problems.push(`README must explain ${phrase}`);
     }
@@ -136,10 +145,18 @@ function readmeProblems(module, markdown = fs.existsSync(README_PATH) ? fs.readF
   if (!/^#+ .*Cost/m.test(markdown)) {
     problems.push('README needs a cost section');
   }
+  // Every role the module grants is a row of the "Identities and IAM" table (identity, role, scope, why).
+  const identityRows = tableAfterHeading(markdown, 'Identities and IAM') || [];
+  const tabled = new Set(identityRows.map((cells) => (cells[1] || '').replace(/`/g, '')));
   const roles = new Set(allResources(module.config).map(({ block }) => block.role).filter(Boolean));
   for (const role of roles) {
-    if (!markdown.includes(role)) {
-      problems.push(`README must list the role ${role}`);
+    if (!tabled.has(role)) {
+      problems.push(`README must list the role ${role} in the Identities and IAM table`);
+    }
+  }
+  for (const identity of ['build (`imagetrust-build`', 'Pub/Sub service agent']) {
+    if (!identityRows.some((cells) => (cells[0] || '').startsWith(identity))) {
+      problems.push(`README's Identities and IAM table must list ${identity.replace(/`/g, '')}`);
     }
   }
   return problems;
