@@ -6,7 +6,6 @@ using ImageTrust.Signing;
 using ImageTrust.Signing.Bundles;
 using ImageTrust.Signing.Classic;
 using ImageTrust.Signing.Dsse;
-using ImageTrust.Signing.Keys;
 using ImageTrust.Signing.Verifier;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
