@@ -70,12 +70,7 @@ internal static class ProductionServices
     private static ImageVerifierOptions VerifierOptions(RegistryAccess access)
         => new() { Limits = new VerificationLimits { Timeout = access.Timeout } };
 
-    private static RegistryClient CreateRegistry(RegistryAccess access)
-    {
-        var options = RegistryClientOptions.FromEnvironment(access.PlainHttpRegistries);
-        options.Validate();
-        return RegistryClientFactory.Create(options, RegistryCredentialSource.CreateDefault());
-    }
+    private static RegistryClient CreateRegistry(RegistryAccess access) => CliRegistryClients.Create(access);
 
     private static CloudKmsPublicKeyClient CreateKms()
     {

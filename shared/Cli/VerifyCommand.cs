@@ -24,7 +24,8 @@ internal static class VerifyCommand
         {
             var imageText = result.GetValue(image)!;
             var json = result.GetValue(signer.Output) == "json";
-            return CommandRunner.RunAsync(console, imageText, json, () => RunAsync(), cancellationToken);
+            var allowHttp = result.GetValue(signer.AllowHttpRegistry) || result.GetValue(signer.AllowInsecureRegistry);
+            return CommandRunner.RunAsync(console, imageText, json, () => RunAsync(), cancellationToken, e => allowHttp ? null : PlainHttpHint.For(imageText, e));
 
             async Task<int> RunAsync()
             {
@@ -61,7 +62,7 @@ internal static class VerifyCommand
                     rule = rule with { RequireDockerReference = true };
                 }
 
-                var verifier = services.CreateImageVerifier(signer.ReadRegistryAccess(result, console));
+                var verifier = services.CreateImageVerifier(await signer.ReadRegistryAccessAsync(result, console, reference, services.NeedsPlainHttpAsync, cancellationToken).ConfigureAwait(false));
                 var verification = await verifier.VerifyAsync(reference, rule, cancellationToken).ConfigureAwait(false);
                 var report = ReportBuilder.FromResult(verification, rule, policyVersion);
                 await WriteAsync(console, report, json).ConfigureAwait(false);

@@ -22,7 +22,7 @@ public sealed class CliFixtureTests : IClassFixture<FixtureRegistry>
     public async Task Verify_UnsignedText_NamesTheSigTag()
     {
         var scenario = _registry.Fixtures.Scenario("skopeo-unsigned");
-        string[] args = ["verify", .. scenario.CliArguments(_registry.HostPort), "--allow-http-registry", _registry.HostPort];
+        string[] args = ["verify", .. scenario.CliArguments(_registry.HostPort), "--allow-http-registry"];
 
         var (exitCode, output, _) = await RunAsync(args);
 
@@ -36,7 +36,7 @@ public sealed class CliFixtureTests : IClassFixture<FixtureRegistry>
         // skopeo signed for the generating registry's host:port; the replay registry listens elsewhere, so the signed
         // docker-reference names another repository: cosign accepts that (a warning here), --check-docker-reference does not.
         var scenario = _registry.Fixtures.Scenario("skopeo-signed");
-        string[] args = ["verify", .. scenario.CliArguments(_registry.HostPort), "--allow-http-registry", _registry.HostPort];
+        string[] args = ["verify", .. scenario.CliArguments(_registry.HostPort), "--allow-http-registry"];
 
         var (exitCode, output, _) = await RunAsync(args);
         var (checkedExitCode, checkedOutput, _) = await RunAsync([.. args, "--check-docker-reference"]);
@@ -53,7 +53,7 @@ public sealed class CliFixtureTests : IClassFixture<FixtureRegistry>
         var port = FreePort.Next();
         var key = _registry.Fixtures.Scenario("skopeo-signed").Flag("key")!;
 
-        var (exitCode, _, error) = await RunAsync(["verify", $"127.0.0.1:{port}/app:v1", "--key", key, "--allow-http-registry", $"127.0.0.1:{port}"]);
+        var (exitCode, _, error) = await RunAsync(["verify", $"127.0.0.1:{port}/app:v1", "--key", key, "--allow-http-registry"]);
 
         Assert.True(exitCode == ExitCodes.Transient, error);
         Assert.Contains($"127.0.0.1:{port}", error, StringComparison.Ordinal);
