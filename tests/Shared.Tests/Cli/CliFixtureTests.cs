@@ -60,11 +60,71 @@ public sealed class CliFixtureTests : IClassFixture<FixtureRegistry>
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Out, string Error)> RunAsync(string[] args)
+    [Theory]
+    [InlineData("skopeo-signed", "verify --key={key} --insecure-ignore-tlog --allow-http-registry {image}")]
+    [InlineData("skopeo-signed", "verify --allow-http-registry=true --key {key} --insecure-ignore-tlog=true -o text {image}")]
+    [InlineData("openssl-rsa-pkcs1", "verify {image} --key {key} --insecure-ignore-tlog=1 --allow-http-registry --max-workers=2 --check-claims")]
+    [InlineData("bundle-keyless-signed", "verify --certificate-identity {certificate-identity} --certificate-oidc-issuer={certificate-oidc-issuer} --trusted-root={trusted-root} --allow-http-registry -t 90s {image}")]
+    [InlineData("keyless-v2-identity-regexp", "verify --certificate-identity-regexp={certificate-identity-regexp} --certificate-oidc-issuer-regexp {certificate-oidc-issuer-regexp} --ca-roots={ca-roots} --ca-intermediates {ca-intermediates} --insecure-ignore-sct --allow-http-registry --output=json {image}")]
+    [InlineData("classic-att-provenance", "verify-attestation --type=https://slsa.dev/provenance/v1 --key {key} --insecure-ignore-tlog --allow-http-registry {image}")]
+    [InlineData("multiarch-index-signed", "verify --allow-http-registry=True --key={key} --insecure-ignore-tlog=T {image}")]
+    public async Task Verify_CosignStyleCommandLine_VerifiesFixtureWithExit0(string scenarioName, string commandLine)
+    {
+        // Written to cosign's conventions (boolean --allow-http-registry, '=' and space forms), not to ImageTrust's.
+        var scenario = _registry.Fixtures.Scenario(scenarioName);
+        var words = commandLine.Split(' ').Select(word => Substitute(word, scenario)).ToArray();
+        var rekorKey = scenario.Flag("rekor-public-key");
+        var environment = rekorKey is null ? null : new Dictionary<string, string> { ["SIGSTORE_REKOR_PUBLIC_KEY"] = rekorKey };
+
+        var (exitCode, output, error) = await RunAsync(words, environment);
+
+        Assert.True(exitCode == ExitCodes.Verified, $"{string.Join(' ', words)}\n{output}{error}");
+    }
+
+    [Fact]
+    public async Task Verify_CosignEnvironmentAllowHttp_VerifiesFixture()
+    {
+        var scenario = _registry.Fixtures.Scenario("skopeo-signed");
+        var environment = new Dictionary<string, string> { ["COSIGN_ALLOW_HTTP_REGISTRY"] = "true", ["COSIGN_INSECURE_IGNORE_TLOG"] = "1" };
+
+        var (exitCode, _, error) = await RunAsync(["verify", "--key", scenario.Flag("key")!, scenario.ReferenceAt(_registry.HostPort)], environment);
+
+        Assert.True(exitCode == ExitCodes.Verified, error);
+    }
+
+    [Fact]
+    public async Task Verify_PlainHttpRegistryWithoutFlag_Exits3WithOneLineNamingTheFlag()
+    {
+        var scenario = _registry.Fixtures.Scenario("skopeo-signed");
+
+        var (exitCode, _, error) = await RunAsync(["verify", "--key", scenario.Flag("key")!, "--insecure-ignore-tlog", scenario.ReferenceAt(_registry.HostPort)]);
+
+        Assert.Equal(ExitCodes.Transient, exitCode);
+        Assert.Contains("cosign tries HTTP there without a flag, ImageTrust only with --allow-http-registry", error, StringComparison.Ordinal);
+    }
+
+    private string Substitute(string word, ImageTrust.TestSupport.Fixtures.FixtureScenario scenario)
+    {
+        if (word == "{image}")
+        {
+            return scenario.ReferenceAt(_registry.HostPort);
+        }
+
+        var open = word.IndexOf('{', StringComparison.Ordinal);
+        if (open < 0)
+        {
+            return word;
+        }
+
+        var name = word[(open + 1)..word.IndexOf('}', StringComparison.Ordinal)];
+        return word[..open] + (scenario.Flag(name) ?? throw new InvalidOperationException($"{scenario.Name} has no flag {name}"));
+    }
+
+    private static async Task<(int ExitCode, string Out, string Error)> RunAsync(string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var console = new CliConsole(output, error, _ => null, Directory.GetCurrentDirectory());
+        var console = new CliConsole(output, error, name => environment?.GetValueOrDefault(name), Directory.GetCurrentDirectory());
         var exitCode = await CliApplication.RunAsync(args, ProductionServices.Create(), console);
         return (exitCode, output.ToString(), error.ToString());
     }
