@@ -19,8 +19,9 @@ internal static class VerifyAttestationCommand
             Description = "Predicate type URI, or a cosign shorthand (slsaprovenance1, spdxjson, cyclonedx, …); default custom, as cosign.",
             DefaultValueFactory = _ => "custom",
         };
+        var explain = VerifyCommand.CreateExplainOption();
         var signer = new SignerOptions();
-        var command = new Command("verify-attestation", "Verify an image's attestations of one predicate type and print the statements.") { image, type };
+        var command = new Command("verify-attestation", "Verify an image's attestations of one predicate type and print the statements.") { image, type, explain };
         signer.AddTo(command);
         command.SetAction((result, cancellationToken) =>
         {
@@ -52,6 +53,10 @@ internal static class VerifyAttestationCommand
                     }
 
                     TextReportWriter.Write(console.Error, report);
+                    if (result.GetValue(explain) || !report.Verified)
+                    {
+                        ExplanationWriter.Write(console.Error, report, rule);
+                    }
                 }
 
                 return verification.Verified ? ExitCodes.Verified : ExitCodes.VerificationFailed;

@@ -103,6 +103,62 @@ public sealed class CliFixtureTests : IClassFixture<FixtureRegistry>
         Assert.Contains("cosign tries HTTP there without a flag, ImageTrust only with --allow-http-registry", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Verify_ExplainWrongIdentity_NamesAuthorityFirstFailedCheckFoundAndExpected()
+    {
+        var scenario = _registry.Fixtures.Scenario("keyless-wrong-identity");
+        string[] args = ["verify", .. scenario.CliArguments(_registry.HostPort), "--allow-http-registry", "--explain"];
+
+        var (exitCode, output, _) = await RunAsync(args);
+
+        Assert.Equal(ExitCodes.VerificationFailed, exitCode);
+        Assert.Contains("authority keyless: keyless, subject bob@example.com with issuer https://accounts.example.com", output, StringComparison.Ordinal);
+        Assert.Contains("not satisfied by any signature", output, StringComparison.Ordinal);
+        Assert.Contains("first failed check: identity (IDENTITY_MISMATCH)", output, StringComparison.Ordinal);
+        Assert.Contains("found:    got subjects [alice@example.com]", output, StringComparison.Ordinal);
+        Assert.Contains("expected: subject bob@example.com with issuer https://accounts.example.com", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_FailureInTextMode_ExplainsWithoutTheFlag()
+    {
+        var scenario = _registry.Fixtures.Scenario("keyless-wrong-issuer");
+        string[] args = ["verify", .. scenario.CliArguments(_registry.HostPort), "--allow-http-registry"];
+
+        var (exitCode, output, _) = await RunAsync(args);
+
+        Assert.Equal(ExitCodes.VerificationFailed, exitCode);
+        Assert.Contains("first failed check: identity (ISSUER_MISMATCH)", output, StringComparison.Ordinal);
+        Assert.Contains("found:    got issuer https://accounts.example.com", output, StringComparison.Ordinal);
+        Assert.Contains($"expected: issuer {scenario.Flag("certificate-oidc-issuer")}", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_ExplainWrongKey_NamesTheKeyExpected()
+    {
+        var scenario = _registry.Fixtures.Scenario("skopeo-signed-wrong-key");
+        string[] args = ["verify", .. scenario.CliArguments(_registry.HostPort), "--allow-http-registry", "--explain"];
+
+        var (exitCode, output, _) = await RunAsync(args);
+
+        Assert.Equal(ExitCodes.VerificationFailed, exitCode);
+        Assert.Contains("(SIGNATURE_INVALID)", output, StringComparison.Ordinal);
+        Assert.Contains($"expected: a signature by {scenario.Flag("key")} (public key (PEM); trust: Sigstore public-good root)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_ExplainVerified_ShowsSubjectsTheWayCosignDoes()
+    {
+        var scenario = _registry.Fixtures.Scenario("keyless-v2-issuer");
+        string[] args = ["verify", .. scenario.CliArguments(_registry.HostPort), "--allow-http-registry", "--explain"];
+
+        var (exitCode, output, _) = await RunAsync(args);
+
+        Assert.Equal(ExitCodes.Verified, exitCode);
+        Assert.Contains("satisfied by signature [1]", output, StringComparison.Ordinal);
+        Assert.Contains($"got subjects [{scenario.Flag("certificate-identity")}] with issuer {scenario.Flag("certificate-oidc-issuer")}", output, StringComparison.Ordinal);
+    }
+
     private string Substitute(string word, ImageTrust.TestSupport.Fixtures.FixtureScenario scenario)
     {
         if (word == "{image}")
