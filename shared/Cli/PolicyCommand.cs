@@ -57,7 +57,9 @@ internal static class PolicyCommand
 
             try
             {
-                await File.WriteAllTextAsync(console.ResolvePath(outputPath), yaml).ConfigureAwait(false);
+                var outputFile = console.ResolvePath(outputPath);
+                Directory.CreateDirectory(Path.GetDirectoryName(outputFile)!);
+                await File.WriteAllTextAsync(outputFile, yaml).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
