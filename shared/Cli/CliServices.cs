@@ -21,6 +21,6 @@ internal sealed class CliServices
     /// </summary>
     public Func<string, bool, CancellationToken, Task<bool>> NeedsPlainHttpAsync { get; init; } = RegistrySchemeProbe.NeedsPlainHttpAsync;
 
-    /// <summary>Creates the image record store <c>status</c> reads (Firestore, configured from the console's environment).</summary>
-    public required Func<CliConsole, ImageRecordStore> CreateRecordStore { get; init; }
+    /// <summary>Creates the read-only record reader <c>status</c> uses (Firestore, configured from the console's environment).</summary>
+    public required Func<CliConsole, ImageRecordReader> CreateRecordReader { get; init; }
 }

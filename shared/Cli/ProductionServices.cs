@@ -1,42 +1,58 @@
 using ImageTrust.GoogleCloud;
-using ImageTrust.GoogleCloud.Auth;
-using ImageTrust.GoogleCloud.Firestore;
-using ImageTrust.GoogleCloud.PubSub;
+using ImageTrust.Pipeline;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Registry;
 using ImageTrust.Signing;
-using ImageTrust.Signing.Keys;
 using ImageTrust.Verification;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageTrust.Cli;
 
-/// <summary>The real engines behind the CLI.</summary>
+/// <summary>
+/// The real engines behind the CLI, from the composition root the functions use too (<see cref="PipelineServices"/>): each
+/// command builds only what it needs, so <c>verify</c> never reads Google settings and <c>status</c> gets a read-only record
+/// reader (no Pub/Sub publisher, no registry client).
+/// </summary>
 internal static class ProductionServices
 {
-    private static readonly TimeSpan KmsTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan GoogleTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>Creates the production services over the process environment.</summary>
+    public static CliServices Create() => Create(Environment.GetEnvironmentVariable);
 
-    /// <summary>Creates the production services.</summary>
-    public static CliServices Create() => new()
+    /// <summary>
+    /// Creates the production services; <paramref name="environment"/> supplies <c>IMAGETRUST_HTTP_REGISTRIES</c> and
+    /// <c>IMAGETRUST_KMS_ENDPOINT</c> to the verifiers (<c>status</c> reads the console's environment).
+    /// </summary>
+    public static CliServices Create(Func<string, string?> environment) => new()
     {
-        CreateImageVerifier = CreateImageVerifier,
-        CreateAttestationVerifier = CreateAttestationVerifier,
+        CreateImageVerifier = access => Verification(access, environment).GetRequiredService<ImageVerifier>(),
+        CreateAttestationVerifier = access => new EngineAttestationVerifier(Verification(access, environment).GetRequiredService<SigstoreAttestationVerifier>()),
         VerifyBundleAsync = VerifyBundleAsync,
-        CreateRecordStore = CreateRecordStore,
+        CreateRecordReader = console => new ServiceCollection()
+            .AddRecordReader(GoogleCloudSettings.FromEnvironment(console.GetEnvironmentVariable))
+            .BuildServiceProvider()
+            .GetRequiredService<ImageRecordReader>(),
     };
 
-    private static ImageRecordStore CreateRecordStore(CliConsole console)
+    // The CLI process ends after one command, so the provider (and the HttpClients it pools) lives as long as the process.
+    private static ServiceProvider Verification(RegistryAccess access, Func<string, string?> environment)
     {
-        var settings = GoogleCloudSettings.FromEnvironment(console.GetEnvironmentVariable);
-        var http = new HttpClient { Timeout = GoogleTimeout };
-        var tokens = new ApplicationDefaultTokenSource();
-        var documents = new RestFirestoreDocumentStore(http, settings, tokens, TimeProvider.System, NullLogger<RestFirestoreDocumentStore>.Instance);
+        var registry = RegistryClientOptions.FromEnvironment(access.PlainHttpRegistries, environment);
+        var kms = GoogleCloudSettings.KmsFromEnvironment(environment);
+        var options = new ImageVerifierOptions { Limits = new VerificationLimits { Timeout = access.Timeout } };
+        var services = new ServiceCollection().AddVerification(registry, kms, options);
+        if (access.InsecureTlsRegistry is { } insecure)
+        {
+            // --allow-insecure-registry: the image's registry only is reached without checking its certificate (the last
+            // primary-handler configuration of the named client wins).
+            services.AddHttpClient(PipelineServices.RegistryHttpClient).ConfigurePrimaryHttpMessageHandler(() =>
+            {
+                var handler = RegistryHttp.CreateHandler();
+                handler.SslOptions.RemoteCertificateValidationCallback = RegistrySchemeProbe.CertificateCheck(insecure);
+                return handler;
+            });
+        }
 
-        // status only reads; the publisher is there because the store's constructor wants one.
-        var publisher = new RestPubSubPublisher(http, settings, tokens, TimeProvider.System, NullLogger<RestPubSubPublisher>.Instance);
-        return new FirestoreImageRecordStore(
-            documents, publisher, ImageEventTopics.FromEnvironment(console.GetEnvironmentVariable), TimeProvider.System, NullLogger<FirestoreImageRecordStore>.Instance);
+        return services.BuildServiceProvider();
     }
 
     private static Task<BundleVerificationOutcome> VerifyBundleAsync(BundleVerificationRequest request, CancellationToken cancellationToken)
@@ -52,31 +68,5 @@ internal static class ProductionServices
         var failure = CheckResults.FirstFailure(result.Checks);
         var detail = failure is null ? "verified" : $"{failure.Step}: {failure.Detail}";
         return Task.FromResult(new BundleVerificationOutcome(result.Verified, result.Reason, detail));
-    }
-
-    private static ImageVerifier CreateImageVerifier(RegistryAccess access)
-    {
-        var registry = CreateRegistry(access);
-        var kms = CreateKms();
-        var options = VerifierOptions(access);
-        return new AttestedImageVerifier(
-            SigstoreImageVerifier.Create(registry, TimeProvider.System, kms: kms, options: options),
-            SigstoreAttestationVerifier.Create(registry, TimeProvider.System, kms: kms, options: options));
-    }
-
-    private static AttestationVerifier CreateAttestationVerifier(RegistryAccess access)
-        => new EngineAttestationVerifier(SigstoreAttestationVerifier.Create(CreateRegistry(access), TimeProvider.System, kms: CreateKms(), options: VerifierOptions(access)));
-
-    private static ImageVerifierOptions VerifierOptions(RegistryAccess access)
-        => new() { Limits = new VerificationLimits { Timeout = access.Timeout } };
-
-    private static RegistryClient CreateRegistry(RegistryAccess access) => CliRegistryClients.Create(access);
-
-    private static CloudKmsPublicKeyClient CreateKms()
-    {
-        var tokens = new GoogleApplicationDefaultTokenSource();
-        return new CloudKmsPublicKeyClient(
-            new HttpClient { Timeout = KmsTimeout },
-            cancellationToken => new ValueTask<string>(tokens.GetAccessTokenAsync(cancellationToken)));
     }
 }

@@ -48,7 +48,7 @@ internal static class RegistrySchemeProbe
 
     private static async Task<bool> AnswersAsync(Uri uri, string? insecureRegistry, CancellationToken cancellationToken)
     {
-        var handler = RegistryClientFactory.CreateHandler();
+        var handler = RegistryHttp.CreateHandler();
         handler.SslOptions.RemoteCertificateValidationCallback = CertificateCheck(insecureRegistry);
         using var client = new HttpClient(handler) { Timeout = ProbeTimeout };
         try

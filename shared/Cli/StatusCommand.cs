@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using ImageTrust.Model;
 using ImageTrust.Pipeline.Records;
@@ -41,7 +40,7 @@ internal static class StatusCommand
                         throw new ConfigurationException("give either IMAGE@DIGEST or --list, not both");
                     }
 
-                    return await ListAsync(console, services.CreateRecordStore(console), ParseStatus(result.GetValue(status)), result.GetValue(limit), json, cancellationToken).ConfigureAwait(false);
+                    return await ListAsync(console, services.CreateRecordReader(console), ParseStatus(result.GetValue(status)), result.GetValue(limit), json, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (imageText is null)
@@ -55,7 +54,7 @@ internal static class StatusCommand
                 }
 
                 var key = ParseKey(imageText);
-                var record = await services.CreateRecordStore(console).GetAsync(key, cancellationToken).ConfigureAwait(false);
+                var record = await services.CreateRecordReader(console).GetAsync(key, cancellationToken).ConfigureAwait(false);
                 if (record is null)
                 {
                     await TerminalText.WriteLineAsync(console.Error, $"imagetrust: no record for {key}").ConfigureAwait(false);
@@ -69,7 +68,7 @@ internal static class StatusCommand
         return command;
     }
 
-    private static async Task<int> ListAsync(CliConsole console, ImageRecordStore store, ImageStatus? status, int limit, bool json, CancellationToken cancellationToken)
+    private static async Task<int> ListAsync(CliConsole console, ImageRecordReader reader, ImageStatus? status, int limit, bool json, CancellationToken cancellationToken)
     {
         if (limit < 1)
         {
@@ -80,7 +79,7 @@ internal static class StatusCommand
         string? token = null;
         do
         {
-            var page = await store.ListAsync(status, Math.Min(PageSize, limit - records.Count), token, cancellationToken).ConfigureAwait(false);
+            var page = await reader.ListAsync(status, Math.Min(PageSize, limit - records.Count), token, cancellationToken).ConfigureAwait(false);
             records.AddRange(page.Records.Take(limit - records.Count));
             token = page.NextPageToken;
         }
@@ -150,29 +149,9 @@ internal static class StatusCommand
 
     private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
-    private static string ToJson(IReadOnlyList<ImageRecord> records, bool single)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            if (single)
-            {
-                ImageRecordJson.Write(writer, records[0]);
-            }
-            else
-            {
-                writer.WriteStartArray();
-                foreach (var record in records)
-                {
-                    ImageRecordJson.Write(writer, record);
-                }
-
-                writer.WriteEndArray();
-            }
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    private static string ToJson(IReadOnlyList<ImageRecord> records, bool single) => single
+        ? JsonSerializer.Serialize(RecordStatusReport.From(records[0]), StatusJsonContext.Output.RecordStatusReport)
+        : JsonSerializer.Serialize([.. records.Select(RecordStatusReport.From)], StatusJsonContext.Output.ImmutableArrayRecordStatusReport);
 
     private static ImageKey ParseKey(string text)
     {

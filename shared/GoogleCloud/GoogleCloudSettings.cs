@@ -106,12 +106,21 @@ internal sealed record GoogleCloudSettings
         var containerAnalysis = analysisOverride is null
             ? GoogleServiceEndpoint.Production("https://containeranalysis.googleapis.com/")
             : OverrideEndpoint(ContainerAnalysisEndpointVariable, analysisOverride);
+        return new GoogleCloudSettings(project, pubSub, firestore, database, containerAnalysis, KmsFromEnvironment(read));
+    }
+
+    /// <summary>
+    /// The Cloud KMS endpoint alone (the CLI needs no project for <c>gcpkms://</c> keys): production, or the
+    /// <c>IMAGETRUST_KMS_ENDPOINT</c> override read through <paramref name="read"/>.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The override is not an absolute http(s) base URL.</exception>
+    public static GoogleServiceEndpoint KmsFromEnvironment(Func<string, string?> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
         var kmsOverride = Trimmed(read(KmsEndpointVariable));
-        var kms = kmsOverride is null
+        return kmsOverride is null
             ? GoogleServiceEndpoint.Production("https://cloudkms.googleapis.com/")
             : OverrideEndpoint(KmsEndpointVariable, kmsOverride);
-
-        return new GoogleCloudSettings(project, pubSub, firestore, database, containerAnalysis, kms);
     }
 
     /// <summary>Settings for tests and tools that already hold validated values.</summary>

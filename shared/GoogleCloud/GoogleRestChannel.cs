@@ -3,70 +3,69 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using ImageTrust.GoogleCloud.Auth;
 using ImageTrust.Model;
+using ImageTrust.Model.Http;
 using Microsoft.Extensions.Logging;
 
 namespace ImageTrust.GoogleCloud;
 
 /// <summary>
-/// Sends JSON requests to one Google REST API: authorization (access token, or the emulator's fixed token),
-/// bounded response bodies, parsing of the <c>{"error":{code,message,status}}</c> body, and narrow retries.
+/// Sends JSON requests to one Google REST API through the shared <see cref="RetryingHttpSender"/>: authorization (access token,
+/// or the emulator's fixed token), bounded response bodies, parsing of the <c>{"error":{code,message,status}}</c> body, and the
+/// narrow retries of idempotent calls (the named statuses, plus the retryable canonical codes of the error body).
 /// </summary>
 internal sealed class GoogleRestChannel
 {
     private const int MaxErrorBodyBytes = 64 * 1024;
 
-    private readonly HttpClient _httpClient;
+    private readonly RetryingHttpSender _sender;
     private readonly GoogleServiceEndpoint _endpoint;
     private readonly AccessTokenSource? _tokens;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger _logger;
 
     /// <summary>Creates the channel.</summary>
     /// <param name="httpClient">The client (from IHttpClientFactory); its BaseAddress is ignored.</param>
     /// <param name="endpoint">The API endpoint.</param>
     /// <param name="tokens">Access tokens for production endpoints; may be null only for emulator endpoints.</param>
+    /// <param name="retry">The retry rules of idempotent calls.</param>
     /// <param name="timeProvider">The clock for backoff and deadlines.</param>
     /// <param name="logger">The logger for retries.</param>
-    public GoogleRestChannel(HttpClient httpClient, GoogleServiceEndpoint endpoint, AccessTokenSource? tokens, TimeProvider timeProvider, ILogger logger)
+    /// <exception cref="ImageTrust.Model.ConfigurationException">The retry rules are invalid.</exception>
+    public GoogleRestChannel(HttpClient httpClient, GoogleServiceEndpoint endpoint, AccessTokenSource? tokens, RetryPolicy retry, TimeProvider timeProvider, ILogger logger)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(endpoint);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
         if (!endpoint.IsEmulator && tokens is null)
         {
             throw new ArgumentException("a production endpoint needs an access token source", nameof(tokens));
         }
 
-        _httpClient = httpClient;
+        _sender = new RetryingHttpSender(httpClient, retry, timeProvider, logger);
         _endpoint = endpoint;
         _tokens = tokens;
-        _timeProvider = timeProvider;
-        _logger = logger;
     }
 
     /// <summary>The endpoint this channel talks to.</summary>
     public GoogleServiceEndpoint Endpoint => _endpoint;
 
-    /// <summary>Whether an error is worth retrying for an idempotent (or at-least-once) call: 429, 500, 502, 503, 504, UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED.</summary>
-    public static bool IsRetryable(HttpStatusCode httpStatus, string? status)
-        => httpStatus is HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
-           || status is "UNAVAILABLE" or "DEADLINE_EXCEEDED" or "ABORTED" or "RESOURCE_EXHAUSTED";
+    /// <summary>The retry rules of idempotent calls.</summary>
+    public RetryPolicy Retry => _sender.Policy;
 
     /// <summary>
-    /// Sends one request and returns the parsed JSON response (the caller disposes it).
+    /// Whether an error is worth retrying for an idempotent (or at-least-once) call: the named statuses of
+    /// <see cref="RetryPolicy.IsRetryable"/>, or the canonical codes UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, RESOURCE_EXHAUSTED.
     /// </summary>
+    public static bool IsRetryable(HttpStatusCode httpStatus, string? status)
+        => RetryPolicy.IsRetryable(httpStatus) || status is "UNAVAILABLE" or "DEADLINE_EXCEEDED" or "ABORTED" or "RESOURCE_EXHAUSTED";
+
+    /// <summary>Sends one request and returns the parsed JSON response (the caller disposes it).</summary>
     /// <param name="method">The HTTP method.</param>
     /// <param name="relativeUri">The path and query relative to the endpoint, e.g. <c>v1/projects/p/topics/t:publish</c>.</param>
     /// <param name="body">Writes the JSON body, or null for none. Called once; the bytes are resent on retry.</param>
     /// <param name="maxResponseBytes">The largest response body accepted.</param>
-    /// <param name="retry">The retry settings, or null to make exactly one attempt.</param>
+    /// <param name="idempotent">Whether the call may be repeated (retried on a retryable error); false makes exactly one attempt.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="GoogleApiException">The API answered with a non-retryable error, or a retryable one when <paramref name="retry"/> is null.</exception>
-    /// <exception cref="TransientFailureException">Retries were exhausted, or the API was unreachable.</exception>
-    public async Task<JsonDocument> SendAsync(HttpMethod method, string relativeUri, Action<Utf8JsonWriter>? body, long maxResponseBytes, GoogleRetrySettings? retry, CancellationToken cancellationToken = default)
+    /// <exception cref="GoogleApiException">The API answered with a non-retryable error, or a retryable one to a call that is not idempotent.</exception>
+    /// <exception cref="TransientFailureException">Retries were exhausted, the deadline passed, or the API was unreachable.</exception>
+    public async Task<JsonDocument> SendAsync(HttpMethod method, string relativeUri, Action<Utf8JsonWriter>? body, long maxResponseBytes, bool idempotent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentException.ThrowIfNullOrEmpty(relativeUri);
@@ -83,45 +82,9 @@ internal sealed class GoogleRestChannel
         }
 
         var uri = new Uri(_endpoint.BaseUri, relativeUri);
-        var started = _timeProvider.GetTimestamp();
-        for (var attempt = 1; ; attempt++)
-        {
-            Exception failure;
-            try
-            {
-                return await SendOnceAsync(method, uri, payload, maxResponseBytes, cancellationToken).ConfigureAwait(false);
-            }
-            catch (GoogleApiException exception) when (retry is not null && IsRetryable(exception.HttpStatus, exception.Status))
-            {
-                failure = exception;
-            }
-            catch (HttpRequestException exception) when (retry is not null)
-            {
-                failure = exception;
-            }
-            catch (TaskCanceledException exception) when (retry is not null && !cancellationToken.IsCancellationRequested)
-            {
-                failure = exception;
-            }
-            catch (HttpRequestException exception)
-            {
-                throw new TransientFailureException($"{method} {Describe(uri)} failed: {exception.Message}", exception);
-            }
-            catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TransientFailureException($"{method} {Describe(uri)} timed out", exception);
-            }
-
-            var delay = retry!.BackoffAfter(attempt);
-            var elapsed = _timeProvider.GetElapsedTime(started);
-            if (attempt >= retry.MaxAttempts || elapsed + delay > retry.TotalTimeout)
-            {
-                throw new TransientFailureException($"{method} {Describe(uri)} failed after {attempt} attempt(s) in {elapsed.TotalMilliseconds:F0} ms: {failure.Message}", failure);
-            }
-
-            _logger.LogWarning("Retrying {Method} {Uri} after attempt {Attempt} failed ({Error}); waiting {DelayMs} ms", method, Describe(uri), attempt, failure.Message, (long)delay.TotalMilliseconds);
-            await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
-        }
+        var what = $"{method} {Describe(uri)}";
+        using var deadline = _sender.StartOperation(what, cancellationToken);
+        return await _sender.SendAsync(deadline, what, (httpClient, token) => SendOnceAsync(httpClient, method, uri, payload, maxResponseBytes, token), idempotent).ConfigureAwait(false);
     }
 
     /// <summary>Reads at most <paramref name="maxBytes"/> of <paramref name="content"/>.</summary>
@@ -157,7 +120,7 @@ internal sealed class GoogleRestChannel
         return buffer.ToArray();
     }
 
-    private async Task<JsonDocument> SendOnceAsync(HttpMethod method, Uri uri, byte[]? payload, long maxResponseBytes, CancellationToken cancellationToken)
+    private async Task<JsonDocument> SendOnceAsync(HttpClient httpClient, HttpMethod method, Uri uri, byte[]? payload, long maxResponseBytes, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, uri);
         if (payload is not null)
@@ -172,10 +135,13 @@ internal sealed class GoogleRestChannel
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using var response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw await ToExceptionAsync(response, cancellationToken).ConfigureAwait(false);
+            var error = await ToExceptionAsync(response, cancellationToken).ConfigureAwait(false);
+            throw IsRetryable(error.HttpStatus, error.Status)
+                ? new RetryableAttemptException(error.Message, RetryableAttemptException.ReadRetryAfter(response, _sender.TimeProvider), error)
+                : error;
         }
 
         var bytes = await ReadBoundedAsync(response.Content, maxResponseBytes, response.StatusCode, cancellationToken).ConfigureAwait(false);

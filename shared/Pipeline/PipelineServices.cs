@@ -1,15 +1,16 @@
 using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.Auth;
-using GoogleAccessTokenSource = ImageTrust.GoogleCloud.Auth.AccessTokenSource;
 using ImageTrust.GoogleCloud.ContainerAnalysis;
 using ImageTrust.GoogleCloud.Firestore;
+using ImageTrust.GoogleCloud.Kms;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Hosting;
+using ImageTrust.Model;
+using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Pipeline.Services;
 using ImageTrust.Policy;
 using ImageTrust.Registry;
-using ImageTrust.Signing.Keys;
 using ImageTrust.Verification;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,63 +19,132 @@ using Microsoft.Extensions.Logging;
 namespace ImageTrust.Pipeline;
 
 /// <summary>
-/// The service registrations shared by the three functions: Google adapters (REST), the record store with its outbox, the
-/// registry client and verification engine, the pipeline services and the Pub/Sub alerter. Everything is a singleton (the
-/// services hold no per-request state), so coalesced work can outlive the request that started it.
-/// Registrations made before this call win (tests substitute adapters that way).
+/// The one composition root, shared by the three functions and the CLI: the platform (clock, logging, the two named
+/// <see cref="HttpClient"/>s from <see cref="IHttpClientFactory"/>, the one Application Default Credentials token source), the
+/// verification engine with its registry client and Cloud KMS keys, the Google adapters, the record store or the read-only
+/// record reader, and the pipeline services. Everything is a singleton (nothing holds per-request state), so coalesced work can
+/// outlive the request that started it. Registrations made before these calls win (tests substitute adapters that way).
 /// </summary>
 internal static class PipelineServices
 {
-    /// <summary>Registers the pipeline for <paramref name="settings"/>.</summary>
+    /// <summary>The named client for registries: no automatic redirects (the registry client follows them under its own rules), no decompression.</summary>
+    public const string RegistryHttpClient = "ImageTrust.Registry";
+
+    /// <summary>The named client for Google APIs (Pub/Sub, Firestore, Container Analysis, Cloud KMS).</summary>
+    public const string GoogleHttpClient = "ImageTrust.Google";
+
+    /// <summary>
+    /// Registers the platform every entry point needs (once, however often it is called): <see cref="TimeProvider.System"/>,
+    /// logging, the two named clients (no client-wide timeout, since the retrying sender keeps attempt timeouts and deadlines on
+    /// the injected clock; handlers never rotated, connections recycled every 5 minutes; no per-request log lines) and the
+    /// Application Default Credentials token source, loaded on first use, so emulator-only runs never look for credentials.
+    /// </summary>
+    public static IServiceCollection AddPlatform(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(descriptor => descriptor.ServiceType == typeof(PlatformRegistered)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<PlatformRegistered>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddLogging();
+        services.TryAddSingleton<AccessTokenSource, ApplicationDefaultTokenSource>();
+        services.AddHttpClient(RegistryHttpClient, RegistryHttp.Configure)
+            .ConfigurePrimaryHttpMessageHandler(RegistryHttp.CreateHandler)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
+        services.AddHttpClient(GoogleHttpClient, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AutomaticDecompression = System.Net.DecompressionMethods.All,
+
+                // Google APIs answer in place: a redirect is an error, never followed with an access token.
+                AllowAutoRedirect = false,
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the verification engine: the registry client for <paramref name="registry"/> (credentials from the docker config,
+    /// then the token source for Google registries), Cloud KMS public keys from <paramref name="kms"/> (fetched once per key
+    /// version and cached by the engine), and <see cref="ImageVerifier"/> and <see cref="SigstoreAttestationVerifier"/> under
+    /// <paramref name="options"/>.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The registry options are invalid.</exception>
+    public static IServiceCollection AddVerification(this IServiceCollection services, RegistryClientOptions registry, GoogleServiceEndpoint kms, ImageVerifierOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(kms);
+        ArgumentNullException.ThrowIfNull(options);
+        registry.Validate();
+        services.AddPlatform();
+        services.TryAddSingleton(options);
+        services.TryAddSingleton(provider => RegistryCredentialSource.CreateDefault(provider.GetRequiredService<AccessTokenSource>()));
+        services.TryAddSingleton<RegistryClient>(provider => new DistributionRegistryClient(
+            Http(provider, RegistryHttpClient),
+            registry,
+            provider.GetRequiredService<RegistryCredentialSource>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<DistributionRegistryClient>>()));
+        services.TryAddSingleton<CloudKmsPublicKeySource>(provider => new RestCloudKmsPublicKeySource(
+            Http(provider, GoogleHttpClient),
+            kms,
+            TokensFor(provider, kms),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<RestCloudKmsPublicKeySource>>()));
+        services.TryAddSingleton(provider => SigstoreAttestationVerifier.Create(
+            provider.GetRequiredService<RegistryClient>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<SigstoreAttestationVerifier>>(),
+            provider.GetRequiredService<CloudKmsPublicKeySource>(),
+            provider.GetRequiredService<ImageVerifierOptions>()));
+        services.TryAddSingleton<ImageVerifier>(CreateImageVerifier);
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the read-only <see cref="ImageRecordReader"/> on Firestore (what <c>imagetrust status</c> needs): no Pub/Sub
+    /// publisher, no Container Analysis, no registry.
+    /// </summary>
+    public static IServiceCollection AddRecordReader(this IServiceCollection services, GoogleCloudSettings google)
+    {
+        ArgumentNullException.ThrowIfNull(google);
+        AddFirestore(services, google);
+        services.TryAddSingleton<ImageRecordReader>(provider => new FirestoreImageRecordReader(provider.GetRequiredService<FirestoreDocumentStore>()));
+        return services;
+    }
+
+    /// <summary>Registers everything the functions need for <paramref name="settings"/>.</summary>
+    /// <exception cref="ConfigurationException">The registry options are invalid.</exception>
     public static IServiceCollection Add(IServiceCollection services, PipelineSettings settings)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(settings);
         services.TryAddSingleton(settings);
-        services.TryAddSingleton(settings.Google);
         services.TryAddSingleton(settings.Topics);
         services.TryAddSingleton<TrustPolicy>(settings.Policy);
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(new GoogleApiHttpClient(CreateGoogleHttpClient()));
-        // Credentials load lazily on the first token request, so emulator-only runs never look for them.
-        services.TryAddSingleton<GoogleAccessTokenSource>(_ => new ApplicationDefaultTokenSource());
-
-        services.TryAddSingleton<FirestoreDocumentStore>(provider => new RestFirestoreDocumentStore(
-            provider.GetRequiredService<GoogleApiHttpClient>().Client,
-            settings.Google,
-            TokensFor(provider, settings.Google.Firestore),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<RestFirestoreDocumentStore>>()));
+        services.AddVerification(settings.Registry, settings.Google.Kms, new ImageVerifierOptions { Limits = new VerificationLimits { Timeout = settings.VerificationTimeout } });
+        AddFirestore(services, settings.Google);
         services.TryAddSingleton<PubSubPublisher>(provider => new BatchingPubSubPublisher(new RestPubSubPublisher(
-            provider.GetRequiredService<GoogleApiHttpClient>().Client,
+            Http(provider, GoogleHttpClient),
             settings.Google,
             TokensFor(provider, settings.Google.PubSub),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RestPubSubPublisher>>())));
         services.TryAddSingleton<ContainerAnalysisClient>(provider => new RestContainerAnalysisClient(
-            provider.GetRequiredService<GoogleApiHttpClient>().Client,
+            Http(provider, GoogleHttpClient),
             settings.Google,
             TokensFor(provider, settings.Google.ContainerAnalysis),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RestContainerAnalysisClient>>()));
         services.TryAddSingleton<ImageRecordStore>(CreateRecordStore);
-
-        services.TryAddSingleton(provider => RegistryClientFactory.Create(
-            settings.Registry,
-            RegistryCredentialSource.CreateDefault(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILoggerFactory>()));
-        services.TryAddSingleton(provider =>
-        {
-            // gcpkms:// policy keys: the public key is fetched once per key version and cached by the verifier.
-            var endpoint = settings.Google.Kms;
-            var tokens = TokensFor(provider, endpoint);
-            return new CloudKmsPublicKeyClient(
-                provider.GetRequiredService<GoogleApiHttpClient>().Client,
-                cancellationToken => tokens is null ? ValueTask.FromResult("local") : new ValueTask<string>(tokens.GetAccessTokenAsync(cancellationToken)),
-                endpoint.BaseUri);
-        });
-        services.TryAddSingleton<ImageVerifier>(CreateImageVerifier);
+        services.TryAddSingleton<ImageRecordReader>(provider => provider.GetRequiredService<ImageRecordStore>());
 
         services.TryAddSingleton(provider => new ImageWorkCoalescer(settings.OccurrenceCoalesceWindow, provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<PushVerificationService>();
@@ -95,18 +165,18 @@ internal static class PipelineServices
         return host.ConfigureServices((_, services) => Add(services, settings));
     }
 
-    /// <summary>The verification engine (trust material, classic and bundle verifiers) over the registered registry client (tests wrap it).</summary>
+    /// <summary>The verification engine (image signatures, then required attestations) over the registered registry client (tests wrap it).</summary>
     public static ImageVerifier CreateImageVerifier(IServiceProvider provider)
     {
         ArgumentNullException.ThrowIfNull(provider);
-        var registry = provider.GetRequiredService<RegistryClient>();
-        var timeProvider = provider.GetRequiredService<TimeProvider>();
-        var kms = provider.GetService<CloudKmsPublicKeyClient>();
-        var settings = provider.GetRequiredService<PipelineSettings>();
-        var options = new ImageVerifierOptions { Limits = new VerificationLimits { Timeout = settings.VerificationTimeout } };
         return new AttestedImageVerifier(
-            SigstoreImageVerifier.Create(registry, timeProvider, provider.GetRequiredService<ILogger<SigstoreImageVerifier>>(), kms, options),
-            SigstoreAttestationVerifier.Create(registry, timeProvider, provider.GetRequiredService<ILogger<SigstoreAttestationVerifier>>(), kms, options));
+            SigstoreImageVerifier.Create(
+                provider.GetRequiredService<RegistryClient>(),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<SigstoreImageVerifier>>(),
+                provider.GetRequiredService<CloudKmsPublicKeySource>(),
+                provider.GetRequiredService<ImageVerifierOptions>()),
+            provider.GetRequiredService<SigstoreAttestationVerifier>());
     }
 
     /// <summary>The Firestore record store over the registered adapters (tests wrap it).</summary>
@@ -121,17 +191,23 @@ internal static class PipelineServices
             provider.GetRequiredService<ILogger<FirestoreImageRecordStore>>());
     }
 
-    private static GoogleAccessTokenSource? TokensFor(IServiceProvider provider, GoogleServiceEndpoint endpoint)
-        => endpoint.IsEmulator ? null : provider.GetService<GoogleAccessTokenSource>();
-
-    private static HttpClient CreateGoogleHttpClient()
+    private static void AddFirestore(IServiceCollection services, GoogleCloudSettings google)
     {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            AutomaticDecompression = System.Net.DecompressionMethods.All,
-        };
-        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
+        services.AddPlatform();
+        services.TryAddSingleton(google);
+        services.TryAddSingleton<FirestoreDocumentStore>(provider => new RestFirestoreDocumentStore(
+            Http(provider, GoogleHttpClient),
+            google,
+            TokensFor(provider, google.Firestore),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<RestFirestoreDocumentStore>>()));
     }
+
+    private static HttpClient Http(IServiceProvider provider, string name) => provider.GetRequiredService<IHttpClientFactory>().CreateClient(name);
+
+    // Emulators and local stand-ins get no Google credentials.
+    private static AccessTokenSource? TokensFor(IServiceProvider provider, GoogleServiceEndpoint endpoint)
+        => endpoint.IsEmulator ? null : provider.GetRequiredService<AccessTokenSource>();
+
+    private sealed class PlatformRegistered;
 }

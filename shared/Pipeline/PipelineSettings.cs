@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using ImageTrust.GoogleCloud;
 using ImageTrust.Model;
-using ImageTrust.Pipeline.Records;
+using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Policy;
 using ImageTrust.Registry;
 

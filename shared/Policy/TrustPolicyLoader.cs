@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using ImageTrust.Model;
-using ImageTrust.Signing.Keys;
 
 namespace ImageTrust.Policy;
 

@@ -24,7 +24,7 @@ internal sealed class DistributionRegistryClient : RegistryClient
 
     /// <summary>
     /// Creates the client. <paramref name="httpClient"/> should not follow its own timeout (the client keeps deadlines) nor
-    /// redirects (the client follows them under its own rules; <see cref="RegistryClientFactory.CreateHttpClient"/> is such a client).
+    /// redirects (the client follows them under its own rules; <see cref="RegistryHttp.CreateClient"/> is such a client).
     /// </summary>
     /// <exception cref="ConfigurationException">The options are invalid.</exception>
     public DistributionRegistryClient(
@@ -151,16 +151,15 @@ internal sealed class DistributionRegistryClient : RegistryClient
 
     private async Task<T> RunAsync<T>(string registry, CancellationToken cancellationToken, Func<RegistryOperation, Task<T>> body)
     {
-        using var operation = new RegistryOperation(registry, _options.OverallDeadline, _timeProvider, cancellationToken);
+        using var operation = new RegistryOperation(registry, _options.Retry.TotalTimeout, _timeProvider, cancellationToken);
         try
         {
             return await body(operation).ConfigureAwait(false);
         }
-        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested && operation.DeadlineExpired)
+        catch (OperationCanceledException exception) when (operation.Deadline.Expired)
         {
-            throw new TransientFailureException(
-                $"registry {registry} did not answer within the overall deadline of {operation.Deadline.TotalSeconds:0.###} s; last: {operation.LastFailure ?? "no failure seen, the request was still in flight"}",
-                exception);
+            // The deadline passed outside a request (e.g. while a credential helper ran).
+            throw operation.Deadline.Exceeded(exception);
         }
     }
 

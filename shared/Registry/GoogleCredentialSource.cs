@@ -1,3 +1,5 @@
+using ImageTrust.Model;
+
 namespace ImageTrust.Registry;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using ImageTrust.Model;
+using ImageTrust.Model.Http;
 
 namespace ImageTrust.Registry;
 
@@ -22,11 +23,11 @@ internal sealed record RegistryClientOptions
     /// <summary>The largest manifest, index, tag page or token response read. Default 4 MiB.</summary>
     public long MaxManifestBytes { get; init; } = DefaultMaxManifestBytes;
 
-    /// <summary>One deadline for each client call, retries and authentication included. Default 60 s.</summary>
-    public TimeSpan OverallDeadline { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>The retry rules.</summary>
-    public RegistryRetryOptions Retry { get; init; } = new();
+    /// <summary>
+    /// The retry rules; <see cref="RetryPolicy.TotalTimeout"/> is one deadline for each client call, retries and authentication
+    /// included. 401 (after one re-authentication), 403 and 404 are answers, never retried.
+    /// </summary>
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 
     /// <summary>The <c>n</c> asked for per tags page. Default 1000.</summary>
     public int TagsPageSize { get; init; } = 1000;
@@ -57,10 +58,10 @@ internal sealed record RegistryClientOptions
 
     /// <summary>
     /// Options with the plain-HTTP registries named on the command line (each entry may itself be comma-separated)
-    /// plus those in <see cref="HttpRegistriesVariable"/>.
+    /// plus those in <see cref="HttpRegistriesVariable"/>, read through <paramref name="read"/> (the process environment when null).
     /// </summary>
     /// <exception cref="ConfigurationException">An entry is not a valid <c>host[:port]</c>.</exception>
-    public static RegistryClientOptions FromEnvironment(IEnumerable<string>? allowHttpRegistries = null)
+    public static RegistryClientOptions FromEnvironment(IEnumerable<string>? allowHttpRegistries = null, Func<string, string?>? read = null)
     {
         var registries = new HashSet<string>(StringComparer.Ordinal);
         try
@@ -70,7 +71,7 @@ internal sealed record RegistryClientOptions
                 registries.UnionWith(ParseHttpRegistries(entry));
             }
 
-            registries.UnionWith(ParseHttpRegistries(Environment.GetEnvironmentVariable(HttpRegistriesVariable)));
+            registries.UnionWith(ParseHttpRegistries((read ?? Environment.GetEnvironmentVariable)(HttpRegistriesVariable)));
         }
         catch (FormatException exception)
         {
@@ -90,11 +91,6 @@ internal sealed record RegistryClientOptions
         if (MaxManifestBytes is < 1024 or > 64 * 1024 * 1024)
         {
             throw new ConfigurationException($"registry MaxManifestBytes must be 1 KiB–64 MiB, not {MaxManifestBytes}");
-        }
-
-        if (OverallDeadline <= TimeSpan.Zero)
-        {
-            throw new ConfigurationException("registry OverallDeadline must be positive");
         }
 
         if (TagsPageSize is < 1 or > 10_000 || MaxTags < 1)

@@ -1,107 +1,54 @@
 using System.Net;
 using ImageTrust.Model;
+using ImageTrust.Model.Http;
 using Microsoft.Extensions.Logging;
 
 namespace ImageTrust.Registry;
 
 /// <summary>
-/// Sends one idempotent GET with the named retry rules: 429, 500, 502, 503, 504, connection failures, broken bodies and attempt
-/// timeouts are retried with exponential backoff and full jitter, or after <c>Retry-After</c>; every other status is returned to
-/// the caller untouched. Delays run on the injected <see cref="TimeProvider"/> and never past the operation's deadline.
-/// Redirects are followed here, not by the <see cref="HttpClient"/>: at most <see cref="MaxRedirects"/> hops, each to an
-/// <c>https</c> URL, or to an <c>http</c> URL on a plain-HTTP registry from a plain-HTTP one, without the Authorization header.
+/// Sends one registry GET through the shared <see cref="RetryingHttpSender"/> (named statuses, <c>Retry-After</c>, attempt
+/// timeouts and the operation's deadline, on the injected clock) and reads the answer; every status other than the retryable ones
+/// is returned to the caller untouched. Redirects are followed here, not by the <see cref="HttpClient"/>: at most
+/// <see cref="MaxRedirects"/> hops, each to an <c>https</c> URL, or to an <c>http</c> URL on a plain-HTTP registry from a
+/// plain-HTTP one, without the Authorization header.
 /// </summary>
 internal sealed class RegistryRequestSender
 {
     /// <summary>The most redirects followed for one request.</summary>
     public const int MaxRedirects = 5;
 
-    private readonly HttpClient _httpClient;
+    private readonly RetryingHttpSender _sender;
     private readonly RegistryClientOptions _options;
-    private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
     /// <summary>Creates the sender; <paramref name="httpClient"/> must not follow redirects itself (a followed one is refused).</summary>
     public RegistryRequestSender(HttpClient httpClient, RegistryClientOptions options, TimeProvider timeProvider, ILogger logger)
     {
-        _httpClient = httpClient;
+        _sender = new RetryingHttpSender(httpClient, options.Retry, timeProvider, logger);
         _options = options;
-        _timeProvider = timeProvider;
         _logger = logger;
     }
 
-    private RegistryRetryOptions Retry => _options.Retry;
-
-    /// <summary>Whether a status is retried: 429 and the transient 5xx.</summary>
-    public static bool IsRetryable(HttpStatusCode status)
-        => status is HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
-            or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
-
-    /// <summary>Sends the request made by <paramref name="createRequest"/> (called once per attempt) and reads the answer.</summary>
-    /// <exception cref="TransientFailureException">Every attempt failed transiently, or the next wait would pass the deadline.</exception>
+    /// <summary>Sends the request made by <paramref name="createRequest"/> (called once per attempt and redirect) and reads the answer.</summary>
+    /// <exception cref="TransientFailureException">Every attempt failed transiently, the next wait would pass the deadline, or the deadline passed.</exception>
     /// <exception cref="RegistryProtocolException">
     /// <c>TOO_LARGE</c> from the bounded body read, <c>BAD_REDIRECT</c> for a redirect that may not be followed (never retried).
     /// </exception>
-    /// <exception cref="OperationCanceledException">The caller cancelled, or the deadline passed mid-request.</exception>
-    public async Task<RegistryResponse> SendAsync(RegistryOperation operation, Func<HttpRequestMessage> createRequest, long maxBodyBytes, string what)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            TimeSpan? retryAfter = null;
-            string failure;
-            using (var attemptTimeout = new CancellationTokenSource(Retry.AttemptTimeout, _timeProvider))
-            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(operation.Token, attemptTimeout.Token))
+    /// <exception cref="OperationCanceledException">The caller cancelled.</exception>
+    public Task<RegistryResponse> SendAsync(RegistryOperation operation, Func<HttpRequestMessage> createRequest, long maxBodyBytes, string what)
+        => _sender.SendAsync(
+            operation.Deadline,
+            what,
+            async (httpClient, cancellationToken) =>
             {
-                try
+                using var response = await SendFollowingRedirectsAsync(httpClient, createRequest, what, cancellationToken).ConfigureAwait(false);
+                if (RetryPolicy.IsRetryable(response.StatusCode))
                 {
-                    using var response = await SendFollowingRedirectsAsync(createRequest, what, linked.Token).ConfigureAwait(false);
-                    if (!IsRetryable(response.StatusCode))
-                    {
-                        return await RegistryResponse.ReadAsync(response, maxBodyBytes, what, linked.Token).ConfigureAwait(false);
-                    }
-
-                    failure = $"HTTP {(int)response.StatusCode} for {what}";
-                    retryAfter = ReadRetryAfter(response);
+                    throw RetryableAttemptException.ForStatus(response, what, _sender.TimeProvider);
                 }
-                catch (HttpRequestException exception)
-                {
-                    failure = $"connection failed for {what}: {exception.Message}";
-                }
-                catch (IOException exception)
-                {
-                    failure = $"connection broke while reading {what}: {exception.Message}";
-                }
-                catch (OperationCanceledException) when (attemptTimeout.IsCancellationRequested && !operation.Token.IsCancellationRequested)
-                {
-                    failure = $"no answer for {what} within {Retry.AttemptTimeout.TotalSeconds:0.###} s";
-                }
-            }
 
-            operation.LastFailure = failure;
-
-            // A failure caused by the caller's cancellation or the deadline is reported as that, not retried.
-            operation.Token.ThrowIfCancellationRequested();
-            if (attempt >= Retry.MaxAttempts)
-            {
-                throw Exhausted(operation, attempt, "retries exhausted");
-            }
-
-            var delay = retryAfter ?? Backoff(attempt);
-            if (_timeProvider.GetUtcNow() + delay >= operation.DeadlineAt)
-            {
-                throw Exhausted(operation, attempt, retryAfter is null ? "the overall deadline would pass" : $"Retry-After {retryAfter.Value.TotalSeconds:0.###} s passes the overall deadline");
-            }
-
-            _logger.LogWarning(
-                "Registry {Registry}: {Failure}; attempt {Attempt} of {MaxAttempts}, retrying in {DelayMs} ms",
-                operation.Registry,
-                failure,
-                attempt,
-                Retry.MaxAttempts,
-                (long)delay.TotalMilliseconds);
-            await Task.Delay(delay, _timeProvider, operation.Token).ConfigureAwait(false);
-        }
-    }
+                return await RegistryResponse.ReadAsync(response, maxBodyBytes, what, cancellationToken).ConfigureAwait(false);
+            });
 
     /// <summary>Whether <paramref name="status"/> is a redirect this sender follows (RFC 9110 §15.4: 301, 302, 303, 307, 308).</summary>
     public static bool IsRedirect(HttpStatusCode status)
@@ -109,7 +56,7 @@ internal sealed class RegistryRequestSender
             or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
 
     // One attempt: the request, then each redirect as a fresh GET with the same Accept headers and no credentials.
-    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(Func<HttpRequestMessage> createRequest, string what, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(HttpClient httpClient, Func<HttpRequestMessage> createRequest, string what, CancellationToken cancellationToken)
     {
         var request = createRequest();
         for (var hops = 0; ; hops++)
@@ -118,7 +65,7 @@ internal sealed class RegistryRequestSender
             HttpResponseMessage response;
             try
             {
-                response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -186,33 +133,4 @@ internal sealed class RegistryRequestSender
     }
 
     private static string Origin(Uri uri) => uri.IsAbsoluteUri ? $"{uri.Scheme}://{uri.Authority}" : uri.ToString();
-
-    private TimeSpan Backoff(int attempt)
-    {
-        var exponential = Retry.BaseDelay * Math.Pow(2, Math.Min(attempt - 1, 30));
-        var capped = exponential > Retry.MaxDelay ? Retry.MaxDelay : exponential;
-
-        // Full jitter between half and all of the capped delay spreads synchronized clients apart.
-        return capped * (0.5 + (Random.Shared.NextDouble() * 0.5));
-    }
-
-    private TimeSpan? ReadRetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is TimeSpan delta)
-        {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        }
-
-        if (header?.Date is DateTimeOffset date)
-        {
-            var wait = date - _timeProvider.GetUtcNow();
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        return null;
-    }
-
-    private static TransientFailureException Exhausted(RegistryOperation operation, int attempts, string why)
-        => new($"registry {operation.Registry} did not answer successfully after {attempts} attempt(s), {why}; last: {operation.LastFailure}");
 }

@@ -11,11 +11,11 @@ namespace ImageTrust.Verification;
 /// </summary>
 internal sealed class AuthorityResolver
 {
-    private readonly CloudKmsPublicKeyClient? _kms;
+    private readonly CloudKmsPublicKeySource? _kms;
     private readonly ConcurrentDictionary<string, Lazy<Task<PublicKeyVerifier>>> _keys = new(StringComparer.Ordinal);
 
     /// <summary>Creates the resolver; <paramref name="kms"/> may be null when no rule uses <c>gcpkms://</c> keys.</summary>
-    public AuthorityResolver(CloudKmsPublicKeyClient? kms = null)
+    public AuthorityResolver(CloudKmsPublicKeySource? kms = null)
     {
         _kms = kms;
     }
@@ -71,7 +71,7 @@ internal sealed class AuthorityResolver
                 throw new ConfigurationException($"policy rule '{rule.Name}' authority '{authority.Name}': {e.Message}", e);
             }
 
-            var entry = _keys.GetOrAdd("kms:" + name, _ => new Lazy<Task<PublicKeyVerifier>>(() => _kms.GetPublicKeyAsync(name, CancellationToken.None)));
+            var entry = _keys.GetOrAdd("kms:" + name, _ => new Lazy<Task<PublicKeyVerifier>>(() => FetchKmsKeyAsync(_kms, name)));
             try
             {
                 return await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -86,6 +86,9 @@ internal sealed class AuthorityResolver
 
         throw new ConfigurationException($"policy rule '{rule.Name}' authority '{authority.Name}' has neither a key nor a KMS key");
     }
+
+    private static async Task<PublicKeyVerifier> FetchKmsKeyAsync(CloudKmsPublicKeySource kms, CloudKmsKeyName name)
+        => CloudKmsPublicKeyParser.Parse(await kms.GetPublicKeyAsync(name, CancellationToken.None).ConfigureAwait(false));
 
     private static PublicKeyVerifier ParsePem(PolicyRule rule, KeyAuthority authority, string pem)
     {

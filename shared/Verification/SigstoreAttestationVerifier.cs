@@ -61,7 +61,7 @@ internal sealed class SigstoreAttestationVerifier
         RegistryClient registry,
         TimeProvider timeProvider,
         ILogger<SigstoreAttestationVerifier>? logger = null,
-        CloudKmsPublicKeyClient? kms = null,
+        CloudKmsPublicKeySource? kms = null,
         ImageVerifierOptions? options = null)
     {
         var trust = new TrustMaterialCache();

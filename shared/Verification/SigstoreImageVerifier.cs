@@ -3,7 +3,6 @@ using ImageTrust.Policy;
 using ImageTrust.Registry;
 using ImageTrust.Signing;
 using ImageTrust.Signing.Classic;
-using ImageTrust.Signing.Keys;
 using Microsoft.Extensions.Logging;
 
 namespace ImageTrust.Verification;
@@ -69,7 +68,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         RegistryClient registry,
         TimeProvider timeProvider,
         ILogger<SigstoreImageVerifier>? logger = null,
-        CloudKmsPublicKeyClient? kms = null,
+        CloudKmsPublicKeySource? kms = null,
         ImageVerifierOptions? options = null)
     {
         var trust = new TrustMaterialCache();

@@ -7,6 +7,7 @@ using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Pipeline;
 using ImageTrust.Pipeline.Decisions;
 using ImageTrust.Pipeline.Records;
+using ImageTrust.TestSupport.PubSub;
 using ImageTrust.TestSupport.Registry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -135,7 +136,7 @@ public sealed class PushVerifierTests
         Assert.Equal(pushes, record.ProcessedMessageIds.Count(id => id.StartsWith("push-", StringComparison.Ordinal)));
         // Uncoalesced, every push would be its own write (40 conflicting writes to one document); arrivals spread out by a
         // loaded machine may open a few extra runs.
-        Assert.InRange(store!.WritesByDocument[key.ToDocumentId()].Count, 1, pushes / 4);
+        Assert.InRange(store!.WritesByImage[key.ToString()], 1, pushes / 4);
         Assert.Single(await team.PullAsync(SecurityTeam.QuarantineSubscription, 1));
     }
 
@@ -257,7 +258,7 @@ public sealed class PushVerifierTests
     {
         await using var function = await StartAsync();
         var key = Key("skopeo-signed");
-        (await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-insert", function.ProjectId)).Dispose();
+        await Deliveries.SendRecordedAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-insert", function.ProjectId);
 
         using var response = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.Gcr("DELETE", key.ToString(), null), "m-delete", function.ProjectId);
 
@@ -347,7 +348,7 @@ public sealed class PushVerifierTests
 
         var committed = await function.Records.GetAsync(key);
         Assert.Equal(ImageStatus.Quarantined, committed!.Status);
-        Assert.Single(committed.Outbox);
+        Assert.Equal(1, committed.PendingEvents);
         Assert.Empty(await team.PullAsync(SecurityTeam.QuarantineSubscription, 0, TimeSpan.Zero));
 
         using (var redelivery = await Deliveries.SendAsync(function.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", function.ProjectId))
@@ -357,7 +358,7 @@ public sealed class PushVerifierTests
 
         Assert.Single(await team.PullAsync(SecurityTeam.QuarantineSubscription, 1));
         var after = await function.Records.GetAsync(key);
-        Assert.Empty(after!.Outbox);
+        Assert.Equal(0, after!.PendingEvents);
         Assert.Single(after.History);
     }
 

@@ -27,7 +27,7 @@ public sealed class ReverifierTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var (key, _) = await _environment.CopyImageAsync("skopeo-unsigned", "skopeo", withSignatures: false);
         await using var push = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, team.Settings.ProjectId, s => s.AddSingleton<TimeProvider>(clock));
-        (await Deliveries.SendAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", push.ProjectId)).Dispose();
+        await Deliveries.SendRecordedAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", push.ProjectId);
         Assert.Equal(ImageStatus.PendingSignature, (await push.Records.GetAsync(key))!.Status);
         await using var reverifier = await RunningFunction.StartAsync<ReverifierFunction>(_environment, team.Settings.ProjectId, s => s.AddSingleton<TimeProvider>(clock));
 
@@ -56,13 +56,13 @@ public sealed class ReverifierTests
         var projectId = _environment.Emulators.NewProjectId();
         var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
         await using var push = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, projectId);
-        (await Deliveries.SendAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", projectId)).Dispose();
+        await Deliveries.SendRecordedAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", projectId);
         var verified = await push.Records.GetAsync(key);
         Assert.Equal(ImageStatus.Verified, verified!.Status);
 
         await using (var same = await RunningFunction.StartAsync<ReverifierFunction>(_environment, projectId))
         {
-            (await Deliveries.SendAsync(same.Client, DeliveryShape.Binary, "{}", "tick-same", projectId, "imagetrust-reverify")).Dispose();
+            await Deliveries.SendRecordedAsync(same.Client, DeliveryShape.Binary, "{}", "tick-same", projectId, "imagetrust-reverify");
         }
 
         Assert.Equal(verified.LastVerified, (await push.Records.GetAsync(key))!.LastVerified);
@@ -85,7 +85,7 @@ public sealed class ReverifierTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
         await using var push = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, projectId, s => s.AddSingleton<TimeProvider>(clock));
-        (await Deliveries.SendAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", projectId)).Dispose();
+        await Deliveries.SendRecordedAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", projectId);
         var first = (await push.Records.GetAsync(key))!.LastVerified;
         await using var reverifier = await RunningFunction.StartAsync<ReverifierFunction>(_environment, projectId, s => s.AddSingleton<TimeProvider>(clock));
 

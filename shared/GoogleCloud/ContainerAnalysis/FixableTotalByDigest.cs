@@ -1,4 +1,4 @@
-using ImageTrust.Policy;
+using ImageTrust.Model;
 
 namespace ImageTrust.GoogleCloud.ContainerAnalysis;
 

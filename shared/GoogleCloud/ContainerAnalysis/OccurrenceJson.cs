@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
-using ImageTrust.Policy;
+using ImageTrust.Model;
 
 namespace ImageTrust.GoogleCloud.ContainerAnalysis;
 

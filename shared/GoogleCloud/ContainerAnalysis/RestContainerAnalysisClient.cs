@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
-using ImageTrust.GoogleCloud.Auth;
+using ImageTrust.Model;
+using ImageTrust.Model.Http;
 using Microsoft.Extensions.Logging;
 
 namespace ImageTrust.GoogleCloud.ContainerAnalysis;
@@ -14,7 +15,6 @@ internal sealed class RestContainerAnalysisClient : ContainerAnalysisClient
 
     private readonly GoogleRestChannel _channel;
     private readonly string _projectId;
-    private readonly GoogleRetrySettings _retry;
 
     /// <summary>Creates the client.</summary>
     /// <param name="httpClient">The HTTP client.</param>
@@ -22,13 +22,12 @@ internal sealed class RestContainerAnalysisClient : ContainerAnalysisClient
     /// <param name="tokens">Access tokens; may be null when the endpoint override is local.</param>
     /// <param name="timeProvider">The clock for retries.</param>
     /// <param name="logger">The logger.</param>
-    /// <param name="retry">Retry settings, or null for the defaults.</param>
-    public RestContainerAnalysisClient(HttpClient httpClient, GoogleCloudSettings settings, AccessTokenSource? tokens, TimeProvider timeProvider, ILogger<RestContainerAnalysisClient> logger, GoogleRetrySettings? retry = null)
+    /// <param name="retry">Retry rules of idempotent calls, or null for <see cref="RetryPolicy.Default"/>.</param>
+    public RestContainerAnalysisClient(HttpClient httpClient, GoogleCloudSettings settings, AccessTokenSource? tokens, TimeProvider timeProvider, ILogger<RestContainerAnalysisClient> logger, RetryPolicy? retry = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        _channel = new GoogleRestChannel(httpClient, settings.ContainerAnalysis, tokens, timeProvider, logger);
+        _channel = new GoogleRestChannel(httpClient, settings.ContainerAnalysis, tokens, retry ?? RetryPolicy.Default, timeProvider, logger);
         _projectId = settings.ProjectId;
-        _retry = retry ?? GoogleRetrySettings.Default;
     }
 
     /// <summary>Whether <paramref name="name"/> is <c>projects/P/occurrences/ID</c>.</summary>
@@ -48,7 +47,7 @@ internal sealed class RestContainerAnalysisClient : ContainerAnalysisClient
 
         try
         {
-            using var response = await _channel.SendAsync(HttpMethod.Get, "v1/" + occurrenceName, null, MaxOccurrenceBytes, _retry, cancellationToken).ConfigureAwait(false);
+            using var response = await _channel.SendAsync(HttpMethod.Get, "v1/" + occurrenceName, null, MaxOccurrenceBytes, idempotent: true, cancellationToken).ConfigureAwait(false);
             return Parse(() => OccurrenceJson.ParseOccurrence(response.RootElement));
         }
         catch (GoogleApiException exception) when (exception.HttpStatus == HttpStatusCode.NotFound)
@@ -69,7 +68,7 @@ internal sealed class RestContainerAnalysisClient : ContainerAnalysisClient
             query += "&pageToken=" + Uri.EscapeDataString(pageToken);
         }
 
-        using var response = await _channel.SendAsync(HttpMethod.Get, $"v1/projects/{Project(projectId)}/occurrences?{query}", null, MaxPageBytes, _retry, cancellationToken).ConfigureAwait(false);
+        using var response = await _channel.SendAsync(HttpMethod.Get, $"v1/projects/{Project(projectId)}/occurrences?{query}", null, MaxPageBytes, idempotent: true, cancellationToken).ConfigureAwait(false);
         return Parse(() => OccurrenceJson.ParsePage(response.RootElement));
     }
 
@@ -77,7 +76,7 @@ internal sealed class RestContainerAnalysisClient : ContainerAnalysisClient
     public override async Task<ImmutableArray<FixableTotalByDigest>> GetVulnerabilitySummaryAsync(string resourceUrl, string? projectId = null, CancellationToken cancellationToken = default)
     {
         var filter = $"resourceUrl=\"{FilterLiteral(resourceUrl)}\"";
-        using var response = await _channel.SendAsync(HttpMethod.Get, $"v1/projects/{Project(projectId)}/occurrences:vulnerabilitySummary?filter={Uri.EscapeDataString(filter)}", null, MaxSummaryBytes, _retry, cancellationToken).ConfigureAwait(false);
+        using var response = await _channel.SendAsync(HttpMethod.Get, $"v1/projects/{Project(projectId)}/occurrences:vulnerabilitySummary?filter={Uri.EscapeDataString(filter)}", null, MaxSummaryBytes, idempotent: true, cancellationToken).ConfigureAwait(false);
         return OccurrenceJson.ParseSummary(response.RootElement);
     }
 

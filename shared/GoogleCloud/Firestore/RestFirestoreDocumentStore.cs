@@ -2,8 +2,8 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using ImageTrust.GoogleCloud.Auth;
 using ImageTrust.Model;
+using ImageTrust.Model.Http;
 using Microsoft.Extensions.Logging;
 
 namespace ImageTrust.GoogleCloud.Firestore;
@@ -26,8 +26,7 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
     private readonly string _root;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly GoogleRetrySettings _retry;
-    private readonly GoogleRetrySettings _transactionRetry;
+    private readonly RetryPolicy _transactionRetry;
 
     /// <summary>Creates the store.</summary>
     /// <param name="httpClient">The HTTP client.</param>
@@ -35,17 +34,16 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
     /// <param name="tokens">Access tokens; may be null when Firestore is the emulator.</param>
     /// <param name="timeProvider">The clock for retries.</param>
     /// <param name="logger">The logger.</param>
-    /// <param name="retry">Retries for single reads, or null for <see cref="GoogleRetrySettings.Default"/>.</param>
-    /// <param name="transactionRetry">Retries for whole transactions, or null for <see cref="GoogleRetrySettings.Transactions"/>.</param>
-    public RestFirestoreDocumentStore(HttpClient httpClient, GoogleCloudSettings settings, AccessTokenSource? tokens, TimeProvider timeProvider, ILogger<RestFirestoreDocumentStore> logger, GoogleRetrySettings? retry = null, GoogleRetrySettings? transactionRetry = null)
+    /// <param name="retry">Retry rules of single idempotent calls, or null for <see cref="RetryPolicy.Default"/>.</param>
+    /// <param name="transactionRetry">Retries of whole transactions on contention, or null for <see cref="RetryPolicy.Contention"/>.</param>
+    public RestFirestoreDocumentStore(HttpClient httpClient, GoogleCloudSettings settings, AccessTokenSource? tokens, TimeProvider timeProvider, ILogger<RestFirestoreDocumentStore> logger, RetryPolicy? retry = null, RetryPolicy? transactionRetry = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        _channel = new GoogleRestChannel(httpClient, settings.Firestore, tokens, timeProvider, logger);
+        _channel = new GoogleRestChannel(httpClient, settings.Firestore, tokens, retry ?? RetryPolicy.Default, timeProvider, logger);
         _root = settings.FirestoreDocumentsRoot;
         _timeProvider = timeProvider;
         _logger = logger;
-        _retry = retry ?? GoogleRetrySettings.Default;
-        _transactionRetry = transactionRetry ?? GoogleRetrySettings.Transactions;
+        _transactionRetry = transactionRetry ?? RetryPolicy.Contention;
     }
 
     /// <inheritdoc />
@@ -54,7 +52,7 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
         var name = DocumentName(collection, documentId);
         try
         {
-            using var response = await _channel.SendAsync(HttpMethod.Get, "v1/" + name, null, MaxDocumentResponseBytes, _retry, cancellationToken).ConfigureAwait(false);
+            using var response = await _channel.SendAsync(HttpMethod.Get, "v1/" + name, null, MaxDocumentResponseBytes, idempotent: true, cancellationToken).ConfigureAwait(false);
             return ParseDocument(response.RootElement);
         }
         catch (GoogleApiException exception) when (exception.HttpStatus == HttpStatusCode.NotFound)
@@ -201,7 +199,7 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
                 writer.WriteEndObject();
             },
             Math.Min(MaxQueryResponseBytes, ((long)limit * MaxDocumentResponseBytes) + SmallResponseBytes),
-            _retry,
+            idempotent: true,
             cancellationToken).ConfigureAwait(false);
 
         var documents = ImmutableArray.CreateBuilder<FirestoreDocument>();
@@ -253,7 +251,7 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
                 writer.WriteEndObject();
             },
             MaxDocumentResponseBytes,
-            transactionId is null ? _retry : null,
+            idempotent: transactionId is null,
             cancellationToken).ConfigureAwait(false);
         if (response.RootElement.ValueKind != JsonValueKind.Array)
         {
@@ -299,7 +297,7 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
                 writer.WriteEndObject();
             },
             SmallResponseBytes,
-            _retry,
+            idempotent: true,
             cancellationToken).ConfigureAwait(false);
         return response.RootElement.TryGetProperty("transaction", out var id) && id.GetString() is { Length: > 0 } text
             ? text
@@ -310,7 +308,7 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
     {
         try
         {
-            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(5), _timeProvider);
             using var _ = await _channel.SendAsync(
                 HttpMethod.Post,
                 $"v1/{_root}:rollback",
@@ -321,7 +319,7 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
                     writer.WriteEndObject();
                 },
                 SmallResponseBytes,
-                null,
+                idempotent: false,
                 cancel.Token).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is GoogleApiException or TransientFailureException or OperationCanceledException)
@@ -344,7 +342,7 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
             $"v1/{_root}:commit",
             writer => WriteCommit(writer, writes, transactionId),
             SmallResponseBytes + (writes.Count * 4096L),
-            null,
+            idempotent: false,
             cancellationToken).ConfigureAwait(false);
         var root = response.RootElement;
         var commitTime = root.TryGetProperty("commitTime", out var ct) && ct.ValueKind == JsonValueKind.String ? FirestoreValueCodec.ParseTimestamp(ct.GetString()!) : _timeProvider.GetUtcNow();

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using ImageTrust.GoogleCloud.Auth;
+using ImageTrust.Model;
+using ImageTrust.Model.Http;
 using Microsoft.Extensions.Logging;
 
 namespace ImageTrust.GoogleCloud.PubSub;
@@ -17,7 +18,6 @@ internal sealed class RestPubSubPublisher : PubSubPublisher
 
     private readonly GoogleRestChannel _channel;
     private readonly string _projectId;
-    private readonly GoogleRetrySettings _retry;
 
     /// <summary>Creates the publisher.</summary>
     /// <param name="httpClient">The HTTP client.</param>
@@ -25,13 +25,12 @@ internal sealed class RestPubSubPublisher : PubSubPublisher
     /// <param name="tokens">Access tokens; may be null when Pub/Sub is the emulator.</param>
     /// <param name="timeProvider">The clock for retries.</param>
     /// <param name="logger">The logger.</param>
-    /// <param name="retry">Retry settings, or null for <see cref="GoogleRetrySettings.Default"/>.</param>
-    public RestPubSubPublisher(HttpClient httpClient, GoogleCloudSettings settings, AccessTokenSource? tokens, TimeProvider timeProvider, ILogger<RestPubSubPublisher> logger, GoogleRetrySettings? retry = null)
+    /// <param name="retry">Retry rules of idempotent calls, or null for <see cref="RetryPolicy.Default"/>.</param>
+    public RestPubSubPublisher(HttpClient httpClient, GoogleCloudSettings settings, AccessTokenSource? tokens, TimeProvider timeProvider, ILogger<RestPubSubPublisher> logger, RetryPolicy? retry = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        _channel = new GoogleRestChannel(httpClient, settings.PubSub, tokens, timeProvider, logger);
+        _channel = new GoogleRestChannel(httpClient, settings.PubSub, tokens, retry ?? RetryPolicy.Default, timeProvider, logger);
         _projectId = settings.ProjectId;
-        _retry = retry ?? GoogleRetrySettings.Default;
     }
 
     /// <inheritdoc />
@@ -43,7 +42,7 @@ internal sealed class RestPubSubPublisher : PubSubPublisher
         var path = $"v1/projects/{_projectId}/topics/{topicId}:publish";
         foreach (var batch in Split(messages))
         {
-            using var response = await _channel.SendAsync(HttpMethod.Post, path, writer => WriteRequest(writer, batch), MaxResponseBytes, _retry, cancellationToken).ConfigureAwait(false);
+            using var response = await _channel.SendAsync(HttpMethod.Post, path, writer => WriteRequest(writer, batch), MaxResponseBytes, idempotent: true, cancellationToken).ConfigureAwait(false);
             if (!response.RootElement.TryGetProperty("messageIds", out var returned) || returned.ValueKind != JsonValueKind.Array || returned.GetArrayLength() != batch.Count)
             {
                 throw new GoogleApiException(System.Net.HttpStatusCode.OK, null, $"publish to {topicId} returned no messageIds for {batch.Count} message(s)");

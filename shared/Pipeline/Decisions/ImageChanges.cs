@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ImageTrust.Pipeline.Records;
+using ImageTrust.Model;
 using ImageTrust.Policy;
 using ImageTrust.Verification;
 

@@ -2,11 +2,7 @@ using ImageTrust.Model;
 
 namespace ImageTrust.Pipeline.Records;
 
-/// <summary>
-/// Identifies one image record: the repository name (<c>registry/repository</c>) and the manifest digest.
-/// Its Firestore document id is readable and reversible: <c>/</c> becomes <c>~</c>, a character no registry host or
-/// repository path can contain, e.g. <c>europe-docker.pkg.dev~p~repo~app@sha256:…</c>.
-/// </summary>
+/// <summary>Identifies one image record: the repository name (<c>registry/repository</c>) and the manifest digest.</summary>
 internal sealed record ImageKey
 {
     private ImageKey(string repository, Digest digest)
@@ -32,28 +28,6 @@ internal sealed record ImageKey
     /// <summary>Parses <c>registry/repository@sha256:…</c>.</summary>
     /// <exception cref="FormatException">Not a reference with a digest.</exception>
     public static ImageKey Parse(string text) => From(ImageReference.Parse(text));
-
-    /// <summary>Reverses <see cref="ToDocumentId"/>.</summary>
-    /// <exception cref="FormatException">The id was not produced by <see cref="ToDocumentId"/>.</exception>
-    public static ImageKey FromDocumentId(string documentId)
-    {
-        ArgumentNullException.ThrowIfNull(documentId);
-        if (documentId.Contains('/', StringComparison.Ordinal))
-        {
-            throw new FormatException($"'{documentId}' is not an image document id");
-        }
-
-        var key = Parse(documentId.Replace('~', '/'));
-        if (key.ToDocumentId() != documentId)
-        {
-            throw new FormatException($"'{documentId}' is not a canonical image document id");
-        }
-
-        return key;
-    }
-
-    /// <summary>The Firestore document id (valid: no <c>/</c>, never <c>.</c>, <c>..</c> or <c>__…__</c>, at most about 400 bytes).</summary>
-    public string ToDocumentId() => $"{Repository.Replace('/', '~')}@{Digest}";
 
     /// <inheritdoc />
     public override string ToString() => $"{Repository}@{Digest}";

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace ImageTrust.Pipeline.Records;
 
-/// <summary>The stored truth about one image: one Firestore document per (repository, digest).</summary>
+/// <summary>The recorded truth about one image (repository, digest): its status, why, and how it got there.</summary>
 internal sealed record ImageRecord
 {
     /// <summary>The most history entries kept (oldest dropped first).</summary>
@@ -13,6 +13,9 @@ internal sealed record ImageRecord
 
     /// <summary>The most reasons kept.</summary>
     public const int MaxReasons = 32;
+
+    /// <summary>The longest reason kept (longer ones are cut).</summary>
+    public const int MaxReasonLength = 500;
 
     /// <summary>The most signers kept.</summary>
     public const int MaxSigners = 20;
@@ -56,6 +59,6 @@ internal sealed record ImageRecord
     /// <summary>Recently processed message ids, oldest first, at most <see cref="MaxProcessedMessageIds"/>.</summary>
     public ImmutableArray<string> ProcessedMessageIds { get; init; } = [];
 
-    /// <summary>Events committed but not yet confirmed published, oldest first.</summary>
-    public ImmutableArray<OutboxEvent> Outbox { get; init; } = [];
+    /// <summary>How many events were committed with the record and are not yet confirmed published (the store sets it).</summary>
+    public int PendingEvents { get; init; }
 }

@@ -1,14 +1,15 @@
 namespace ImageTrust.Pipeline.Records;
 
 /// <summary>
-/// Image records with exactly-once effect: each change is applied in one atomic, conditional write together with the message id that caused it
-/// and the events it publishes (an outbox in the same document); the events are published after the commit and then marked sent.
+/// Image records with exactly-once effect: each change is applied in one atomic, conditional write together with the message id
+/// that caused it and the events it raises; the events are published after the commit and then marked sent, so a crash in
+/// between leaves them pending (<see cref="ImageRecord.PendingEvents"/>) until a retry publishes them.
 /// </summary>
-internal abstract class ImageRecordStore
+internal abstract class ImageRecordStore : ImageRecordReader
 {
     /// <summary>
     /// Applies the change <paramref name="decide"/> returns for the current record (null when none exists), unless
-    /// <paramref name="messageId"/> was already processed, then publishes pending outbox events.
+    /// <paramref name="messageId"/> was already processed, then publishes pending events.
     /// <paramref name="decide"/> may run more than once (again when the record changed under it) and must have no side effects.
     /// </summary>
     /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore or Pub/Sub is unavailable: retry the message
@@ -35,7 +36,7 @@ internal abstract class ImageRecordStore
 
     /// <summary>Gets a record; null when the image was never recorded.</summary>
     /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore is unavailable.</exception>
-    public async Task<ImageRecord?> GetAsync(ImageKey key, CancellationToken cancellationToken = default)
+    public override async Task<ImageRecord?> GetAsync(ImageKey key, CancellationToken cancellationToken = default)
         => (await ReadAsync(key, cancellationToken).ConfigureAwait(false)).Record;
 
     /// <summary>Reads a record with its version, the basis for a later apply.</summary>
@@ -45,9 +46,9 @@ internal abstract class ImageRecordStore
     /// <summary>Lists records, optionally only those with <paramref name="status"/>, one page at a time.</summary>
     /// <exception cref="FormatException">The page size or token is invalid.</exception>
     /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore is unavailable.</exception>
-    public abstract Task<ImageRecordPage> ListAsync(ImageStatus? status = null, int pageSize = 100, string? pageToken = null, CancellationToken cancellationToken = default);
+    public abstract override Task<ImageRecordPage> ListAsync(ImageStatus? status = null, int pageSize = 100, string? pageToken = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Publishes the record's pending outbox events and marks them sent; returns how many were published.</summary>
+    /// <summary>Publishes the record's pending events and marks them sent; returns how many were published.</summary>
     /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore or Pub/Sub is unavailable.</exception>
     public abstract Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default);
 }

@@ -35,7 +35,7 @@ internal sealed record RecordChange
     /// <summary>Whether signatures were verified now (sets <see cref="ImageRecord.LastVerified"/>).</summary>
     public bool Verified { get; init; }
 
-    /// <summary>Events to publish through the outbox, committed with the change.</summary>
+    /// <summary>Events to publish, committed with the change and published after it.</summary>
     public ImmutableArray<ImageEvent> Events { get; init; } = [];
 
     /// <summary>A change to <paramref name="status"/> with <paramref name="reasons"/>.</summary>

@@ -109,7 +109,7 @@ internal sealed class OccurrenceService
         while (pageToken is not null && ++pages < MaxOccurrencePages);
 
         var now = _timeProvider.GetUtcNow();
-        var policy = rule.Vulnerabilities ?? new Policy.VulnerabilityPolicy(Policy.Severity.Critical, OnlyWithFix: false, []);
+        var policy = rule.Vulnerabilities ?? new Policy.VulnerabilityPolicy(Severity.Critical, OnlyWithFix: false, []);
         var assessment = VulnerabilityEvaluator.Evaluate(findings, policy, now);
         if (rule.Vulnerabilities is null)
         {
@@ -148,7 +148,7 @@ internal sealed class OccurrenceService
     private static VulnerabilityFinding ToFinding(Occurrence occurrence)
     {
         var vulnerability = occurrence.Vulnerability!;
-        var severity = vulnerability.EffectiveSeverity != Policy.Severity.Unspecified ? vulnerability.EffectiveSeverity : vulnerability.Severity;
+        var severity = vulnerability.EffectiveSeverity != Severity.Unspecified ? vulnerability.EffectiveSeverity : vulnerability.Severity;
         var package = vulnerability.PackageIssues.IsDefaultOrEmpty ? null : vulnerability.PackageIssues[0].AffectedPackage;
         return new VulnerabilityFinding(vulnerability.VulnerabilityId, severity, vulnerability.FixAvailable, package);
     }

@@ -1,14 +1,12 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using ImageTrust.GoogleCloud;
-using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.GoogleCloud.PubSub;
 using PubSubMessage = ImageTrust.GoogleCloud.PubSub.PubSubMessage;
 using ImageTrust.Hosting;
 using ImageTrust.Model;
-using ImageTrust.Pipeline.Records;
+using ImageTrust.Pipeline.Persistence;
+using ImageTrust.Pipeline.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace ImageTrust.Pipeline.Services;
@@ -20,9 +18,6 @@ namespace ImageTrust.Pipeline.Services;
 /// </summary>
 internal sealed class PubSubPermanentFailureAlerter : IPermanentFailureAlerter
 {
-    /// <summary>The attribute value when the input names no image.</summary>
-    public const string Unknown = "unknown";
-
     private readonly PubSubPublisher _publisher;
     private readonly ImageEventTopics _topics;
     private readonly TimeProvider _timeProvider;
@@ -44,39 +39,8 @@ internal sealed class PubSubPermanentFailureAlerter : IPermanentFailureAlerter
         // A redelivery of the same message alerts with the same id (consumers deduplicate); a delivery that names nothing gets its own.
         var delivery = alert.MessageId.Length > 0 ? alert.MessageId : alert.EventId.Length > 0 ? "ce " + alert.EventId : "unnamed " + Guid.NewGuid().ToString("N");
         var eventId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{alert.FunctionName}\n{alert.EventSource}\n{delivery}")).AsSpan(0, 16));
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("specversion", "1.0");
-            writer.WriteString("id", eventId);
-            writer.WriteString("source", ImageCloudEvents.SourcePrefix + alert.FunctionName);
-            writer.WriteString("type", ImageEventTypes.Alert);
-            writer.WriteString("time", FirestoreValueCodec.FormatTimestamp(_timeProvider.GetUtcNow()));
-            writer.WriteString("datacontenttype", "application/json");
-            writer.WriteStartObject("data");
-            writer.WriteString("severity", ImageEventSeverities.Medium);
-            writer.WriteString("reasonCode", alert.ReasonCode);
-            writer.WriteString("summary", $"input rejected by {alert.FunctionName}: {alert.ReasonCode}");
-            writer.WriteString("detail", alert.Detail.Length > 2000 ? alert.Detail[..2000] : alert.Detail);
-            writer.WriteString("function", alert.FunctionName);
-            writer.WriteString("eventSource", alert.EventSource);
-            writer.WriteString("eventId", alert.EventId);
-            writer.WriteString("messageId", alert.MessageId);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        var message = PubSubMessage.Create(
-            buffer.WrittenMemory.ToArray(),
-            new Dictionary<string, string>
-            {
-                ["type"] = ImageEventTypes.Alert,
-                ["digest"] = Unknown,
-                ["repository"] = Unknown,
-                ["severity"] = ImageEventSeverities.Medium,
-                ["reasonCode"] = alert.ReasonCode,
-            });
+        var alertEvent = ImageCloudEvents.ForRejectedInput(eventId, alert, _timeProvider.GetUtcNow());
+        var message = PubSubMessage.FromText(alertEvent.Json, alertEvent.Attributes);
         try
         {
             await _publisher.PublishAsync(_topics.Alerts, [message], cancellationToken).ConfigureAwait(false);

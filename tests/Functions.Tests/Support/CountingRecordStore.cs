@@ -3,7 +3,7 @@ using ImageTrust.Pipeline.Records;
 
 namespace ImageTrust.Functions.Tests.Support;
 
-/// <summary>Wraps the real Firestore record store and notes when each document was written (an applied change is one commit).</summary>
+/// <summary>Wraps the real Firestore record store and counts the changes applied to each image (an applied change is one commit).</summary>
 internal sealed class CountingRecordStore : ImageRecordStore
 {
     private readonly ImageRecordStore _inner;
@@ -13,14 +13,15 @@ internal sealed class CountingRecordStore : ImageRecordStore
         _inner = inner;
     }
 
-    public ConcurrentDictionary<string, ConcurrentQueue<DateTimeOffset>> WritesByDocument { get; } = new(StringComparer.Ordinal);
+    /// <summary>Applied changes by image (<c>registry/repository@digest</c>).</summary>
+    public ConcurrentDictionary<string, int> WritesByImage { get; } = new(StringComparer.Ordinal);
 
     public override async Task<ApplyResult> ApplyAsync(ImageKey key, IReadOnlyCollection<string> messageIds, Func<ImageRecord?, RecordChange> decide, ImageRecordSnapshot? basis, CancellationToken cancellationToken = default)
     {
         var result = await _inner.ApplyAsync(key, messageIds, decide, basis, cancellationToken);
         if (result.Outcome == ApplyOutcome.Applied)
         {
-            WritesByDocument.GetOrAdd(key.ToDocumentId(), _ => new()).Enqueue(DateTimeOffset.UtcNow);
+            WritesByImage.AddOrUpdate(key.ToString(), 1, (_, count) => count + 1);
         }
 
         return result;

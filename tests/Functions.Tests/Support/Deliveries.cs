@@ -54,6 +54,14 @@ internal static class Deliveries
     public static Task<HttpResponseMessage> SendAsync(HttpClient client, DeliveryShape shape, string data, string messageId, string projectId, string topic = "gcr")
         => SendRawAsync(client, shape, Base64(data), messageId, projectId, topic);
 
+    /// <summary>Sends a delivery the function must acknowledge with a recorded outcome (204); fails with the answer otherwise.</summary>
+    public static async Task SendRecordedAsync(HttpClient client, DeliveryShape shape, string data, string messageId, string projectId, string topic = "gcr")
+    {
+        using var response = await SendAsync(client, shape, data, messageId, projectId, topic);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.NoContent, $"message {messageId} to {topic}: {(int)response.StatusCode} {body}");
+    }
+
     public static async Task<HttpResponseMessage> SendRawAsync(HttpClient client, DeliveryShape shape, string base64Data, string messageId, string projectId, string topic = "gcr")
     {
         var envelope = Envelope(base64Data, messageId, projectId, shape == DeliveryShape.RawPushSnakeCase);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ImageTrust.Hosting;
+using ImageTrust.Model.Http;
 using ImageTrust.Pipeline;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Registry;
@@ -75,8 +76,7 @@ internal sealed class RunningFunction : IAsyncDisposable
             Registry = new RegistryClientOptions
             {
                 HttpRegistries = RegistryClientOptions.ParseHttpRegistries(variables["IMAGETRUST_HTTP_REGISTRIES"]),
-                OverallDeadline = TimeSpan.FromSeconds(5),
-                Retry = new RegistryRetryOptions { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(100), AttemptTimeout = TimeSpan.FromSeconds(2) },
+                Retry = new RetryPolicy { MaxAttempts = 2, InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(100), AttemptTimeout = TimeSpan.FromSeconds(2), TotalTimeout = TimeSpan.FromSeconds(5) },
             },
         };
         settings = adjust?.Invoke(settings) ?? settings;

@@ -1,5 +1,6 @@
 using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.PubSub;
+using ImageTrust.TestSupport.PubSub;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImageTrust.Functions.Tests.Support;

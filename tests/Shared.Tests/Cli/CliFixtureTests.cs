@@ -1,6 +1,9 @@
+using System.Text.Json;
 using ImageTrust.Cli;
 using ImageTrust.Shared.Tests.Verification;
 using ImageTrust.TestSupport;
+using ImageTrust.TestSupport.Registry;
+using Microsoft.AspNetCore.Http;
 
 namespace ImageTrust.Shared.Tests.Cli;
 
@@ -176,12 +179,33 @@ public sealed class CliFixtureTests : IClassFixture<FixtureRegistry>
         return word[..open] + (scenario.Flag(name) ?? throw new InvalidOperationException($"{scenario.Name} has no flag {name}"));
     }
 
+    [Fact]
+    public async Task Verify_GcpKmsKey_FetchedFromTheKmsEndpointTheEnvironmentNames()
+    {
+        const string KeyVersion = "projects/kms-project/locations/global/keyRings/ring/cryptoKeys/signer/cryptoKeyVersions/1";
+        var scenario = _registry.Fixtures.Scenario("skopeo-signed");
+        var pem = await File.ReadAllTextAsync(scenario.Flag("key")!);
+        await using var kms = await LoopbackHttpServer.StartAsync(context =>
+        {
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["pem"] = pem, ["algorithm"] = "EC_SIGN_P256_SHA256" }));
+        });
+        string[] args = ["verify", scenario.ReferenceAt(_registry.HostPort), "--key", "gcpkms://" + KeyVersion, "--insecure-ignore-tlog", "--allow-http-registry"];
+        var environment = new Dictionary<string, string> { ["IMAGETRUST_KMS_ENDPOINT"] = kms.BaseUri.ToString() };
+
+        var (exitCode, _, error) = await RunAsync(args, environment);
+
+        Assert.True(exitCode == ExitCodes.Verified, error);
+        Assert.Equal([$"GET /v1/{KeyVersion}/publicKey"], kms.Requests);
+    }
+
     private static async Task<(int ExitCode, string Out, string Error)> RunAsync(string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var output = new StringWriter();
         var error = new StringWriter();
         var console = new CliConsole(output, error, name => environment?.GetValueOrDefault(name), Directory.GetCurrentDirectory());
-        var exitCode = await CliApplication.RunAsync(args, ProductionServices.Create(), console);
+        var services = environment is null ? ProductionServices.Create() : ProductionServices.Create(name => environment.GetValueOrDefault(name));
+        var exitCode = await CliApplication.RunAsync(args, services, console);
         return (exitCode, output.ToString(), error.ToString());
     }
 }

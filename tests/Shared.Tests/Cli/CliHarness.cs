@@ -1,5 +1,6 @@
 using ImageTrust.Cli;
 using ImageTrust.Model;
+using ImageTrust.Pipeline.Records;
 using ImageTrust.Signing;
 using ImageTrust.Verification;
 
@@ -29,7 +30,8 @@ internal sealed class CliHarness
 
     public List<RegistryAccess> RegistryAccesses { get; } = [];
 
-    public FakeImageRecordStore Records { get; } = new();
+    /// <summary>Where <c>status</c> reads records; tests point it at the Firestore emulator through the production wiring.</summary>
+    public Func<CliConsole, ImageRecordReader> CreateRecordReader { get; set; } = _ => throw new InvalidOperationException("this test reads no records");
 
     public List<BundleVerificationRequest> BundleRequests { get; } = [];
 
@@ -62,7 +64,7 @@ internal sealed class CliHarness
                 BundleRequests.Add(request);
                 return Task.FromResult(BundleVerdict(request));
             },
-            CreateRecordStore = _ => Records,
+            CreateRecordReader = CreateRecordReader,
             NeedsPlainHttpAsync = (registry, skipTls, _) =>
             {
                 Probes.Add((registry, skipTls));

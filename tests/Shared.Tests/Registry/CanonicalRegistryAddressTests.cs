@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Net;
 using ImageTrust.Model;
+using ImageTrust.Model.Http;
 using ImageTrust.Registry;
 
 namespace ImageTrust.Shared.Tests.Registry;
@@ -25,7 +26,7 @@ public sealed class CanonicalRegistryAddressTests
         var plainHttpNames = plainHttp.Length == 0 ? [] : new[] { RegistryHost.ParsePlainHttp(plainHttp).Name };
         var client = new DistributionRegistryClient(
             new HttpClient(handler),
-            new RegistryClientOptions { HttpRegistries = plainHttpNames.ToFrozenSet(StringComparer.Ordinal), Retry = new RegistryRetryOptions { MaxAttempts = 1 } },
+            new RegistryClientOptions { HttpRegistries = plainHttpNames.ToFrozenSet(StringComparer.Ordinal), Retry = new RetryPolicy { MaxAttempts = 1 } },
             RegistryCredentialSource.Anonymous,
             TimeProvider.System);
 

@@ -1,6 +1,7 @@
 using System.Text;
 using ImageTrust.Model;
 using ImageTrust.Registry;
+using ImageTrust.Shared.Tests.Model;
 
 namespace ImageTrust.Shared.Tests.Registry;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ImageTrust.Model;
+using ImageTrust.Model.Http;
 using ImageTrust.Registry;
 using ImageTrust.TestSupport.Registry;
 
@@ -140,7 +141,7 @@ public sealed class DistributionRegistryClientTests : IClassFixture<DockerRegist
     {
         var client = new DistributionRegistryClient(
             new HttpClient(),
-            new RegistryClientOptions { Retry = new RegistryRetryOptions { MaxAttempts = 1 } },
+            new RegistryClientOptions { Retry = new RetryPolicy { MaxAttempts = 1 } },
             RegistryCredentialSource.Anonymous,
             TimeProvider.System);
 

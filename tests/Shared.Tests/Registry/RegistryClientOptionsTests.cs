@@ -1,4 +1,5 @@
 using ImageTrust.Model;
+using ImageTrust.Model.Http;
 using ImageTrust.Registry;
 
 namespace ImageTrust.Shared.Tests.Registry;
@@ -55,19 +56,7 @@ public sealed class RegistryClientOptionsTests
     [Fact]
     public void Validate_NonPositiveDeadline_ThrowsConfigurationException()
     {
-        Assert.Throws<ConfigurationException>(() => new RegistryClientOptions { OverallDeadline = TimeSpan.Zero }.Validate());
-        Assert.Throws<ConfigurationException>(() => new RegistryClientOptions { Retry = new RegistryRetryOptions { MaxAttempts = 0 } }.Validate());
-    }
-
-    [Fact]
-    public void RegistryClientFactory_CreateDefaultWithBadEntry_ThrowsConfigurationException()
-    {
-        Assert.Throws<ConfigurationException>(() => RegistryClientFactory.CreateDefault(["127.0.0.1:5000", "not a host"]));
-    }
-
-    [Fact]
-    public void RegistryClientFactory_CreateDefault_ReturnsDistributionClient()
-    {
-        Assert.IsType<DistributionRegistryClient>(RegistryClientFactory.CreateDefault(["127.0.0.1:5000"]));
+        Assert.Throws<ConfigurationException>(() => new RegistryClientOptions { Retry = new RetryPolicy { TotalTimeout = TimeSpan.Zero } }.Validate());
+        Assert.Throws<ConfigurationException>(() => new RegistryClientOptions { Retry = new RetryPolicy { MaxAttempts = 0 } }.Validate());
     }
 }

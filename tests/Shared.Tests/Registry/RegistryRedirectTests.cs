@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using ImageTrust.Model;
+using ImageTrust.Model.Http;
 using ImageTrust.Registry;
 using Microsoft.Extensions.Logging;
 
@@ -124,7 +125,7 @@ public sealed class RegistryRedirectTests
     [Fact]
     public void CreateHandler_ProductionHandler_DoesNotFollowRedirects()
     {
-        using var handler = RegistryClientFactory.CreateHandler();
+        using var handler = RegistryHttp.CreateHandler();
 
         Assert.False(handler.AllowAutoRedirect);
     }
@@ -189,7 +190,7 @@ public sealed class RegistryRedirectTests
     private static RegistryClientOptions Options() => new()
     {
         HttpRegistries = RegistryClientOptions.ParseHttpRegistries($"{PlainRegistry},{OtherPlainHost}"),
-        Retry = new RegistryRetryOptions { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(2) },
+        Retry = new RetryPolicy { MaxAttempts = 2, InitialBackoff = TimeSpan.FromMilliseconds(1), MaxBackoff = TimeSpan.FromMilliseconds(2) },
     };
 
     private static DistributionRegistryClient Client(ScriptedHttpHandler handler, RegistryCredentialSource? credentials = null)

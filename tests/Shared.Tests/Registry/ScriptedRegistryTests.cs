@@ -1,8 +1,9 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using ImageTrust.Model;
+using ImageTrust.Model.Http;
 using ImageTrust.Registry;
+using ImageTrust.Shared.Tests.Model;
 using ImageTrust.TestSupport;
 using ImageTrust.TestSupport.Registry;
 using Microsoft.AspNetCore.Http;
@@ -140,93 +141,35 @@ public sealed class ScriptedRegistryTests
     }
 
     [Fact]
-    public async Task GetManifestAsync_TooManyRequestsWithRetryAfter_WaitsThenSucceeds()
-    {
-        var calls = 0;
-        await using var server = await LoopbackHttpServer.StartAsync(context =>
-        {
-            if (Interlocked.Increment(ref calls) == 1)
-            {
-                context.Response.StatusCode = 429;
-                context.Response.Headers.RetryAfter = "1";
-                return Task.CompletedTask;
-            }
-
-            return WriteManifestAsync(context, ManifestBytes);
-        });
-        var client = CreateClient(server, options => options with { Retry = FastRetry(5) });
-        var stopwatch = Stopwatch.StartNew();
-
-        var manifest = await client.GetManifestAsync(Reference(server, $"repo@{ManifestDigest}"));
-
-        Assert.Equal(ManifestDigest, manifest.Digest);
-        Assert.Equal(2, server.RequestCount);
-        Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(950), $"retried after {stopwatch.Elapsed}, before Retry-After");
-    }
-
-    [Fact]
-    public async Task GetManifestAsync_RetryAfterHttpDate_WaitsUntilThatTime()
-    {
-        var calls = 0;
-        await using var server = await LoopbackHttpServer.StartAsync(context =>
-        {
-            if (Interlocked.Increment(ref calls) == 1)
-            {
-                context.Response.StatusCode = 503;
-                context.Response.Headers.RetryAfter = DateTimeOffset.UtcNow.AddSeconds(2).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-                return Task.CompletedTask;
-            }
-
-            return WriteManifestAsync(context, ManifestBytes);
-        });
-        var client = CreateClient(server, options => options with { Retry = FastRetry(5) });
-        var stopwatch = Stopwatch.StartNew();
-
-        await client.GetManifestAsync(Reference(server, "repo:1"));
-
-        // The date has one-second resolution, so the wait is between one and two seconds.
-        Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(950), $"retried after {stopwatch.Elapsed}");
-        Assert.Equal(2, server.RequestCount);
-    }
-
-    [Fact]
     public async Task GetManifestAsync_LongRetryAfterOnFakeClock_WaitsOnTheInjectedTimeProvider()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-26T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var time = FakeClock();
         var arrivals = new List<DateTimeOffset>();
-        await using var server = await LoopbackHttpServer.StartAsync(context =>
-        {
-            int count;
-            lock (arrivals)
-            {
-                arrivals.Add(time.GetUtcNow());
-                count = arrivals.Count;
-            }
-
-            if (count == 1)
-            {
-                context.Response.StatusCode = 429;
-                context.Response.Headers.RetryAfter = "120";
-                return Task.CompletedTask;
-            }
-
-            return WriteManifestAsync(context, ManifestBytes);
-        });
+        await using var server = await StartOnceUnavailableAsync(time, arrivals, 429, "120");
         var client = CreateClient(
             server,
-            options => options with { OverallDeadline = TimeSpan.FromHours(1), Retry = FastRetry(3) with { AttemptTimeout = TimeSpan.FromHours(1) } },
+            options => options with { Retry = FastRetry(3) with { AttemptTimeout = TimeSpan.FromHours(1), TotalTimeout = TimeSpan.FromHours(1) } },
             timeProvider: time);
 
-        var call = client.GetManifestAsync(Reference(server, "repo:1"));
-        for (var i = 0; i < 2000 && !call.IsCompleted; i++)
-        {
-            await Task.Delay(5);
-            time.Advance(TimeSpan.FromSeconds(5));
-        }
+        await AdvanceUntilDoneAsync(time, client.GetManifestAsync(Reference(server, "repo:1")));
 
-        await call;
         Assert.Equal(2, arrivals.Count);
         Assert.True(arrivals[1] - arrivals[0] >= TimeSpan.FromSeconds(120), $"retried after {arrivals[1] - arrivals[0]} of fake time");
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_RetryAfterHttpDateOnFakeClock_WaitsUntilThatTime()
+    {
+        var time = FakeClock();
+        var retryAt = time.GetUtcNow().AddSeconds(40);
+        var arrivals = new List<DateTimeOffset>();
+        await using var server = await StartOnceUnavailableAsync(time, arrivals, 503, retryAt.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        var client = CreateClient(server, options => options with { Retry = FastRetry(5) with { AttemptTimeout = TimeSpan.FromHours(1), TotalTimeout = TimeSpan.FromHours(1) } }, timeProvider: time);
+
+        await AdvanceUntilDoneAsync(time, client.GetManifestAsync(Reference(server, "repo:1")));
+
+        Assert.Equal(2, arrivals.Count);
+        Assert.True(arrivals[1] >= retryAt, $"retried at {arrivals[1]}, before {retryAt}");
     }
 
     [Fact]
@@ -238,7 +181,7 @@ public sealed class ScriptedRegistryTests
             context.Response.Headers.RetryAfter = "3600";
             return Task.CompletedTask;
         });
-        var client = CreateClient(server, options => options with { Retry = FastRetry(5), OverallDeadline = TimeSpan.FromSeconds(30) });
+        var client = CreateClient(server, options => options with { Retry = FastRetry(5) with { TotalTimeout = TimeSpan.FromSeconds(30) } });
 
         var error = await Assert.ThrowsAsync<TransientFailureException>(() => client.GetManifestAsync(Reference(server, "repo:1")));
 
@@ -247,40 +190,39 @@ public sealed class ScriptedRegistryTests
     }
 
     [Fact]
-    public async Task GetManifestAsync_ServiceUnavailableForever_ThrowsTransientWithinDeadline()
+    public async Task GetManifestAsync_ServiceUnavailableForeverOnFakeClock_ThrowsTransientWithinDeadline()
     {
+        var time = FakeClock();
         await using var server = await LoopbackHttpServer.StartAsync(context =>
         {
             context.Response.StatusCode = 503;
             return Task.CompletedTask;
         });
-        var deadline = TimeSpan.FromSeconds(1.5);
-        var client = CreateClient(server, options => options with
-        {
-            OverallDeadline = deadline,
-            Retry = new RegistryRetryOptions { MaxAttempts = 100, BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(200) },
-        });
-        var stopwatch = Stopwatch.StartNew();
+        var client = CreateClient(
+            server,
+            options => options with { Retry = new RetryPolicy { MaxAttempts = 100, InitialBackoff = TimeSpan.FromSeconds(2), MaxBackoff = TimeSpan.FromSeconds(4), AttemptTimeout = TimeSpan.FromHours(1), TotalTimeout = TimeSpan.FromSeconds(30) } },
+            timeProvider: time);
 
-        var error = await Assert.ThrowsAsync<TransientFailureException>(() => client.GetManifestAsync(Reference(server, "repo:1")));
+        var error = await Assert.ThrowsAsync<TransientFailureException>(() => AdvanceUntilDoneAsync(time, client.GetManifestAsync(Reference(server, "repo:1"))));
 
-        Assert.True(stopwatch.Elapsed <= deadline + TimeSpan.FromSeconds(1.5), $"gave up after {stopwatch.Elapsed}");
-        Assert.True(server.RequestCount >= 3, $"only {server.RequestCount} attempts");
+        Assert.True(time.GetUtcNow() - time.Start < TimeSpan.FromSeconds(30), $"gave up after {time.GetUtcNow() - time.Start} of fake time");
+        Assert.InRange(server.RequestCount, 3, 30);
         Assert.Contains(server.HostPort, error.Message, StringComparison.Ordinal);
         Assert.Contains("HTTP 503", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task GetManifestAsync_ServerHangs_ThrowsTransientAtOverallDeadline()
+    public async Task GetManifestAsync_ServerHangsOnFakeClock_ThrowsTransientAtOverallDeadline()
     {
+        var time = FakeClock();
         await using var server = await LoopbackHttpServer.StartAsync(context => Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
-        var client = CreateClient(server, options => options with { OverallDeadline = TimeSpan.FromSeconds(1) });
-        var stopwatch = Stopwatch.StartNew();
+        var client = CreateClient(server, options => options with { Retry = FastRetry(3) with { AttemptTimeout = TimeSpan.FromHours(1), TotalTimeout = TimeSpan.FromSeconds(20) } }, timeProvider: time);
 
-        var error = await Assert.ThrowsAsync<TransientFailureException>(() => client.GetManifestAsync(Reference(server, "repo:1")));
+        var error = await Assert.ThrowsAsync<TransientFailureException>(() => AdvanceUntilDoneAsync(time, client.GetManifestAsync(Reference(server, "repo:1"))));
 
-        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(5));
-        Assert.Contains("overall deadline", error.Message, StringComparison.Ordinal);
+        Assert.InRange(time.GetUtcNow() - time.Start, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(21));
+        Assert.Contains("overall deadline of 20 s", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, server.RequestCount);
     }
 
     [Fact]
@@ -305,9 +247,11 @@ public sealed class ScriptedRegistryTests
     }
 
     [Fact]
-    public async Task GetManifestAsync_FirstAttemptHangs_RetriedAfterAttemptTimeout()
+    public async Task GetManifestAsync_FirstAttemptHangsOnFakeClock_RetriedAfterAttemptTimeout()
     {
+        var time = FakeClock();
         var calls = 0;
+        var retried = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await LoopbackHttpServer.StartAsync(async context =>
         {
             if (Interlocked.Increment(ref calls) == 1)
@@ -316,14 +260,23 @@ public sealed class ScriptedRegistryTests
                 return;
             }
 
+            retried.TrySetResult();
             await WriteManifestAsync(context, ManifestBytes);
         });
-        var client = CreateClient(server, options => options with { Retry = FastRetry(3) with { AttemptTimeout = TimeSpan.FromSeconds(1) } });
+        var client = CreateClient(server, options => options with { Retry = FastRetry(3) with { AttemptTimeout = TimeSpan.FromSeconds(10) } }, timeProvider: time);
 
-        var manifest = await client.GetManifestAsync(Reference(server, "repo:1"));
+        // The clock moves only until the retry arrives, so the second attempt's own timeout cannot fire while it is answered.
+        var call = client.GetManifestAsync(Reference(server, "repo:1"));
+        for (var i = 0; i < 2000 && !retried.Task.IsCompleted && !call.IsCompleted; i++)
+        {
+            await Task.Delay(5);
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
 
+        var manifest = await call;
         Assert.Equal(ManifestDigest, manifest.Digest);
         Assert.Equal(2, server.RequestCount);
+        Assert.True(time.GetUtcNow() - time.Start >= TimeSpan.FromSeconds(10), $"retried after {time.GetUtcNow() - time.Start} of fake time");
     }
 
     [Fact]
@@ -637,8 +590,46 @@ public sealed class ScriptedRegistryTests
         await context.Response.Body.WriteAsync(content);
     }
 
-    private static RegistryRetryOptions FastRetry(int maxAttempts)
-        => new() { MaxAttempts = maxAttempts, BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20) };
+    private static RetryPolicy FastRetry(int maxAttempts)
+        => new() { MaxAttempts = maxAttempts, InitialBackoff = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(20) };
+
+    // Answers the first request with the status and Retry-After given, every later one with the manifest; notes arrivals on the clock.
+    private static Task<LoopbackHttpServer> StartOnceUnavailableAsync(TimeProvider time, List<DateTimeOffset> arrivals, int status, string retryAfter)
+        => LoopbackHttpServer.StartAsync(context =>
+        {
+            int count;
+            lock (arrivals)
+            {
+                arrivals.Add(time.GetUtcNow());
+                count = arrivals.Count;
+            }
+
+            if (count == 1)
+            {
+                context.Response.StatusCode = status;
+                context.Response.Headers.RetryAfter = retryAfter;
+                return Task.CompletedTask;
+            }
+
+            return WriteManifestAsync(context, ManifestBytes);
+        });
+
+    private static FakeTimeProvider FakeClock() => new(DateTimeOffset.Parse("2026-11-26T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+
+    // Moves the fake clock on while the call waits (the loopback server answers in real time, so each step waits a little first).
+    private static async Task<T> AdvanceUntilDoneAsync<T>(FakeTimeProvider time, Task<T> call)
+    {
+        for (var i = 0; i < 4000 && !call.IsCompleted; i++)
+        {
+            await Task.Delay(5);
+            if (!call.IsCompleted)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+            }
+        }
+
+        return await call;
+    }
 
     private static ImageReference Reference(LoopbackHttpServer server, string repositoryAndTag) => ImageReference.Parse($"{server.HostPort}/{repositoryAndTag}");
 

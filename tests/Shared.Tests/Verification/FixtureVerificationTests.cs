@@ -67,7 +67,7 @@ public sealed class FixtureVerificationTests : IClassFixture<FixtureRegistry>
 
     private SigstoreImageVerifier CreateEngine(out RegistryClient registry)
     {
-        registry = RegistryClientFactory.Create(Options(), RegistryCredentialSource.Anonymous);
+        registry = new DistributionRegistryClient(RegistryHttp.CreateClient(), Options(), RegistryCredentialSource.Anonymous, TimeProvider.System);
         return SigstoreImageVerifier.Create(registry, TimeProvider.System);
     }
 

@@ -2,7 +2,8 @@ using System.Net;
 using System.Text.Json.Nodes;
 using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.ContainerAnalysis;
-using ImageTrust.Policy;
+using ImageTrust.Model;
+using ImageTrust.Model.Http;
 using ImageTrust.TestSupport.ContainerAnalysis;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,7 +21,7 @@ public sealed class RestContainerAnalysisClientTests : IAsyncLifetime
     {
         _standIn = await ContainerAnalysisStandIn.StartAsync();
         var settings = GoogleCloudSettings.Create("proj", containerAnalysisEndpoint: _standIn.BaseUri.AbsoluteUri);
-        var retry = new GoogleRetrySettings(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20), 2.0, 4, TimeSpan.FromSeconds(10));
+        var retry = new RetryPolicy { InitialBackoff = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(20), MaxAttempts = 4, TotalTimeout = TimeSpan.FromSeconds(10) };
         _client = new RestContainerAnalysisClient(new HttpClient(), settings, null, TimeProvider.System, NullLogger<RestContainerAnalysisClient>.Instance, retry);
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Model;
 using ImageTrust.TestSupport.Emulators;
+using ImageTrust.TestSupport.PubSub;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImageTrust.Shared.Tests.GoogleCloud.PubSub;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.TestSupport.Emulators;
+using ImageTrust.TestSupport.PubSub;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

@@ -4,8 +4,10 @@ using System.Text.Json.Nodes;
 using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Model;
+using ImageTrust.Model.Http;
 using ImageTrust.TestSupport.ContainerAnalysis;
 using ImageTrust.TestSupport.Emulators;
+using ImageTrust.TestSupport.PubSub;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImageTrust.Shared.Tests.GoogleCloud.PubSub;
@@ -13,7 +15,7 @@ namespace ImageTrust.Shared.Tests.GoogleCloud.PubSub;
 [Collection(GoogleEmulatorsCollection.Name)]
 public sealed class RestPubSubPublisherTests
 {
-    private static readonly GoogleRetrySettings FastRetry = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20), 2.0, 5, TimeSpan.FromSeconds(10));
+    private static readonly RetryPolicy FastRetry = new() { InitialBackoff = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(20), MaxAttempts = 5, TotalTimeout = TimeSpan.FromSeconds(10) };
 
     private readonly GoogleEmulatorsFixture _emulators;
 
@@ -129,7 +131,7 @@ public sealed class RestPubSubPublisherTests
     {
         var settings = _emulators.CreateSettings();
         var handler = new RecordingHandler();
-        var deadlineBound = new GoogleRetrySettings(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100), 1.0, 1000, TimeSpan.FromMilliseconds(250));
+        var deadlineBound = new RetryPolicy { InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromMilliseconds(100), MaxAttempts = 100, TotalTimeout = TimeSpan.FromMilliseconds(250) };
         var publisher = new RestPubSubPublisher(new HttpClient(handler), settings, null, TimeProvider.System, NullLogger<RestPubSubPublisher>.Instance, deadlineBound);
         handler.Inject(Enumerable.Repeat(HttpStatusCode.ServiceUnavailable, 1000).ToArray());
 

@@ -1,0 +1,163 @@
+using System.Collections.Immutable;
+using ImageTrust.GoogleCloud.Firestore;
+using ImageTrust.Pipeline.Records;
+using ImageTrust.Pipeline.Wire;
+
+namespace ImageTrust.Pipeline.Persistence;
+
+/// <summary>
+/// Maps a <see cref="StoredImageRecord"/> to and from its Firestore fields: the schema of documents already stored in production
+/// (pinned by golden-file tests), so a field is never renamed and a reader accepts what older code wrote.
+/// </summary>
+internal static class ImageRecordDocument
+{
+    /// <summary>The field set to the server's commit time on every write.</summary>
+    public const string UpdatedField = "updated";
+
+    /// <summary>The status field (queried by <c>ListAsync</c>).</summary>
+    public const string StatusField = "status";
+
+    /// <summary>The outbox field.</summary>
+    public const string OutboxField = "outbox";
+
+    /// <summary>The document's fields (without <see cref="UpdatedField"/>, which the server sets).</summary>
+    public static ImmutableSortedDictionary<string, FirestoreValue> ToFields(StoredImageRecord stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var record = stored.Record;
+        var fields = new Dictionary<string, FirestoreValue>(StringComparer.Ordinal)
+        {
+            ["repository"] = FirestoreValue.String(record.Key.Repository),
+            ["digest"] = FirestoreValue.String(record.Key.Digest.ToString()),
+            [StatusField] = FirestoreValue.String(record.Status.ToWire()),
+            ["reasons"] = Strings(record.Reasons),
+            ["signers"] = FirestoreValue.Array(record.Signers.Select(s => FirestoreValue.Map(new Dictionary<string, FirestoreValue>
+            {
+                ["identity"] = FirestoreValue.String(s.Identity),
+                ["issuer"] = FirestoreValue.StringOrNull(s.Issuer),
+                ["keyId"] = FirestoreValue.StringOrNull(s.KeyId),
+                ["tlogIndex"] = s.TlogIndex is { } index ? FirestoreValue.Integer(index) : FirestoreValue.Null,
+            }))),
+            ["vulnerabilities"] = record.Vulnerabilities is { } v ? FirestoreValue.Map(new Dictionary<string, FirestoreValue>
+            {
+                ["critical"] = FirestoreValue.Integer(v.Critical),
+                ["high"] = FirestoreValue.Integer(v.High),
+                ["medium"] = FirestoreValue.Integer(v.Medium),
+                ["low"] = FirestoreValue.Integer(v.Low),
+                ["minimal"] = FirestoreValue.Integer(v.Minimal),
+                ["blockingCves"] = Strings(v.BlockingCves),
+                ["evaluatedAt"] = FirestoreValue.Timestamp(v.EvaluatedAt),
+            }) : FirestoreValue.Null,
+            ["scanStatus"] = FirestoreValue.StringOrNull(record.ScanStatus),
+            ["policyRule"] = FirestoreValue.StringOrNull(record.PolicyRule),
+            ["policyVersion"] = FirestoreValue.StringOrNull(record.PolicyVersion),
+            ["firstSeen"] = FirestoreValue.Timestamp(record.FirstSeen),
+            ["lastVerified"] = FirestoreValue.TimestampOrNull(record.LastVerified),
+            ["history"] = FirestoreValue.Array(record.History.Select(h => FirestoreValue.Map(new Dictionary<string, FirestoreValue>
+            {
+                ["from"] = FirestoreValue.StringOrNull(h.From?.ToWire()),
+                ["to"] = FirestoreValue.String(h.To.ToWire()),
+                ["at"] = FirestoreValue.Timestamp(h.At),
+                ["messageId"] = FirestoreValue.String(h.MessageId),
+                ["reasons"] = Strings(h.Reasons),
+            }))),
+            ["processedMessageIds"] = Strings(record.ProcessedMessageIds),
+            [OutboxField] = OutboxValue(stored.Outbox),
+        };
+        return fields.ToImmutableSortedDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>The Firestore value of an outbox.</summary>
+    public static FirestoreValue OutboxValue(IEnumerable<OutboxEvent> outbox) => FirestoreValue.Array(outbox.Select(e => FirestoreValue.Map(new Dictionary<string, FirestoreValue>
+    {
+        ["id"] = FirestoreValue.String(e.Event.Id),
+        ["topic"] = FirestoreValue.String(e.Topic),
+        ["type"] = FirestoreValue.String(e.Event.Type),
+        ["payload"] = FirestoreValue.String(e.Event.Json),
+        ["attributes"] = FirestoreValue.Map(e.Event.Attributes.Select(a => KeyValuePair.Create(a.Key, FirestoreValue.String(a.Value)))),
+        ["createdAt"] = FirestoreValue.Timestamp(e.CreatedAt),
+    })));
+
+    /// <summary>Reads a record and its outbox from their document.</summary>
+    /// <exception cref="FormatException">The document does not have the shape this code writes.</exception>
+    public static StoredImageRecord FromDocument(FirestoreDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var f = document.Fields;
+        var key = ImageDocumentIds.Parse(document.Id);
+        ImmutableArray<OutboxEvent> outbox = [.. Items(f, OutboxField).Select(e =>
+        {
+            var m = e.AsMap();
+            var attributes = Optional(m, "attributes") is { Kind: FirestoreValueKind.Map } a
+                ? a.AsMap().ToImmutableSortedDictionary(p => p.Key, p => p.Value.AsString(), StringComparer.Ordinal)
+                : ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+            var message = new CloudEventMessage(Required(m, "id").AsString(), Required(m, "type").AsString(), Required(m, "payload").AsString(), attributes);
+            return new OutboxEvent(Required(m, "topic").AsString(), message, Required(m, "createdAt").AsTimestamp());
+        })];
+        var record = new ImageRecord
+        {
+            Key = key,
+            Status = ImageStatusNames.Parse(Required(f, StatusField).AsString()),
+            Reasons = ReadStrings(f, "reasons"),
+            Signers = [.. Items(f, "signers").Select(s =>
+            {
+                var m = s.AsMap();
+                return new VerifiedSigner(Required(m, "identity").AsString(), Optional(m, "issuer")?.AsStringOrNull(), Optional(m, "keyId")?.AsStringOrNull(), Optional(m, "tlogIndex") is { Kind: FirestoreValueKind.Integer } t ? t.AsInteger() : null);
+            })],
+            Vulnerabilities = Optional(f, "vulnerabilities") is { Kind: FirestoreValueKind.Map } vv ? ReadFindings(vv.AsMap()) : null,
+            ScanStatus = Optional(f, "scanStatus")?.AsStringOrNull(),
+            PolicyRule = Optional(f, "policyRule")?.AsStringOrNull(),
+            PolicyVersion = Optional(f, "policyVersion")?.AsStringOrNull(),
+            FirstSeen = Required(f, "firstSeen").AsTimestamp(),
+            LastVerified = Optional(f, "lastVerified")?.AsTimestampOrNull(),
+            Updated = Optional(f, UpdatedField)?.AsTimestampOrNull() ?? document.UpdateTime,
+            History = [.. Items(f, "history").Select(h =>
+            {
+                var m = h.AsMap();
+                var from = Optional(m, "from")?.AsStringOrNull();
+                return new StatusTransition(from is null ? null : ImageStatusNames.Parse(from), ImageStatusNames.Parse(Required(m, "to").AsString()), Required(m, "at").AsTimestamp(), Required(m, "messageId").AsString(), ReadStrings(m, "reasons"));
+            })],
+            ProcessedMessageIds = ReadStrings(f, "processedMessageIds"),
+            PendingEvents = outbox.Length,
+        };
+        return new StoredImageRecord(record, outbox);
+    }
+
+    /// <summary>As <see cref="FromDocument"/>, for a document read from the store.</summary>
+    /// <exception cref="InvalidDataException">The stored document is malformed.</exception>
+    public static StoredImageRecord Read(FirestoreDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        try
+        {
+            return FromDocument(document);
+        }
+        catch (FormatException exception)
+        {
+            throw new InvalidDataException($"image record {document.Id} is malformed: {exception.Message}", exception);
+        }
+    }
+
+    private static VulnerabilityFindings ReadFindings(IReadOnlyDictionary<string, FirestoreValue> m)
+        => new(
+            (int)(Optional(m, "critical")?.AsInteger() ?? 0),
+            (int)(Optional(m, "high")?.AsInteger() ?? 0),
+            (int)(Optional(m, "medium")?.AsInteger() ?? 0),
+            (int)(Optional(m, "low")?.AsInteger() ?? 0),
+            (int)(Optional(m, "minimal")?.AsInteger() ?? 0),
+            ReadStrings(m, "blockingCves"),
+            Required(m, "evaluatedAt").AsTimestamp());
+
+    private static FirestoreValue Strings(IEnumerable<string> values) => FirestoreValue.Array(values.Select(FirestoreValue.String));
+
+    private static ImmutableArray<string> ReadStrings(IReadOnlyDictionary<string, FirestoreValue> fields, string name)
+        => [.. Items(fields, name).Select(v => v.AsString())];
+
+    private static IEnumerable<FirestoreValue> Items(IReadOnlyDictionary<string, FirestoreValue> fields, string name)
+        => Optional(fields, name) is { Kind: FirestoreValueKind.Array } array ? array.AsArray() : [];
+
+    private static FirestoreValue? Optional(IReadOnlyDictionary<string, FirestoreValue> fields, string name) => fields.GetValueOrDefault(name);
+
+    private static FirestoreValue Required(IReadOnlyDictionary<string, FirestoreValue> fields, string name)
+        => fields.TryGetValue(name, out var value) ? value : throw new FormatException($"image record field '{name}' is missing");
+}

@@ -1,0 +1,73 @@
+using System.Collections.Immutable;
+using ImageTrust.GoogleCloud.Firestore;
+using ImageTrust.Pipeline.Persistence;
+using ImageTrust.Pipeline.Records;
+using ImageTrust.Pipeline.Wire;
+
+namespace ImageTrust.Shared.Tests.Pipeline.Persistence;
+
+public sealed class ImageRecordDocumentTests
+{
+    [Fact]
+    public void FromDocument_ToFieldsOutput_RoundTripsEveryField()
+    {
+        var key = ImageKey.Parse("europe-docker.pkg.dev/p/r/app@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae");
+        var t = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        var record = new ImageRecord
+        {
+            Key = key,
+            Status = ImageStatus.Quarantined,
+            Reasons = ["SIGNATURE_MISSING", "VULNERABILITY_BLOCKING"],
+            Signers = [new VerifiedSigner("ci@example.com", "https://accounts.google.com", null, 42), new VerifiedSigner("release-key", null, "sha256:abcd", null)],
+            Vulnerabilities = new VulnerabilityFindings(1, 2, 3, 4, 5, ["CVE-2024-1"], t),
+            ScanStatus = "FINISHED_SUCCESS",
+            PolicyRule = "prod",
+            PolicyVersion = "v7",
+            FirstSeen = t,
+            LastVerified = t.AddMinutes(1),
+            History = [new StatusTransition(null, ImageStatus.PendingSignature, t, "m1", ["SIGNATURE_MISSING"]), new StatusTransition(ImageStatus.PendingSignature, ImageStatus.Quarantined, t.AddMinutes(10), "m2", [])],
+            ProcessedMessageIds = ["m1", "m2"],
+            PendingEvents = 1,
+        };
+        var message = new CloudEventMessage("e1", ImageEventTypes.Quarantined, "{}", ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("type", "x")]));
+        var stored = new StoredImageRecord(record, [new OutboxEvent("imagetrust-quarantine", message, t)]);
+        var document = new FirestoreDocument("projects/p/databases/(default)/documents/images/" + ImageDocumentIds.For(key), ImageRecordDocument.ToFields(stored), t, t);
+
+        var read = ImageRecordDocument.FromDocument(document);
+
+        Assert.Equal(ImageRecordDocument.ToFields(stored), ImageRecordDocument.ToFields(read));
+        Assert.Equal(key, read.Record.Key);
+        Assert.Equal(ImageStatus.Quarantined, read.Record.Status);
+        Assert.Equal(42, read.Record.Signers[0].TlogIndex);
+        Assert.Null(read.Record.History[0].From);
+        Assert.Equal(1, read.Record.PendingEvents);
+        Assert.Equal("x", read.Outbox[0].Event.Attributes["type"]);
+        Assert.Equal(message, read.Outbox[0].Event with { Attributes = message.Attributes });
+    }
+
+    [Fact]
+    public void FromDocument_UnknownStatus_ThrowsFormatException()
+    {
+        var id = "docker.io~library~busybox@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
+        var fields = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, FirestoreValue>
+        {
+            ["status"] = FirestoreValue.String("MAYBE"),
+            ["firstSeen"] = FirestoreValue.Timestamp(DateTimeOffset.UnixEpoch),
+        });
+
+        Assert.Throws<FormatException>(() => ImageRecordDocument.FromDocument(new FirestoreDocument("x/images/" + id, fields, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch)));
+    }
+
+    [Fact]
+    public void ImageEventTopics_FromEnvironment_DefaultsAndOverrides()
+    {
+        var defaults = ImageEventTopics.FromEnvironment(_ => null);
+        var custom = ImageEventTopics.FromEnvironment(name => name == ImageEventTopics.VerifiedVariable ? "verified-topic" : null);
+
+        Assert.Equal("imagetrust-quarantine", defaults.Quarantine);
+        Assert.Equal("imagetrust-alerts", defaults.Alerts);
+        Assert.Null(defaults.TopicFor(ImageEventTypes.Verified));
+        Assert.Equal("verified-topic", custom.TopicFor(ImageEventTypes.Verified));
+        Assert.Throws<ImageTrust.Model.ConfigurationException>(() => ImageEventTopics.FromEnvironment(name => name == ImageEventTopics.AlertsVariable ? "x" : null));
+    }
+}

@@ -1,0 +1,37 @@
+using ImageTrust.Shared.Tests.GoogleCloud;
+using ImageTrust.Shared.Tests.Pipeline.Golden;
+using ImageTrust.TestSupport.Emulators;
+
+namespace ImageTrust.Shared.Tests.Pipeline.Persistence;
+
+/// <summary>The Firestore document the record store writes is pinned: a renamed field or value breaks documents already stored.</summary>
+[Collection(GoogleEmulatorsCollection.Name)]
+public sealed class StoredFormatGoldenTests
+{
+    private readonly GoogleEmulatorsFixture _emulators;
+
+    public StoredFormatGoldenTests(GoogleEmulatorsFixture emulators)
+    {
+        _emulators = emulators;
+    }
+
+    [Fact]
+    public async Task Commit_QuarantinedWithPendingOutbox_WritesTheGoldenDocument()
+    {
+        using var scenario = await GoldenScenario.RunAsync(_emulators);
+
+        var write = scenario.Documents.LastDocumentWrite(GoldenScenario.QuarantinedDocument);
+
+        GoldenFiles.AssertMatches("firestore-write-quarantined.json", GoldenRendering.Write(write));
+    }
+
+    [Fact]
+    public async Task Commit_FirstRecordWithNothingOptional_WritesTheGoldenDocument()
+    {
+        using var scenario = await GoldenScenario.RunAsync(_emulators);
+
+        var write = scenario.Documents.LastDocumentWrite(GoldenScenario.UnmanagedDocument);
+
+        GoldenFiles.AssertMatches("firestore-write-unmanaged.json", GoldenRendering.Write(write));
+    }
+}

@@ -1,0 +1,61 @@
+using ImageTrust.Shared.Tests.GoogleCloud;
+using ImageTrust.Shared.Tests.Pipeline.Golden;
+using ImageTrust.TestSupport.Emulators;
+
+namespace ImageTrust.Shared.Tests.Pipeline.Wire;
+
+/// <summary>Each published event (CloudEvent envelope, data, Pub/Sub attributes and ordering key) is pinned for its subscribers.</summary>
+[Collection(GoogleEmulatorsCollection.Name)]
+public sealed class PublishedEventGoldenTests
+{
+    private readonly GoogleEmulatorsFixture _emulators;
+
+    public PublishedEventGoldenTests(GoogleEmulatorsFixture emulators)
+    {
+        _emulators = emulators;
+    }
+
+    [Fact]
+    public async Task Publish_ImageVerified_IsTheGoldenMessage()
+    {
+        using var scenario = await GoldenScenario.RunAsync(_emulators);
+
+        var message = Assert.Single(scenario.PublishedTo(GoldenScenario.VerifiedTopic));
+
+        GoldenFiles.AssertMatches("event-image-verified.json", GoldenRendering.Message(GoldenScenario.VerifiedTopic, message));
+    }
+
+    [Fact]
+    public async Task Publish_ImageQuarantinedFromTheOutbox_IsTheGoldenMessage()
+    {
+        using var scenario = await GoldenScenario.RunAsync(_emulators);
+        Assert.Empty(scenario.PublishedTo(GoldenScenario.QuarantineTopic));
+
+        await scenario.PublishPendingAsync();
+
+        var message = Assert.Single(scenario.PublishedTo(GoldenScenario.QuarantineTopic));
+        GoldenFiles.AssertMatches("event-image-quarantined.json", GoldenRendering.Message(GoldenScenario.QuarantineTopic, message));
+    }
+
+    [Fact]
+    public async Task Publish_VulnerabilityAlertFromTheOutbox_IsTheGoldenMessage()
+    {
+        using var scenario = await GoldenScenario.RunAsync(_emulators);
+        var before = scenario.PublishedTo(GoldenScenario.AlertsTopic).Count;
+
+        await scenario.PublishPendingAsync();
+
+        var message = Assert.Single(scenario.PublishedTo(GoldenScenario.AlertsTopic).Skip(before));
+        GoldenFiles.AssertMatches("event-alert-vulnerabilities.json", GoldenRendering.Message(GoldenScenario.AlertsTopic, message));
+    }
+
+    [Fact]
+    public async Task Publish_WarnedOnFirstPush_IsTheGoldenMessage()
+    {
+        using var scenario = await GoldenScenario.RunAsync(_emulators);
+
+        var message = Assert.Single(scenario.PublishedTo(GoldenScenario.AlertsTopic));
+
+        GoldenFiles.AssertMatches("event-alert-warned.json", GoldenRendering.Message(GoldenScenario.AlertsTopic, message));
+    }
+}
