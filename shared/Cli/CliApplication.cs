@@ -20,6 +20,9 @@ internal static class CliApplication
             VerifyBundleCommand.Create(services, console),
             PolicyCommand.Create(console),
             StatusCommand.Create(services, console),
+            VersionCommand.Create(console),
+            CompletionCommand.Create(console),
+            CompletionCommand.CreateSuggest(console),
         };
         return root;
     }
