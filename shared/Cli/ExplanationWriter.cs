@@ -1,4 +1,5 @@
 using System.Globalization;
+using ImageTrust.Model;
 using ImageTrust.Policy;
 
 namespace ImageTrust.Cli;

@@ -1,4 +1,5 @@
 using ImageTrust.Cli;
+using ImageTrust.Model;
 using ImageTrust.Policy;
 
 namespace ImageTrust.Shared.Tests.Cli;
