@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using ImageTrust.Model;
 
 namespace ImageTrust.Cli;
 
@@ -19,6 +20,9 @@ internal static class CliApplication
             VerifyBundleCommand.Create(services, console),
             PolicyCommand.Create(console),
             StatusCommand.Create(services, console),
+            VersionCommand.Create(console),
+            CompletionCommand.Create(console),
+            CompletionCommand.CreateSuggest(console),
         };
         return root;
     }
@@ -30,6 +34,21 @@ internal static class CliApplication
     public static async Task<int> RunAsync(string[] args, CliServices services, CliConsole console, CancellationToken cancellationToken = default)
     {
         var root = CreateRootCommand(services, console);
+        try
+        {
+            var (normalized, notes) = CosignCommandLine.Normalize(root, args, console.GetEnvironmentVariable);
+            args = normalized;
+            foreach (var note in notes)
+            {
+                await TerminalText.WriteLineAsync(console.Error, $"imagetrust: note: {note}").ConfigureAwait(false);
+            }
+        }
+        catch (ConfigurationException e)
+        {
+            await TerminalText.WriteLineAsync(console.Error, $"imagetrust: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.UsageOrConfiguration;
+        }
+
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {

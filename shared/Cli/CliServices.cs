@@ -15,6 +15,12 @@ internal sealed class CliServices
     /// <summary>Verifies a Sigstore bundle against an artifact (the conformance entry point).</summary>
     public required Func<BundleVerificationRequest, CancellationToken, Task<BundleVerificationOutcome>> VerifyBundleAsync { get; init; }
 
+    /// <summary>
+    /// Whether the image's registry must be reached over plain HTTP under <c>--allow-http-registry</c> (it answers only that),
+    /// given the registry and whether its certificate is unchecked; the network probe by default, a fake in tests.
+    /// </summary>
+    public Func<string, bool, CancellationToken, Task<bool>> NeedsPlainHttpAsync { get; init; } = RegistrySchemeProbe.NeedsPlainHttpAsync;
+
     /// <summary>Creates the read-only record reader <c>status</c> uses (Firestore, configured from the console's environment).</summary>
     public required Func<CliConsole, ImageRecordReader> CreateRecordReader { get; init; }
 }

@@ -17,7 +17,9 @@ internal static class CommandRunner
     /// <param name="json">Whether the command prints JSON.</param>
     /// <param name="body">The command.</param>
     /// <param name="cancellationToken">Cancelled on Ctrl+C.</param>
-    public static async Task<int> RunAsync(CliConsole console, string? image, bool json, Func<Task<int>> body, CancellationToken cancellationToken)
+    /// <param name="hint">A second line for an error (e.g. where cosign would have behaved differently), or null for none.</param>
+    public static async Task<int> RunAsync(
+        CliConsole console, string? image, bool json, Func<Task<int>> body, CancellationToken cancellationToken, Func<Exception, string?>? hint = null)
     {
         try
         {
@@ -32,6 +34,11 @@ internal static class CommandRunner
         {
             var message = Describe(e);
             await TerminalText.WriteLineAsync(console.Error, $"imagetrust: {message}").ConfigureAwait(false);
+            if (hint?.Invoke(e) is { } line)
+            {
+                await TerminalText.WriteLineAsync(console.Error, $"imagetrust: {line}").ConfigureAwait(false);
+            }
+
             if (json && image is not null)
             {
                 await console.Out.WriteLineAsync(JsonSerializer.Serialize(ReportBuilder.Failure(image, reason, message), CliJsonContext.Output.VerificationReport)).ConfigureAwait(false);

@@ -2,18 +2,74 @@ using System.CommandLine;
 using System.Text.Json;
 using ImageTrust.Model;
 using ImageTrust.Policy;
+using ImageTrust.Policy.Export;
 
 namespace ImageTrust.Cli;
 
-/// <summary><c>imagetrust policy init|validate</c>: write a minimal key-based policy, or check a policy file.</summary>
+/// <summary><c>imagetrust policy init|validate|export</c>: write a minimal key-based policy, check a policy file, or export it to an admission controller.</summary>
 internal static class PolicyCommand
 {
     /// <summary>Creates the command with its two subcommands.</summary>
-    public static Command Create(CliConsole console) => new("policy", "Create or check trust policy files.")
+    public static Command Create(CliConsole console) => new("policy", "Create, check or export trust policy files.")
     {
         CreateInit(console),
         CreateValidate(console),
+        CreateExport(console),
     };
+
+    private static Command CreateExport(CliConsole console)
+    {
+        var file = new Argument<string>("POLICY") { Description = "The trust policy file." };
+        var format = new Option<string>("--format") { Description = "kyverno (ImageValidatingPolicy, policies.kyverno.io/v1) or policy-controller (ClusterImagePolicy, policy.sigstore.dev/v1beta1).", Required = true };
+        format.AcceptOnlyFromAmong("kyverno", "policy-controller");
+        var output = new Option<string?>("--output", "-o") { Description = "Write the YAML to this file instead of stdout." };
+        var rules = new Option<string[]>("--rule") { Description = "Export only this rule (repeatable); by default every rule.", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("export", "Export the trust policy as admission-controller resources, one per rule (refusing what the target can't express exactly).")
+        {
+            file, format, output, rules,
+        };
+        command.SetAction((result, cancellationToken) => CommandRunner.RunAsync(console, null, false, () => RunAsync(result), cancellationToken));
+        return command;
+
+        async Task<int> RunAsync(ParseResult result)
+        {
+            var policy = TrustPolicyLoader.Load(console.ResolvePath(result.GetValue(file)!));
+            var target = result.GetValue(format) == "kyverno" ? PolicyExportTarget.Kyverno : PolicyExportTarget.PolicyController;
+            var selected = result.GetValue(rules) is { Length: > 0 } names ? names : null;
+            var export = PolicyExporter.Export(policy, target, selected);
+            if (export.Refusals.Count > 0)
+            {
+                foreach (var refusal in export.Refusals)
+                {
+                    await TerminalText.WriteLineAsync(console.Error, $"imagetrust: can't export {refusal}").ConfigureAwait(false);
+                }
+
+                await TerminalText.WriteLineAsync(console.Error, $"imagetrust: nothing written: {export.Refusals.Select(r => r.Rule).Distinct().Count()} rule(s) can't be expressed exactly (--rule NAME exports the others)").ConfigureAwait(false);
+                return ExitCodes.UsageOrConfiguration;
+            }
+
+            var yaml = export.ToYaml();
+            if (result.GetValue(output) is not { } outputPath || outputPath == "-")
+            {
+                await console.Out.WriteAsync(yaml).ConfigureAwait(false);
+                return ExitCodes.Verified;
+            }
+
+            try
+            {
+                var outputFile = console.ResolvePath(outputPath);
+                Directory.CreateDirectory(Path.GetDirectoryName(outputFile)!);
+                await File.WriteAllTextAsync(outputFile, yaml).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ConfigurationException($"--output {outputPath}: can't be written: {e.Message}", e);
+            }
+
+            await TerminalText.WriteLineAsync(console.Out, $"wrote {outputPath}: {export.Documents.Count} {(target == PolicyExportTarget.Kyverno ? "ImageValidatingPolicy" : "ClusterImagePolicy")} resource(s)").ConfigureAwait(false);
+            return ExitCodes.Verified;
+        }
+    }
 
     private static Command CreateInit(CliConsole console)
     {

@@ -39,7 +39,20 @@ internal static class ProductionServices
         var registry = RegistryClientOptions.FromEnvironment(access.PlainHttpRegistries, environment);
         var kms = GoogleCloudSettings.KmsFromEnvironment(environment);
         var options = new ImageVerifierOptions { Limits = new VerificationLimits { Timeout = access.Timeout } };
-        return new ServiceCollection().AddVerification(registry, kms, options).BuildServiceProvider();
+        var services = new ServiceCollection().AddVerification(registry, kms, options);
+        if (access.InsecureTlsRegistry is { } insecure)
+        {
+            // --allow-insecure-registry: the image's registry only is reached without checking its certificate (the last
+            // primary-handler configuration of the named client wins).
+            services.AddHttpClient(PipelineServices.RegistryHttpClient).ConfigurePrimaryHttpMessageHandler(() =>
+            {
+                var handler = RegistryHttp.CreateHandler();
+                handler.SslOptions.RemoteCertificateValidationCallback = RegistrySchemeProbe.CertificateCheck(insecure);
+                return handler;
+            });
+        }
+
+        return services.BuildServiceProvider();
     }
 
     private static Task<BundleVerificationOutcome> VerifyBundleAsync(BundleVerificationRequest request, CancellationToken cancellationToken)

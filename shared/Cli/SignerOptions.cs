@@ -26,19 +26,28 @@ internal sealed class SignerOptions
 
     public Option<string?> TrustedRoot { get; } = new("--trusted-root") { Description = "A Sigstore trusted_root.json with the CAs, logs and timestamp authorities to trust." };
 
-    public Option<bool> InsecureIgnoreTlog { get; } = new("--insecure-ignore-tlog") { Description = "Do not require a transparency-log proof (unsafe)." };
+    public Option<bool> InsecureIgnoreTlog { get; } = new("--insecure-ignore-tlog") { Description = "Do not require a transparency-log proof (unsafe).", Arity = ArgumentArity.Zero };
 
-    public Option<bool> InsecureIgnoreSct { get; } = new("--insecure-ignore-sct") { Description = "Keyless: do not require a certificate SCT (unsafe)." };
+    public Option<bool> InsecureIgnoreSct { get; } = new("--insecure-ignore-sct") { Description = "Keyless: do not require a certificate SCT (unsafe).", Arity = ArgumentArity.Zero };
 
-    public Option<string[]> AllowHttpRegistry { get; } = new("--allow-http-registry")
+    public Option<bool> AllowHttpRegistry { get; } = new("--allow-http-registry")
     {
-        Description = "host[:port] of a registry reached over plain HTTP; repeatable or comma-separated (also IMAGETRUST_HTTP_REGISTRIES).",
-        Arity = ArgumentArity.ZeroOrMore,
+        Description = "Allow plain HTTP to the image's registry: HTTPS is tried first, as cosign does (testing only; IMAGETRUST_HTTP_REGISTRIES lists hosts that are always plain HTTP).",
+        Arity = ArgumentArity.Zero,
+    };
+
+    public Option<bool> AllowInsecureRegistry { get; } = new("--allow-insecure-registry")
+    {
+        Description = "Accept any TLS certificate (expired, self-signed) from the image's registry, and plain HTTP as --allow-http-registry (testing only).",
+        Arity = ArgumentArity.Zero,
     };
 
     public Option<string> Output { get; } = CreateOutputOption();
 
-    public Option<string> Timeout { get; } = new("--timeout", "-t")
+    public Option<string> Timeout { get; } = CreateTimeoutOption();
+
+    /// <summary>Creates the <c>--timeout</c>/<c>-t</c> option (a Go duration, default <c>3m0s</c> as cosign's).</summary>
+    public static Option<string> CreateTimeoutOption() => new("--timeout", "-t")
     {
         Description = "Timeout for the whole verification, a Go duration such as 90s or 3m0s (default 3m0s, as cosign). A verification that does not finish in time fails (exit 1, VERIFICATION_TIMEOUT).",
         DefaultValueFactory = _ => "3m0s",
@@ -67,6 +76,7 @@ internal sealed class SignerOptions
         command.Add(InsecureIgnoreTlog);
         command.Add(InsecureIgnoreSct);
         command.Add(AllowHttpRegistry);
+        command.Add(AllowInsecureRegistry);
         command.Add(Output);
         command.Add(Timeout);
     }
@@ -86,33 +96,46 @@ internal sealed class SignerOptions
         result.GetValue(InsecureIgnoreSct));
 
     /// <summary>
-    /// Plain-HTTP registries from the flag (repeatable, comma-separated) and <c>IMAGETRUST_HTTP_REGISTRIES</c>, as canonical
-    /// names, and the timeout.
+    /// How to reach registries: the plain-HTTP registries of <c>IMAGETRUST_HTTP_REGISTRIES</c> (canonical names) and, with
+    /// <c>--allow-http-registry</c> or <c>--allow-insecure-registry</c> (cosign's meaning: go-containerregistry's <c>name.Insecure</c>),
+    /// the image's registry when it answers only plain HTTP; with <c>--allow-insecure-registry</c> the image's registry's
+    /// certificate is not checked; and the timeout.
     /// </summary>
     /// <exception cref="ConfigurationException">
     /// An entry is not a valid <c>host[:port]</c> or names port 443, or <c>--timeout</c> is not a positive duration of at most 24 hours.
     /// </exception>
-    public RegistryAccess ReadRegistryAccess(ParseResult result, CliConsole console)
+    public async Task<RegistryAccess> ReadRegistryAccessAsync(
+        ParseResult result, CliConsole console, ImageReference image, Func<string, bool, CancellationToken, Task<bool>> needsPlainHttp, CancellationToken cancellationToken)
     {
         var timeout = ReadTimeout(result.GetValue(Timeout)!);
-        var values = (result.GetValue(AllowHttpRegistry) ?? []).Append(console.GetEnvironmentVariable("IMAGETRUST_HTTP_REGISTRIES") ?? string.Empty);
+        List<string> registries;
         try
         {
             // Canonical names, as image references have them, so any spelling of a registry allows it.
-            var registries = values
-                .SelectMany(value => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            registries = (console.GetEnvironmentVariable(RegistryClientOptions.HttpRegistriesVariable) ?? string.Empty)
+                .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(entry => RegistryHost.ParsePlainHttp(entry).Name)
                 .Distinct(StringComparer.Ordinal)
                 .ToList();
-            return new RegistryAccess(registries) { Timeout = timeout };
         }
         catch (FormatException e)
         {
-            throw new ConfigurationException($"plain-HTTP registry list (--allow-http-registry / IMAGETRUST_HTTP_REGISTRIES): {e.Message}", e);
+            throw new ConfigurationException($"plain-HTTP registry list ({RegistryClientOptions.HttpRegistriesVariable}): {e.Message}", e);
         }
+
+        var insecure = result.GetValue(AllowInsecureRegistry);
+        if ((result.GetValue(AllowHttpRegistry) || insecure) && !registries.Contains(image.Registry, StringComparer.Ordinal)
+            && await needsPlainHttp(image.Registry, insecure, cancellationToken).ConfigureAwait(false))
+        {
+            registries.Add(image.Registry);
+        }
+
+        return new RegistryAccess(registries) { Timeout = timeout, InsecureTlsRegistry = insecure ? image.Registry : null };
     }
 
-    private static TimeSpan ReadTimeout(string text)
+    /// <summary>Parses a <c>--timeout</c> value.</summary>
+    /// <exception cref="ConfigurationException">It is not a Go duration, or not more than 0 and at most 24 hours.</exception>
+    public static TimeSpan ReadTimeout(string text)
     {
         TimeSpan timeout;
         try

@@ -14,15 +14,21 @@ internal static class VerifyAttestationCommand
     public static Command Create(CliServices services, CliConsole console)
     {
         var image = new Argument<string>("IMAGE") { Description = "The image: registry/repository[:tag][@sha256:…]." };
-        var type = new Option<string>("--type") { Description = "Predicate type URI, or a cosign shorthand (slsaprovenance1, spdxjson, cyclonedx, …).", Required = true };
+        var type = new Option<string>("--type")
+        {
+            Description = "Predicate type URI, or a cosign shorthand (slsaprovenance1, spdxjson, cyclonedx, …); default custom, as cosign.",
+            DefaultValueFactory = _ => "custom",
+        };
+        var explain = VerifyCommand.CreateExplainOption();
         var signer = new SignerOptions();
-        var command = new Command("verify-attestation", "Verify an image's attestations of one predicate type and print the statements.") { image, type };
+        var command = new Command("verify-attestation", "Verify an image's attestations of one predicate type and print the statements.") { image, type, explain };
         signer.AddTo(command);
         command.SetAction((result, cancellationToken) =>
         {
             var imageText = result.GetValue(image)!;
             var json = result.GetValue(signer.Output) == "json";
-            return CommandRunner.RunAsync(console, imageText, json, () => RunAsync(), cancellationToken);
+            var allowHttp = result.GetValue(signer.AllowHttpRegistry) || result.GetValue(signer.AllowInsecureRegistry);
+            return CommandRunner.RunAsync(console, imageText, json, () => RunAsync(), cancellationToken, e => allowHttp ? null : PlainHttpHint.For(imageText, e));
 
             async Task<int> RunAsync()
             {
@@ -32,7 +38,7 @@ internal static class VerifyAttestationCommand
                 var authority = flags.BuildAuthority(console);
                 var requirement = new AttestationRequirement(predicateType, [authority], []);
                 var rule = flags.BuildRule(console, [requirement]);
-                var verifier = services.CreateAttestationVerifier(signer.ReadRegistryAccess(result, console));
+                var verifier = services.CreateAttestationVerifier(await signer.ReadRegistryAccessAsync(result, console, reference, services.NeedsPlainHttpAsync, cancellationToken).ConfigureAwait(false));
                 var verification = await verifier.VerifyAsync(reference, requirement, rule, cancellationToken).ConfigureAwait(false);
                 var report = ReportBuilder.FromAttestations(verification, rule, predicateType);
                 if (json)
@@ -47,6 +53,10 @@ internal static class VerifyAttestationCommand
                     }
 
                     TextReportWriter.Write(console.Error, report);
+                    if (result.GetValue(explain) || !report.Verified)
+                    {
+                        ExplanationWriter.Write(console.Error, report, rule);
+                    }
                 }
 
                 return verification.Verified ? ExitCodes.Verified : ExitCodes.VerificationFailed;

@@ -20,11 +20,12 @@ internal static class VerifyBundleCommand
         var issuer = new Option<string?>("--certificate-oidc-issuer") { Description = "The expected OIDC issuer." };
         var key = new Option<string?>("--key") { Description = "A PEM public key, instead of an identity." };
         var trustedRoot = new Option<string?>("--trusted-root") { Description = "A Sigstore trusted_root.json (default: the public-good root)." };
-        var staging = new Option<bool>("--staging") { Description = "Use the Sigstore staging instance (not supported offline; give --trusted-root)." };
+        var staging = new Option<bool>("--staging") { Description = "Use the Sigstore staging instance (not supported offline; give --trusted-root).", Arity = ArgumentArity.Zero };
+        var timeout = SignerOptions.CreateTimeoutOption();
         var output = SignerOptions.CreateOutputOption();
         var command = new Command("verify-bundle", "Verify a Sigstore bundle over an artifact (sigstore-conformance protocol).")
         {
-            artifact, bundle, identity, issuer, key, trustedRoot, staging, output,
+            artifact, bundle, identity, issuer, key, trustedRoot, staging, output, timeout,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -34,6 +35,8 @@ internal static class VerifyBundleCommand
 
             async Task<int> RunAsync()
             {
+                // Checked as cosign does; verifying a local bundle makes no network call, so nothing can run long.
+                SignerOptions.ReadTimeout(result.GetValue(timeout)!);
                 var identityValue = result.GetValue(identity);
                 var issuerValue = result.GetValue(issuer);
                 var keyValue = result.GetValue(key);

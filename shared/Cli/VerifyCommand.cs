@@ -15,16 +15,19 @@ internal static class VerifyCommand
         var policy = new Option<string?>("--policy") { Description = "Verify with the rule of this trust policy file that covers the image (instead of signer flags)." };
         var checkDockerReference = new Option<bool>("--check-docker-reference")
         {
+            Arity = ArgumentArity.Zero,
             Description = "Fail a classic signature whose payload's docker-reference names another repository (cosign does not check it; by default a mismatch is a warning).",
         };
+        var explain = CreateExplainOption();
         var signer = new SignerOptions();
-        var command = new Command("verify", "Verify the signatures of an image (classic .sig and Sigstore bundles).") { image, policy, checkDockerReference };
+        var command = new Command("verify", "Verify the signatures of an image (classic .sig and Sigstore bundles).") { image, policy, checkDockerReference, explain };
         signer.AddTo(command);
         command.SetAction((result, cancellationToken) =>
         {
             var imageText = result.GetValue(image)!;
             var json = result.GetValue(signer.Output) == "json";
-            return CommandRunner.RunAsync(console, imageText, json, () => RunAsync(), cancellationToken);
+            var allowHttp = result.GetValue(signer.AllowHttpRegistry) || result.GetValue(signer.AllowInsecureRegistry);
+            return CommandRunner.RunAsync(console, imageText, json, () => RunAsync(), cancellationToken, e => allowHttp ? null : PlainHttpHint.For(imageText, e));
 
             async Task<int> RunAsync()
             {
@@ -61,15 +64,26 @@ internal static class VerifyCommand
                     rule = rule with { RequireDockerReference = true };
                 }
 
-                var verifier = services.CreateImageVerifier(signer.ReadRegistryAccess(result, console));
+                var verifier = services.CreateImageVerifier(await signer.ReadRegistryAccessAsync(result, console, reference, services.NeedsPlainHttpAsync, cancellationToken).ConfigureAwait(false));
                 var verification = await verifier.VerifyAsync(reference, rule, cancellationToken).ConfigureAwait(false);
                 var report = ReportBuilder.FromResult(verification, rule, policyVersion);
                 await WriteAsync(console, report, json).ConfigureAwait(false);
+                if (!json && (result.GetValue(explain) || !report.Verified))
+                {
+                    ExplanationWriter.Write(console.Out, report, rule);
+                }
                 return verification.Verified ? ExitCodes.Verified : ExitCodes.VerificationFailed;
             }
         });
         return command;
     }
+
+    /// <summary>Creates the <c>--explain</c> option.</summary>
+    public static Option<bool> CreateExplainOption() => new("--explain")
+    {
+        Description = "Text output: each authority of the rule, what was checked for each signature, and the first failed check with the value found and expected (always shown on failure).",
+        Arity = ArgumentArity.Zero,
+    };
 
     /// <summary>Parses an image reference given on the command line.</summary>
     /// <exception cref="ConfigurationException">It is not a valid reference.</exception>

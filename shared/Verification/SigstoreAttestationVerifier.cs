@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using ImageTrust.Model;
 using ImageTrust.Policy;
@@ -7,9 +6,6 @@ using ImageTrust.Signing;
 using ImageTrust.Signing.Bundles;
 using ImageTrust.Signing.Classic;
 using ImageTrust.Signing.Dsse;
-using ImageTrust.Signing.Keys;
-using ImageTrust.Signing.Transparency;
-using ImageTrust.Signing.Trust;
 using ImageTrust.Signing.Verifier;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,11 +21,10 @@ namespace ImageTrust.Verification;
 /// </summary>
 internal sealed class SigstoreAttestationVerifier
 {
-    private const int MaxLogBodyBytes = 1024 * 1024;
-
     private readonly RegistryClient _registry;
     private readonly AuthorityResolver _authorities;
-    private readonly SigstoreEvidenceVerifier _evidence;
+    private readonly ClassicSignatureVerifier _classic;
+    private readonly BundleEntityVerifier _bundles;
     private readonly TimeProvider _timeProvider;
     private readonly ImageVerifierOptions _options;
     private readonly ILogger<SigstoreAttestationVerifier> _logger;
@@ -38,7 +33,8 @@ internal sealed class SigstoreAttestationVerifier
     public SigstoreAttestationVerifier(
         RegistryClient registry,
         AuthorityResolver authorities,
-        SigstoreEvidenceVerifier evidence,
+        ClassicSignatureVerifier classic,
+        BundleEntityVerifier bundles,
         TimeProvider timeProvider,
         ImageVerifierOptions options,
         ILogger<SigstoreAttestationVerifier> logger)
@@ -47,7 +43,8 @@ internal sealed class SigstoreAttestationVerifier
         options.Limits.Validate();
         _registry = registry;
         _authorities = authorities;
-        _evidence = evidence;
+        _classic = classic;
+        _bundles = bundles;
         _timeProvider = timeProvider;
         _options = options;
         _logger = logger;
@@ -64,7 +61,8 @@ internal sealed class SigstoreAttestationVerifier
         return new SigstoreAttestationVerifier(
             registry,
             new AuthorityResolver(kms),
-            new TrustedMaterialEvidenceVerifier(timeProvider),
+            new ClassicSignatureVerifier(new TrustedMaterialEvidenceVerifier(timeProvider), timeProvider),
+            new BundleEntityVerifier(timeProvider),
             timeProvider,
             options ?? new ImageVerifierOptions(),
             logger ?? NullLogger<SigstoreAttestationVerifier>.Instance);
@@ -169,8 +167,8 @@ internal sealed class SigstoreAttestationVerifier
     }
 
     /// <summary>
-    /// Verifies one classic <c>.att</c> layer's DSSE envelope; null when it is an attestation of another predicate type.
-    /// Never throws for bad input.
+    /// Verifies one classic <c>.att</c> layer's DSSE envelope with the engine's classic step sequence and this requirement as
+    /// its statement policy; null when it is an attestation of another predicate type. Never throws for bad input.
     /// </summary>
     internal AttestationOutcome? VerifyClassicLayer(SignatureLayer layer, ReadOnlyMemory<byte> envelopeJson, AttestationContext context)
     {
@@ -196,101 +194,15 @@ internal sealed class SigstoreAttestationVerifier
             return Failed(kind, context.Digest, CheckResult.Fail(ClassicSteps.Signature, ClassicReasons.SignatureMissing, "the DSSE envelope has no signature"), statement.PredicateType);
         }
 
-        RekorBundle? rekor = null;
-        var rekorError = string.Empty;
-        if (layer.Bundle is not null && !RekorBundle.TryParse(layer.Bundle, out rekor, out rekorError))
-        {
-            rekor = null;
-        }
-
-        var pae = envelope.PreAuthenticationEncoding();
-        var statementChecks = AttestationStatementChecks.Check(statement, context.Digest, context.Requirement);
-        SignatureVerification? best = null;
-        LeafCertificate? leaf = null;
-        var certificateCheck = layer.Certificate is null ? null : LeafCertificateSteps.Parse(layer.Certificate, out leaf);
-        try
-        {
-            foreach (var authority in context.Authorities)
-            {
-                var checks = new List<CheckResult>(8);
-                string? identity = null, issuer = null, keyId = null;
-                long? logIndex = null;
-                DateTimeOffset? integratedTime = null;
-                if (layer.Certificate is null && authority is KeySigner { Key: var key })
-                {
-                    keyId = key.KeyIdHex;
-                    var signature = FindSignature(envelope, key, pae);
-                    if (Add(checks, SignatureCheck(signature)))
-                    {
-                        var tlog = CheckTlog(layer, rekor, rekorError, authority.TrustedMaterial, signature!, null, key.SubjectPublicKeyInfo, envelope, context.RequireTlog);
-                        if (tlog is null || Add(checks, tlog))
-                        {
-                            logIndex = tlog is null ? null : rekor!.LogIndex;
-                            integratedTime = tlog is null ? null : rekor!.IntegratedAt;
-                            checks.AddRange(statementChecks);
-                        }
-                    }
-                }
-                else if (layer.Certificate is not null && authority is IdentitySigner keyless)
-                {
-                    if (Add(checks, certificateCheck!))
-                    {
-                        keyId = leaf!.Key.KeyIdHex;
-                        var signature = FindSignature(envelope, leaf.Key, pae);
-                        if (Add(checks, SignatureCheck(signature)))
-                        {
-                            var signingTime = _timeProvider.GetUtcNow();
-                            var tlog = CheckTlog(layer, rekor, rekorError, keyless.TrustedMaterial, signature!, leaf.RawData, null, envelope, context.RequireTlog);
-                            if (tlog is null || Add(checks, tlog))
-                            {
-                                if (tlog is not null)
-                                {
-                                    logIndex = rekor!.LogIndex;
-                                    integratedTime = rekor.IntegratedAt;
-                                    signingTime = rekor.IntegratedAt;
-                                }
-
-                                if (Add(checks, LeafCertificateSteps.CheckValidity(leaf, signingTime)))
-                                {
-                                    var evidence = _evidence.VerifyCertificate(keyless, leaf, layer.Chain, signingTime, context.RequireSct);
-                                    checks.AddRange(evidence.Checks);
-                                    identity = evidence.Identity;
-                                    issuer = evidence.Issuer;
-                                    if (evidence.Checks.Count == 0)
-                                    {
-                                        checks.Add(CheckResult.Fail("certificate-identity", "NO_CHECKS", "the certificate checks returned no result"));
-                                    }
-
-                                    checks.AddRange(statementChecks);
-                                }
-                            }
-                        }
-                    }
-                }
-                else
-                {
-                    continue;
-                }
-
-                var verified = CheckResults.AllPassed(checks);
-                var verification = new SignatureVerification(
-                    kind, verified, verified ? "OK" : CheckResults.FirstFailure(checks)?.ReasonCode ?? "NO_CHECKS", verified ? authority.Name : null,
-                    identity, issuer, keyId, logIndex, integratedTime, checks)
-                {
-                    Subject = context.Digest,
-                };
-                best = Better(best, verification);
-            }
-        }
-        finally
-        {
-            leaf?.Dispose();
-        }
-
-        return Finish(kind, context, best, statement.PredicateType, envelope);
+        var expectations = new ClassicExpectations(context.Digest, context.RequireTlog, context.RequireSct);
+        var outcome = _classic.VerifyEnvelope(layer, envelope, statement, new AttestationStatementPolicy(statement, context.Digest, context.Requirement), context.Authorities, expectations);
+        return Finish(outcome, statement, envelope);
     }
 
-    /// <summary>Verifies one Sigstore bundle; null when it is not a DSSE attestation of the requested predicate type. Never throws for bad input.</summary>
+    /// <summary>
+    /// Verifies one Sigstore bundle with the engine's bundle steps and this requirement as its statement policy; null when it
+    /// is not a DSSE attestation of the requested predicate type. Never throws for bad input.
+    /// </summary>
     internal AttestationOutcome? VerifyBundle(ReadOnlyMemory<byte> bundleJson, AttestationContext context)
     {
         SigstoreBundle bundle;
@@ -309,101 +221,31 @@ internal sealed class SigstoreAttestationVerifier
             return null;
         }
 
-        var keyless = bundle.Certificate is not null;
-        var kind = keyless ? SignatureKinds.BundleKeyless : SignatureKinds.BundleKey;
+        var kind = bundle.Certificate is not null ? SignatureKinds.BundleKeyless : SignatureKinds.BundleKey;
         var statement = ReadStatement(envelope, kind, context, out var failure);
         if (statement is null)
         {
             return failure;
         }
 
-        if (context.Digest.Algorithm != "sha256")
-        {
-            return Failed(kind, context.Digest, CheckResult.Fail("subject", "UNSUPPORTED_DIGEST", $"{context.Digest} is not a sha256 digest"), statement.PredicateType);
-        }
-
-        var artifact = BundleArtifact.FromSha256(context.Digest.ToBytes());
-        var options = new BundleVerifierOptions(ignoreTransparencyLogUnsafe: !context.RequireTlog, ignoreSctUnsafe: !context.RequireSct);
-        var statementChecks = AttestationStatementChecks.Check(statement, context.Digest, context.Requirement);
-        SignatureVerification? best = null;
-        foreach (var authority in context.Authorities)
-        {
-            BundleVerificationPolicy policy;
-            if (keyless && authority is IdentitySigner identitySigner)
-            {
-                policy = BundleVerificationPolicy.ForIdentity(artifact, identitySigner.Identity);
-            }
-            else if (!keyless && authority is KeySigner keySigner)
-            {
-                policy = BundleVerificationPolicy.ForKey(artifact, keySigner.Key);
-            }
-            else
-            {
-                continue;
-            }
-
-            var result = new BundleVerifier(authority.TrustedMaterial(), options, _timeProvider).Verify(bundle, policy);
-            List<CheckResult> checks = [.. result.Checks, .. statementChecks];
-            var verified = result.Verified && CheckResults.AllPassed(checks);
-            var verification = new SignatureVerification(
-                kind, verified, verified ? "OK" : CheckResults.FirstFailure(checks)?.ReasonCode ?? "NO_CHECKS", verified ? authority.Name : null,
-                result.Identity, result.Issuer, result.KeyId, result.TlogIndex, result.IntegratedTime, checks)
-            {
-                Subject = context.Digest,
-            };
-            best = Better(best, verification);
-        }
-
-        return Finish(kind, context, best, statement.PredicateType, envelope);
+        var policy = new AttestationStatementPolicy(statement, context.Digest, context.Requirement);
+        var outcome = _bundles.Verify(bundle, context.Digest, context.Authorities, context.RequireTlog, context.RequireSct, policy, "requirement");
+        return Finish(outcome, statement, envelope);
     }
 
     private async Task DiscoverClassicAsync(RegistryClient registry, VerificationBudget budget, ImageReference repository, AttestationContext context, List<AttestationOutcome> outcomes)
     {
         var attReference = repository.WithTag(context.Digest.ToTagPrefix() + CosignMediaTypes.AttestationTagSuffix);
-        SignatureManifest manifest;
-        try
+        var discovery = new ClassicLayerDiscovery(registry, _options, budget);
+        await foreach (var found in discovery.FindAsync(attReference, context.Digest, CosignMediaTypes.DsseEnvelope).ConfigureAwait(false))
         {
-            var content = await registry.GetManifestAsync(attReference, budget.Token).ConfigureAwait(false);
-            manifest = SignatureManifest.Parse(content.Content, CosignMediaTypes.DsseEnvelope);
-        }
-        catch (RegistryNotFoundException)
-        {
-            return;
-        }
-        catch (RegistryProtocolException e)
-        {
-            outcomes.Add(Unreadable(SignatureKinds.ClassicKey, context.Digest, attReference.ToString(), e.ReasonCode, e.Message));
-            return;
-        }
-        catch (FormatException e)
-        {
-            outcomes.Add(Unreadable(SignatureKinds.ClassicKey, context.Digest, attReference.ToString(), VerificationReasons.SignatureManifestInvalid, e.Message));
-            return;
-        }
-
-        budget.ChargeSignatures(manifest.Layers.Count, attReference);
-        foreach (var layer in manifest.Layers)
-        {
-            var location = $"{attReference} layer {layer.Index}";
-            byte[] envelope;
-            try
+            if (found.Unreadable is { } unreadable)
             {
-                envelope = await registry.GetBlobAsync(attReference, layer.PayloadDigest, _options.MaxSignatureBlobBytes, budget.Token).ConfigureAwait(false);
+                outcomes.Add(new AttestationOutcome(unreadable.Verification, null, null));
             }
-            catch (RegistryNotFoundException e)
+            else if (VerifyClassicLayer(found.Layer!, found.Content!, context) is { } outcome)
             {
-                outcomes.Add(Unreadable(SignatureKinds.ClassicKey, context.Digest, location, "PAYLOAD_NOT_FOUND", e.Message));
-                continue;
-            }
-            catch (RegistryProtocolException e)
-            {
-                outcomes.Add(Unreadable(SignatureKinds.ClassicKey, context.Digest, location, e.ReasonCode, e.Message));
-                continue;
-            }
-
-            if (VerifyClassicLayer(layer, envelope, context) is { } outcome)
-            {
-                outcomes.Add(outcome with { Verification = outcome.Verification with { Location = location } });
+                outcomes.Add(outcome with { Verification = outcome.Verification with { Location = found.Location } });
             }
         }
     }
@@ -417,76 +259,15 @@ internal sealed class SigstoreAttestationVerifier
             var (bundle, unreadable) = found.BundleLayer is null ? (null, found) : await discovery.FetchAsync(repository, found).ConfigureAwait(false);
             if (bundle is null)
             {
-                outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, unreadable!.Location, unreadable.UnreadableReason!, unreadable.UnreadableDetail!));
+                var outcome = SignatureOutcome.Unreadable(SignatureKinds.BundleKeyless, digest, unreadable!.Location, unreadable.UnreadableReason!, unreadable.UnreadableDetail!);
+                outcomes.Add(new AttestationOutcome(outcome.Verification, null, null));
                 continue;
             }
 
-            if (VerifyBundle(bundle, context) is { } outcome)
+            if (VerifyBundle(bundle, context) is { } verified)
             {
-                outcomes.Add(outcome with { Verification = outcome.Verification with { Location = found.Location } });
+                outcomes.Add(verified with { Verification = verified.Verification with { Location = found.Location } });
             }
-        }
-    }
-
-    private CheckResult? CheckTlog(
-        SignatureLayer layer, RekorBundle? rekor, string rekorError, Func<TrustedMaterial> trust, byte[] signature, byte[]? certificateDer, byte[]? publicKeySpki, DsseEnvelope envelope, bool requireTlog)
-    {
-        if (!requireTlog)
-        {
-            // As cosign's --insecure-ignore-tlog: the proof is neither required nor checked.
-            return null;
-        }
-
-        if (layer.Bundle is null)
-        {
-            return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogMissing, "no transparency-log proof (dev.sigstore.cosign/bundle annotation) and the rule requires one");
-        }
-
-        if (rekor is null)
-        {
-            return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, rekorError);
-        }
-
-        byte[] logId;
-        try
-        {
-            logId = Convert.FromHexString(rekor.LogId);
-        }
-        catch (FormatException)
-        {
-            return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, "the bundle's logID is not hex or its body is not base64");
-        }
-
-        if (!rekor.TryRentDecodedBody(out var body, out var bodyLength))
-        {
-            return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, "the bundle's logID is not hex or its body is not base64");
-        }
-
-        try
-        {
-            if (bodyLength > MaxLogBodyBytes)
-            {
-                return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, "the bundle's entry body is too large");
-            }
-
-            var set = SignedEntryTimestampVerifier.Verify(rekor.Body.Span, rekor.IntegratedTime, logId, rekor.LogIndex, rekor.SignedEntryTimestamp, trust());
-            if (!set.Passed)
-            {
-                return set;
-            }
-
-            var future = IntegratedTimeCheck.Verify(rekor.IntegratedAt, _timeProvider.GetUtcNow());
-            if (!future.Passed)
-            {
-                return future;
-            }
-
-            var match = LogEntryBodyMatcher.Verify(body.AsMemory(0, bodyLength), new ExpectedLogContent(signature, certificateDer, publicKeySpki, null, envelope));
-            return match.Passed ? CheckResult.Pass(ClassicSteps.Tlog, $"{set.Detail}; {match.Detail}") : match;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(body);
         }
     }
 
@@ -514,57 +295,9 @@ internal sealed class SigstoreAttestationVerifier
         return string.Equals(statement.PredicateType, context.Requirement.PredicateType, StringComparison.Ordinal) ? statement : null;
     }
 
-    private static byte[]? FindSignature(DsseEnvelope envelope, VerificationKey key, byte[] pae)
-    {
-        foreach (var signature in envelope.Signatures)
-        {
-            if (key.VerifyMessage(pae, signature.Signature))
-            {
-                return signature.Signature;
-            }
-        }
-
-        return null;
-    }
-
-    private static CheckResult SignatureCheck(byte[]? signature) => signature is not null
-        ? CheckResult.Pass(ClassicSteps.Signature, "DSSE")
-        : CheckResult.Fail(ClassicSteps.Signature, ClassicReasons.SignatureInvalid, "no DSSE signature verifies over the PAE with this key");
-
-    private static bool Add(List<CheckResult> checks, CheckResult check)
-    {
-        checks.Add(check);
-        return check.Passed;
-    }
-
-    private static SignatureVerification Better(SignatureVerification? best, SignatureVerification candidate)
-    {
-        if (best is null || (candidate.Verified && !best.Verified)
-            || (!best.Verified && candidate.Checks.Count(check => check.Passed) > best.Checks.Count(check => check.Passed)))
-        {
-            return candidate;
-        }
-
-        return best;
-    }
-
-    private static AttestationOutcome Finish(string kind, AttestationContext context, SignatureVerification? best, string predicateType, DsseEnvelope envelope)
-    {
-        if (best is null)
-        {
-            var detail = kind is SignatureKinds.ClassicKeyless or SignatureKinds.BundleKeyless ? "no keyless authority in the requirement" : "no key authority in the requirement";
-            return Failed(kind, context.Digest, CheckResult.Fail("authority", "NO_MATCHING_AUTHORITY", detail), predicateType);
-        }
-
-        return new AttestationOutcome(best, predicateType, best.Verified ? Encoding.UTF8.GetString(envelope.Payload) : null);
-    }
+    private static AttestationOutcome Finish(SignatureOutcome outcome, InTotoStatement statement, DsseEnvelope envelope)
+        => new(outcome.Verification, statement.PredicateType, outcome.Verification.Verified ? Encoding.UTF8.GetString(envelope.Payload) : null);
 
     private static AttestationOutcome Failed(string kind, Digest digest, CheckResult check, string? predicateType)
         => new(new SignatureVerification(kind, false, check.ReasonCode, null, null, null, null, null, null, [check]) { Subject = digest }, predicateType, null);
-
-    private static AttestationOutcome Unreadable(string kind, Digest digest, string location, string reason, string detail)
-    {
-        var outcome = Failed(kind, digest, CheckResult.Fail("fetch", reason, detail), null);
-        return outcome with { Verification = outcome.Verification with { Location = location } };
-    }
 }

@@ -22,7 +22,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
     private readonly RegistryClient _registry;
     private readonly AuthorityResolver _authorities;
     private readonly ClassicSignatureVerifier _classic;
-    private readonly BundleSignatureVerifier? _bundles;
+    private readonly BundleEntityVerifier? _bundles;
     private readonly ImageVerifierOptions _options;
     private readonly ILogger<SigstoreImageVerifier> _logger;
     private readonly TimeProvider _timeProvider;
@@ -40,7 +40,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         RegistryClient registry,
         AuthorityResolver authorities,
         ClassicSignatureVerifier classic,
-        BundleSignatureVerifier? bundles,
+        BundleEntityVerifier? bundles,
         ImageVerifierOptions options,
         ILogger<SigstoreImageVerifier> logger,
         TimeProvider? timeProvider = null)
@@ -76,7 +76,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
             registry,
             new AuthorityResolver(kms),
             new ClassicSignatureVerifier(new TrustedMaterialEvidenceVerifier(timeProvider), timeProvider),
-            new SigstoreBundleSignatureVerifier(timeProvider),
+            new BundleEntityVerifier(timeProvider),
             options ?? new ImageVerifierOptions(),
             logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<SigstoreImageVerifier>.Instance,
             timeProvider);
@@ -274,57 +274,22 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
     private async Task DiscoverClassicAsync(
         RegistryClient registry, VerificationBudget budget, ImageReference image, ImageReference sigReference, Digest digest, PolicyRule rule, IReadOnlyList<Signer> authorities, List<SignatureOutcome> outcomes)
     {
-        SignatureManifest signatureManifest;
-        try
-        {
-            var manifest = await registry.GetManifestAsync(sigReference, budget.Token).ConfigureAwait(false);
-            signatureManifest = SignatureManifest.Parse(manifest.Content);
-        }
-        catch (RegistryNotFoundException)
-        {
-            return;
-        }
-        catch (RegistryProtocolException e)
-        {
-            outcomes.Add(Unreadable(SignatureKinds.ClassicKey, digest, sigReference.ToString(), e.ReasonCode, e.Message));
-            return;
-        }
-        catch (FormatException e)
-        {
-            outcomes.Add(Unreadable(SignatureKinds.ClassicKey, digest, sigReference.ToString(), VerificationReasons.SignatureManifestInvalid, e.Message));
-            return;
-        }
-
-        // Every listed layer counts, before any payload is fetched: a manifest of a thousand copies is refused at once.
-        budget.ChargeSignatures(signatureManifest.Layers.Count, sigReference);
         var expectations = new ClassicExpectations(digest, rule.RequireTlog, rule.RequireSct)
         {
             Repository = image.RepositoryName,
             RequireDockerReference = rule.RequireDockerReference,
         };
-        foreach (var layer in signatureManifest.Layers)
+        var discovery = new ClassicLayerDiscovery(registry, _options, budget);
+        await foreach (var found in discovery.FindAsync(sigReference, digest, CosignMediaTypes.SimpleSigning).ConfigureAwait(false))
         {
-            var location = $"{sigReference} layer {layer.Index}";
-            var kind = layer.Certificate is null ? SignatureKinds.ClassicKey : SignatureKinds.ClassicKeyless;
-            byte[] payload;
-            try
+            if (found.Unreadable is { } unreadable)
             {
-                // Layers sharing a payload (several signers of one image) cost one fetch: the budget caches it by digest.
-                payload = await registry.GetBlobAsync(sigReference, layer.PayloadDigest, _options.MaxSignatureBlobBytes, budget.Token).ConfigureAwait(false);
-            }
-            catch (RegistryNotFoundException e)
-            {
-                outcomes.Add(Unreadable(kind, digest, location, "PAYLOAD_NOT_FOUND", e.Message));
-                continue;
-            }
-            catch (RegistryProtocolException e)
-            {
-                outcomes.Add(Unreadable(kind, digest, location, e.ReasonCode, e.Message));
+                outcomes.Add(unreadable);
                 continue;
             }
 
-            var outcome = _classic.Verify(layer, payload, authorities, expectations);
-            outcomes.Add(outcome with { Verification = outcome.Verification with { Location = location } });
+            var outcome = _classic.Verify(found.Layer!, found.Content!, authorities, expectations);
+            outcomes.Add(outcome with { Verification = outcome.Verification with { Location = found.Location } });
         }
     }
 
@@ -335,37 +300,27 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         {
             if (found.BundleLayer is null)
             {
-                outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, found.Location, found.UnreadableReason!, found.UnreadableDetail!));
+                outcomes.Add(SignatureOutcome.Unreadable(SignatureKinds.BundleKeyless, digest, found.Location, found.UnreadableReason!, found.UnreadableDetail!));
                 continue;
             }
 
             if (_bundles is null)
             {
-                outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, found.Location, "BUNDLES_UNSUPPORTED", "this verifier is not configured to verify Sigstore bundles"));
+                outcomes.Add(SignatureOutcome.Unreadable(SignatureKinds.BundleKeyless, digest, found.Location, "BUNDLES_UNSUPPORTED", "this verifier is not configured to verify Sigstore bundles"));
                 continue;
             }
 
             var (bundle, unreadable) = await discovery.FetchAsync(repository, found).ConfigureAwait(false);
             if (bundle is null)
             {
-                outcomes.Add(Unreadable(SignatureKinds.BundleKeyless, digest, unreadable!.Location, unreadable.UnreadableReason!, unreadable.UnreadableDetail!));
+                outcomes.Add(SignatureOutcome.Unreadable(SignatureKinds.BundleKeyless, digest, unreadable!.Location, unreadable.UnreadableReason!, unreadable.UnreadableDetail!));
                 continue;
             }
 
-            var outcome = _bundles.Verify(bundle, digest, authorities, rule.RequireTlog, rule.RequireSct);
+            var outcome = _bundles.Verify(bundle, digest, authorities, rule.RequireTlog, rule.RequireSct, StatementPolicy.ImageSignature);
             outcomes.Add(outcome with { Verification = outcome.Verification with { Location = found.Location, Subject = digest } });
         }
     }
-
-    private static SignatureOutcome Unreadable(string kind, Digest digest, string location, string reason, string detail)
-        => new(
-            new SignatureVerification(kind, false, reason, null, null, null, null, null, null, [CheckResult.Fail("fetch", reason, detail)])
-            {
-                Subject = digest,
-                Location = location,
-            },
-            [],
-            null);
 
     private static ImageVerificationResult Failed(ImageReference image, string reason, string detail)
         => new(image, false, [], [reason], []) { Details = [detail] };

@@ -4,7 +4,6 @@ using ImageTrust.Signing.Certificates;
 using ImageTrust.Signing.Classic;
 using ImageTrust.Signing.Trust;
 using ImageTrust.Signing.Verifier;
-using ImageTrust.Verification;
 
 namespace ImageTrust.Benchmarks;
 
@@ -27,7 +26,7 @@ public class ClassicVerificationBenchmarks
     private ClassicExpectations _keyExpectationsWithoutTlog = null!;
     private ClassicExpectations _keylessExpectations = null!;
     private ParsedCertificate _fulcioLeaf = null!;
-    private SigstoreBundleSignatureVerifier _bundleVerifier = null!;
+    private BundleEntityVerifier _bundleVerifier = null!;
     private IReadOnlyList<Signer> _bundleAuthorities = null!;
     private ParsedCertificate _fulcioIssuer = null!;
 
@@ -45,7 +44,7 @@ public class ClassicVerificationBenchmarks
         _keyExpectationsWithoutTlog = new ClassicExpectations(_material.KeyImageDigest, false, true);
         _keylessExpectations = new ClassicExpectations(_material.KeylessImageDigest, true, false);
 
-        _bundleVerifier = new SigstoreBundleSignatureVerifier(TimeProvider.System);
+        _bundleVerifier = new BundleEntityVerifier(TimeProvider.System);
         _bundleAuthorities = BenchmarkMaterial.Resolve(_material.BundleRule);
         _fulcioLeaf = ParsedCertificate.Load(_material.FulcioLeaf);
         _fulcioIssuer = CertificateChainVerifier.Verify(_fulcioLeaf, [], TrustedMaterial.PublicGood.CertificateAuthorities, _material.FulcioLeafIntegratedTime).Issuer
@@ -88,7 +87,7 @@ public class ClassicVerificationBenchmarks
 
     [Benchmark(Description = "cosign v3 bundle, keyless (DSSE, SCT, SET + inclusion proof)")]
     public bool BundleKeyless()
-        => _bundleVerifier.Verify(_material.BundleJson, _material.BundleImageDigest, _bundleAuthorities, requireTlog: true, requireSct: true).Verification.Verified;
+        => _bundleVerifier.Verify(_material.BundleJson, _material.BundleImageDigest, _bundleAuthorities, requireTlog: true, requireSct: true, StatementPolicy.ImageSignature).Verification.Verified;
 
     private static void Require(bool verified, string what)
     {

@@ -64,13 +64,10 @@ internal sealed class BundleVerifier
             : key is not null ? BundleVerificationPolicy.ForKey(artifact, key)
             : throw new ArgumentException("an identity or a key is required");
         var result = Verify(bundle, policy);
-        var predicate = bundle.Envelope is null
-            ? CheckResult.Fail("image-signature", "NOT_A_DSSE_SIGNATURE", "an image signature bundle must carry a DSSE in-toto statement")
-            : result.Statement?.PredicateType == BundleMediaTypes.CosignSignPredicateType
-                ? CheckResult.Pass("image-signature", BundleMediaTypes.CosignSignPredicateType)
-                : CheckResult.Fail("image-signature", "WRONG_PREDICATE_TYPE", $"predicate type '{result.Statement?.PredicateType}' is not {BundleMediaTypes.CosignSignPredicateType}");
-        List<CheckResult> checks = [.. result.Checks, predicate];
-        return result with { Verified = result.Verified && predicate.Passed, Checks = checks };
+        var checks = new List<CheckResult>(result.Checks.Count + 1);
+        checks.AddRange(result.Checks);
+        StatementPolicy.ImageSignature.Check(bundle.Envelope, result.Statement, checks);
+        return result with { Verified = result.Verified && CheckResults.AllPassed(checks), Checks = checks };
     }
 
     /// <summary>Verifies a parsed bundle against <paramref name="policy"/>.</summary>

@@ -1,3 +1,4 @@
+using ImageTrust.Signing.Dsse;
 using ImageTrust.Signing.Json;
 using ImageTrust.Signing.Transparency;
 using ImageTrust.Signing.Trust;
@@ -13,14 +14,16 @@ internal abstract class SigstoreEvidenceVerifier
 {
     /// <summary>
     /// Verifies <paramref name="bundle"/>'s SET with the Rekor keys of <paramref name="trust"/> and that its entry body
-    /// records <paramref name="signature"/>, the signer and the SHA-256 of <paramref name="payload"/>.
+    /// records <paramref name="signature"/>, the signer and the SHA-256 of <paramref name="payload"/> (or, for an attestation,
+    /// <paramref name="envelope"/>).
     /// </summary>
     /// <param name="trust">Loads the signer's trust material.</param>
     /// <param name="bundle">The parsed bundle annotation.</param>
     /// <param name="signature">The raw signature bytes.</param>
     /// <param name="signer">The signer: a DER public key (key-based) or the DER leaf certificate (keyless).</param>
     /// <param name="signerIsCertificate">Whether <paramref name="signer"/> is a certificate.</param>
-    /// <param name="payload">The signed payload bytes.</param>
+    /// <param name="payload">The signed payload bytes (ignored when <paramref name="envelope"/> is given).</param>
+    /// <param name="envelope">The signed DSSE envelope of an attestation; null for a simple-signing payload.</param>
     /// <returns>A <c>tlog</c> check result (never null).</returns>
     public abstract CheckResult VerifyTlog(
         Func<TrustedMaterial> trust,
@@ -28,7 +31,8 @@ internal abstract class SigstoreEvidenceVerifier
         ReadOnlySpan<byte> signature,
         ReadOnlyMemory<byte> signer,
         bool signerIsCertificate,
-        ReadOnlySpan<byte> payload);
+        ReadOnlySpan<byte> payload,
+        DsseEnvelope? envelope = null);
 
     /// <summary>
     /// Verifies a keyless leaf against <paramref name="signer"/>: the chain (leaf, <paramref name="chainPem"/> intermediates)

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using ImageTrust.Signing.Certificates;
+using ImageTrust.Signing.Dsse;
 using ImageTrust.Signing.Json;
 using ImageTrust.Signing.Transparency;
 using ImageTrust.Signing.Trust;
@@ -35,7 +36,7 @@ internal sealed class TrustedMaterialEvidenceVerifier : SigstoreEvidenceVerifier
     }
 
     /// <inheritdoc />
-    public override CheckResult VerifyTlog(Func<TrustedMaterial> trust, RekorBundle bundle, ReadOnlySpan<byte> signature, ReadOnlyMemory<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload)
+    public override CheckResult VerifyTlog(Func<TrustedMaterial> trust, RekorBundle bundle, ReadOnlySpan<byte> signature, ReadOnlyMemory<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload, DsseEnvelope? envelope = null)
     {
         var material = trust();
         byte[] logId;
@@ -77,8 +78,8 @@ internal sealed class TrustedMaterialEvidenceVerifier : SigstoreEvidenceVerifier
                 signature.ToArray(),
                 signerIsCertificate ? signerBytes : null,
                 signerIsCertificate ? null : signerBytes,
-                SHA256.HashData(payload),
-                null);
+                envelope is null ? SHA256.HashData(payload) : null,
+                envelope);
             var match = LogEntryBodyMatcher.Verify(body.AsMemory(0, bodyLength), expected);
             return match.Passed
                 ? CheckResult.Pass(ClassicSteps.Tlog, $"{set.Detail}; {match.Detail}")

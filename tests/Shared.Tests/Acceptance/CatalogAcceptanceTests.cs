@@ -39,7 +39,7 @@ public sealed class CatalogAcceptanceTests : IClassFixture<FixtureRegistry>
         [
             scenario.Command,
             .. scenario.CliArguments(_registry.HostPort),
-            "--allow-http-registry", _registry.HostPort,
+            "--allow-http-registry",
             "--output", "json",
         ];
         var output = new StringWriter();

@@ -67,7 +67,7 @@ public sealed class PolicyAttestationTests : IClassFixture<FixtureRegistry>
                         equals: {{builderId}}
             """);
         var digest = _registry.Fixtures.Repositories.Single(r => r.Name == repository).Tags["v1"];
-        string[] arguments = ["verify", $"{_registry.HostPort}/{repository}@{digest}", "--policy", policy, "--allow-http-registry", _registry.HostPort, "--output", "json"];
+        string[] arguments = ["verify", $"{_registry.HostPort}/{repository}@{digest}", "--policy", policy, "--allow-http-registry", "--output", "json"];
         var output = new StringWriter();
         var error = new StringWriter();
         try

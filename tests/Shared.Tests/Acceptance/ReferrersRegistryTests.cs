@@ -71,7 +71,7 @@ public sealed class ReferrersRegistryTests : IAsyncLifetime
         [
             "verify",
             .. scenario.CliArguments(_front.HostPort),
-            "--allow-http-registry", _front.HostPort,
+            "--allow-http-registry",
             "--output", "json",
         ];
         var output = new StringWriter();

@@ -36,6 +36,12 @@ internal sealed class CliHarness
 
     public List<BundleVerificationRequest> BundleRequests { get; } = [];
 
+    /// <summary>Each registry probed under --allow-http-registry / --allow-insecure-registry, with whether its certificate is unchecked.</summary>
+    public List<(string Registry, bool SkipTlsVerification)> Probes { get; } = [];
+
+    /// <summary>What the probe answers: whether the registry speaks only plain HTTP.</summary>
+    public bool RegistrySpeaksOnlyPlainHttp { get; set; } = true;
+
     public void SetEnvironment(string name, string value) => _environment[name] = value;
 
     public async Task<(int ExitCode, string Out, string Error)> RunAsync(params string[] args)
@@ -60,6 +66,11 @@ internal sealed class CliHarness
                 return Task.FromResult(BundleVerdict(request));
             },
             CreateRecordReader = CreateRecordReader,
+            NeedsPlainHttpAsync = (registry, skipTls, _) =>
+            {
+                Probes.Add((registry, skipTls));
+                return Task.FromResult(RegistrySpeaksOnlyPlainHttp);
+            },
         };
         var console = new CliConsole(output, error, name => _environment.GetValueOrDefault(name), WorkingDirectory);
         var exitCode = await CliApplication.RunAsync(args, services, console);

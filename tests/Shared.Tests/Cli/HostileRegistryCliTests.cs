@@ -20,6 +20,7 @@ public sealed class HostileRegistryCliTests : IAsyncLifetime, IDisposable
 
     private readonly string _directory = Directory.CreateTempSubdirectory("imagetrust-hostile-").FullName;
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly Dictionary<string, string> _environment = new(StringComparer.Ordinal);
     private ScriptedOciRegistry? _registry;
     private string _keyPath = string.Empty;
 
@@ -28,6 +29,9 @@ public sealed class HostileRegistryCliTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         _registry = await ScriptedOciRegistry.StartAsync();
+
+        // Listed rather than probed (--allow-http-registry asks /v2/ first), so the request counts below are the verification's own.
+        _environment["IMAGETRUST_HTTP_REGISTRIES"] = _registry.HostPort;
         _keyPath = Path.Combine(_directory, "cosign.pub");
         await File.WriteAllTextAsync(_keyPath, _key.ExportSubjectPublicKeyInfoPem());
     }
@@ -107,7 +111,7 @@ public sealed class HostileRegistryCliTests : IAsyncLifetime, IDisposable
 
             """);
 
-        var (exitCode, report, error) = await RunAsync("verify", $"{Registry.HostPort}/{Repository}:multi", "--policy", policy, "--allow-http-registry", Registry.HostPort, "--output", "json");
+        var (exitCode, report, error) = await RunAsync("verify", $"{Registry.HostPort}/{Repository}:multi", "--policy", policy, "--output", "json");
 
         Assert.True(exitCode == ExitCodes.VerificationFailed, error);
         Assert.Equal(["PLATFORM_NOT_VERIFIED", "UNSUPPORTED_DIGEST"], Reasons(report));
@@ -151,7 +155,9 @@ public sealed class HostileRegistryCliTests : IAsyncLifetime, IDisposable
         await using var storage = await LoopbackHttpServer.StartAsync(context => context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(Payload(digest))).AsTask());
         Registry.Intercept = context => RedirectAsync(context, "/blobs/", $"http://{storage.HostPort}/payload?signed=1");
 
-        var (exitCode, report, error) = await VerifyAsync($"{Registry.HostPort}/{Repository}@{digest}", "--allow-http-registry", storage.HostPort);
+        _environment["IMAGETRUST_HTTP_REGISTRIES"] = $"{Registry.HostPort},{storage.HostPort}";
+
+        var (exitCode, report, error) = await VerifyAsync($"{Registry.HostPort}/{Repository}@{digest}");
 
         Assert.True(exitCode == ExitCodes.Verified, error + report);
         Assert.Equal(["GET /payload?signed=1"], storage.Requests);
@@ -317,13 +323,13 @@ public sealed class HostileRegistryCliTests : IAsyncLifetime, IDisposable
     }
 
     private Task<(int ExitCode, JsonElement Report, string Error)> VerifyAsync(string image, params string[] extra)
-        => RunAsync(["verify", image, "--key", _keyPath, "--insecure-ignore-tlog", "--allow-http-registry", Registry.HostPort, "--output", "json", .. extra]);
+        => RunAsync(["verify", image, "--key", _keyPath, "--insecure-ignore-tlog", "--output", "json", .. extra]);
 
     private async Task<(int ExitCode, JsonElement Report, string Error)> RunAsync(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var console = new CliConsole(output, error, _ => null, _directory);
+        var console = new CliConsole(output, error, name => _environment.GetValueOrDefault(name), _directory);
         var exitCode = await CliApplication.RunAsync(args, ProductionServices.Create(), console);
         var text = output.ToString();
         if (string.IsNullOrWhiteSpace(text))

@@ -33,7 +33,7 @@ public sealed class ImagetrustScriptTests : IClassFixture<FixtureRegistry>
     {
         var scenario = _registry.Fixtures.Scenario(name);
 
-        var (exitCode, output, error) = await RunAsync(["verify", .. scenario.CliArguments(_registry.HostPort), "--allow-http-registry", _registry.HostPort]);
+        var (exitCode, output, error) = await RunAsync(["verify", .. scenario.CliArguments(_registry.HostPort), "--allow-http-registry"]);
 
         Assert.True(expected == exitCode, $"{name}: exit {exitCode}\n{output}\n{error}");
     }
@@ -55,7 +55,7 @@ public sealed class ImagetrustScriptTests : IClassFixture<FixtureRegistry>
         var port = FreePort.Next();
         var key = _registry.Fixtures.Scenario("skopeo-signed").Flag("key")!;
 
-        var (exitCode, _, error) = await RunAsync(["verify", $"127.0.0.1:{port}/app:v1", "--key", key, "--allow-http-registry", $"127.0.0.1:{port}"]);
+        var (exitCode, _, error) = await RunAsync(["verify", $"127.0.0.1:{port}/app:v1", "--key", key, "--allow-http-registry"]);
 
         Assert.True(exitCode == ExitCodes.Transient, error);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);

@@ -118,4 +118,52 @@ public sealed class PolicyCommandTests : IDisposable
         Assert.False(json.RootElement.GetProperty("valid").GetBoolean());
         Assert.StartsWith("bad.yaml:7: rules[0].mode:", json.RootElement.GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Export_KyvernoToFile_WritesSchemaValidYamlOnePerRule()
+    {
+        _directory.Write("policy.yaml", """
+            apiVersion: imagetrust.dev/v1
+            kind: TrustPolicy
+            rules:
+              - name: app
+                scope: [europe-docker.pkg.dev/p/app/**]
+                authorities:
+                  - key: {path: keys/release.pub}
+              - name: base
+                scope: [europe-docker.pkg.dev/p/base/*]
+                authorities:
+                  - keyless: {identity: ci@example.com, issuer: https://issuer.example}
+            """);
+
+        var (exitCode, output, error) = await _cli.RunAsync("policy", "export", "--format", "kyverno", "policy.yaml", "--output", "out/kyverno.yaml");
+
+        Assert.True(exitCode == ExitCodes.Verified, error);
+        Assert.Equal("wrote out/kyverno.yaml: 2 ImageValidatingPolicy resource(s)\n", output.ReplaceLineEndings("\n"));
+        var documents = ImageTrust.Shared.Tests.Policy.Export.CrdSchemaValidator.YamlDocuments(File.ReadAllText(Path.Combine(_directory.Path, "out", "kyverno.yaml")));
+        Assert.Equal(["imagetrust-app", "imagetrust-base"], documents.Select(d => d["metadata"]!["name"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Export_RuleTargetCannotExpress_Exits2NamingRuleAndConstructAndWritesNothing()
+    {
+        _directory.Write("policy.yaml", """
+            apiVersion: imagetrust.dev/v1
+            kind: TrustPolicy
+            rules:
+              - name: two-keys
+                scope: [europe-docker.pkg.dev/p/app/**]
+                authorities:
+                  - key: {path: keys/release.pub}
+                  - keyless: {identity: ci@example.com, issuer: https://issuer.example}
+                threshold: 2
+            """);
+
+        var (exitCode, output, error) = await _cli.RunAsync("policy", "export", "--format=policy-controller", "policy.yaml", "-o", "cip.yaml");
+
+        Assert.Equal(ExitCodes.UsageOrConfiguration, exitCode);
+        Assert.Empty(output);
+        Assert.Contains("imagetrust: can't export rule 'two-keys': threshold 2 of 2: policy-controller admits an image when any one authority verifies", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory.Path, "cip.yaml")));
+    }
 }

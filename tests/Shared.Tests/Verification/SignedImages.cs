@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using ImageTrust.Model;
@@ -28,9 +27,6 @@ internal static class SignedImages
 
     public static string SignBase64(ECDsa key, string payload)
         => Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes(payload), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
-
-    public static string Bundle(string logId = "good", long integratedTime = 1_700_000_000, long logIndex = 42)
-        => $$$"""{"SignedEntryTimestamp":"{{{Convert.ToBase64String([1, 2, 3])}}}","Payload":{"body":"e30=","integratedTime":{{{integratedTime}}},"logIndex":{{{logIndex}}},"logID":"{{{logId}}}"}}""";
 
     /// <summary>Pushes a <c>.sig</c> manifest with one layer per (payload, annotations).</summary>
     public static void PushSignatures(InMemoryRegistryClient registry, Digest subject, IEnumerable<(string Payload, Dictionary<string, string> Annotations)> layers, string repository = Repository)
@@ -65,20 +61,4 @@ internal static class SignedImages
         => new("test", [RepositoryGlob.Parse("registry.example.com/**")], authorities, threshold, requireTlog, true, EnforcementMode.Enforce, null, multiArch, formats, [], null);
 
     public static KeyAuthority KeyAuthority(string name, ECDsa key) => new(name, key.ExportSubjectPublicKeyInfoPem(), null);
-
-    public static KeylessAuthority Keyless(string name, string identity, string issuer = "https://accounts.example.com")
-        => new(name, StringMatcher.ExactValue(identity), StringMatcher.ExactValue(issuer), new TrustMaterialSource(null, null, null, null, null));
-
-    /// <summary>A short-lived leaf with an email SAN, valid [notBefore, notBefore + 10 min].</summary>
-    public static (ECDsa Key, string CertificatePem) Leaf(string email, DateTimeOffset notBefore)
-    {
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=sigstore", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddEmailAddress(email);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.3")], false));
-        using var certificate = request.CreateSelfSigned(notBefore, notBefore.AddMinutes(10));
-        return (key, certificate.ExportCertificatePem());
-    }
 }

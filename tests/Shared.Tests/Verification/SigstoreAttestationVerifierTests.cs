@@ -20,11 +20,87 @@ public sealed class SigstoreAttestationVerifierTests : IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ECDsa _otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly SigstoreImages _images;
+
+    public SigstoreAttestationVerifierTests()
+    {
+        _images = new SigstoreImages(_registry);
+    }
 
     public void Dispose()
     {
         _key.Dispose();
         _otherKey.Dispose();
+        _images.Dispose();
+    }
+
+    [Fact]
+    public async Task VerifyAsync_KeySignedAndLoggedTlogRequired_VerifiedWithLogEntry()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        var logged = _time.GetUtcNow().AddDays(-2);
+        _images.PushAttestations(digest, _images.Sigstore.Attestation(_key, null, Encoding.UTF8.GetBytes(AttestationStatementChecksTests.StatementJson(subjectHex: digest.Hex)), logged));
+
+        var result = await VerifyAsync(new AttestationRequirement(Provenance, [_images.KeyAuthority("release", _key)], []), requireTlog: true);
+
+        Assert.True(result.Verified, string.Join(",", result.Reasons));
+        var attestation = Assert.Single(result.Attestations);
+        Assert.Equal(0, attestation.Verification.TlogIndex);
+        Assert.Equal(logged.ToUnixTimeSeconds(), attestation.Verification.IntegratedTime!.Value.ToUnixTimeSeconds());
+    }
+
+    [Fact]
+    public async Task VerifyAsync_KeylessAttestationLogged_VerifiedWithIdentity()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        _images.PushAttestations(digest, _images.KeylessAttestation("ci@example.com", Encoding.UTF8.GetBytes(AttestationStatementChecksTests.StatementJson(subjectHex: digest.Hex)), _time.GetUtcNow().AddDays(-200)));
+
+        var result = await VerifyAsync(new AttestationRequirement(Provenance, [_images.Keyless("ci", "ci@example.com")], []), requireTlog: true);
+
+        Assert.True(result.Verified, string.Join(",", result.Reasons));
+        var attestation = Assert.Single(result.Attestations);
+        Assert.Equal(SignatureKinds.ClassicKeyless, attestation.Verification.Kind);
+        Assert.Equal("ci@example.com", attestation.Verification.Identity);
+        Assert.NotNull(attestation.StatementJson);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_KeylessAttestationByAnotherIdentity_IdentityMismatch()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        _images.PushAttestations(digest, _images.KeylessAttestation("mallory@example.com", Encoding.UTF8.GetBytes(AttestationStatementChecksTests.StatementJson(subjectHex: digest.Hex)), _time.GetUtcNow().AddDays(-1)));
+
+        var result = await VerifyAsync(new AttestationRequirement(Provenance, [_images.Keyless("ci", "ci@example.com")], []), requireTlog: true);
+
+        Assert.False(result.Verified);
+        Assert.Equal([AttestationReasons.NoValidAttestations, "IDENTITY_MISMATCH"], result.Reasons);
+        Assert.Null(Assert.Single(result.Attestations).StatementJson);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_AttestationBundleReferrer_Verified()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        _images.PushBundleReferrer(digest, _images.SignatureBundle(digest, "ci@example.com", _time.GetUtcNow().AddDays(-1), predicateType: Provenance));
+
+        var result = await VerifyAsync(new AttestationRequirement(Provenance, [_images.Keyless("ci", "ci@example.com")], []), requireTlog: true);
+
+        Assert.True(result.Verified, string.Join(",", result.Reasons));
+        var attestation = Assert.Single(result.Attestations);
+        Assert.Equal(SignatureKinds.BundleKeyless, attestation.Verification.Kind);
+        Assert.Equal(Provenance, attestation.PredicateType);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_AttestationBundleOfAnotherImage_SubjectDigestMismatch()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        _images.PushBundleReferrer(digest, _images.SignatureBundle(digest, "ci@example.com", _time.GetUtcNow().AddDays(-1), predicateType: Provenance, subjectHex: new string('c', 64)));
+
+        var result = await VerifyAsync(new AttestationRequirement(Provenance, [_images.Keyless("ci", "ci@example.com")], []), requireTlog: true);
+
+        Assert.False(result.Verified);
+        Assert.Equal([AttestationReasons.NoValidAttestations, AttestationReasons.SubjectDigestMismatch], result.Reasons);
     }
 
     [Fact]
@@ -264,8 +340,7 @@ public sealed class SigstoreAttestationVerifierTests : IDisposable
 
     private Task<AttestationVerdict> VerifyAsync(AttestationRequirement requirement, bool requireTlog = false)
     {
-        var engine = new SigstoreAttestationVerifier(
-            _registry, new AuthorityResolver(), new FakeEvidenceVerifier(), _time, new ImageVerifierOptions(), NullLogger<SigstoreAttestationVerifier>.Instance);
+        var engine = SigstoreAttestationVerifier.Create(_registry, _time, NullLogger<SigstoreAttestationVerifier>.Instance);
         var rule = SignedImages.Rule(requirement.Authorities, requireTlog: requireTlog) with { Attestations = [requirement] };
         return engine.VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), requirement, rule);
     }

@@ -1,29 +1,42 @@
 using System.Security.Cryptography;
+using System.Text;
 using ImageTrust.Model;
 using ImageTrust.Policy;
 using ImageTrust.Registry;
 using ImageTrust.Signing;
 using ImageTrust.Signing.Classic;
-using ImageTrust.Signing.Trust;
 using ImageTrust.Signing.Verifier;
+using ImageTrust.TestSupport.Sigstore;
 using ImageTrust.Verification;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ImageTrust.Shared.Tests.Verification;
 
+/// <summary>
+/// The engine on images signed by the in-process test Sigstore: real signatures, certificates from a test CA with SCTs,
+/// Rekor entries with SETs and inclusion proofs; nothing faked below the registry.
+/// </summary>
 public sealed class SigstoreImageVerifierTests : IDisposable
 {
+    private static readonly DateTimeOffset Logged = new(2026, 6, 1, 9, 30, 0, TimeSpan.Zero);
+
     private readonly InMemoryRegistryClient _registry = new();
-    private readonly FakeEvidenceVerifier _evidence = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly ECDsa _otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly SigstoreImages _images;
+
+    public SigstoreImageVerifierTests()
+    {
+        _images = new SigstoreImages(_registry);
+    }
 
     public void Dispose()
     {
         _key.Dispose();
         _otherKey.Dispose();
+        _images.Dispose();
     }
 
     [Fact]
@@ -31,9 +44,9 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     {
         var digest = SignedImages.PushImage(_registry);
         var payload = SignedImages.Payload(digest);
-        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle()))]);
+        SignedImages.PushSignatures(_registry, digest, [(payload, KeyLayer(_key, payload))]);
 
-        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([_images.KeyAuthority("release", _key)]));
 
         Assert.True(result.Verified, string.Join("; ", result.Details));
         Assert.Equal(digest, result.Image.Digest);
@@ -42,13 +55,25 @@ public sealed class SigstoreImageVerifierTests : IDisposable
         var signature = Assert.Single(result.Signatures);
         Assert.Equal(SignatureKinds.ClassicKey, signature.Kind);
         Assert.Equal("OK", signature.Reason);
-        Assert.Equal(42, signature.TlogIndex);
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), signature.IntegratedTime);
+        Assert.Equal(0, signature.TlogIndex);
+        Assert.Equal(Logged, signature.IntegratedTime);
         Assert.Equal(SignedImages.Repository, signature.DockerReference);
         Assert.Equal(digest, signature.Subject);
         Assert.Contains(".sig layer 0", signature.Location, StringComparison.Ordinal);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(_key.ExportSubjectPublicKeyInfo())), signature.KeyId);
-        Assert.Same(TrustedMaterial.PublicGood, _evidence.TlogTrusts.Single());
+    }
+
+    [Fact]
+    public async Task VerifyAsync_KeyAuthorityWithoutTrustMaterial_LogCheckedAgainstPublicGoodTlogUntrusted()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        var payload = SignedImages.Payload(digest);
+        SignedImages.PushSignatures(_registry, digest, [(payload, KeyLayer(_key, payload))]);
+
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+
+        Assert.False(result.Verified);
+        Assert.Equal("TLOG_UNTRUSTED", Assert.Single(result.Signatures).Reason);
     }
 
     [Fact]
@@ -56,9 +81,9 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     {
         var digest = SignedImages.PushImage(_registry);
         var payload = SignedImages.Payload(digest, reference: "registry.example.com/team/other:1.0");
-        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle()))]);
+        SignedImages.PushSignatures(_registry, digest, [(payload, KeyLayer(_key, payload))]);
 
-        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([_images.KeyAuthority("release", _key)]));
 
         Assert.True(result.Verified, string.Join("; ", result.Details));
         var warning = Assert.Single(result.Warnings);
@@ -72,8 +97,8 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     {
         var digest = SignedImages.PushImage(_registry);
         var payload = SignedImages.Payload(digest, reference: "registry.example.com/team/other:1.0");
-        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle()))]);
-        var rule = SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]) with { RequireDockerReference = true };
+        SignedImages.PushSignatures(_registry, digest, [(payload, KeyLayer(_key, payload))]);
+        var rule = SignedImages.Rule([_images.KeyAuthority("release", _key)]) with { RequireDockerReference = true };
 
         var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), rule);
 
@@ -89,8 +114,8 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     {
         var digest = SignedImages.PushImage(_registry);
         var payload = SignedImages.Payload(digest, reference: SignedImages.Repository + ":1.0");
-        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle()))]);
-        var rule = SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]) with { RequireDockerReference = true };
+        SignedImages.PushSignatures(_registry, digest, [(payload, KeyLayer(_key, payload))]);
+        var rule = SignedImages.Rule([_images.KeyAuthority("release", _key)]) with { RequireDockerReference = true };
 
         var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), rule);
 
@@ -104,9 +129,9 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     {
         var digest = SignedImages.PushImage(_registry);
         var payload = SignedImages.Payload(digest);
-        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle()))]);
+        SignedImages.PushSignatures(_registry, digest, [(payload, KeyLayer(_key, payload))]);
 
-        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.KeyAuthority("release", _key)]));
 
         Assert.True(result.Verified);
         Assert.Equal(2, _registry.Requests.Count);
@@ -119,7 +144,7 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     {
         var digest = SignedImages.PushImage(_registry);
 
-        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([_images.KeyAuthority("release", _key)]));
 
         Assert.False(result.Verified);
         Assert.Equal([VerificationReasons.NoSignatures], result.Reasons);
@@ -132,9 +157,9 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     {
         var digest = SignedImages.PushImage(_registry);
         var payload = SignedImages.Payload(digest);
-        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_otherKey, payload, SignedImages.Bundle()))]);
+        SignedImages.PushSignatures(_registry, digest, [(payload, KeyLayer(_otherKey, payload))]);
 
-        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([_images.KeyAuthority("release", _key)]));
 
         Assert.False(result.Verified);
         Assert.Equal([VerificationReasons.NoValidSignatures, ClassicReasons.SignatureInvalid], result.Reasons);
@@ -147,10 +172,10 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     {
         var digest = SignedImages.PushImage(_registry);
         var payload = SignedImages.Payload(digest);
-        var annotations = SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle());
+        var annotations = KeyLayer(_key, payload);
         SignedImages.PushSignatures(_registry, digest, [(payload.Replace("team/app", "team/apq", StringComparison.Ordinal), annotations)]);
 
-        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([_images.KeyAuthority("release", _key)]));
 
         Assert.False(result.Verified);
         Assert.Equal(ClassicReasons.SignatureInvalid, Assert.Single(result.Signatures).Reason);
@@ -161,13 +186,10 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     {
         var digest = SignedImages.PushImage(_registry);
         var payload = SignedImages.Payload(digest);
-        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle()))]);
+        SignedImages.PushSignatures(_registry, digest, [(payload, KeyLayer(_key, payload))]);
         _registry.TamperBlob(SignedImages.Repository, Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes(payload)), [.. "{}"u8]);
 
-        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
-
-        Assert.False(result.Verified);
-        Assert.Equal("DIGEST_MISMATCH", Assert.Single(result.Signatures).Reason);
+        Assert.Equal("DIGEST_MISMATCH", await OnlySignatureReasonUnderReleaseKeyAsync());
     }
 
     [Fact]
@@ -176,9 +198,9 @@ public sealed class SigstoreImageVerifierTests : IDisposable
         var digest = SignedImages.PushImage(_registry);
         var other = SignedImages.PushImage(_registry, "2.0", salt: ",\"x\":1");
         var otherPayload = SignedImages.Payload(other);
-        SignedImages.PushSignatures(_registry, digest, [(otherPayload, SignedImages.KeyAnnotations(_key, otherPayload, SignedImages.Bundle()))]);
+        SignedImages.PushSignatures(_registry, digest, [(otherPayload, KeyLayer(_key, otherPayload))]);
 
-        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([_images.KeyAuthority("release", _key)]));
 
         Assert.False(result.Verified);
         Assert.Equal(ClassicReasons.DigestMismatch, Assert.Single(result.Signatures).Reason);
@@ -189,9 +211,9 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     {
         var digest = SignedImages.PushImage(_registry);
         var payload = SignedImages.Payload(digest, type: "something else");
-        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle()))]);
+        SignedImages.PushSignatures(_registry, digest, [(payload, KeyLayer(_key, payload))]);
 
-        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([_images.KeyAuthority("release", _key)]));
 
         Assert.Equal(ClassicReasons.PayloadTypeInvalid, Assert.Single(result.Signatures).Reason);
     }
@@ -207,9 +229,9 @@ public sealed class SigstoreImageVerifierTests : IDisposable
         var digest = SignedImages.PushImage(_registry);
         var other = Digest.Sha256Of("another image"u8);
         var payload = $$$"""{"critical":{"identity":{"docker-reference":"{{{SignedImages.Repository}}}"},"image":{"docker-manifest-digest":"{{{digest}}}","{{{foldedKey}}}":"{{{other}}}"},"type":"{{{CosignMediaTypes.SignatureType}}}"},"optional":null}""";
-        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle()))]);
+        SignedImages.PushSignatures(_registry, digest, [(payload, KeyLayer(_key, payload))]);
 
-        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([_images.KeyAuthority("release", _key)]));
 
         Assert.False(result.Verified);
         var signature = Assert.Single(result.Signatures);
@@ -222,9 +244,9 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     {
         var digest = SignedImages.PushImage(_registry);
         var payload = SignedImages.Payload(digest);
-        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload))]);
+        SignedImages.PushSignatures(_registry, digest, [(payload, KeyLayer(_key, payload, logged: false))]);
 
-        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([_images.KeyAuthority("release", _key)]));
 
         Assert.False(result.Verified);
         Assert.Equal(ClassicReasons.TlogMissing, Assert.Single(result.Signatures).Reason);
@@ -235,25 +257,59 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     {
         var digest = SignedImages.PushImage(_registry);
         var payload = SignedImages.Payload(digest);
-        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload))]);
+        SignedImages.PushSignatures(_registry, digest, [(payload, KeyLayer(_key, payload, logged: false))]);
 
-        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)], requireTlog: false));
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([_images.KeyAuthority("release", _key)], requireTlog: false));
 
         Assert.True(result.Verified);
         Assert.Null(Assert.Single(result.Signatures).TlogIndex);
     }
 
     [Fact]
-    public async Task VerifyAsync_BadSet_TlogFails()
+    public async Task VerifyAsync_SetOverAnotherIndex_SetInvalid()
     {
         var digest = SignedImages.PushImage(_registry);
         var payload = SignedImages.Payload(digest);
-        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle(logId: "bad")))]);
+        var annotations = KeyLayer(_key, payload);
+        annotations[CosignAnnotations.Bundle] = annotations[CosignAnnotations.Bundle].Replace("\"logIndex\":0", "\"logIndex\":7", StringComparison.Ordinal);
+        SignedImages.PushSignatures(_registry, digest, [(payload, annotations)]);
 
-        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+        Assert.Equal("SET_INVALID", await OnlySignatureReasonUnderReleaseKeyAsync());
+    }
 
-        Assert.False(result.Verified);
-        Assert.Equal("TLOG_SET_INVALID", Assert.Single(result.Signatures).Reason);
+    [Fact]
+    public async Task VerifyAsync_EntryRecordsAnotherSignature_TlogEntryMismatch()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        var payload = SignedImages.Payload(digest);
+        var annotations = KeyLayer(_key, payload);
+
+        // Another valid signature by the same key (ECDSA signatures differ each time): not the one the log recorded.
+        annotations[CosignAnnotations.Signature] = SignedImages.SignBase64(_key, payload);
+        SignedImages.PushSignatures(_registry, digest, [(payload, annotations)]);
+
+        Assert.Equal("TLOG_ENTRY_MISMATCH", await OnlySignatureReasonUnderReleaseKeyAsync());
+    }
+
+    [Fact]
+    public async Task VerifyAsync_LoggedInAnUntrustedLog_TlogUntrusted()
+    {
+        using var elsewhere = new TestSigstore();
+        var digest = SignedImages.PushImage(_registry);
+        var payload = SignedImages.Payload(digest);
+        SignedImages.PushSignatures(_registry, digest, [(payload, elsewhere.KeySignature(_key, Encoding.UTF8.GetBytes(payload), Logged))]);
+
+        Assert.Equal("TLOG_UNTRUSTED", await OnlySignatureReasonUnderReleaseKeyAsync());
+    }
+
+    [Fact]
+    public async Task VerifyAsync_IntegratedTimeInTheFuture_IntegratedTimeInFuture()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        var payload = SignedImages.Payload(digest);
+        SignedImages.PushSignatures(_registry, digest, [(payload, _images.Sigstore.KeySignature(_key, Encoding.UTF8.GetBytes(payload), _time.GetUtcNow().AddHours(1)))]);
+
+        Assert.Equal("INTEGRATED_TIME_IN_FUTURE", await OnlySignatureReasonUnderReleaseKeyAsync());
     }
 
     [Fact]
@@ -261,9 +317,11 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     {
         var digest = SignedImages.PushImage(_registry);
         var payload = SignedImages.Payload(digest);
-        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload, "{\"Payload\":{}}"))]);
+        var annotations = KeyLayer(_key, payload, logged: false);
+        annotations[CosignAnnotations.Bundle] = "{\"Payload\":{}}";
+        SignedImages.PushSignatures(_registry, digest, [(payload, annotations)]);
 
-        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([_images.KeyAuthority("release", _key)]));
 
         Assert.Equal(ClassicReasons.TlogBundleInvalid, Assert.Single(result.Signatures).Reason);
     }
@@ -275,10 +333,10 @@ public sealed class SigstoreImageVerifierTests : IDisposable
         var payload = SignedImages.Payload(digest);
         var payload2 = payload.Replace("\"optional\":null", "\"optional\":{\"n\":2}", StringComparison.Ordinal);
         SignedImages.PushSignatures(_registry, digest, [
-            (payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle())),
-            (payload2, SignedImages.KeyAnnotations(_key, payload2, SignedImages.Bundle())),
+            (payload, KeyLayer(_key, payload)),
+            (payload2, KeyLayer(_key, payload2)),
         ]);
-        var rule = SignedImages.Rule([SignedImages.KeyAuthority("a", _key), SignedImages.KeyAuthority("b", _otherKey)], threshold: 2);
+        var rule = SignedImages.Rule([_images.KeyAuthority("a", _key), _images.KeyAuthority("b", _otherKey)], threshold: 2);
 
         var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), rule);
 
@@ -293,8 +351,8 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     {
         var digest = SignedImages.PushImage(_registry);
         var payload = SignedImages.Payload(digest);
-        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle()))]);
-        var rule = SignedImages.Rule([SignedImages.KeyAuthority("a", _key), SignedImages.KeyAuthority("b", _key)], threshold: 2);
+        SignedImages.PushSignatures(_registry, digest, [(payload, KeyLayer(_key, payload))]);
+        var rule = SignedImages.Rule([_images.KeyAuthority("a", _key), _images.KeyAuthority("b", _key)], threshold: 2);
 
         var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), rule);
 
@@ -308,10 +366,10 @@ public sealed class SigstoreImageVerifierTests : IDisposable
         var digest = SignedImages.PushImage(_registry);
         var payload = SignedImages.Payload(digest);
         SignedImages.PushSignatures(_registry, digest, [
-            (payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle())),
-            (payload, SignedImages.KeyAnnotations(_otherKey, payload, SignedImages.Bundle())),
+            (payload, KeyLayer(_key, payload)),
+            (payload, KeyLayer(_otherKey, payload)),
         ]);
-        var rule = SignedImages.Rule([SignedImages.KeyAuthority("a", _key), SignedImages.KeyAuthority("b", _otherKey)], threshold: 2);
+        var rule = SignedImages.Rule([_images.KeyAuthority("a", _key), _images.KeyAuthority("b", _otherKey)], threshold: 2);
 
         var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), rule);
 
@@ -324,7 +382,7 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     [Fact]
     public async Task VerifyAsync_ImageNotFound_ImageNotFoundResult()
     {
-        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":missing"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":missing"), SignedImages.Rule([_images.KeyAuthority("release", _key)]));
 
         Assert.False(result.Verified);
         Assert.Equal([VerificationReasons.ImageNotFound], result.Reasons);
@@ -336,7 +394,7 @@ public sealed class SigstoreImageVerifierTests : IDisposable
         var digest = SignedImages.PushImage(_registry);
         _registry.Fault = request => request.Contains(".sig", StringComparison.Ordinal) ? new TransientFailureException("503") : null;
 
-        await Assert.ThrowsAsync<TransientFailureException>(() => Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)])));
+        await Assert.ThrowsAsync<TransientFailureException>(() => Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.KeyAuthority("release", _key)])));
     }
 
     [Fact]
@@ -345,7 +403,7 @@ public sealed class SigstoreImageVerifierTests : IDisposable
         var digest = SignedImages.PushImage(_registry);
         _registry.Fault = request => request.Contains(".sig", StringComparison.Ordinal) ? new RegistryProtocolException("TOO_LARGE", "manifest larger than 4 MiB") : null;
 
-        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.KeyAuthority("release", _key)]));
 
         Assert.False(result.Verified);
         Assert.Contains("TOO_LARGE", result.Reasons);
@@ -366,77 +424,81 @@ public sealed class SigstoreImageVerifierTests : IDisposable
         const string signatures = "registry.example.com/team/signatures";
         var digest = SignedImages.PushImage(_registry);
         var payload = SignedImages.Payload(digest);
-        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle()))], signatures);
+        SignedImages.PushSignatures(_registry, digest, [(payload, KeyLayer(_key, payload))], signatures);
         var engine = Engine(options: new ImageVerifierOptions { SignatureRepository = ImageReference.Parse(signatures) });
 
-        var result = await engine.VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+        var result = await engine.VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.KeyAuthority("release", _key)]));
 
         Assert.True(result.Verified);
         Assert.All(_registry.Requests, request => Assert.Contains(signatures, request, StringComparison.Ordinal));
     }
 
+    // The leaf expired 300 days before "now": only a check at the log's integrated time passes.
     [Fact]
     public async Task VerifyAsync_KeylessGood_VerifiedAtIntegratedTime()
     {
         var integrated = _time.GetUtcNow().AddDays(-300);
-        var (leafKey, leafPem) = SignedImages.Leaf("dev@example.com", integrated.AddMinutes(-1));
-        using (leafKey)
-        {
-            var digest = PushKeyless(leafKey, leafPem, integrated);
+        var digest = PushKeyless("dev@example.com", integrated);
 
-            var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([SignedImages.Keyless("ci", "dev@example.com")]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.Keyless("ci", "dev@example.com")]));
 
-            Assert.True(result.Verified, string.Join("; ", result.Details));
-            var signature = Assert.Single(result.Signatures);
-            Assert.Equal(SignatureKinds.ClassicKeyless, signature.Kind);
-            Assert.Equal("dev@example.com", signature.Identity);
-            Assert.Equal("https://accounts.example.com", signature.Issuer);
-            Assert.Equal(integrated.ToUnixTimeSeconds(), _evidence.LastSigningTime!.Value.ToUnixTimeSeconds());
-            Assert.NotNull(_evidence.TlogTrusts.Single());
-        }
+        Assert.True(result.Verified, string.Join("; ", result.Details));
+        var signature = Assert.Single(result.Signatures);
+        Assert.Equal(SignatureKinds.ClassicKeyless, signature.Kind);
+        Assert.Equal("dev@example.com", signature.Identity);
+        Assert.Equal(TestSigstore.DefaultIssuer, signature.Issuer);
+        Assert.Equal(integrated.ToUnixTimeSeconds(), signature.IntegratedTime!.Value.ToUnixTimeSeconds());
+        Assert.Contains(signature.Checks, check => check.Step == "sct" && check.Passed);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_KeylessLeafWithoutSctRuleRequiresOne_SctMissing()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        SignedImages.PushSignatures(_registry, digest, [_images.KeylessLayer(digest, "dev@example.com", Logged, withSct: false)]);
+
+        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.Keyless("ci", "dev@example.com")]));
+
+        Assert.False(result.Verified);
+        Assert.Equal("SCT_MISSING", Assert.Single(result.Signatures).Reason);
     }
 
     [Fact]
     public async Task VerifyAsync_KeylessWrongIdentity_IdentityMismatch()
     {
-        var integrated = _time.GetUtcNow().AddDays(-1);
-        var (leafKey, leafPem) = SignedImages.Leaf("mallory@example.com", integrated.AddMinutes(-1));
-        using (leafKey)
-        {
-            var digest = PushKeyless(leafKey, leafPem, integrated);
+        var digest = PushKeyless("mallory@example.com", _time.GetUtcNow().AddDays(-1));
 
-            var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([SignedImages.Keyless("ci", "dev@example.com")]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.Keyless("ci", "dev@example.com")]));
 
-            Assert.False(result.Verified);
-            Assert.Equal("IDENTITY_MISMATCH", Assert.Single(result.Signatures).Reason);
-        }
+        Assert.False(result.Verified);
+        Assert.Equal("IDENTITY_MISMATCH", Assert.Single(result.Signatures).Reason);
     }
 
     [Fact]
     public async Task VerifyAsync_KeylessWrongIssuer_IssuerMismatch()
     {
-        var integrated = _time.GetUtcNow().AddDays(-1);
-        var (leafKey, leafPem) = SignedImages.Leaf("dev@example.com", integrated.AddMinutes(-1));
-        using (leafKey)
-        {
-            var digest = PushKeyless(leafKey, leafPem, integrated);
+        var digest = PushKeyless("dev@example.com", _time.GetUtcNow().AddDays(-1));
 
-            var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([SignedImages.Keyless("ci", "dev@example.com", "https://other.example.com")]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.Keyless("ci", "dev@example.com", "https://other.example.com")]));
 
-            Assert.Equal("ISSUER_MISMATCH", Assert.Single(result.Signatures).Reason);
-        }
+        Assert.Equal("ISSUER_MISMATCH", Assert.Single(result.Signatures).Reason);
     }
 
     [Fact]
     public async Task VerifyAsync_KeylessUntrustedCa_CertificateUntrusted()
     {
         var integrated = _time.GetUtcNow().AddDays(-1);
-        var (leafKey, leafPem) = SignedImages.Leaf("dev@example.com", integrated.AddMinutes(-1));
+        var (leafKey, leaf, chainPem) = SigstoreImages.ForeignLeaf("dev@example.com", integrated.AddMinutes(-1));
         using (leafKey)
+        using (leaf)
         {
-            var digest = PushKeyless(leafKey, leafPem, integrated, chain: "untrusted");
+            var digest = SignedImages.PushImage(_registry);
+            var payload = SignedImages.Payload(digest);
+            var annotations = _images.Sigstore.KeylessSignature(leafKey, leaf, Encoding.UTF8.GetBytes(payload), integrated);
+            annotations[CosignAnnotations.Chain] = chainPem;
+            SignedImages.PushSignatures(_registry, digest, [(payload, annotations)]);
 
-            var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([SignedImages.Keyless("ci", "dev@example.com")]));
+            var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.Keyless("ci", "dev@example.com")]));
 
             Assert.Equal("CERTIFICATE_UNTRUSTED", Assert.Single(result.Signatures).Reason);
         }
@@ -446,12 +508,15 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     public async Task VerifyAsync_KeylessIntegratedTimeOutsideCertificateWindow_Fails()
     {
         var integrated = _time.GetUtcNow().AddDays(-1);
-        var (leafKey, leafPem) = SignedImages.Leaf("dev@example.com", integrated.AddMinutes(-30));
+        var digest = SignedImages.PushImage(_registry);
+        var payload = SignedImages.Payload(digest);
+        var (leafKey, leaf) = _images.Sigstore.IssueLeaf("dev@example.com", integrated.AddMinutes(-30));
         using (leafKey)
+        using (leaf)
         {
-            var digest = PushKeyless(leafKey, leafPem, integrated);
+            SignedImages.PushSignatures(_registry, digest, [(payload, _images.Sigstore.KeylessSignature(leafKey, leaf, Encoding.UTF8.GetBytes(payload), integrated))]);
 
-            var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([SignedImages.Keyless("ci", "dev@example.com")]));
+            var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.Keyless("ci", "dev@example.com")]));
 
             Assert.False(result.Verified);
             Assert.Equal(ClassicReasons.CertificateNotValidAtSigningTime, Assert.Single(result.Signatures).Reason);
@@ -462,12 +527,16 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     public async Task VerifyAsync_KeylessSignatureByOtherKey_SignatureInvalid()
     {
         var integrated = _time.GetUtcNow().AddDays(-1);
-        var (leafKey, leafPem) = SignedImages.Leaf("dev@example.com", integrated.AddMinutes(-1));
+        var digest = SignedImages.PushImage(_registry);
+        var payload = SignedImages.Payload(digest);
+        var (leafKey, leaf) = _images.Sigstore.IssueLeaf("dev@example.com", integrated.AddMinutes(-1));
         using (leafKey)
+        using (leaf)
         {
-            var digest = PushKeyless(_otherKey, leafPem, integrated);
+            // Logged and annotated as signed by the leaf, but the signature is another key's.
+            SignedImages.PushSignatures(_registry, digest, [(payload, _images.Sigstore.KeylessSignature(_otherKey, leaf, Encoding.UTF8.GetBytes(payload), integrated))]);
 
-            var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([SignedImages.Keyless("ci", "dev@example.com")]));
+            var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.Keyless("ci", "dev@example.com")]));
 
             Assert.Equal(ClassicReasons.SignatureInvalid, Assert.Single(result.Signatures).Reason);
         }
@@ -476,16 +545,11 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     [Fact]
     public async Task VerifyAsync_KeylessLayerWithOnlyKeyAuthorities_NoMatchingAuthority()
     {
-        var integrated = _time.GetUtcNow().AddDays(-1);
-        var (leafKey, leafPem) = SignedImages.Leaf("dev@example.com", integrated.AddMinutes(-1));
-        using (leafKey)
-        {
-            var digest = PushKeyless(leafKey, leafPem, integrated);
+        var digest = PushKeyless("dev@example.com", _time.GetUtcNow().AddDays(-1));
 
-            var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.KeyAuthority("release", _key)]));
 
-            Assert.Equal("NO_MATCHING_AUTHORITY", Assert.Single(result.Signatures).Reason);
-        }
+        Assert.Equal("NO_MATCHING_AUTHORITY", Assert.Single(result.Signatures).Reason);
     }
 
     [Fact]
@@ -495,7 +559,7 @@ public sealed class SigstoreImageVerifierTests : IDisposable
         SignWithKey(amd64);
         SignWithKey(index);
 
-        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":multi"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)], multiArch: MultiArchRequirement.EveryPlatform));
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":multi"), SignedImages.Rule([_images.KeyAuthority("release", _key)], multiArch: MultiArchRequirement.EveryPlatform));
 
         Assert.False(result.Verified);
         Assert.Contains(VerificationReasons.PlatformNotVerified, result.Reasons);
@@ -511,7 +575,7 @@ public sealed class SigstoreImageVerifierTests : IDisposable
         SignWithKey(amd64);
         SignWithKey(arm64);
 
-        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":multi"), SignedImages.Rule([SignedImages.KeyAuthority("release", _key)], multiArch: MultiArchRequirement.EveryPlatform));
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":multi"), SignedImages.Rule([_images.KeyAuthority("release", _key)], multiArch: MultiArchRequirement.EveryPlatform));
 
         Assert.True(result.Verified, string.Join("; ", result.Details));
         Assert.Equal(2, result.Signatures.Count);
@@ -525,8 +589,8 @@ public sealed class SigstoreImageVerifierTests : IDisposable
         SignWithKey(index);
         var reference = ImageReference.Parse(SignedImages.Repository + ":multi");
 
-        var indexOnly = await Engine().VerifyAsync(reference, SignedImages.Rule([SignedImages.KeyAuthority("release", _key)]));
-        var both = await Engine().VerifyAsync(reference, SignedImages.Rule([SignedImages.KeyAuthority("release", _key)], multiArch: MultiArchRequirement.IndexAndEveryPlatform));
+        var indexOnly = await Engine().VerifyAsync(reference, SignedImages.Rule([_images.KeyAuthority("release", _key)]));
+        var both = await Engine().VerifyAsync(reference, SignedImages.Rule([_images.KeyAuthority("release", _key)], multiArch: MultiArchRequirement.IndexAndEveryPlatform));
 
         Assert.True(indexOnly.Verified);
         Assert.False(both.Verified);
@@ -537,14 +601,16 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     public async Task VerifyAsync_BundleViaFallbackTag_SelectedByLayerMediaType()
     {
         var digest = SignedImages.PushImage(_registry);
-        var bundles = new FakeBundleVerifier();
-        PushBundleReferrer(digest, CosignMediaTypes.BundleV03, artifactType: OciMediaTypes.OciEmpty, viaReferrersApi: false);
+        _images.PushBundleReferrer(digest, _images.SignatureBundle(digest, "dev@example.com", Logged), artifactType: OciMediaTypes.OciEmpty);
 
-        var result = await Engine(bundles).VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([SignedImages.Keyless("ci", "dev@example.com")]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.Keyless("ci", "dev@example.com")]));
 
         Assert.True(result.Verified, string.Join("; ", result.Details));
-        Assert.Equal(SignatureKinds.BundleKeyless, Assert.Single(result.Signatures).Kind);
-        Assert.Equal(digest, bundles.Subjects.Single());
+        var signature = Assert.Single(result.Signatures);
+        Assert.Equal(SignatureKinds.BundleKeyless, signature.Kind);
+        Assert.Equal(digest, signature.Subject);
+        Assert.Equal("dev@example.com", signature.Identity);
+        Assert.Equal(Logged, signature.IntegratedTime);
         Assert.Contains(_registry.Requests, request => request == $"manifest {SignedImages.Repository}:{digest.ToTagPrefix()}");
     }
 
@@ -553,61 +619,97 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     {
         var digest = SignedImages.PushImage(_registry);
         _registry.SupportsReferrers = true;
-        var bundles = new FakeBundleVerifier();
-        PushBundleReferrer(digest, "application/vnd.dev.sigstore.bundle+json;version=0.2", artifactType: CosignMediaTypes.BundleV03, viaReferrersApi: true);
+        _images.PushBundleReferrer(digest, _images.SignatureBundle(digest, "dev@example.com", Logged), "application/vnd.dev.sigstore.bundle+json;version=0.2", viaReferrersApi: true);
 
-        var result = await Engine(bundles).VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([SignedImages.Keyless("ci", "dev@example.com")]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.Keyless("ci", "dev@example.com")]));
 
         Assert.True(result.Verified, string.Join("; ", result.Details));
         Assert.DoesNotContain(_registry.Requests, request => request == $"manifest {SignedImages.Repository}:{digest.ToTagPrefix()}");
     }
 
     [Fact]
+    public async Task VerifyAsync_BundleTimestampedWithoutSet_VerifiedAtTheTimestamp()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        _images.PushBundleReferrer(digest, _images.SignatureBundle(digest, "dev@example.com", Logged, timestampAt: Logged, withSet: false));
+
+        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.KeylessByTrustedRoot("ci", "dev@example.com")]));
+
+        Assert.True(result.Verified, string.Join("; ", result.Details));
+        var signature = Assert.Single(result.Signatures);
+        Assert.Contains(signature.Checks, check => check.Step == "timestamp" && check.Passed);
+        Assert.DoesNotContain(signature.Checks, check => check.Step == "tlog-set");
+    }
+
+    [Fact]
+    public async Task VerifyAsync_BundleOfAnotherImage_SubjectDigestMismatch()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        _images.PushBundleReferrer(digest, _images.SignatureBundle(digest, "dev@example.com", Logged, subjectHex: new string('c', 64)));
+
+        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.Keyless("ci", "dev@example.com")]));
+
+        Assert.False(result.Verified);
+        Assert.Equal("SUBJECT_DIGEST_MISMATCH", Assert.Single(result.Signatures).Reason);
+    }
+
+    // cosign does not check a v3 signature's predicate type: an SBOM attestation by the same identity must not pass as one.
+    [Fact]
+    public async Task VerifyAsync_AttestationBundleOfThisImage_WrongPredicateType()
+    {
+        var digest = SignedImages.PushImage(_registry);
+        _images.PushBundleReferrer(digest, _images.SignatureBundle(digest, "dev@example.com", Logged, predicateType: "https://spdx.dev/Document"));
+
+        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.Keyless("ci", "dev@example.com")]));
+
+        Assert.False(result.Verified);
+        Assert.Equal("WRONG_PREDICATE_TYPE", Assert.Single(result.Signatures).Reason);
+    }
+
+    [Fact]
     public async Task VerifyAsync_ReferrerWithOtherLayerTypeButBundleArtifactType_Ignored()
     {
         var digest = SignedImages.PushImage(_registry);
-        var bundles = new FakeBundleVerifier();
-        PushBundleReferrer(digest, "application/json", artifactType: CosignMediaTypes.BundleV03, viaReferrersApi: false);
+        _images.PushBundleReferrer(digest, _images.SignatureBundle(digest, "dev@example.com", Logged), "application/json");
 
-        var result = await Engine(bundles).VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([SignedImages.Keyless("ci", "dev@example.com")]));
+        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.Keyless("ci", "dev@example.com")]));
 
         Assert.False(result.Verified);
         Assert.Equal([VerificationReasons.NoSignatures], result.Reasons);
-        Assert.Empty(bundles.Subjects);
+        Assert.DoesNotContain(_registry.Requests, request => request.StartsWith("blob ", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task VerifyAsync_ClassicOnlyRule_IgnoresBundles()
     {
         var digest = SignedImages.PushImage(_registry);
-        var bundles = new FakeBundleVerifier();
-        PushBundleReferrer(digest, CosignMediaTypes.BundleV03, artifactType: null, viaReferrersApi: false);
+        _images.PushBundleReferrer(digest, _images.SignatureBundle(digest, "dev@example.com", Logged), artifactType: null);
 
-        var result = await Engine(bundles).VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([SignedImages.Keyless("ci", "dev@example.com")], formats: SignatureFormats.Classic));
+        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([_images.Keyless("ci", "dev@example.com")], formats: SignatureFormats.Classic));
 
         Assert.False(result.Verified);
-        Assert.Empty(bundles.Subjects);
+        Assert.Equal([VerificationReasons.NoSignatures], result.Reasons);
+        Assert.DoesNotContain(_registry.Requests, request => request.Contains("referrers", StringComparison.Ordinal));
     }
 
-    private SigstoreImageVerifier Engine(BundleSignatureVerifier? bundles = null, ImageVerifierOptions? options = null)
-        => new(_registry, new AuthorityResolver(), new ClassicSignatureVerifier(_evidence, _time), bundles, options ?? new ImageVerifierOptions(), NullLogger<SigstoreImageVerifier>.Instance);
+    /// <summary>Verifies the pushed image under a rule trusting the release key; it must fail on its only signature, whose reason is returned.</summary>
+    private async Task<string> OnlySignatureReasonUnderReleaseKeyAsync()
+    {
+        var result = await Engine().VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), SignedImages.Rule([_images.KeyAuthority("release", _key)]));
+        Assert.False(result.Verified);
+        return Assert.Single(result.Signatures).Reason;
+    }
 
-    private Digest PushKeyless(ECDsa signer, string leafPem, DateTimeOffset integrated, string? chain = null)
+    private SigstoreImageVerifier Engine(ImageVerifierOptions? options = null)
+        => SigstoreImageVerifier.Create(_registry, _time, NullLogger<SigstoreImageVerifier>.Instance, options: options);
+
+    private Dictionary<string, string> KeyLayer(ECDsa key, string payload, bool logged = true)
+        => _images.Sigstore.KeySignature(key, Encoding.UTF8.GetBytes(payload), logged ? Logged : null);
+
+    private Digest PushKeyless(string identity, DateTimeOffset integrated)
     {
         var digest = SignedImages.PushImage(_registry);
-        var payload = SignedImages.Payload(digest);
-        var annotations = new Dictionary<string, string>
-        {
-            [CosignAnnotations.Signature] = SignedImages.SignBase64(signer, payload),
-            [CosignAnnotations.Certificate] = leafPem,
-            [CosignAnnotations.Bundle] = SignedImages.Bundle(integratedTime: integrated.ToUnixTimeSeconds()),
-        };
-        if (chain is not null)
-        {
-            annotations[CosignAnnotations.Chain] = chain;
-        }
-
-        SignedImages.PushSignatures(_registry, digest, [(payload, annotations)]);
+        SignedImages.PushSignatures(_registry, digest, [_images.KeylessLayer(digest, identity, integrated)]);
         return digest;
     }
 
@@ -626,25 +728,6 @@ public sealed class SigstoreImageVerifierTests : IDisposable
     private void SignWithKey(Digest digest)
     {
         var payload = SignedImages.Payload(digest);
-        SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload, SignedImages.Bundle()))]);
-    }
-
-    private void PushBundleReferrer(Digest subject, string layerMediaType, string? artifactType, bool viaReferrersApi)
-    {
-        var bundle = _registry.PutBlob(SignedImages.Repository, [.. "{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\"}"u8]);
-        var artifact = artifactType is null ? string.Empty : $"\"artifactType\":\"{artifactType}\",";
-        var referrer = _registry.PutManifest(
-            SignedImages.Repository,
-            null,
-            $$$"""{"schemaVersion":2,"mediaType":"{{{OciMediaTypes.OciManifest}}}",{{{artifact}}}"config":{"mediaType":"{{{OciMediaTypes.OciEmpty}}}","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},"layers":[{"mediaType":"{{{layerMediaType}}}","digest":"{{{bundle}}}","size":10}],"subject":{"mediaType":"{{{OciMediaTypes.OciManifest}}}","digest":"{{{subject}}}","size":1}}""");
-        var index = $$$"""{"schemaVersion":2,"mediaType":"{{{OciMediaTypes.OciIndex}}}","manifests":[{"mediaType":"{{{OciMediaTypes.OciManifest}}}","digest":"{{{referrer}}}","size":1}]}""";
-        if (viaReferrersApi)
-        {
-            _registry.PutReferrers(SignedImages.Repository, subject, index);
-        }
-        else
-        {
-            _registry.PutManifest(SignedImages.Repository, subject.ToTagPrefix(), index, OciMediaTypes.OciIndex);
-        }
+        SignedImages.PushSignatures(_registry, digest, [(payload, KeyLayer(_key, payload))]);
     }
 }

@@ -3,7 +3,6 @@ using ImageTrust.Model;
 using ImageTrust.Policy;
 using ImageTrust.Registry;
 using ImageTrust.Signing.Classic;
-using ImageTrust.Signing.Verifier;
 using ImageTrust.Verification;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -17,11 +16,20 @@ namespace ImageTrust.Shared.Tests.Verification;
 public sealed class VerificationBudgetEngineTests : IDisposable
 {
     private readonly InMemoryRegistryClient _registry = new();
-    private readonly FakeEvidenceVerifier _evidence = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly SigstoreImages _images;
 
-    public void Dispose() => _key.Dispose();
+    public VerificationBudgetEngineTests()
+    {
+        _images = new SigstoreImages(_registry);
+    }
+
+    public void Dispose()
+    {
+        _key.Dispose();
+        _images.Dispose();
+    }
 
     [Fact]
     public async Task VerifyAsync_SignatureManifestOverSignatureLimit_TooManySignaturesWithoutFetchingPayloads()
@@ -62,14 +70,14 @@ public sealed class VerificationBudgetEngineTests : IDisposable
     {
         // The measured attack, within the limits: 32 referrers of 2 identical bundle layers each (64 signatures).
         var digest = SignedImages.PushImage(_registry);
-        var bundle = _registry.PutBlob(SignedImages.Repository, [.. "{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\"}"u8]);
+        var bundle = _registry.PutBlob(SignedImages.Repository, _images.SignatureBundle(digest, "dev@example.com", _time.GetUtcNow().AddDays(-1)));
         PushReferrers(digest, referrers: 32, layersEach: 2, bundle);
-        var bundles = new FakeBundleVerifier();
 
-        var result = await Engine(bundles).VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), Rule(Keyless()));
+        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), SignedImages.Rule([Keyless()]));
 
         Assert.True(result.Verified, string.Join("; ", result.Details));
-        Assert.Equal(64, bundles.Subjects.Count);
+        Assert.Equal(64, result.Signatures.Count);
+        Assert.All(result.Signatures, signature => Assert.True(signature.Verified));
         Assert.Single(_registry.Requests, request => request == $"blob {SignedImages.Repository}@{bundle}");
         Assert.Equal(32, _registry.Requests.Count(request => request.StartsWith("manifest ", StringComparison.Ordinal) && request.Contains('@', StringComparison.Ordinal)));
     }
@@ -82,7 +90,7 @@ public sealed class VerificationBudgetEngineTests : IDisposable
         var bundle = _registry.PutBlob(SignedImages.Repository, [.. "{}"u8]);
         PushReferrers(digest, referrers: 32, layersEach: ManifestDocument.MaxEntries, bundle);
 
-        var result = await Engine(new FakeBundleVerifier()).VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), Rule(Keyless()));
+        var result = await Engine().VerifyAsync(ImageReference.Parse($"{SignedImages.Repository}@{digest}"), Rule(Keyless()));
 
         Assert.False(result.Verified);
         Assert.Equal([VerificationReasons.TooManySignatures], result.Reasons);
@@ -206,8 +214,7 @@ public sealed class VerificationBudgetEngineTests : IDisposable
         SignedImages.PushSignatures(_registry, digest, [(payload, SignedImages.KeyAnnotations(_key, payload))]);
         var limits = new VerificationLimits { MaxRegistryRequests = 3 };
         var options = new ImageVerifierOptions { Limits = limits };
-        var attestations = new SigstoreAttestationVerifier(
-            _registry, new AuthorityResolver(), _evidence, _time, options, NullLogger<SigstoreAttestationVerifier>.Instance);
+        var attestations = SigstoreAttestationVerifier.Create(_registry, _time, options: options);
         var engine = new AttestedImageVerifier(Engine(limits: limits), attestations);
         var requirement = new AttestationRequirement("https://slsa.dev/provenance/v1", [SignedImages.KeyAuthority("release", _key)], []);
 
@@ -220,20 +227,13 @@ public sealed class VerificationBudgetEngineTests : IDisposable
         Assert.Equal(3, _registry.Requests.Count);
     }
 
-    private SigstoreImageVerifier Engine(BundleSignatureVerifier? bundles = null, VerificationLimits? limits = null)
-        => new(
-            _registry,
-            new AuthorityResolver(),
-            new ClassicSignatureVerifier(_evidence, _time),
-            bundles,
-            new ImageVerifierOptions { Limits = limits ?? new VerificationLimits() },
-            NullLogger<SigstoreImageVerifier>.Instance,
-            _time);
+    private SigstoreImageVerifier Engine(VerificationLimits? limits = null)
+        => SigstoreImageVerifier.Create(_registry, _time, NullLogger<SigstoreImageVerifier>.Instance, options: new ImageVerifierOptions { Limits = limits ?? new VerificationLimits() });
 
     private PolicyRule Rule(Authority? authority = null, MultiArchRequirement multiArch = MultiArchRequirement.Index)
         => SignedImages.Rule([authority ?? SignedImages.KeyAuthority("release", _key)], requireTlog: false, multiArch: multiArch);
 
-    private static KeylessAuthority Keyless() => SignedImages.Keyless("ci", "dev@example.com");
+    private KeylessAuthority Keyless() => _images.Keyless("ci", "dev@example.com");
 
     private void PushReferrers(Digest subject, int referrers, int layersEach, Digest bundle)
     {
