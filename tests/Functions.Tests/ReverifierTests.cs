@@ -30,6 +30,7 @@ public sealed class ReverifierTests
         await Deliveries.SendRecordedAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", push.ProjectId);
         Assert.Equal(ImageStatus.PendingSignature, (await push.Records.GetAsync(key))!.Status);
         await using var reverifier = await RunningFunction.StartAsync<ReverifierFunction>(_environment, team.Settings.ProjectId, s => s.AddSingleton<TimeProvider>(clock));
+        await ReverifyWork.WireAsync(_environment, team.Settings.ProjectId, reverifier);
 
         using (var early = await Deliveries.SendAsync(reverifier.Client, DeliveryShape.Binary, "{}", "tick-0", reverifier.ProjectId, "imagetrust-reverify"))
         {
@@ -44,10 +45,10 @@ public sealed class ReverifierTests
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
 
-        var record = await reverifier.Records.GetAsync(key);
-        Assert.Equal(ImageStatus.Quarantined, record!.Status);
+        var record = await ReverifyWork.UntilAsync(reverifier.Records, key, r => r.Status == ImageStatus.Quarantined);
         Assert.Equal([ImageStatus.PendingSignature, ImageStatus.Quarantined], record.History.Select(t => t.To));
         PushVerifierTests.AssertEvent(Assert.Single(await team.PullAsync(SecurityTeam.QuarantineSubscription, 1)), ImageEventTypes.Quarantined, key);
+        Assert.Equal([ImageStatus.PendingSignature, ImageStatus.Quarantined], (await reverifier.Records.GetAsync(key))!.History.Select(t => t.To));
     }
 
     [Fact]
@@ -62,17 +63,20 @@ public sealed class ReverifierTests
 
         await using (var same = await RunningFunction.StartAsync<ReverifierFunction>(_environment, projectId))
         {
-            await Deliveries.SendRecordedAsync(same.Client, DeliveryShape.Binary, "{}", "tick-same", projectId, "imagetrust-reverify");
+            using var tick = await Deliveries.SendAsync(same.Client, DeliveryShape.Binary, "{}", "tick-same", projectId, "imagetrust-reverify");
+            Assert.Equal(HttpStatusCode.NoContent, tick.StatusCode);
+            Assert.Contains("published 0 work message(s)", same.Log, StringComparison.Ordinal);
         }
 
         Assert.Equal(verified.LastVerified, (await push.Records.GetAsync(key))!.LastVerified);
 
         await using var changed = await RunningFunction.StartAsync<ReverifierFunction>(_environment, projectId, policyPath: _environment.ChangedPolicyPath);
+        await ReverifyWork.WireAsync(_environment, projectId, changed);
         using var response = await Deliveries.SendAsync(changed.Client, DeliveryShape.Binary, "{}", "tick-changed", projectId, "imagetrust-reverify");
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        var record = await changed.Records.GetAsync(key);
-        Assert.Equal(TrustPolicyLoader.Load(_environment.ChangedPolicyPath).Version, record!.PolicyVersion);
+        var newVersion = TrustPolicyLoader.Load(_environment.ChangedPolicyPath).Version;
+        var record = await ReverifyWork.UntilAsync(changed.Records, key, r => r.PolicyVersion == newVersion);
         Assert.NotEqual(verified.PolicyVersion, record.PolicyVersion);
         Assert.True(record.LastVerified > verified.LastVerified);
         Assert.Equal(ImageStatus.Verified, record.Status);
@@ -88,11 +92,12 @@ public sealed class ReverifierTests
         await Deliveries.SendRecordedAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", projectId);
         var first = (await push.Records.GetAsync(key))!.LastVerified;
         await using var reverifier = await RunningFunction.StartAsync<ReverifierFunction>(_environment, projectId, s => s.AddSingleton<TimeProvider>(clock));
+        await ReverifyWork.WireAsync(_environment, projectId, reverifier);
 
         clock.Advance(TimeSpan.FromHours(25));
         using var response = await Deliveries.SendAsync(reverifier.Client, DeliveryShape.Binary, "{}", "tick-1", projectId, "imagetrust-reverify");
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        Assert.True((await reverifier.Records.GetAsync(key))!.LastVerified >= first + TimeSpan.FromHours(25));
+        await ReverifyWork.UntilAsync(reverifier.Records, key, r => r.LastVerified >= first + TimeSpan.FromHours(25));
     }
 }
