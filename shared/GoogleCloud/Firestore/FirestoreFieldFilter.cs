@@ -13,6 +13,7 @@ internal sealed record FirestoreFieldFilter(string Field, FirestoreOperator Oper
         FirestoreOperator.NotEqual => "NOT_EQUAL",
         FirestoreOperator.LessThan => "LESS_THAN",
         FirestoreOperator.LessThanOrEqual => "LESS_THAN_OR_EQUAL",
+        FirestoreOperator.GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
         _ => throw new InvalidOperationException($"unknown operator {Operator}"),
     };
 

@@ -14,4 +14,7 @@ internal enum FirestoreOperator
 
     /// <summary><c>LESS_THAN_OR_EQUAL</c>.</summary>
     LessThanOrEqual,
+
+    /// <summary><c>GREATER_THAN_OR_EQUAL</c>.</summary>
+    GreaterThanOrEqual,
 }
