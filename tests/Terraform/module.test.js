@@ -88,3 +88,32 @@ test('source archive holds the function projects and the shared library, and not
   assert.equal(pattern.exec('shared/obj/project.assets.json')[1], 'shared/obj');
   assert.equal(pattern.exec('shared/Registry/binary/x.cs'), null);
 });
+
+// Issue 15: the sweep's work topic, its push subscription back to the Reverifier with dead-lettering, the publisher grant,
+// and the composite index on exactly the fields the record store queries (read from the C# that writes them).
+test('the sweep fans out through a work topic and its due query has a composite index on the stored field names', async () => {
+  const { config } = await modulePromise;
+  const one = (type, name) => ((config.resource[type] || {})[name] || [])[0];
+  const topic = one('google_pubsub_topic', 'reverify_work');
+  assert.equal(expr(topic.name), 'var.reverify_work_topic_name');
+  const subscription = one('google_pubsub_subscription', 'reverify_work');
+  assert.equal(expr(subscription.topic), 'google_pubsub_topic.reverify_work.id');
+  assert.equal(expr(subscription.push_config[0].push_endpoint), 'local.push_endpoints["reverifier"]');
+  assert.equal(expr(subscription.dead_letter_policy[0].dead_letter_topic), 'google_pubsub_topic.dead_letter.id');
+  const publisher = one('google_pubsub_topic_iam_member', 'reverifier_work_publisher');
+  assert.equal(expr(publisher.member), 'google_service_account.function["reverifier"].member');
+  assert.equal(expr(publisher.topic), 'google_pubsub_topic.reverify_work.name');
+  const environment = locals(config).functions.reverifier.environment;
+  assert.equal(expr(environment.IMAGETRUST_REVERIFY_WORK_TOPIC), 'var.reverify_work_topic_name');
+  assert.equal(expr(environment.IMAGETRUST_REVERIFY_BATCH), 'tostring(var.reverify_batch)');
+
+  const source = fs.readFileSync(path.join(REPO_ROOT, 'shared/Pipeline/Persistence/ImageRecordDocument.cs'), 'utf8');
+  const constant = (name) => source.match(new RegExp(`const string ${name} = "([^"]+)"`))[1];
+  const index = one('google_firestore_index', 'due_records');
+  assert.equal(index.collection, 'images');
+  assert.deepEqual(index.fields.map((f) => [f.field_path, f.order]), [
+    [constant('DuePolicyVersionField'), 'ASCENDING'],
+    [constant('DueAtField'), 'ASCENDING'],
+    ['__name__', 'ASCENDING'],
+  ]);
+});
