@@ -206,6 +206,77 @@ public sealed class RestFirestoreDocumentStoreTests
         Assert.Equal("INVALID_ARGUMENT", exception.Status);
     }
 
+    [Fact]
+    public async Task QueryAsync_EqualityAndRangeOrderedByTheRangeField_PagesInFieldOrderAcrossTokens()
+    {
+        var store = Create();
+        var start = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        // Names in the opposite order of the times, so name order and field order differ.
+        for (var i = 0; i < 8; i++)
+        {
+            await store.CreateAsync("due", $"d{7 - i}", new Dictionary<string, FirestoreValue>
+            {
+                ["version"] = FirestoreValue.String(i == 3 ? "old" : "v1"),
+                ["at"] = FirestoreValue.Timestamp(start.AddMinutes(i)),
+            });
+        }
+
+        await store.CreateAsync("due", "tie", new Dictionary<string, FirestoreValue> { ["version"] = FirestoreValue.String("v1"), ["at"] = FirestoreValue.Timestamp(start.AddMinutes(1)) });
+        var seen = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await store.QueryAsync(new FirestoreQuery(
+                "due",
+                2,
+                token,
+                [new FirestoreFieldFilter("version", FirestoreOperator.Equal, FirestoreValue.String("v1")), new FirestoreFieldFilter("at", FirestoreOperator.LessThanOrEqual, FirestoreValue.Timestamp(start.AddMinutes(5)))],
+                ["at"]));
+            seen.AddRange(page.Documents.Select(d => d.Id));
+            token = page.NextPageToken;
+        }
+        while (token is not null && seen.Count < 20);
+
+        Assert.Equal(["d7", "d6", "tie", "d5", "d3", "d2"], seen);
+    }
+
+    [Fact]
+    public async Task QueryAsync_NotEqual_MatchesOtherValuesButNeverAMissingField()
+    {
+        var store = Create();
+        await store.CreateAsync("versions", "current", One("v", FirestoreValue.String("v2")));
+        await store.CreateAsync("versions", "older", One("v", FirestoreValue.String("v1")));
+        await store.CreateAsync("versions", "none", One("other", FirestoreValue.String("x")));
+
+        var page = await store.QueryAsync(new FirestoreQuery("versions", 10, null, [new FirestoreFieldFilter("v", FirestoreOperator.NotEqual, FirestoreValue.String("v2"))], ["v"]));
+
+        Assert.Equal(["older"], page.Documents.Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task QueryAsync_OrderedTokenMangled_IsRejectedAsInvalidArgument()
+    {
+        var store = Create();
+        var query = new FirestoreQuery("mangled", 1, "bm90IGpzb24", [new FirestoreFieldFilter("v", FirestoreOperator.LessThan, FirestoreValue.Integer(3))], ["v"]);
+
+        var exception = await Assert.ThrowsAsync<GoogleApiException>(() => store.QueryAsync(query));
+
+        Assert.Equal("INVALID_ARGUMENT", exception.Status);
+    }
+
+    [Fact]
+    public void FirestoreQuery_InequalityNotOrderedFirst_IsRefused()
+    {
+        Assert.Throws<FormatException>(() => new FirestoreQuery("c", 1, null, [new FirestoreFieldFilter("a", FirestoreOperator.NotEqual, FirestoreValue.Integer(1))], []));
+        Assert.Throws<FormatException>(() => new FirestoreQuery("c", 1, null, [new FirestoreFieldFilter("a", FirestoreOperator.LessThan, FirestoreValue.Integer(1))], ["b", "a"]));
+        Assert.Throws<FormatException>(() => new FirestoreQuery(
+            "c",
+            1,
+            null,
+            [new FirestoreFieldFilter("a", FirestoreOperator.LessThan, FirestoreValue.Integer(1)), new FirestoreFieldFilter("b", FirestoreOperator.LessThan, FirestoreValue.Integer(1))],
+            ["a"]));
+    }
+
     private static Dictionary<string, FirestoreValue> One(string name, FirestoreValue value) => new() { [name] = value };
 
     private RestFirestoreDocumentStore Create()
