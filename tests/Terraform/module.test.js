@@ -117,3 +117,28 @@ test('the sweep fans out through a work topic and its due query has a composite 
     ['__name__', 'ASCENDING'],
   ]);
 });
+
+// Issue 15: each source project gets a push subscription per source topic (with dead-lettering) in the ImageTrust project,
+// and the functions get exactly registry read and occurrence read there.
+test('source projects are watched through cross-project push subscriptions with read-only grants', async () => {
+  const { config } = await modulePromise;
+  const one = (type, name) => ((config.resource[type] || {})[name] || [])[0];
+  const subscription = one('google_pubsub_subscription', 'source_project');
+  assert.equal(expr(subscription.for_each), 'local.source_project_subscriptions');
+  assert.equal(expr(subscription.project), 'var.project_id');
+  assert.equal(expr(subscription.topic), 'each.value.topic');
+  assert.equal(expr(subscription.dead_letter_policy[0].dead_letter_topic), 'google_pubsub_topic.dead_letter.id');
+  assert.equal(expr(subscription.push_config[0].oidc_token[0].service_account_email), 'google_service_account.trigger.email');
+  const values = locals(config);
+  assert.match(expr(values.source_project_subscriptions), /projects\/\$\{pair\[0\]\}\/topics\/\$\{local\.source_topic_names\[pair\[1\]\]\}/);
+  const grants = Object.entries(config.resource.google_project_iam_member)
+    .filter(([, blocks]) => expr(blocks[0].project) === 'each.value.project')
+    .map(([name, blocks]) => [name, blocks[0].role]);
+  assert.deepEqual(grants.sort(), [
+    ['source_project_occurrences_viewer', 'roles/containeranalysis.occurrences.viewer'],
+    ['source_project_registry_reader', 'roles/artifactregistry.reader'],
+  ]);
+  const deadLetter = one('google_pubsub_subscription_iam_member', 'source_project_dead_letter_subscriber');
+  assert.equal(expr(deadLetter.for_each), 'google_pubsub_subscription.source_project');
+  assert.equal(expr(deadLetter.member), 'local.pubsub_service_agent');
+});

@@ -396,6 +396,17 @@ variable "reverify_max_age" {
   }
 }
 
+variable "source_projects" {
+  description = "Other projects whose Artifact Registry pushes (gcr topic) and occurrences (container-analysis-occurrences-v1) this deployment watches, through cross-project push subscriptions; the functions get registry and occurrence read access there and nothing more. Each project's gcr topic must exist."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for project in var.source_projects : can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", project))]) && length(distinct(var.source_projects)) == length(var.source_projects) && !contains(var.source_projects, var.project_id)
+    error_message = "source_projects must list distinct project ids (6-30 characters: lowercase letters, digits, hyphens), other than project_id."
+  }
+}
+
 variable "watched_repositories" {
   description = "Artifact Registry repositories the functions may read. Empty grants roles/artifactregistry.reader on the whole project (every repository that publishes to 'gcr')."
   type = list(object({
