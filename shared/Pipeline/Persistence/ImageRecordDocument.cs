@@ -26,6 +26,9 @@ internal static class ImageRecordDocument
     /// </summary>
     public const string DuePolicyVersionField = "duePolicyVersion";
 
+    /// <summary>The Google Cloud project the image lives in (present only for Artifact Registry and Container Registry images).</summary>
+    public const string SourceProjectField = "sourceProject";
+
     /// <summary>The outbox field.</summary>
     public const string OutboxField = "outbox";
 
@@ -74,6 +77,11 @@ internal static class ImageRecordDocument
             [OutboxField] = OutboxValue(stored.Outbox),
             [DueAtField] = FirestoreValue.TimestampOrNull(record.DueAt),
         };
+        if (record.Key.SourceProject is { } project)
+        {
+            fields[SourceProjectField] = FirestoreValue.String(project);
+        }
+
         if (record.Status != ImageStatus.Deleted)
         {
             fields[DuePolicyVersionField] = FirestoreValue.String(record.PolicyVersion ?? string.Empty);

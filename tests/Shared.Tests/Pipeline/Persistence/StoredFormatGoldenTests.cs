@@ -25,7 +25,7 @@ public sealed class StoredFormatGoldenTests
         var write = scenario.Documents.LastDocumentWrite(GoldenScenario.QuarantinedDocument);
 
         GoldenFiles.AssertMatches("firestore-write-quarantined-due.json", GoldenRendering.Write(write));
-        GoldenFiles.AssertMatches("firestore-write-quarantined.json", GoldenRendering.Write(WithoutSweepFields(write)));
+        GoldenFiles.AssertMatches("firestore-write-quarantined.json", GoldenRendering.Write(WithoutIssue15Fields(write)));
     }
 
     [Fact]
@@ -36,17 +36,17 @@ public sealed class StoredFormatGoldenTests
         var write = scenario.Documents.LastDocumentWrite(GoldenScenario.UnmanagedDocument);
 
         GoldenFiles.AssertMatches("firestore-write-unmanaged-due.json", GoldenRendering.Write(write));
-        GoldenFiles.AssertMatches("firestore-write-unmanaged.json", GoldenRendering.Write(WithoutSweepFields(write)));
+        GoldenFiles.AssertMatches("firestore-write-unmanaged.json", GoldenRendering.Write(WithoutIssue15Fields(write)));
     }
 
-    // The sweep's fields were added beside the pinned ones: without them, the document is still exactly the original golden.
-    private static FirestoreWrite WithoutSweepFields(FirestoreWrite write)
+    // The sweep's fields and the source project were added beside the pinned ones: without them, the document is still exactly the original golden.
+    private static FirestoreWrite WithoutIssue15Fields(FirestoreWrite write)
     {
         Assert.Contains(ImageRecordDocument.DueAtField, write.Fields.Keys);
         return FirestoreWrite.Create(
             write.Collection,
             write.DocumentId,
-            write.Fields.Where(f => f.Key is not (ImageRecordDocument.DueAtField or ImageRecordDocument.DuePolicyVersionField)),
+            write.Fields.Where(f => f.Key is not (ImageRecordDocument.DueAtField or ImageRecordDocument.DuePolicyVersionField or ImageRecordDocument.SourceProjectField)),
             write.ServerTimestampFields);
     }
 }
