@@ -1,5 +1,7 @@
-using ImageTrust.GoogleCloud;
+using System.Text.Json.Nodes;
 using ImageTrust.GoogleCloud.Firestore;
+using ImageTrust.GoogleCloud;
+using ImageTrust.TestSupport.ContainerAnalysis;
 using ImageTrust.TestSupport.Emulators;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -278,6 +280,32 @@ public sealed class RestFirestoreDocumentStoreTests
     }
 
     private static Dictionary<string, FirestoreValue> One(string name, FirestoreValue value) => new() { [name] = value };
+
+    [Fact]
+    public async Task QueryAsync_FiltersOrderAndCursor_RequestBodyMatchesDiscoverySchema()
+    {
+        var handler = new RecordingHandler();
+        var store = new RestFirestoreDocumentStore(new HttpClient(handler), _emulators.CreateSettings(), null, TimeProvider.System, NullLogger<RestFirestoreDocumentStore>.Instance);
+        var at = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < 3; i++)
+        {
+            await store.CreateAsync("schema", $"d{i}", new Dictionary<string, FirestoreValue> { ["v"] = FirestoreValue.String("x"), ["at"] = FirestoreValue.Timestamp(at) });
+        }
+
+        var filters = new[] { new FirestoreFieldFilter("v", FirestoreOperator.Equal, FirestoreValue.String("x")), new FirestoreFieldFilter("at", FirestoreOperator.LessThanOrEqual, FirestoreValue.Timestamp(at)) };
+        var first = await store.QueryAsync(new FirestoreQuery("schema", 1, null, filters, ["at"]));
+        await store.QueryAsync(new FirestoreQuery("schema", 1, first.NextPageToken, filters, ["at"]));
+        await store.QueryAsync(new FirestoreQuery("schema", 1, null, [new FirestoreFieldFilter("v", FirestoreOperator.NotEqual, FirestoreValue.String("y"))], ["v"]));
+        var checker = DiscoverySchemaChecker.Load(ContractFiles.PathOf("firestore.v1.json"));
+
+        var bodies = handler.Requests.Where(r => r.Path.EndsWith(":runQuery", StringComparison.Ordinal)).Select(r => r.Body!).ToList();
+
+        Assert.Equal(3, bodies.Count);
+        Assert.All(bodies, body => Assert.Empty(checker.Check(JsonNode.Parse(body), "RunQueryRequest", "structuredQuery")));
+        Assert.Contains("\"startAt\"", bodies[1], StringComparison.Ordinal);
+        Assert.Contains("NOT_EQUAL", checker.EnumValues("FieldFilter", "op"));
+        Assert.NotEmpty(checker.Check(JsonNode.Parse("""{"structuredQuery":{"where":{"fieldFilter":{"op":"NOT_EQUALS"}}}}"""), "RunQueryRequest"));
+    }
 
     private RestFirestoreDocumentStore Create()
         => new(new HttpClient(), _emulators.CreateSettings(), null, TimeProvider.System, NullLogger<RestFirestoreDocumentStore>.Instance);
