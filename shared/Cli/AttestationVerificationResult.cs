@@ -1,5 +1,5 @@
 using ImageTrust.Model;
-using ImageTrust.Verification;
+using ImageTrust.Signing.Verifier;
 
 namespace ImageTrust.Cli;
 

@@ -45,7 +45,7 @@ internal static class ProductionServices
     private static Task<BundleVerificationOutcome> VerifyBundleAsync(BundleVerificationRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var result = ImageTrust.Signing.Bundles.VerifyBundleCommand.Run(
+        var result = BundleFileVerification.Run(
             request.BundlePath,
             request.ArtifactPath ?? request.ArtifactDigest!.ToString(),
             request.Identity,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ImageTrust.Model;
 using ImageTrust.Policy;
 using ImageTrust.Signing;
+using ImageTrust.Signing.Verifier;
 using ImageTrust.Verification;
 
 namespace ImageTrust.Cli;

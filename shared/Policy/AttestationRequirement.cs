@@ -1,3 +1,5 @@
+using ImageTrust.Model;
+
 namespace ImageTrust.Policy;
 
 /// <summary>An attestation a rule requires, such as SLSA provenance from the CI identity.</summary>

@@ -1,3 +1,5 @@
+using ImageTrust.Model;
+
 namespace ImageTrust.Policy;
 
 /// <summary>Someone whose signature counts towards a rule's threshold. Distinct authorities are counted, never repeated signatures.</summary>

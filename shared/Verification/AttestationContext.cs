@@ -1,5 +1,6 @@
 using ImageTrust.Model;
 using ImageTrust.Policy;
+using ImageTrust.Signing.Verifier;
 
 namespace ImageTrust.Verification;
 
@@ -9,4 +10,4 @@ namespace ImageTrust.Verification;
 /// <param name="Requirement">The predicate type and conditions.</param>
 /// <param name="RequireTlog">A transparency-log proof is required.</param>
 /// <param name="RequireSct">An SCT is required on keyless certificates.</param>
-internal sealed record AttestationContext(Digest Digest, IReadOnlyList<ResolvedAuthority> Authorities, AttestationRequirement Requirement, bool RequireTlog, bool RequireSct);
+internal sealed record AttestationContext(Digest Digest, IReadOnlyList<Signer> Authorities, AttestationRequirement Requirement, bool RequireTlog, bool RequireSct);

@@ -1,3 +1,5 @@
+using ImageTrust.Signing.Verifier;
+
 namespace ImageTrust.Verification;
 
 /// <summary>One attestation of the requested predicate type: its signature verification and statement.</summary>

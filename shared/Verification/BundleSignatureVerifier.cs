@@ -1,4 +1,5 @@
 using ImageTrust.Model;
+using ImageTrust.Signing.Verifier;
 
 namespace ImageTrust.Verification;
 
@@ -15,5 +16,5 @@ internal abstract class BundleSignatureVerifier
     /// <param name="authorities">The rule's resolved authorities.</param>
     /// <param name="requireTlog">A transparency-log proof is required.</param>
     /// <param name="requireSct">An SCT is required on keyless certificates.</param>
-    public abstract SignatureOutcome Verify(ReadOnlyMemory<byte> bundleJson, Digest subject, IReadOnlyList<ResolvedAuthority> authorities, bool requireTlog, bool requireSct);
+    public abstract SignatureOutcome Verify(ReadOnlyMemory<byte> bundleJson, Digest subject, IReadOnlyList<Signer> authorities, bool requireTlog, bool requireSct);
 }

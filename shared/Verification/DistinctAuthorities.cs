@@ -1,3 +1,5 @@
+using ImageTrust.Signing.Verifier;
+
 namespace ImageTrust.Verification;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using ImageTrust.Model;
 using ImageTrust.Signing;
+using ImageTrust.Signing.Verifier;
 
 namespace ImageTrust.Verification;
 

@@ -5,12 +5,12 @@ using ImageTrust.Policy;
 using ImageTrust.Registry;
 using ImageTrust.Signing;
 using ImageTrust.Signing.Bundles;
-using ImageTrust.Signing.Certificates;
 using ImageTrust.Signing.Classic;
 using ImageTrust.Signing.Dsse;
 using ImageTrust.Signing.Keys;
 using ImageTrust.Signing.Transparency;
 using ImageTrust.Signing.Trust;
+using ImageTrust.Signing.Verifier;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -29,7 +29,6 @@ internal sealed class SigstoreAttestationVerifier
 
     private readonly RegistryClient _registry;
     private readonly AuthorityResolver _authorities;
-    private readonly TrustMaterialCache _trust;
     private readonly SigstoreEvidenceVerifier _evidence;
     private readonly TimeProvider _timeProvider;
     private readonly ImageVerifierOptions _options;
@@ -39,7 +38,6 @@ internal sealed class SigstoreAttestationVerifier
     public SigstoreAttestationVerifier(
         RegistryClient registry,
         AuthorityResolver authorities,
-        TrustMaterialCache trust,
         SigstoreEvidenceVerifier evidence,
         TimeProvider timeProvider,
         ImageVerifierOptions options,
@@ -49,7 +47,6 @@ internal sealed class SigstoreAttestationVerifier
         options.Limits.Validate();
         _registry = registry;
         _authorities = authorities;
-        _trust = trust;
         _evidence = evidence;
         _timeProvider = timeProvider;
         _options = options;
@@ -64,12 +61,10 @@ internal sealed class SigstoreAttestationVerifier
         CloudKmsPublicKeySource? kms = null,
         ImageVerifierOptions? options = null)
     {
-        var trust = new TrustMaterialCache();
         return new SigstoreAttestationVerifier(
             registry,
             new AuthorityResolver(kms),
-            trust,
-            new TrustedMaterialEvidenceVerifier(trust, timeProvider),
+            new TrustedMaterialEvidenceVerifier(timeProvider),
             timeProvider,
             options ?? new ImageVerifierOptions(),
             logger ?? NullLogger<SigstoreAttestationVerifier>.Instance);
@@ -221,13 +216,13 @@ internal sealed class SigstoreAttestationVerifier
                 string? identity = null, issuer = null, keyId = null;
                 long? logIndex = null;
                 DateTimeOffset? integratedTime = null;
-                if (layer.Certificate is null && authority.Key is { } key)
+                if (layer.Certificate is null && authority is KeySigner { Key: var key })
                 {
-                    keyId = key.KeyId;
+                    keyId = key.KeyIdHex;
                     var signature = FindSignature(envelope, key, pae);
                     if (Add(checks, SignatureCheck(signature)))
                     {
-                        var tlog = CheckTlog(layer, rekor, rekorError, (authority.Authority as KeyAuthority)?.Trust, signature!, null, key.SubjectPublicKeyInfo.ToArray(), envelope, context.RequireTlog);
+                        var tlog = CheckTlog(layer, rekor, rekorError, authority.TrustedMaterial, signature!, null, key.SubjectPublicKeyInfo, envelope, context.RequireTlog);
                         if (tlog is null || Add(checks, tlog))
                         {
                             logIndex = tlog is null ? null : rekor!.LogIndex;
@@ -236,16 +231,16 @@ internal sealed class SigstoreAttestationVerifier
                         }
                     }
                 }
-                else if (layer.Certificate is not null && authority.Authority is KeylessAuthority keyless)
+                else if (layer.Certificate is not null && authority is IdentitySigner keyless)
                 {
                     if (Add(checks, certificateCheck!))
                     {
-                        keyId = leaf!.Key.KeyId;
+                        keyId = leaf!.Key.KeyIdHex;
                         var signature = FindSignature(envelope, leaf.Key, pae);
                         if (Add(checks, SignatureCheck(signature)))
                         {
                             var signingTime = _timeProvider.GetUtcNow();
-                            var tlog = CheckTlog(layer, rekor, rekorError, keyless.Trust, signature!, leaf.RawData, null, envelope, context.RequireTlog);
+                            var tlog = CheckTlog(layer, rekor, rekorError, keyless.TrustedMaterial, signature!, leaf.RawData, null, envelope, context.RequireTlog);
                             if (tlog is null || Add(checks, tlog))
                             {
                                 if (tlog is not null)
@@ -334,32 +329,20 @@ internal sealed class SigstoreAttestationVerifier
         foreach (var authority in context.Authorities)
         {
             BundleVerificationPolicy policy;
-            TrustMaterialSource? trust;
-            if (keyless && authority.Authority is KeylessAuthority keylessAuthority)
+            if (keyless && authority is IdentitySigner identitySigner)
             {
-                policy = BundleVerificationPolicy.ForIdentity(artifact, new CertificateIdentity(keylessAuthority.Identity, keylessAuthority.Issuer));
-                trust = keylessAuthority.Trust;
+                policy = BundleVerificationPolicy.ForIdentity(artifact, identitySigner.Identity);
             }
-            else if (!keyless && authority.Authority is KeyAuthority keyAuthority && authority.Key is { } key)
+            else if (!keyless && authority is KeySigner keySigner)
             {
-                try
-                {
-                    policy = BundleVerificationPolicy.ForKey(artifact, VerificationKey.FromDer(key.SubjectPublicKeyInfo.Span));
-                }
-                catch (FormatException e)
-                {
-                    best = Better(best, Failed(kind, context.Digest, CheckResult.Fail("verification-material", "UNSUPPORTED_KEY", e.Message), null).Verification);
-                    continue;
-                }
-
-                trust = keyAuthority.Trust;
+                policy = BundleVerificationPolicy.ForKey(artifact, keySigner.Key);
             }
             else
             {
                 continue;
             }
 
-            var result = new BundleVerifier(_trust.Get(trust), options, _timeProvider).Verify(bundle, policy);
+            var result = new BundleVerifier(authority.TrustedMaterial(), options, _timeProvider).Verify(bundle, policy);
             List<CheckResult> checks = [.. result.Checks, .. statementChecks];
             var verified = result.Verified && CheckResults.AllPassed(checks);
             var verification = new SignatureVerification(
@@ -446,7 +429,7 @@ internal sealed class SigstoreAttestationVerifier
     }
 
     private CheckResult? CheckTlog(
-        SignatureLayer layer, RekorBundle? rekor, string rekorError, TrustMaterialSource? trust, byte[] signature, byte[]? certificateDer, byte[]? publicKeySpki, DsseEnvelope envelope, bool requireTlog)
+        SignatureLayer layer, RekorBundle? rekor, string rekorError, Func<TrustedMaterial> trust, byte[] signature, byte[]? certificateDer, byte[]? publicKeySpki, DsseEnvelope envelope, bool requireTlog)
     {
         if (!requireTlog)
         {
@@ -486,7 +469,7 @@ internal sealed class SigstoreAttestationVerifier
                 return CheckResult.Fail(ClassicSteps.Tlog, ClassicReasons.TlogBundleInvalid, "the bundle's entry body is too large");
             }
 
-            var set = SignedEntryTimestampVerifier.Verify(rekor.Body.Span, rekor.IntegratedTime, logId, rekor.LogIndex, rekor.SignedEntryTimestamp, _trust.Get(trust));
+            var set = SignedEntryTimestampVerifier.Verify(rekor.Body.Span, rekor.IntegratedTime, logId, rekor.LogIndex, rekor.SignedEntryTimestamp, trust());
             if (!set.Passed)
             {
                 return set;
@@ -531,11 +514,11 @@ internal sealed class SigstoreAttestationVerifier
         return string.Equals(statement.PredicateType, context.Requirement.PredicateType, StringComparison.Ordinal) ? statement : null;
     }
 
-    private static byte[]? FindSignature(DsseEnvelope envelope, PublicKeyVerifier key, byte[] pae)
+    private static byte[]? FindSignature(DsseEnvelope envelope, VerificationKey key, byte[] pae)
     {
         foreach (var signature in envelope.Signatures)
         {
-            if (key.Verify(pae, signature.Signature))
+            if (key.VerifyMessage(pae, signature.Signature))
             {
                 return signature.Signature;
             }

@@ -1,9 +1,7 @@
 using ImageTrust.Model;
-using ImageTrust.Policy;
 using ImageTrust.Signing;
 using ImageTrust.Signing.Bundles;
-using ImageTrust.Signing.Certificates;
-using ImageTrust.Signing.Trust;
+using ImageTrust.Signing.Verifier;
 
 namespace ImageTrust.Verification;
 
@@ -13,18 +11,16 @@ namespace ImageTrust.Verification;
 /// </summary>
 internal sealed class SigstoreBundleSignatureVerifier : BundleSignatureVerifier
 {
-    private readonly TrustMaterialCache _trust;
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the verifier.</summary>
-    public SigstoreBundleSignatureVerifier(TrustMaterialCache trust, TimeProvider timeProvider)
+    public SigstoreBundleSignatureVerifier(TimeProvider timeProvider)
     {
-        _trust = trust;
         _timeProvider = timeProvider;
     }
 
     /// <inheritdoc />
-    public override SignatureOutcome Verify(ReadOnlyMemory<byte> bundleJson, Digest subject, IReadOnlyList<ResolvedAuthority> authorities, bool requireTlog, bool requireSct)
+    public override SignatureOutcome Verify(ReadOnlyMemory<byte> bundleJson, Digest subject, IReadOnlyList<Signer> authorities, bool requireTlog, bool requireSct)
     {
         SigstoreBundle bundle;
         try
@@ -45,27 +41,15 @@ internal sealed class SigstoreBundleSignatureVerifier : BundleSignatureVerifier
         foreach (var authority in authorities)
         {
             BundleVerificationResult result;
-            if (keyless && authority.Authority is KeylessAuthority keylessAuthority)
+            if (keyless && authority is IdentitySigner identitySigner)
             {
-                var verifier = new BundleVerifier(_trust.Get(keylessAuthority.Trust), options, _timeProvider);
-                result = verifier.VerifyImageSignature(bundle, subject, new CertificateIdentity(keylessAuthority.Identity, keylessAuthority.Issuer), null);
+                var verifier = new BundleVerifier(authority.TrustedMaterial(), options, _timeProvider);
+                result = verifier.VerifyImageSignature(bundle, subject, identitySigner.Identity, null);
             }
-            else if (!keyless && authority.Authority is KeyAuthority keyAuthority && authority.Key is { } key)
+            else if (!keyless && authority is KeySigner keySigner)
             {
-                VerificationKey verificationKey;
-                try
-                {
-                    verificationKey = VerificationKey.FromDer(key.SubjectPublicKeyInfo.Span);
-                }
-                catch (FormatException e)
-                {
-                    result = BundleVerificationResult.Failed(CheckResult.Fail("verification-material", "UNSUPPORTED_KEY", e.Message));
-                    best ??= ToVerification(kind, subject, result, null);
-                    continue;
-                }
-
-                var verifier = new BundleVerifier(_trust.Get(keyAuthority.Trust), options, _timeProvider);
-                result = verifier.VerifyImageSignature(bundle, subject, null, verificationKey);
+                var verifier = new BundleVerifier(authority.TrustedMaterial(), options, _timeProvider);
+                result = verifier.VerifyImageSignature(bundle, subject, null, keySigner.Key);
             }
             else
             {

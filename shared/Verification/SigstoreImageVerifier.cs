@@ -3,6 +3,7 @@ using ImageTrust.Policy;
 using ImageTrust.Registry;
 using ImageTrust.Signing;
 using ImageTrust.Signing.Classic;
+using ImageTrust.Signing.Verifier;
 using Microsoft.Extensions.Logging;
 
 namespace ImageTrust.Verification;
@@ -71,12 +72,11 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         CloudKmsPublicKeySource? kms = null,
         ImageVerifierOptions? options = null)
     {
-        var trust = new TrustMaterialCache();
         return new SigstoreImageVerifier(
             registry,
             new AuthorityResolver(kms),
-            new ClassicSignatureVerifier(new TrustedMaterialEvidenceVerifier(trust, timeProvider), timeProvider),
-            new SigstoreBundleSignatureVerifier(trust, timeProvider),
+            new ClassicSignatureVerifier(new TrustedMaterialEvidenceVerifier(timeProvider), timeProvider),
+            new SigstoreBundleSignatureVerifier(timeProvider),
             options ?? new ImageVerifierOptions(),
             logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<SigstoreImageVerifier>.Instance,
             timeProvider);
@@ -216,7 +216,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         };
     }
 
-    private async Task<DigestVerdict> VerifyDigestAsync(RegistryClient registry, VerificationBudget budget, ImageReference image, Digest digest, PolicyRule rule, IReadOnlyList<ResolvedAuthority> authorities)
+    private async Task<DigestVerdict> VerifyDigestAsync(RegistryClient registry, VerificationBudget budget, ImageReference image, Digest digest, PolicyRule rule, IReadOnlyList<Signer> authorities)
     {
         if (!VerificationReasons.IsSignable(digest))
         {
@@ -272,7 +272,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
     }
 
     private async Task DiscoverClassicAsync(
-        RegistryClient registry, VerificationBudget budget, ImageReference image, ImageReference sigReference, Digest digest, PolicyRule rule, IReadOnlyList<ResolvedAuthority> authorities, List<SignatureOutcome> outcomes)
+        RegistryClient registry, VerificationBudget budget, ImageReference image, ImageReference sigReference, Digest digest, PolicyRule rule, IReadOnlyList<Signer> authorities, List<SignatureOutcome> outcomes)
     {
         SignatureManifest signatureManifest;
         try
@@ -328,7 +328,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
         }
     }
 
-    private async Task DiscoverBundlesAsync(RegistryClient registry, VerificationBudget budget, ImageReference repository, Digest digest, PolicyRule rule, IReadOnlyList<ResolvedAuthority> authorities, List<SignatureOutcome> outcomes)
+    private async Task DiscoverBundlesAsync(RegistryClient registry, VerificationBudget budget, ImageReference repository, Digest digest, PolicyRule rule, IReadOnlyList<Signer> authorities, List<SignatureOutcome> outcomes)
     {
         var discovery = new BundleReferrerDiscovery(registry, _options, budget);
         foreach (var found in await discovery.FindAsync(repository, digest).ConfigureAwait(false))

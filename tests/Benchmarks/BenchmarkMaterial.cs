@@ -5,6 +5,7 @@ using System.Text.Json;
 using ImageTrust.Model;
 using ImageTrust.Policy;
 using ImageTrust.Signing.Classic;
+using ImageTrust.Signing.Verifier;
 using ImageTrust.Verification;
 
 namespace ImageTrust.Benchmarks;
@@ -195,6 +196,6 @@ internal sealed class BenchmarkMaterial : IDisposable
     }
 
     /// <summary>Resolves a rule's authorities synchronously (PEM keys only: no I/O).</summary>
-    public static IReadOnlyList<ResolvedAuthority> Resolve(PolicyRule rule)
+    public static IReadOnlyList<Signer> Resolve(PolicyRule rule)
         => new AuthorityResolver().ResolveAsync(rule).GetAwaiter().GetResult();
 }

@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using ImageTrust.Signing.Certificates;
 using ImageTrust.Signing.Classic;
 using ImageTrust.Signing.Trust;
+using ImageTrust.Signing.Verifier;
 using ImageTrust.Verification;
 
 namespace ImageTrust.Benchmarks;
@@ -19,23 +20,22 @@ public class ClassicVerificationBenchmarks
     private BenchmarkMaterial _material = null!;
     private ClassicSignatureVerifier _verifier = null!;
     private ECDsa _key = null!;
-    private IReadOnlyList<ResolvedAuthority> _keyAuthorities = null!;
-    private IReadOnlyList<ResolvedAuthority> _keyAuthoritiesWithoutTlog = null!;
-    private IReadOnlyList<ResolvedAuthority> _keylessAuthorities = null!;
+    private IReadOnlyList<Signer> _keyAuthorities = null!;
+    private IReadOnlyList<Signer> _keyAuthoritiesWithoutTlog = null!;
+    private IReadOnlyList<Signer> _keylessAuthorities = null!;
     private ClassicExpectations _keyExpectations = null!;
     private ClassicExpectations _keyExpectationsWithoutTlog = null!;
     private ClassicExpectations _keylessExpectations = null!;
     private ParsedCertificate _fulcioLeaf = null!;
     private SigstoreBundleSignatureVerifier _bundleVerifier = null!;
-    private IReadOnlyList<ResolvedAuthority> _bundleAuthorities = null!;
+    private IReadOnlyList<Signer> _bundleAuthorities = null!;
     private ParsedCertificate _fulcioIssuer = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _material = new BenchmarkMaterial();
-        var trust = new TrustMaterialCache();
-        _verifier = new ClassicSignatureVerifier(new TrustedMaterialEvidenceVerifier(trust, TimeProvider.System), TimeProvider.System);
+        _verifier = new ClassicSignatureVerifier(new TrustedMaterialEvidenceVerifier(TimeProvider.System), TimeProvider.System);
         _key = ECDsa.Create();
         _key.ImportSubjectPublicKeyInfo(_material.Signer.ExportSubjectPublicKeyInfo(), out _);
         _keyAuthorities = BenchmarkMaterial.Resolve(_material.KeyRule);
@@ -45,7 +45,7 @@ public class ClassicVerificationBenchmarks
         _keyExpectationsWithoutTlog = new ClassicExpectations(_material.KeyImageDigest, false, true);
         _keylessExpectations = new ClassicExpectations(_material.KeylessImageDigest, true, false);
 
-        _bundleVerifier = new SigstoreBundleSignatureVerifier(trust, TimeProvider.System);
+        _bundleVerifier = new SigstoreBundleSignatureVerifier(TimeProvider.System);
         _bundleAuthorities = BenchmarkMaterial.Resolve(_material.BundleRule);
         _fulcioLeaf = ParsedCertificate.Load(_material.FulcioLeaf);
         _fulcioIssuer = CertificateChainVerifier.Verify(_fulcioLeaf, [], TrustedMaterial.PublicGood.CertificateAuthorities, _material.FulcioLeafIntegratedTime).Issuer

@@ -6,11 +6,15 @@ namespace ImageTrust.Shared.Tests;
 /// <summary>Guards the house rules that the compiler does not: sealed-or-abstract classes, private fields, internal by default.</summary>
 public sealed class CodeHealthTests
 {
-    private static readonly Assembly[] ProductionAssemblies =
-    [
-        typeof(ImageTrust.Model.Digest).Assembly,
-        typeof(ImageTrust.Cli.Program).Assembly,
-    ];
+    private static readonly Assembly[] LayerAssemblies = [.. LayeringTests.Allowed.Keys.Where(layer => layer != "Cli").Select(layer => Assembly.Load($"ImageTrust.{layer}"))];
+
+    private static readonly Assembly[] ProductionAssemblies = [.. LayerAssemblies, typeof(ImageTrust.Cli.Program).Assembly];
+
+    [Fact]
+    public void ProductionAssemblies_EveryLayer_Checked()
+    {
+        Assert.Equal(9, ProductionAssemblies.Select(assembly => assembly.GetName().Name).Distinct().Count());
+    }
 
     [Fact]
     public void Classes_AllConcreteClasses_AreSealedOrStatic()
@@ -37,9 +41,9 @@ public sealed class CodeHealthTests
     }
 
     [Fact]
-    public void Types_InSharedLibrary_AreInternal()
+    public void Types_InEveryLayer_AreInternal()
     {
-        var offenders = typeof(ImageTrust.Model.Digest).Assembly.GetTypes()
+        var offenders = LayerAssemblies.SelectMany(assembly => assembly.GetTypes())
             .Where(type => type.IsPublic && !IsCompilerGenerated(type))
             .Select(type => type.FullName)
             .ToList();

@@ -75,7 +75,7 @@ test('source archive holds the function projects and the shared library, and not
   };
   walk(REPO_ROOT);
 
-  for (const required of ['Directory.Build.props', 'Directory.Packages.props', 'global.json', '.editorconfig', 'shared/ImageTrust.Shared.csproj']) {
+  for (const required of ['Directory.Build.props', 'Directory.Packages.props', 'global.json', '.editorconfig', 'shared/Directory.Build.props', ...['Model', 'Signing', 'Registry', 'Policy', 'Verification', 'GoogleCloud', 'Hosting', 'Pipeline'].map((layer) => `shared/${layer}/ImageTrust.${layer}.csproj`)]) {
     assert.ok(included.includes(required), `${required} is not in the archive`);
   }
   for (const name of ['PushVerifier', 'OccurrenceHandler', 'Reverifier']) {

@@ -1,7 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using ImageTrust.Signing.Trust;
+using ImageTrust.Signing.Keys;
 
 namespace ImageTrust.Signing.Certificates;
 
@@ -157,7 +157,7 @@ internal sealed class ParsedCertificate
             VerificationKey? key;
             try
             {
-                key = VerificationKey.FromDer(fields.SubjectPublicKeyInfo.Span);
+                key = PublicKeyParser.ParseDer(fields.SubjectPublicKeyInfo.Span);
             }
             catch (Exception e) when (e is FormatException or CryptographicException)
             {
@@ -387,22 +387,27 @@ internal sealed class ParsedCertificate
     {
         return SignatureAlgorithm switch
         {
-            "1.2.840.10045.4.3.2" => key.Algorithm == VerificationKeyAlgorithm.Ecdsa && key.VerifyData(TbsCertificate.Span, Signature.Span, HashAlgorithmName.SHA256),
-            "1.2.840.10045.4.3.3" => key.Algorithm == VerificationKeyAlgorithm.Ecdsa && key.VerifyData(TbsCertificate.Span, Signature.Span, HashAlgorithmName.SHA384),
-            "1.2.840.10045.4.3.4" => key.Algorithm == VerificationKeyAlgorithm.Ecdsa && key.VerifyData(TbsCertificate.Span, Signature.Span, HashAlgorithmName.SHA512),
+            "1.2.840.10045.4.3.2" => key.Algorithm == VerificationKeyAlgorithm.Ecdsa && key.VerifyMessage(TbsCertificate.Span, Signature.Span, HashAlgorithmName.SHA256),
+            "1.2.840.10045.4.3.3" => key.Algorithm == VerificationKeyAlgorithm.Ecdsa && key.VerifyMessage(TbsCertificate.Span, Signature.Span, HashAlgorithmName.SHA384),
+            "1.2.840.10045.4.3.4" => key.Algorithm == VerificationKeyAlgorithm.Ecdsa && key.VerifyMessage(TbsCertificate.Span, Signature.Span, HashAlgorithmName.SHA512),
             "1.2.840.113549.1.1.11" => VerifyRsa(key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
             "1.2.840.113549.1.1.12" => VerifyRsa(key, HashAlgorithmName.SHA384, RSASignaturePadding.Pkcs1),
             "1.2.840.113549.1.1.13" => VerifyRsa(key, HashAlgorithmName.SHA512, RSASignaturePadding.Pkcs1),
-            "1.3.101.112" => key.Algorithm == VerificationKeyAlgorithm.Ed25519 && key.VerifyData(TbsCertificate.Span, Signature.Span),
+            "1.3.101.112" => key.Algorithm == VerificationKeyAlgorithm.Ed25519 && key.VerifyMessage(TbsCertificate.Span, Signature.Span),
             _ => false,
         };
     }
 
     private bool VerifyRsa(VerificationKey key, HashAlgorithmName hash, RSASignaturePadding padding)
     {
+        if (key is not RsaVerificationKey rsa)
+        {
+            return false;
+        }
+
         Span<byte> digest = stackalloc byte[64];
         var length = CryptographicOperations.HashData(hash, TbsCertificate.Span, digest);
-        return key.VerifyRsaHash(digest[..length], Signature.Span, hash, padding);
+        return rsa.VerifyDigest(digest[..length], Signature.Span, hash, padding);
     }
 
     private readonly record struct TbsFields(

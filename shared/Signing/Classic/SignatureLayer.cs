@@ -1,4 +1,5 @@
 using ImageTrust.Model;
+using ImageTrust.Signing.Json;
 
 namespace ImageTrust.Signing.Classic;
 

@@ -7,7 +7,7 @@ internal static class CloudKmsPublicKeyParser
 {
     /// <summary>The verifier for <paramref name="publicKey"/>; an <c>RSA_SIGN_PSS_…</c> key accepts PSS signatures only.</summary>
     /// <exception cref="ConfigurationException">The algorithm can't verify cosign signatures, or the PEM is not a usable key.</exception>
-    public static PublicKeyVerifier Parse(CloudKmsPublicKey publicKey)
+    public static VerificationKey Parse(CloudKmsPublicKey publicKey)
     {
         ArgumentNullException.ThrowIfNull(publicKey);
         var options = publicKey.Algorithm switch

@@ -9,6 +9,9 @@ internal static class KeyOids
     /// <summary>rsaEncryption.</summary>
     public const string Rsa = "1.2.840.113549.1.1.1";
 
+    /// <summary>id-RSASSA-PSS (RFC 4055): an RSA key restricted to PSS.</summary>
+    public const string RsaPss = "1.2.840.113549.1.1.10";
+
     /// <summary>id-Ed25519 (RFC 8410).</summary>
     public const string Ed25519 = "1.3.101.112";
 

@@ -42,7 +42,7 @@ internal static class CheckpointVerifier
             {
                 if ((log.Host is null || signature.Name == log.Host)
                     && log.LogId.AsSpan(0, Math.Min(4, log.LogId.Length)).SequenceEqual(signature.KeyHint)
-                    && log.Key.VerifyData(checkpoint.SignedBody, signature.Signature, HashAlgorithmName.SHA256))
+                    && log.Key.VerifyMessage(checkpoint.SignedBody, signature.Signature, HashAlgorithmName.SHA256))
                 {
                     return CheckResult.Pass(Step, $"{checkpoint.Origin} size {checkpoint.TreeSize}");
                 }

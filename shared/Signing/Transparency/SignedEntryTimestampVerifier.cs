@@ -103,7 +103,7 @@ internal static class SignedEntryTimestampVerifier
         foreach (var log in material.FindTransparencyLogs(logId))
         {
             known = true;
-            if (log.Validity.Contains(at) && log.Key.VerifyData(canonical, signedEntryTimestamp, HashAlgorithmName.SHA256))
+            if (log.Validity.Contains(at) && log.Key.VerifyMessage(canonical, signedEntryTimestamp, HashAlgorithmName.SHA256))
             {
                 return CheckResult.Pass(Step, $"log {logIdHex} index {logIndex}");
             }

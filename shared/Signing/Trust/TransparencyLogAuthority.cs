@@ -1,3 +1,5 @@
+using ImageTrust.Signing.Keys;
+
 namespace ImageTrust.Signing.Trust;
 
 /// <summary>

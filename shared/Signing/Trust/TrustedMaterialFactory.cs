@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using ImageTrust.Signing.Keys;
 
 namespace ImageTrust.Signing.Trust;
 
@@ -38,7 +39,7 @@ internal static class TrustedMaterialFactory
             return [];
         }
 
-        var key = VerificationKey.FromPem(pem);
+        var key = PublicKeyParser.ParsePem(pem);
         return [new TransparencyLogAuthority(key.KeyId, key, TimeWindow.Always, null)];
     }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using ImageTrust.Signing.Json;
+using ImageTrust.Signing.Keys;
 
 namespace ImageTrust.Signing.Trust;
 
@@ -58,7 +59,11 @@ internal static class TrustedRootParser
     {
         var publicKey = Required(log, "publicKey");
         var details = OptionalString(publicKey, "keyDetails") ?? string.Empty;
-        var key = VerificationKey.FromDer(Base64(Required(publicKey, "rawBytes")), details.Contains("PSS", StringComparison.Ordinal));
+        var rawBytes = Base64(Required(publicKey, "rawBytes"));
+        var options = details.Contains("PSS", StringComparison.Ordinal) ? KeyOptions.RsaPssOnly : KeyOptions.None;
+
+        // The key details name the encoding, as sigstore-go reads them: PKCS1_… is a bare RSAPublicKey, anything else PKIX.
+        var key = details.StartsWith("PKCS1_", StringComparison.Ordinal) ? PublicKeyParser.ParsePkcs1Rsa(rawBytes, options) : PublicKeyParser.ParseDer(rawBytes, options);
         var validity = ParseWindow(publicKey, "transparency log key");
         var logId = JsonFields.TryGetProto(log, "logId", out var id) ? Base64(Required(id, "keyId")) : key.KeyId;
         var baseUrl = OptionalString(log, "baseUrl") is { } url ? new Uri(url, UriKind.Absolute) : null;

@@ -2,6 +2,7 @@ using ImageTrust.Cli;
 using ImageTrust.Model;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Signing;
+using ImageTrust.Signing.Verifier;
 using ImageTrust.Verification;
 
 namespace ImageTrust.Shared.Tests.Cli;

@@ -3,7 +3,7 @@ using ImageTrust.Model;
 using ImageTrust.Registry;
 using ImageTrust.Shared.Tests.Model;
 using ImageTrust.Shared.Tests.Policy;
-using BundleCommand = ImageTrust.Signing.Bundles.VerifyBundleCommand;
+using BundleCommand = ImageTrust.Cli.BundleFileVerification;
 
 namespace ImageTrust.Shared.Tests.Cli;
 

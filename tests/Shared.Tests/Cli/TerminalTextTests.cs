@@ -4,6 +4,7 @@ using ImageTrust.Cli;
 using ImageTrust.Model;
 using ImageTrust.Shared.Tests.Policy;
 using ImageTrust.Signing;
+using ImageTrust.Signing.Verifier;
 using ImageTrust.Verification;
 
 namespace ImageTrust.Shared.Tests.Cli;

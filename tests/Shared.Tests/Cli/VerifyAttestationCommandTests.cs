@@ -3,7 +3,7 @@ using ImageTrust.Cli;
 using ImageTrust.Policy;
 using ImageTrust.Shared.Tests.Policy;
 using ImageTrust.Signing;
-using ImageTrust.Verification;
+using ImageTrust.Signing.Verifier;
 
 namespace ImageTrust.Shared.Tests.Cli;
 

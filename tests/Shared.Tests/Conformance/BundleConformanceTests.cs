@@ -1,13 +1,13 @@
 using System.Security.Cryptography;
+using ImageTrust.Cli;
 using ImageTrust.Model;
-using ImageTrust.Signing.Bundles;
 using Xunit.Abstractions;
 
 namespace ImageTrust.Shared.Tests.Conformance;
 
 /// <summary>
 /// Runs every case of the sigstore-conformance bundle-verify suite (vectors in Conformance/vectors, Apache-2.0, see its
-/// README) through <see cref="VerifyBundleCommand"/>, with the artifact file and with its digest: 2 × 70 calls.
+/// README) through <see cref="BundleFileVerification"/> (the CLI's verify-bundle), with the artifact file and with its digest: 2 × 70 calls.
 /// </summary>
 public sealed class BundleConformanceTests
 {
@@ -89,7 +89,7 @@ public sealed class BundleConformanceTests
         var keyBased = File.Exists(keyPath);
         try
         {
-            var result = VerifyBundleCommand.Run(
+            var result = BundleFileVerification.Run(
                 Path.Combine(directory, "bundle.sigstore.json"),
                 artifact,
                 keyBased ? null : identity,

@@ -1,4 +1,5 @@
 using ImageTrust.Signing;
+using ImageTrust.Signing.Verifier;
 using ImageTrust.Verification;
 
 namespace ImageTrust.Shared.Tests.Verification;

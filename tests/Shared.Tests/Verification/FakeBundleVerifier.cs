@@ -1,5 +1,6 @@
 using ImageTrust.Model;
 using ImageTrust.Signing;
+using ImageTrust.Signing.Verifier;
 using ImageTrust.Verification;
 
 namespace ImageTrust.Shared.Tests.Verification;
@@ -9,7 +10,7 @@ internal sealed class FakeBundleVerifier : BundleSignatureVerifier
 {
     public List<Digest> Subjects { get; } = [];
 
-    public override SignatureOutcome Verify(ReadOnlyMemory<byte> bundleJson, Digest subject, IReadOnlyList<ResolvedAuthority> authorities, bool requireTlog, bool requireSct)
+    public override SignatureOutcome Verify(ReadOnlyMemory<byte> bundleJson, Digest subject, IReadOnlyList<Signer> authorities, bool requireTlog, bool requireSct)
     {
         Subjects.Add(subject);
         var authority = authorities[0].Name;

@@ -1,7 +1,9 @@
 using System.Security.Cryptography.X509Certificates;
-using ImageTrust.Policy;
 using ImageTrust.Signing;
-using ImageTrust.Signing.Classic;
+using ImageTrust.Signing.Json;
+using ImageTrust.Signing.Transparency;
+using ImageTrust.Signing.Trust;
+using ImageTrust.Signing.Verifier;
 
 namespace ImageTrust.Shared.Tests.Verification;
 
@@ -13,27 +15,27 @@ internal sealed class FakeEvidenceVerifier : SigstoreEvidenceVerifier
 {
     public string Issuer { get; set; } = "https://accounts.example.com";
 
-    public List<TrustMaterialSource?> TlogTrusts { get; } = [];
+    public List<TrustedMaterial> TlogTrusts { get; } = [];
 
     public DateTimeOffset? LastSigningTime { get; private set; }
 
-    public override CheckResult VerifyTlog(TrustMaterialSource? trust, RekorBundle bundle, ReadOnlySpan<byte> signature, ReadOnlyMemory<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload)
+    public override CheckResult VerifyTlog(Func<TrustedMaterial> trust, RekorBundle bundle, ReadOnlySpan<byte> signature, ReadOnlyMemory<byte> signer, bool signerIsCertificate, ReadOnlySpan<byte> payload)
     {
-        TlogTrusts.Add(trust);
+        TlogTrusts.Add(trust());
         return bundle.LogId == "good"
             ? CheckResult.Pass("tlog")
             : CheckResult.Fail("tlog", "TLOG_SET_INVALID", "the SET does not verify");
     }
 
-    public override CertificateEvidence VerifyCertificate(KeylessAuthority authority, LeafCertificate leaf, AnnotationValue? chainPem, DateTimeOffset signingTime, bool requireSct)
+    public override CertificateEvidence VerifyCertificate(IdentitySigner authority, LeafCertificate leaf, AnnotationValue? chainPem, DateTimeOffset signingTime, bool requireSct)
     {
         LastSigningTime = signingTime;
         var identity = leaf.Certificate.GetNameInfo(X509NameType.EmailName, false);
         var checks = new List<CheckResult>
         {
             chainPem?.ToString() == "untrusted" ? CheckResult.Fail("certificate-chain", "CERTIFICATE_UNTRUSTED", "no trusted root") : CheckResult.Pass("certificate-chain"),
-            authority.Identity.IsMatch(identity) ? CheckResult.Pass("identity") : CheckResult.Fail("identity", "IDENTITY_MISMATCH", identity),
-            authority.Issuer.IsMatch(Issuer) ? CheckResult.Pass("issuer") : CheckResult.Fail("issuer", "ISSUER_MISMATCH", Issuer),
+            authority.Identity.SubjectAlternativeName.IsMatch(identity) ? CheckResult.Pass("identity") : CheckResult.Fail("identity", "IDENTITY_MISMATCH", identity),
+            authority.Identity.Issuer.IsMatch(Issuer) ? CheckResult.Pass("issuer") : CheckResult.Fail("issuer", "ISSUER_MISMATCH", Issuer),
         };
         return new CertificateEvidence(checks, identity, Issuer);
     }

@@ -6,6 +6,7 @@ using ImageTrust.Policy;
 using ImageTrust.Registry;
 using ImageTrust.Signing.Classic;
 using ImageTrust.Signing.Dsse;
+using ImageTrust.Signing.Verifier;
 using ImageTrust.Verification;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -264,7 +265,7 @@ public sealed class SigstoreAttestationVerifierTests : IDisposable
     private Task<AttestationVerdict> VerifyAsync(AttestationRequirement requirement, bool requireTlog = false)
     {
         var engine = new SigstoreAttestationVerifier(
-            _registry, new AuthorityResolver(), new TrustMaterialCache(), new FakeEvidenceVerifier(), _time, new ImageVerifierOptions(), NullLogger<SigstoreAttestationVerifier>.Instance);
+            _registry, new AuthorityResolver(), new FakeEvidenceVerifier(), _time, new ImageVerifierOptions(), NullLogger<SigstoreAttestationVerifier>.Instance);
         var rule = SignedImages.Rule(requirement.Authorities, requireTlog: requireTlog) with { Attestations = [requirement] };
         return engine.VerifyAsync(ImageReference.Parse(SignedImages.Repository + ":1.0"), requirement, rule);
     }

@@ -4,6 +4,8 @@ using ImageTrust.Policy;
 using ImageTrust.Registry;
 using ImageTrust.Signing;
 using ImageTrust.Signing.Classic;
+using ImageTrust.Signing.Trust;
+using ImageTrust.Signing.Verifier;
 using ImageTrust.Verification;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -46,7 +48,7 @@ public sealed class SigstoreImageVerifierTests : IDisposable
         Assert.Equal(digest, signature.Subject);
         Assert.Contains(".sig layer 0", signature.Location, StringComparison.Ordinal);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(_key.ExportSubjectPublicKeyInfo())), signature.KeyId);
-        Assert.Null(_evidence.TlogTrusts.Single());
+        Assert.Same(TrustedMaterial.PublicGood, _evidence.TlogTrusts.Single());
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using ImageTrust.Model;
 using ImageTrust.Policy;
 using ImageTrust.Registry;
 using ImageTrust.Signing.Classic;
+using ImageTrust.Signing.Verifier;
 using ImageTrust.Verification;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -206,7 +207,7 @@ public sealed class VerificationBudgetEngineTests : IDisposable
         var limits = new VerificationLimits { MaxRegistryRequests = 3 };
         var options = new ImageVerifierOptions { Limits = limits };
         var attestations = new SigstoreAttestationVerifier(
-            _registry, new AuthorityResolver(), new TrustMaterialCache(), _evidence, _time, options, NullLogger<SigstoreAttestationVerifier>.Instance);
+            _registry, new AuthorityResolver(), _evidence, _time, options, NullLogger<SigstoreAttestationVerifier>.Instance);
         var engine = new AttestedImageVerifier(Engine(limits: limits), attestations);
         var requirement = new AttestationRequirement("https://slsa.dev/provenance/v1", [SignedImages.KeyAuthority("release", _key)], []);
 

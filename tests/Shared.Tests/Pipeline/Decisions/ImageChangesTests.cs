@@ -3,6 +3,7 @@ using ImageTrust.Model;
 using ImageTrust.Pipeline.Decisions;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Policy;
+using ImageTrust.Signing.Verifier;
 using ImageTrust.Verification;
 
 namespace ImageTrust.Shared.Tests.Pipeline.Decisions;

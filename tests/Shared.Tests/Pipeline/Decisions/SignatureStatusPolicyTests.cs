@@ -1,8 +1,9 @@
 using ImageTrust.Model;
-using ImageTrust.Pipeline.Records;
 using ImageTrust.Pipeline.Decisions;
+using ImageTrust.Pipeline.Records;
 using ImageTrust.Policy;
 using ImageTrust.Signing;
+using ImageTrust.Signing.Verifier;
 using ImageTrust.Verification;
 
 namespace ImageTrust.Shared.Tests.Pipeline.Decisions;

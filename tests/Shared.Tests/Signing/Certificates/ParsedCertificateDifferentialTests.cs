@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using CsCheck;
 using ImageTrust.Signing.Certificates;
+using ImageTrust.Signing.Verifier;
 using ImageTrust.TestSupport.Fixtures;
 
 namespace ImageTrust.Shared.Tests.Signing.Certificates;

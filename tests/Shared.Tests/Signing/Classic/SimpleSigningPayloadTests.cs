@@ -1,6 +1,7 @@
 using System.Text;
 using CsCheck;
 using ImageTrust.Signing.Classic;
+using ImageTrust.Signing.Verifier;
 
 namespace ImageTrust.Shared.Tests.Signing.Classic;
 

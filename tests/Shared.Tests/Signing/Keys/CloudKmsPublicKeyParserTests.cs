@@ -17,7 +17,7 @@ public sealed class CloudKmsPublicKeyParserTests
         var verifier = CloudKmsPublicKeyParser.Parse(new CloudKmsPublicKey(Key, key.ExportSubjectPublicKeyInfoPem(), "EC_SIGN_P256_SHA256"));
 
         var message = Encoding.UTF8.GetBytes("payload");
-        Assert.True(verifier.Verify(message, key.SignData(message, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)));
+        Assert.True(verifier.VerifyMessage(message, key.SignData(message, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)));
     }
 
     [Fact]
@@ -28,8 +28,8 @@ public sealed class CloudKmsPublicKeyParserTests
         var verifier = CloudKmsPublicKeyParser.Parse(new CloudKmsPublicKey(Key, key.ExportSubjectPublicKeyInfoPem(), "RSA_SIGN_PSS_2048_SHA256"));
 
         var message = Encoding.UTF8.GetBytes("payload");
-        Assert.False(verifier.Verify(message, key.SignData(message, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
-        Assert.True(verifier.Verify(message, key.SignData(message, HashAlgorithmName.SHA256, RSASignaturePadding.Pss)));
+        Assert.False(verifier.VerifyMessage(message, key.SignData(message, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
+        Assert.True(verifier.VerifyMessage(message, key.SignData(message, HashAlgorithmName.SHA256, RSASignaturePadding.Pss)));
     }
 
     [Fact]

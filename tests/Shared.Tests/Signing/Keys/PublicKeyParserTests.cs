@@ -15,9 +15,9 @@ public sealed class PublicKeyParserTests
         var verifier = PublicKeyParser.ParsePem(key.ExportSubjectPublicKeyInfoPem());
         var signature = key.SignData(Message, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
 
-        Assert.Equal("ecdsa-p256-sha256", verifier.Algorithm);
-        Assert.True(verifier.Verify(Message, signature));
-        Assert.False(verifier.Verify(Encoding.UTF8.GetBytes("{\"critical\":{ }}"), signature));
+        Assert.Equal("ecdsa-p256-sha256", verifier.Name);
+        Assert.True(verifier.VerifyMessage(Message, signature));
+        Assert.False(verifier.VerifyMessage(Encoding.UTF8.GetBytes("{\"critical\":{ }}"), signature));
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class PublicKeyParserTests
         var verifier = PublicKeyParser.ParsePem(key.ExportSubjectPublicKeyInfoPem());
         var signature = key.SignData(Message, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
-        Assert.False(verifier.Verify(Message, signature));
+        Assert.False(verifier.VerifyMessage(Message, signature));
     }
 
     [Theory]
@@ -39,8 +39,8 @@ public sealed class PublicKeyParserTests
         var verifier = PublicKeyParser.ParsePem(key.ExportSubjectPublicKeyInfoPem());
         var signature = key.SignData(Message, new HashAlgorithmName(hash), DSASignatureFormat.Rfc3279DerSequence);
 
-        Assert.True(verifier.Verify(Message, signature));
-        Assert.False(verifier.Verify(Message, key.SignData(Message, HashAlgorithmName.SHA512, DSASignatureFormat.Rfc3279DerSequence)));
+        Assert.True(verifier.VerifyMessage(Message, signature));
+        Assert.False(verifier.VerifyMessage(Message, key.SignData(Message, HashAlgorithmName.SHA512, DSASignatureFormat.Rfc3279DerSequence)));
     }
 
     [Fact]
@@ -50,9 +50,9 @@ public sealed class PublicKeyParserTests
         using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var verifier = PublicKeyParser.ParsePem(other.ExportSubjectPublicKeyInfoPem());
 
-        Assert.False(verifier.Verify(Message, signer.SignData(Message, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)));
-        Assert.False(verifier.Verify(Message, []));
-        Assert.False(verifier.Verify(Message, [0x30, 0x01, 0x00]));
+        Assert.False(verifier.VerifyMessage(Message, signer.SignData(Message, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)));
+        Assert.False(verifier.VerifyMessage(Message, []));
+        Assert.False(verifier.VerifyMessage(Message, [0x30, 0x01, 0x00]));
     }
 
     [Fact]
@@ -61,11 +61,11 @@ public sealed class PublicKeyParserTests
         using var key = RSA.Create(2048);
         var verifier = PublicKeyParser.ParsePem(key.ExportSubjectPublicKeyInfoPem());
 
-        Assert.Equal("rsa2048-sha256", verifier.Algorithm);
-        Assert.True(verifier.Verify(Message, key.SignData(Message, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
-        Assert.True(verifier.Verify(Message, key.SignData(Message, HashAlgorithmName.SHA256, RSASignaturePadding.Pss)));
-        Assert.False(verifier.Verify(Message, key.SignData(Message, HashAlgorithmName.SHA1, RSASignaturePadding.Pkcs1)));
-        Assert.False(verifier.Verify(Encoding.UTF8.GetBytes("tampered"), key.SignData(Message, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
+        Assert.Equal("rsa2048-sha256", verifier.Name);
+        Assert.True(verifier.VerifyMessage(Message, key.SignData(Message, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
+        Assert.True(verifier.VerifyMessage(Message, key.SignData(Message, HashAlgorithmName.SHA256, RSASignaturePadding.Pss)));
+        Assert.False(verifier.VerifyMessage(Message, key.SignData(Message, HashAlgorithmName.SHA1, RSASignaturePadding.Pkcs1)));
+        Assert.False(verifier.VerifyMessage(Encoding.UTF8.GetBytes("tampered"), key.SignData(Message, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
     }
 
     [Fact]
@@ -74,8 +74,28 @@ public sealed class PublicKeyParserTests
         using var key = RSA.Create(2048);
         var verifier = PublicKeyParser.ParsePem(key.ExportSubjectPublicKeyInfoPem(), KeyOptions.RsaPssOnly);
 
-        Assert.False(verifier.Verify(Message, key.SignData(Message, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
-        Assert.True(verifier.Verify(Message, key.SignData(Message, HashAlgorithmName.SHA256, RSASignaturePadding.Pss)));
+        Assert.False(verifier.VerifyMessage(Message, key.SignData(Message, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
+        Assert.True(verifier.VerifyMessage(Message, key.SignData(Message, HashAlgorithmName.SHA256, RSASignaturePadding.Pss)));
+    }
+
+    [Fact]
+    public void ParsePem_RsaPublicKeyBlock_ReadsPkcs1AsTheSameKey()
+    {
+        using var key = RSA.Create(2048);
+
+        var verifier = PublicKeyParser.ParsePem(key.ExportRSAPublicKeyPem());
+
+        Assert.True(verifier.IsSameKey(key.ExportSubjectPublicKeyInfo()));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo())), verifier.KeyIdHex);
+        Assert.True(verifier.VerifyMessage(Message, key.SignData(Message, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
+    }
+
+    [Fact]
+    public void ParseDer_Pkcs1RsaKeyGivenAsSubjectPublicKeyInfo_ThrowsFormatException()
+    {
+        using var key = RSA.Create(2048);
+
+        Assert.Throws<FormatException>(() => PublicKeyParser.ParseDer(key.ExportRSAPublicKey()));
     }
 
     [Fact]
@@ -95,7 +115,7 @@ public sealed class PublicKeyParserTests
 
         var verifier = PublicKeyParser.ParsePem(key.ExportSubjectPublicKeyInfoPem());
 
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(spki)), verifier.KeyId);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(spki)), verifier.KeyIdHex);
         Assert.True(verifier.IsSameKey(spki));
     }
 
@@ -105,7 +125,7 @@ public sealed class PublicKeyParserTests
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var pem = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n" + key.ExportSubjectPublicKeyInfoPem();
 
-        Assert.Equal("ecdsa-p256-sha256", PublicKeyParser.ParsePem(pem).Algorithm);
+        Assert.Equal("ecdsa-p256-sha256", PublicKeyParser.ParsePem(pem).Name);
     }
 
     [Theory]
@@ -136,8 +156,8 @@ public sealed class PublicKeyParserTests
 
         var verifier = PublicKeyParser.ParsePem(pem);
 
-        Assert.Equal("ed25519", verifier.Algorithm);
-        Assert.True(verifier.Verify(Encoding.UTF8.GetBytes(payload), signature));
-        Assert.False(verifier.Verify(Encoding.UTF8.GetBytes(payload.Replace("app", "apq", StringComparison.Ordinal)), signature));
+        Assert.Equal("ed25519", verifier.Name);
+        Assert.True(verifier.VerifyMessage(Encoding.UTF8.GetBytes(payload), signature));
+        Assert.False(verifier.VerifyMessage(Encoding.UTF8.GetBytes(payload.Replace("app", "apq", StringComparison.Ordinal)), signature));
     }
 }
