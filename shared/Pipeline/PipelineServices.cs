@@ -6,6 +6,7 @@ using ImageTrust.GoogleCloud.Kms;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Hosting;
 using ImageTrust.Model;
+using ImageTrust.Pipeline.Decisions;
 using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Pipeline.Services;
@@ -149,6 +150,7 @@ internal static class PipelineServices
         services.TryAddSingleton(provider => new ImageWorkCoalescer(settings.OccurrenceCoalesceWindow, provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<PushVerificationService>();
         services.TryAddSingleton<OccurrenceService>();
+        services.TryAddSingleton(new ReverificationSchedule(settings.Policy, settings.ReverifyMaxAge));
         services.TryAddSingleton<ReverificationService>();
         services.TryAddSingleton<IPermanentFailureAlerter, PubSubPermanentFailureAlerter>();
         return services;
@@ -188,7 +190,8 @@ internal static class PipelineServices
             provider.GetRequiredService<PubSubPublisher>(),
             provider.GetRequiredService<ImageEventTopics>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<FirestoreImageRecordStore>>());
+            provider.GetRequiredService<ILogger<FirestoreImageRecordStore>>(),
+            schedule: provider.GetService<ReverificationSchedule>());
     }
 
     private static void AddFirestore(IServiceCollection services, GoogleCloudSettings google)
