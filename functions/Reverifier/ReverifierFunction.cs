@@ -1,10 +1,14 @@
 using CloudNative.CloudEvents;
 using ImageTrust.Hosting;
+using ImageTrust.Pipeline.Events;
 using ImageTrust.Pipeline.Services;
 
 namespace ImageTrust.Functions.Reverifier;
 
-/// <summary>Reverifier (a topic fed by Cloud Scheduler): any message starts one re-verification sweep → <see cref="ReverificationService"/>.</summary>
+/// <summary>
+/// Reverifier, on two subscriptions: a scheduler tick (reverify topic) starts one sweep that publishes a work message per due
+/// image; a work message (work topic, attribute <c>imagetrust-work</c>) re-verifies one image → <see cref="ReverificationService"/>.
+/// </summary>
 internal sealed class ReverifierFunction : IPubSubFunction
 {
     private readonly ReverificationService _service;
@@ -21,7 +25,15 @@ internal sealed class ReverifierFunction : IPubSubFunction
     public async Task HandleAsync(CloudEvent cloudEvent, MessagePublishedData data, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var outcome = await _service.RunAsync(data.Message.MessageId, cancellationToken).ConfigureAwait(false);
-        _logger.LogInformation("Message {MessageId}: {Outcome}", data.Message.MessageId, outcome);
+        var message = data.Message;
+        if (message.Attributes.TryGetValue(ReverificationWork.KindAttribute, out var kind) && kind == ReverificationWork.Kind)
+        {
+            var outcome = await _service.ReverifyImageAsync(message.Data, message.MessageId, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Message {MessageId}: {Outcome}", message.MessageId, outcome);
+            return;
+        }
+
+        var summary = await _service.RunAsync(message.MessageId, cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("Message {MessageId}: sweep read {Examined} due record(s), published {Published} work message(s)", message.MessageId, summary.Examined, summary.Published);
     }
 }

@@ -7,6 +7,7 @@ using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Hosting;
 using ImageTrust.Model;
 using ImageTrust.Pipeline.Attestations;
+using ImageTrust.Pipeline.Decisions;
 using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Pipeline.Services;
@@ -164,6 +165,7 @@ internal static class PipelineServices
         services.TryAddSingleton(provider => new ImageWorkCoalescer(settings.OccurrenceCoalesceWindow, provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<PushVerificationService>();
         services.TryAddSingleton<OccurrenceService>();
+        services.TryAddSingleton(new ReverificationSchedule(settings.Policy, settings.ReverifyMaxAge));
         services.TryAddSingleton<ReverificationService>();
         services.TryAddSingleton<IPermanentFailureAlerter, PubSubPermanentFailureAlerter>();
         return services;
@@ -204,6 +206,7 @@ internal static class PipelineServices
             provider.GetRequiredService<ImageEventTopics>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<FirestoreImageRecordStore>>(),
+            schedule: provider.GetService<ReverificationSchedule>(),
             attestor: provider.GetService<ImageAttestor>());
     }
 

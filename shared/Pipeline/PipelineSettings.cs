@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using ImageTrust.GoogleCloud;
+using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Model;
 using ImageTrust.Pipeline.Attestations;
 using ImageTrust.Pipeline.Persistence;
@@ -20,8 +21,14 @@ internal sealed record PipelineSettings
     /// <summary>The maximum age of a verification before the Reverifier repeats it (Go duration, default 24h).</summary>
     public const string ReverifyMaxAgeVariable = "IMAGETRUST_REVERIFY_MAX_AGE";
 
-    /// <summary>The most images one Reverifier run re-verifies (default 200).</summary>
+    /// <summary>The most work messages one Reverifier sweep publishes (default 1000).</summary>
     public const string ReverifyBatchVariable = "IMAGETRUST_REVERIFY_BATCH";
+
+    /// <summary>The topic the sweep publishes one work message per due image to (default <c>imagetrust-reverify-work</c>).</summary>
+    public const string ReverifyWorkTopicVariable = "IMAGETRUST_REVERIFY_WORK_TOPIC";
+
+    /// <summary>The default of <see cref="ReverifyWorkTopic"/>.</summary>
+    public const string DefaultReverifyWorkTopic = "imagetrust-reverify-work";
 
     /// <summary>The deadline of one image verification (Go duration, default 60s).</summary>
     public const string VerificationTimeoutVariable = "IMAGETRUST_VERIFICATION_TIMEOUT";
@@ -35,8 +42,11 @@ internal sealed record PipelineSettings
     /// <summary>The default of <see cref="ReverifyMaxAge"/>.</summary>
     public static TimeSpan DefaultReverifyMaxAge { get; } = TimeSpan.FromHours(24);
 
-    /// <summary>The default of <see cref="ReverifyBatch"/>.</summary>
-    public const int DefaultReverifyBatch = 200;
+    /// <summary>
+    /// The default of <see cref="ReverifyBatch"/>: at the default 10-minute schedule, 6,000 re-verifications an hour, enough
+    /// for 100,000 images at the default 24 h maximum age, while a policy change reaches them over about 17 hours, not at once.
+    /// </summary>
+    public const int DefaultReverifyBatch = 1000;
 
     /// <summary>The Google Cloud project and endpoints (emulators when their variables are set).</summary>
     public required GoogleCloudSettings Google { get; init; }
@@ -59,8 +69,14 @@ internal sealed record PipelineSettings
     /// <summary>How old a verification may get before the Reverifier repeats it.</summary>
     public TimeSpan ReverifyMaxAge { get; init; } = DefaultReverifyMaxAge;
 
-    /// <summary>The most images one Reverifier run re-verifies.</summary>
+    /// <summary>
+    /// The most work messages one sweep publishes (and so the most due records it reads, plus one page): with the schedule, the
+    /// bound on the fan-out rate, whatever made many records due at once (a policy change).
+    /// </summary>
     public int ReverifyBatch { get; init; } = DefaultReverifyBatch;
+
+    /// <summary>The work topic id the sweep publishes to.</summary>
+    public string ReverifyWorkTopic { get; init; } = DefaultReverifyWorkTopic;
 
     /// <summary>
     /// One deadline for each image verification, below the function's request timeout. Passing it is a recorded verdict
@@ -152,6 +168,16 @@ internal sealed record PipelineSettings
             throw new ConfigurationException($"{ReverifyBatchVariable}='{batchText}' is not a whole number from 1 to 10000");
         }
 
+        var workTopic = Trimmed(read(ReverifyWorkTopicVariable)) ?? DefaultReverifyWorkTopic;
+        try
+        {
+            PubSubNames.ValidateId(workTopic, "topic");
+        }
+        catch (FormatException exception)
+        {
+            throw new ConfigurationException($"{ReverifyWorkTopicVariable}: {exception.Message}", exception);
+        }
+
         var registry = new RegistryClientOptions { HttpRegistries = httpRegistries.ToFrozenSet() };
         registry.Validate();
         return new PipelineSettings
@@ -164,6 +190,7 @@ internal sealed record PipelineSettings
             Registry = registry,
             ReverifyMaxAge = maxAge,
             ReverifyBatch = batch,
+            ReverifyWorkTopic = workTopic,
             VerificationTimeout = verificationTimeout,
         };
     }

@@ -8,7 +8,7 @@ public sealed class MeasureFactAttribute : FactAttribute
     {
         if (Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE") != "1")
         {
-            Skip = "measurement: run scripts/measure-pipeline";
+            Skip = "measurement: run scripts/measure-pipeline or scripts/measure-sweep";
         }
     }
 }

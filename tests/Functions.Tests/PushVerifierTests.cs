@@ -2,15 +2,16 @@ using System.Net;
 using System.Text.Json;
 using ImageTrust.Functions.PushVerifier;
 using ImageTrust.Functions.Tests.Support;
-using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.PubSub;
-using ImageTrust.Pipeline;
+using ImageTrust.GoogleCloud;
 using ImageTrust.Pipeline.Decisions;
 using ImageTrust.Pipeline.Records;
+using ImageTrust.Pipeline;
 using ImageTrust.TestSupport.PubSub;
 using ImageTrust.TestSupport.Registry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ImageTrust.Functions.Tests;
 
@@ -381,6 +382,34 @@ public sealed class PushVerifierTests
         }
 
         Assert.Equal(ImageStatus.Verified, record?.Status);
+    }
+
+    [Fact]
+    public async Task Push_FromTwoSourceProjects_BothReachOneDeploymentThroughCrossProjectSubscriptions()
+    {
+        using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
+        await using var function = await StartAsync(team.Settings.ProjectId);
+        var sources = new[] { _environment.Emulators.NewProjectId(), _environment.Emulators.NewProjectId() };
+        var keys = new List<ImageKey>();
+        foreach (var source in sources)
+        {
+            // Each source project owns its gcr topic; the subscription lives in the ImageTrust project, as Terraform makes it.
+            using var http = new HttpClient();
+            var settings = _environment.Emulators.CreateSettings(source);
+            var admin = new PubSubAdmin(http, settings, null, TimeProvider.System, NullLogger<PubSubAdmin>.Instance);
+            await admin.CreateTopicAsync("gcr");
+            await team.Admin.CreateSubscriptionAsync("push-verifier-" + source, "gcr", pushEndpoint: function.Url, topicProjectId: source);
+            var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
+            keys.Add(key);
+            var publisher = new RestPubSubPublisher(http, settings, null, TimeProvider.System, NullLogger<RestPubSubPublisher>.Instance);
+            await publisher.PublishAsync("gcr", [PubSubMessage.FromText(Deliveries.GcrInsert(key.ToString()))]);
+        }
+
+        foreach (var key in keys)
+        {
+            var record = await ReverifyWork.UntilAsync(function.Records, key, r => r.Status == ImageStatus.Verified);
+            Assert.Equal(ImageStatus.Verified, record.Status);
+        }
     }
 
     internal static void AssertEvent(ReceivedPubSubMessage message, string type, ImageKey key)

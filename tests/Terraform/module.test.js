@@ -88,3 +88,57 @@ test('source archive holds the function projects and the shared library, and not
   assert.equal(pattern.exec('shared/obj/project.assets.json')[1], 'shared/obj');
   assert.equal(pattern.exec('shared/Registry/binary/x.cs'), null);
 });
+
+// Issue 15: the sweep's work topic, its push subscription back to the Reverifier with dead-lettering, the publisher grant,
+// and the composite index on exactly the fields the record store queries (read from the C# that writes them).
+test('the sweep fans out through a work topic and its due query has a composite index on the stored field names', async () => {
+  const { config } = await modulePromise;
+  const one = (type, name) => ((config.resource[type] || {})[name] || [])[0];
+  const topic = one('google_pubsub_topic', 'reverify_work');
+  assert.equal(expr(topic.name), 'var.reverify_work_topic_name');
+  const subscription = one('google_pubsub_subscription', 'reverify_work');
+  assert.equal(expr(subscription.topic), 'google_pubsub_topic.reverify_work.id');
+  assert.equal(expr(subscription.push_config[0].push_endpoint), 'local.push_endpoints["reverifier"]');
+  assert.equal(expr(subscription.dead_letter_policy[0].dead_letter_topic), 'google_pubsub_topic.dead_letter.id');
+  const publisher = one('google_pubsub_topic_iam_member', 'reverifier_work_publisher');
+  assert.equal(expr(publisher.member), 'google_service_account.function["reverifier"].member');
+  assert.equal(expr(publisher.topic), 'google_pubsub_topic.reverify_work.name');
+  const environment = locals(config).functions.reverifier.environment;
+  assert.equal(expr(environment.IMAGETRUST_REVERIFY_WORK_TOPIC), 'var.reverify_work_topic_name');
+  assert.equal(expr(environment.IMAGETRUST_REVERIFY_BATCH), 'tostring(var.reverify_batch)');
+
+  const source = fs.readFileSync(path.join(REPO_ROOT, 'shared/Pipeline/Persistence/ImageRecordDocument.cs'), 'utf8');
+  const constant = (name) => source.match(new RegExp(`const string ${name} = "([^"]+)"`))[1];
+  const index = one('google_firestore_index', 'due_records');
+  assert.equal(index.collection, 'images');
+  assert.deepEqual(index.fields.map((f) => [f.field_path, f.order]), [
+    [constant('DuePolicyVersionField'), 'ASCENDING'],
+    [constant('DueAtField'), 'ASCENDING'],
+    ['__name__', 'ASCENDING'],
+  ]);
+});
+
+// Issue 15: each source project gets a push subscription per source topic (with dead-lettering) in the ImageTrust project,
+// and the functions get exactly registry read and occurrence read there.
+test('source projects are watched through cross-project push subscriptions with read-only grants', async () => {
+  const { config } = await modulePromise;
+  const one = (type, name) => ((config.resource[type] || {})[name] || [])[0];
+  const subscription = one('google_pubsub_subscription', 'source_project');
+  assert.equal(expr(subscription.for_each), 'local.source_project_subscriptions');
+  assert.equal(expr(subscription.project), 'var.project_id');
+  assert.equal(expr(subscription.topic), 'each.value.topic');
+  assert.equal(expr(subscription.dead_letter_policy[0].dead_letter_topic), 'google_pubsub_topic.dead_letter.id');
+  assert.equal(expr(subscription.push_config[0].oidc_token[0].service_account_email), 'google_service_account.trigger.email');
+  const values = locals(config);
+  assert.match(expr(values.source_project_subscriptions), /projects\/\$\{pair\[0\]\}\/topics\/\$\{local\.source_topic_names\[pair\[1\]\]\}/);
+  const grants = Object.entries(config.resource.google_project_iam_member)
+    .filter(([, blocks]) => expr(blocks[0].project) === 'each.value.project')
+    .map(([name, blocks]) => [name, blocks[0].role]);
+  assert.deepEqual(grants.sort(), [
+    ['source_project_occurrences_viewer', 'roles/containeranalysis.occurrences.viewer'],
+    ['source_project_registry_reader', 'roles/artifactregistry.reader'],
+  ]);
+  const deadLetter = one('google_pubsub_subscription_iam_member', 'source_project_dead_letter_subscriber');
+  assert.equal(expr(deadLetter.for_each), 'google_pubsub_subscription.source_project');
+  assert.equal(expr(deadLetter.member), 'local.pubsub_service_agent');
+});

@@ -138,11 +138,11 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
     public override async Task<FirestorePage> QueryAsync(FirestoreQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        string? after = null;
+        PageCursor? after = null;
         if (query.PageToken is not null)
         {
-            after = DecodePageToken(query.PageToken);
-            if (!after.StartsWith(_root + "/" + query.Collection + "/", StringComparison.Ordinal))
+            after = DecodePageToken(query.PageToken, query.OrderBy.Length);
+            if (!after.Value.Name.StartsWith(_root + "/" + query.Collection + "/", StringComparison.Ordinal))
             {
                 throw new GoogleApiException(HttpStatusCode.BadRequest, "INVALID_ARGUMENT", "page token does not belong to this collection");
             }
@@ -153,51 +153,7 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
         using var response = await _channel.SendAsync(
             HttpMethod.Post,
             $"v1/{_root}:runQuery",
-            writer =>
-            {
-                writer.WriteStartObject();
-                writer.WriteStartObject("structuredQuery");
-                writer.WriteStartArray("from");
-                writer.WriteStartObject();
-                writer.WriteString("collectionId", query.Collection);
-                writer.WriteEndObject();
-                writer.WriteEndArray();
-                if (query.EqualsField is not null)
-                {
-                    writer.WriteStartObject("where");
-                    writer.WriteStartObject("fieldFilter");
-                    writer.WriteStartObject("field");
-                    writer.WriteString("fieldPath", query.EqualsField);
-                    writer.WriteEndObject();
-                    writer.WriteString("op", "EQUAL");
-                    writer.WritePropertyName("value");
-                    FirestoreValueCodec.WriteValue(writer, query.EqualsValue!);
-                    writer.WriteEndObject();
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteStartArray("orderBy");
-                writer.WriteStartObject();
-                writer.WriteStartObject("field");
-                writer.WriteString("fieldPath", "__name__");
-                writer.WriteEndObject();
-                writer.WriteString("direction", "ASCENDING");
-                writer.WriteEndObject();
-                writer.WriteEndArray();
-                if (after is not null)
-                {
-                    writer.WriteStartObject("startAt");
-                    writer.WriteStartArray("values");
-                    FirestoreValueCodec.WriteValue(writer, FirestoreValue.Reference(after));
-                    writer.WriteEndArray();
-                    writer.WriteBoolean("before", false);
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteNumber("limit", limit);
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            },
+            writer => WriteStructuredQuery(writer, query, after, limit),
             Math.Min(MaxQueryResponseBytes, ((long)limit * MaxDocumentResponseBytes) + SmallResponseBytes),
             idempotent: true,
             cancellationToken).ConfigureAwait(false);
@@ -223,7 +179,8 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
         if (documents.Count > query.PageSize)
         {
             documents.RemoveAt(documents.Count - 1);
-            next = EncodePageToken(documents[^1].Name);
+            var last = documents[^1];
+            next = EncodePageToken(new PageCursor(last.Name, [.. query.OrderBy.Select(field => last.Field(field) ?? FirestoreValue.Null)]));
         }
 
         return new FirestorePage(documents.ToImmutable(), next);
@@ -438,19 +395,141 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
         }
     }
 
-    private static string EncodePageToken(string lastName) => Convert.ToBase64String(Encoding.UTF8.GetBytes(lastName)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static void WriteStructuredQuery(Utf8JsonWriter writer, FirestoreQuery query, PageCursor? after, int limit)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartObject("structuredQuery");
+        writer.WriteStartArray("from");
+        writer.WriteStartObject();
+        writer.WriteString("collectionId", query.Collection);
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        if (!query.Filters.IsEmpty)
+        {
+            writer.WriteStartObject("where");
+            if (query.Filters.Length == 1)
+            {
+                WriteFieldFilter(writer, query.Filters[0]);
+            }
+            else
+            {
+                writer.WriteStartObject("compositeFilter");
+                writer.WriteString("op", "AND");
+                writer.WriteStartArray("filters");
+                foreach (var filter in query.Filters)
+                {
+                    writer.WriteStartObject();
+                    WriteFieldFilter(writer, filter);
+                    writer.WriteEndObject();
+                }
 
-    private static string DecodePageToken(string token)
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteStartArray("orderBy");
+        foreach (var field in query.OrderBy.Append("__name__"))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("field");
+            writer.WriteString("fieldPath", field);
+            writer.WriteEndObject();
+            writer.WriteString("direction", "ASCENDING");
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        if (after is { } cursor)
+        {
+            writer.WriteStartObject("startAt");
+            writer.WriteStartArray("values");
+            foreach (var value in cursor.Values)
+            {
+                FirestoreValueCodec.WriteValue(writer, value);
+            }
+
+            FirestoreValueCodec.WriteValue(writer, FirestoreValue.Reference(cursor.Name));
+            writer.WriteEndArray();
+            writer.WriteBoolean("before", false);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteNumber("limit", limit);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteFieldFilter(Utf8JsonWriter writer, FirestoreFieldFilter filter)
+    {
+        writer.WriteStartObject("fieldFilter");
+        writer.WriteStartObject("field");
+        writer.WriteString("fieldPath", filter.Field);
+        writer.WriteEndObject();
+        writer.WriteString("op", filter.OperatorName);
+        writer.WritePropertyName("value");
+        FirestoreValueCodec.WriteValue(writer, filter.Value);
+        writer.WriteEndObject();
+    }
+
+    // Unordered pages keep the original token (the last name alone); ordered ones add the last document's order values.
+    private static string EncodePageToken(PageCursor cursor)
+    {
+        byte[] bytes;
+        if (cursor.Values.IsEmpty)
+        {
+            bytes = Encoding.UTF8.GetBytes(cursor.Name);
+        }
+        else
+        {
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartArray();
+                writer.WriteStringValue(cursor.Name);
+                foreach (var value in cursor.Values)
+                {
+                    FirestoreValueCodec.WriteValue(writer, value);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            bytes = buffer.ToArray();
+        }
+
+        return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    private static PageCursor DecodePageToken(string token, int orderValues)
     {
         try
         {
             var base64 = token.Replace('-', '+').Replace('_', '/');
             base64 += new string('=', (4 - (base64.Length % 4)) % 4);
-            return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+            var bytes = Convert.FromBase64String(base64);
+            if (orderValues == 0)
+            {
+                return new PageCursor(Encoding.UTF8.GetString(bytes), []);
+            }
+
+            using var json = JsonDocument.Parse(bytes);
+            var items = json.RootElement.ValueKind == JsonValueKind.Array ? json.RootElement.EnumerateArray().ToList() : [];
+            if (items.Count != orderValues + 1 || items[0].ValueKind != JsonValueKind.String)
+            {
+                throw new FormatException("the page token does not match this query's order");
+            }
+
+            return new PageCursor(items[0].GetString()!, [.. items.Skip(1).Select(FirestoreValueCodec.ReadValue)]);
         }
-        catch (FormatException exception)
+        catch (Exception exception) when (exception is FormatException or JsonException)
         {
             throw new GoogleApiException(HttpStatusCode.BadRequest, "INVALID_ARGUMENT", "page token is malformed", exception);
         }
     }
+
+    // Where the next page starts: after this document, whose order-field values are these.
+    private readonly record struct PageCursor(string Name, ImmutableArray<FirestoreValue> Values);
 }

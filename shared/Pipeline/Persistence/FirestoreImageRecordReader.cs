@@ -30,11 +30,54 @@ internal sealed class FirestoreImageRecordReader : ImageRecordReader
     }
 
     /// <inheritdoc />
-    public override async Task<ImageRecordPage> ListAsync(ImageStatus? status = null, int pageSize = 100, string? pageToken = null, CancellationToken cancellationToken = default)
+    public override Task<ImageRecordPage> ListAsync(ImageStatus? status = null, int pageSize = 100, string? pageToken = null, CancellationToken cancellationToken = default)
+        => QueryAsync(
+            status is { } wanted
+                ? new FirestoreQuery(_collection, pageSize, pageToken, ImageRecordDocument.StatusField, FirestoreValue.String(wanted.ToWire()))
+                : new FirestoreQuery(_collection, pageSize, pageToken),
+            cancellationToken);
+
+    /// <summary>
+    /// The records judged under <paramref name="policyVersion"/> and due at <paramref name="now"/>, earliest first. Equality on
+    /// the version and a range on the due time: the composite index (duePolicyVersion, dueAt) in terraform serves it.
+    /// </summary>
+    /// <exception cref="FormatException">The page size or token is invalid.</exception>
+    /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore is unavailable.</exception>
+    public Task<ImageRecordPage> ListDueAsync(string policyVersion, DateTimeOffset now, int pageSize, string? pageToken, CancellationToken cancellationToken)
     {
-        var query = status is { } wanted
-            ? new FirestoreQuery(_collection, pageSize, pageToken, ImageRecordDocument.StatusField, FirestoreValue.String(wanted.ToWire()))
-            : new FirestoreQuery(_collection, pageSize, pageToken);
+        ArgumentNullException.ThrowIfNull(policyVersion);
+        return QueryAsync(
+            new FirestoreQuery(
+                _collection,
+                pageSize,
+                pageToken,
+                [
+                    new FirestoreFieldFilter(ImageRecordDocument.DuePolicyVersionField, FirestoreOperator.Equal, FirestoreValue.String(policyVersion)),
+                    new FirestoreFieldFilter(ImageRecordDocument.DueAtField, FirestoreOperator.LessThanOrEqual, FirestoreValue.Timestamp(now)),
+                ],
+                [ImageRecordDocument.DueAtField]),
+            cancellationToken);
+    }
+
+    /// <summary>The records (not deleted) judged under another policy version than <paramref name="policyVersion"/>.</summary>
+    /// <exception cref="FormatException">The page size or token is invalid.</exception>
+    /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore is unavailable.</exception>
+    public Task<ImageRecordPage> ListOtherPolicyVersionAsync(string policyVersion, int pageSize, string? pageToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(policyVersion);
+        return QueryAsync(
+            new FirestoreQuery(
+                _collection,
+                pageSize,
+                pageToken,
+                [new FirestoreFieldFilter(ImageRecordDocument.DuePolicyVersionField, FirestoreOperator.NotEqual, FirestoreValue.String(policyVersion))],
+                [ImageRecordDocument.DuePolicyVersionField]),
+            cancellationToken);
+    }
+
+    private async Task<ImageRecordPage> QueryAsync(FirestoreQuery query, CancellationToken cancellationToken)
+    {
+        var pageToken = query.PageToken;
         FirestorePage page;
         try
         {

@@ -5,6 +5,7 @@ using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Model;
 using ImageTrust.Model.Http;
 using ImageTrust.Pipeline.Attestations;
+using ImageTrust.Pipeline.Decisions;
 using ImageTrust.Pipeline.Records;
 using Microsoft.Extensions.Logging;
 
@@ -30,6 +31,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
     private readonly RetryPolicy _conflictRetry;
     private readonly FirestoreImageRecordReader _reader;
     private readonly FirestoreAttestationOutbox? _attestations;
+    private readonly ReverificationSchedule? _schedule;
 
     /// <summary>Creates the store.</summary>
     /// <param name="documents">The Firestore documents.</param>
@@ -39,8 +41,9 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
     /// <param name="logger">The logger.</param>
     /// <param name="collection">The collection id (tests use unique ones).</param>
     /// <param name="conflictRetry">Backoff when the record changed under a write, or null for <see cref="RetryPolicy.Contention"/>.</param>
+    /// <param name="schedule">Sets <see cref="ImageRecord.DueAt"/> on every write, or null to leave records out of the time-due sweep.</param>
     /// <param name="attestor">The Binary Authorization attestor whose actions are committed with status changes, or null when attestations are off.</param>
-    public FirestoreImageRecordStore(FirestoreDocumentStore documents, PubSubPublisher publisher, ImageEventTopics topics, TimeProvider timeProvider, ILogger<FirestoreImageRecordStore> logger, string collection = DefaultCollection, RetryPolicy? conflictRetry = null, ImageAttestor? attestor = null)
+    public FirestoreImageRecordStore(FirestoreDocumentStore documents, PubSubPublisher publisher, ImageEventTopics topics, TimeProvider timeProvider, ILogger<FirestoreImageRecordStore> logger, string collection = DefaultCollection, RetryPolicy? conflictRetry = null, ReverificationSchedule? schedule = null, ImageAttestor? attestor = null)
     {
         ArgumentNullException.ThrowIfNull(documents);
         ArgumentNullException.ThrowIfNull(publisher);
@@ -52,6 +55,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
         _logger = logger;
         _collection = FirestoreDocumentIds.Validate(collection, "collection");
         _conflictRetry = conflictRetry ?? RetryPolicy.Contention;
+        _schedule = schedule;
         _reader = new FirestoreImageRecordReader(documents, _collection);
         _outbox = new FirestoreOutbox(documents, publisher, topics, _collection, logger);
         _attestations = attestor is null ? null : new FirestoreAttestationOutbox(documents, attestor, topics, _collection, timeProvider, logger);
@@ -92,7 +96,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
             }
 
             var outbox = (stored.Content?.Outbox ?? []).AddRange(_outbox.Enqueue(update, stored.Content?.Record.Status, now));
-            var written = new StoredImageRecord(next with { PendingEvents = outbox.Length, PendingAttestation = _attestations is null ? null : next.PendingAttestation }, outbox);
+            var written = new StoredImageRecord(next with { PendingEvents = outbox.Length, DueAt = _schedule?.DueAt(next), PendingAttestation = _attestations is null ? null : next.PendingAttestation }, outbox);
             var fields = ImageRecordDocument.ToFields(written);
             var write = stored.Version is { } version
                 ? FirestoreWrite.Set(_collection, documentId, fields, [ImageRecordDocument.UpdatedField]).WithExpectedUpdateTime(version)
@@ -132,6 +136,14 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
     /// <inheritdoc />
     public override Task<ImageRecordPage> ListAsync(ImageStatus? status = null, int pageSize = 100, string? pageToken = null, CancellationToken cancellationToken = default)
         => _reader.ListAsync(status, pageSize, pageToken, cancellationToken);
+
+    /// <inheritdoc />
+    public override Task<ImageRecordPage> ListDueAsync(string policyVersion, DateTimeOffset now, int pageSize, string? pageToken = null, CancellationToken cancellationToken = default)
+        => _reader.ListDueAsync(policyVersion, now, pageSize, pageToken, cancellationToken);
+
+    /// <inheritdoc />
+    public override Task<ImageRecordPage> ListOtherPolicyVersionAsync(string policyVersion, int pageSize, string? pageToken = null, CancellationToken cancellationToken = default)
+        => _reader.ListOtherPolicyVersionAsync(policyVersion, pageSize, pageToken, cancellationToken);
 
     /// <inheritdoc />
     public override async Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default)

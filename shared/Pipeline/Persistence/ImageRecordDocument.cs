@@ -17,6 +17,18 @@ internal static class ImageRecordDocument
     /// <summary>The status field (queried by <c>ListAsync</c>).</summary>
     public const string StatusField = "status";
 
+    /// <summary>When the record is next due (a timestamp, or null): the sweep's range field.</summary>
+    public const string DueAtField = "dueAt";
+
+    /// <summary>
+    /// The policy version the record was judged under (empty when none), present only while the sweep should consider the
+    /// record (absent once deleted, as a <c>NOT_EQUAL</c> query never matches a missing field).
+    /// </summary>
+    public const string DuePolicyVersionField = "duePolicyVersion";
+
+    /// <summary>The Google Cloud project the image lives in (present only for Artifact Registry and Container Registry images).</summary>
+    public const string SourceProjectField = "sourceProject";
+
     /// <summary>The outbox field.</summary>
     public const string OutboxField = "outbox";
 
@@ -84,7 +96,17 @@ internal static class ImageRecordDocument
             }))),
             ["processedMessageIds"] = Strings(record.ProcessedMessageIds),
             [OutboxField] = OutboxValue(stored.Outbox),
+            [DueAtField] = FirestoreValue.TimestampOrNull(record.DueAt),
         };
+        if (record.Key.SourceProject is { } project)
+        {
+            fields[SourceProjectField] = FirestoreValue.String(project);
+        }
+
+        if (record.Status != ImageStatus.Deleted)
+        {
+            fields[DuePolicyVersionField] = FirestoreValue.String(record.PolicyVersion ?? string.Empty);
+        }
 
         // Written only when set, so documents of images without attestations keep the schema older readers know.
         if (record.Attestation is not null)
@@ -162,6 +184,7 @@ internal static class ImageRecordDocument
                 : null,
             PendingAttestation = Optional(f, PendingAttestationField)?.AsStringOrNull() is { } pending ? AttestationActionNames.Parse(pending) : null,
             AttestationClaimedUntil = Optional(f, AttestationClaimField)?.AsTimestampOrNull(),
+            DueAt = Optional(f, DueAtField)?.AsTimestampOrNull(),
         };
         return new StoredImageRecord(record, outbox);
     }

@@ -71,6 +71,12 @@ internal sealed record ImageRecord
     /// </summary>
     public DateTimeOffset? AttestationClaimedUntil { get; init; }
 
+    /// <summary>
+    /// When the record is next due for re-verification under its policy version (the store sets it on every write from the
+    /// pipeline's schedule); null when only a policy change makes it due, or never, or on a record read from an older document.
+    /// </summary>
+    public DateTimeOffset? DueAt { get; init; }
+
     /// <summary>How many events were committed with the record and are not yet confirmed published (the store sets it).</summary>
     public int PendingEvents { get; init; }
 }

@@ -48,6 +48,19 @@ internal abstract class ImageRecordStore : ImageRecordReader
     /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore is unavailable.</exception>
     public abstract override Task<ImageRecordPage> ListAsync(ImageStatus? status = null, int pageSize = 100, string? pageToken = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Lists the records judged under <paramref name="policyVersion"/> that are due at <paramref name="now"/>
+    /// (<see cref="ImageRecord.DueAt"/> reached), earliest first, one page at a time: only due records are read.
+    /// </summary>
+    /// <exception cref="FormatException">The page size or token is invalid.</exception>
+    /// <exception cref="ImageTrust.Model.TransientFailureException">The store is unavailable.</exception>
+    public abstract Task<ImageRecordPage> ListDueAsync(string policyVersion, DateTimeOffset now, int pageSize, string? pageToken = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the records (deleted ones excepted) judged under another policy version than <paramref name="policyVersion"/>, one page at a time.</summary>
+    /// <exception cref="FormatException">The page size or token is invalid.</exception>
+    /// <exception cref="ImageTrust.Model.TransientFailureException">The store is unavailable.</exception>
+    public abstract Task<ImageRecordPage> ListOtherPolicyVersionAsync(string policyVersion, int pageSize, string? pageToken = null, CancellationToken cancellationToken = default);
+
     /// <summary>Publishes the record's pending events and marks them sent; returns how many were published.</summary>
     /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore or Pub/Sub is unavailable.</exception>
     public abstract Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default);

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace ImageTrust.Pipeline.Services;
 
 /// <summary>
-/// The per-image drift repair the Reverifier's sweep runs: compares an image's record with the attestations that exist on the
+/// The per-image drift repair the Reverifier runs for each work message it handles: compares an image's record with the attestations that exist on the
 /// note, and commits the action that brings them back in line (carried out like any other, after the commit). A VERIFIED image
 /// without an attestation is attested; an image that is not VERIFIED but has one loses it, with an <c>ATTESTATION_DRIFT</c> alert.
 /// </summary>
@@ -29,8 +29,8 @@ internal sealed class AttestationReconciler
         _logger = logger;
     }
 
-    /// <summary>Reconciles one image for the sweep <paramref name="runId"/>; returns the action committed, or null when in line.</summary>
-    /// <exception cref="TransientFailureException">Firestore, Cloud KMS or Container Analysis failed: the next sweep (or the retry) repeats it.</exception>
+    /// <summary>Reconciles one image for the message <paramref name="runId"/> (its deduplication key); returns the action committed, or null when in line.</summary>
+    /// <exception cref="TransientFailureException">Firestore, Cloud KMS or Container Analysis failed: the redelivered work message (or the image's next sweep) repeats it.</exception>
     public async Task<AttestationAction?> ReconcileAsync(ImageKey key, string runId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);

@@ -1,151 +1,161 @@
+using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Model;
+using ImageTrust.Pipeline.Decisions;
+using ImageTrust.Pipeline.Events;
 using ImageTrust.Pipeline.Records;
 using Microsoft.Extensions.Logging;
 
 namespace ImageTrust.Pipeline.Services;
 
 /// <summary>
-/// The scheduled sweep: pages through the image records and re-verifies, at most <see cref="PipelineSettings.ReverifyBatch"/>
-/// per run, those whose grace period expired (<c>PENDING_SIGNATURE</c> → <c>QUARANTINED</c> under enforce), those verified
-/// under another policy version (policy or trust material changed), and those verified longer than
-/// <see cref="PipelineSettings.ReverifyMaxAge"/> ago. The run's message id is recorded on each image, so a redelivered trigger
-/// skips what it already did.
+/// Re-verification in two steps, so it scales with what is due rather than with every record:
+/// <list type="number">
+/// <item>The scheduled sweep (<see cref="RunAsync"/>) queries only due records: those judged under the current policy
+/// version whose due time (<see cref="ImageRecord.DueAt"/>: grace expiry or maximum age) has passed, earliest first, then
+/// those judged under another policy version. It publishes one work message per image to the work topic, at most
+/// <see cref="PipelineSettings.ReverifyBatch"/> per run: that bound, times the schedule, caps the fan-out rate, so a policy
+/// change reaches every record over several runs instead of all at once.</item>
+/// <item>Each work message (<see cref="ReverifyImageAsync"/>) re-verifies one image if it is still due, deduplicated by its
+/// message id like every other message; Pub/Sub push delivers them concurrently, so the service scales out. It then repairs
+/// the image's attestation drift (<see cref="AttestationReconciler"/>), also when the image is no longer due.</item>
+/// </list>
 /// </summary>
 internal sealed class ReverificationService
 {
-    private const int PageSize = 200;
-    private const int MaxExaminedPerRun = 100_000;
+    /// <summary>The most records one query page reads.</summary>
+    public const int PageSize = 200;
 
     private readonly ImageRecordStore _records;
     private readonly PushVerificationService _verification;
+    private readonly PubSubPublisher _publisher;
+    private readonly ReverificationSchedule _schedule;
     private readonly PipelineSettings _settings;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ReverificationService> _logger;
     private readonly AttestationReconciler? _attestations;
 
     /// <summary>Creates the service; <paramref name="attestations"/> is null when attestations are off.</summary>
-    public ReverificationService(ImageRecordStore records, PushVerificationService verification, PipelineSettings settings, TimeProvider timeProvider, ILogger<ReverificationService> logger, AttestationReconciler? attestations = null)
+    public ReverificationService(ImageRecordStore records, PushVerificationService verification, PubSubPublisher publisher, ReverificationSchedule schedule, PipelineSettings settings, TimeProvider timeProvider, ILogger<ReverificationService> logger, AttestationReconciler? attestations = null)
     {
         _attestations = attestations;
         _records = records;
         _verification = verification;
+        _publisher = publisher;
+        _schedule = schedule;
         _settings = settings;
         _timeProvider = timeProvider;
         _logger = logger;
     }
 
-    /// <summary>Runs one sweep for the trigger message <paramref name="runId"/>.</summary>
-    /// <returns>How many records were examined and re-verified.</returns>
-    /// <exception cref="TransientFailureException">Listing failed, or some re-verifications failed transiently (the others are
-    /// recorded; a redelivery retries only what is left).</exception>
+    /// <summary>Runs one sweep for the trigger message <paramref name="runId"/>: publishes a work message per due image.</summary>
+    /// <returns>How many records were read and how many work messages were published.</returns>
+    /// <exception cref="TransientFailureException">Firestore or Pub/Sub is unavailable: the trigger is retried (an image already
+    /// published again is harmless: its handler finds it no longer due).</exception>
     public async Task<ReverificationSummary> RunAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
         var now = _timeProvider.GetUtcNow();
-        var examined = 0;
-        var reverified = 0;
-        var failed = 0;
-        TransientFailureException? firstFailure = null;
-        string? pageToken = null;
-        var batchFull = false;
-        do
+        var version = _schedule.PolicyVersion;
+        var sweep = new Sweep(_settings.ReverifyBatch);
+        await SweepAsync(sweep, (size, token, ct) => _records.ListDueAsync(version, now, size, token, ct), now, cancellationToken).ConfigureAwait(false);
+        await SweepAsync(sweep, (size, token, ct) => _records.ListOtherPolicyVersionAsync(version, size, token, ct), now, cancellationToken).ConfigureAwait(false);
+        if (sweep.Remaining == 0)
         {
-            var page = await _records.ListAsync(null, PageSize, pageToken, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Re-verification batch of {Batch} reached; the rest waits for the next run", _settings.ReverifyBatch);
+        }
+
+        _logger.LogInformation("Re-verification run {RunId}: {Examined} due record(s) read, {Published} work message(s) published", runId, sweep.Examined, sweep.Published);
+        return new ReverificationSummary(sweep.Examined, sweep.Published);
+    }
+
+    /// <summary>
+    /// Handles one work message: re-verifies its image when the fresh record is still due, then repairs its attestation drift
+    /// (whether or not it was due), so drift is repaired whenever the image is swept.
+    /// </summary>
+    /// <param name="data">The message data (<see cref="ReverificationWork"/>).</param>
+    /// <param name="messageId">The Pub/Sub message id (the deduplication key).</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <exception cref="PermanentInputException">The message is malformed (acknowledged and alerted by the host).</exception>
+    /// <exception cref="TransientFailureException">The registry, Firestore, Pub/Sub, Cloud KMS or Container Analysis is unavailable:
+    /// retry (the redelivery takes verification's duplicate path and repairs the drift again).</exception>
+    public async Task<PipelineOutcome> ReverifyImageAsync(ReadOnlyMemory<byte> data, string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        var work = ReverificationWork.Parse(data.Span);
+        var record = await _records.GetAsync(work.Image, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            return PipelineOutcome.Ignored("NOT_RECORDED");
+        }
+
+        // A redelivery goes through verification's duplicate path, which publishes what a crash may have left in the outbox.
+        if (!record.ProcessedMessageIds.Contains(messageId) && _schedule.DueReason(record, _timeProvider.GetUtcNow()) is not { } reason)
+        {
+            _logger.LogInformation("{Image} is no longer due (swept for {Reason}); nothing to re-verify", work.Image, work.Reason);
+            await ReconcileAttestationAsync(work.Image, messageId, cancellationToken).ConfigureAwait(false);
+            return PipelineOutcome.Ignored("NOT_DUE");
+        }
+        else
+        {
+            _logger.LogInformation("Re-verifying {Image} ({Reason})", work.Image, work.Reason);
+        }
+
+        var outcome = await _verification.VerifyImageAsync(work.Image, [messageId], cancellationToken).ConfigureAwait(false);
+        await ReconcileAttestationAsync(work.Image, messageId, cancellationToken).ConfigureAwait(false);
+        return outcome;
+    }
+
+    // After verification, so the repair compares the attestations with the status just decided.
+    private async Task ReconcileAttestationAsync(ImageKey key, string messageId, CancellationToken cancellationToken)
+    {
+        if (_attestations is not null)
+        {
+            await _attestations.ReconcileAsync(key, messageId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SweepAsync(Sweep sweep, Func<int, string?, CancellationToken, Task<ImageRecordPage>> list, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        string? pageToken = null;
+        while (sweep.Remaining > 0)
+        {
+            // Never read more records than the batch still allows: a run's reads are bounded by the batch, not by the collection.
+            var page = await list(Math.Min(PageSize, sweep.Remaining), pageToken, cancellationToken).ConfigureAwait(false);
+            var messages = new List<PubSubMessage>(page.Records.Length);
             foreach (var record in page.Records)
             {
-                examined++;
-                if (await ReconcileAttestationAsync(record.Key, runId, cancellationToken).ConfigureAwait(false) is { } drift)
-                {
-                    firstFailure ??= drift;
-                    failed++;
-                }
-
-                if (DueReason(record, now) is not { } reason)
+                sweep.Examined++;
+                if (sweep.Remaining - messages.Count == 0 || !sweep.Seen.Add(record.Key) || _schedule.DueReason(record, now) is not { } reason)
                 {
                     continue;
                 }
 
-                if (reverified + failed >= _settings.ReverifyBatch)
-                {
-                    _logger.LogInformation("Re-verification batch of {Batch} reached; the rest waits for the next run", _settings.ReverifyBatch);
-                    batchFull = true;
-                    break;
-                }
+                messages.Add(PubSubMessage.Create(new ReverificationWork(record.Key, reason).ToJson(), [KeyValuePair.Create(ReverificationWork.KindAttribute, ReverificationWork.Kind)]));
+            }
 
-                try
-                {
-                    _logger.LogInformation("Re-verifying {Image} ({Reason})", record.Key, reason);
-                    await _verification.VerifyImageAsync(record.Key, [runId], cancellationToken).ConfigureAwait(false);
-                    reverified++;
-                }
-                catch (TransientFailureException exception)
-                {
-                    _logger.LogWarning("Re-verifying {Image} failed transiently: {Error}", record.Key, exception.Message);
-                    firstFailure ??= exception;
-                    failed++;
-                }
+            if (messages.Count > 0)
+            {
+                await _publisher.PublishAsync(_settings.ReverifyWorkTopic, messages, cancellationToken).ConfigureAwait(false);
+                sweep.Published += messages.Count;
             }
 
             pageToken = page.NextPageToken;
-        }
-        while (!batchFull && pageToken is not null && examined < MaxExaminedPerRun);
-
-        _logger.LogInformation("Re-verification run {RunId}: {Examined} examined, {Reverified} re-verified, {Failed} failed", runId, examined, reverified, failed);
-        if (firstFailure is not null)
-        {
-            throw new TransientFailureException($"{failed} re-verification(s) failed transiently; the trigger is retried", firstFailure);
-        }
-
-        return new ReverificationSummary(examined, reverified);
-    }
-
-    // The per-image attestation drift repair; a failure is reported like a failed re-verification (the trigger is retried).
-    private async Task<TransientFailureException?> ReconcileAttestationAsync(ImageKey key, string runId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (_attestations is not null)
+            if (pageToken is null)
             {
-                await _attestations.ReconcileAsync(key, runId, cancellationToken).ConfigureAwait(false);
+                return;
             }
-
-            return null;
-        }
-        catch (TransientFailureException exception)
-        {
-            _logger.LogWarning("Reconciling the attestation of {Image} failed transiently: {Error}", key, exception.Message);
-            return exception;
         }
     }
 
-    /// <summary>Why <paramref name="record"/> is due for re-verification at <paramref name="now"/>, or null when it is not.</summary>
-    internal string? DueReason(ImageRecord record, DateTimeOffset now)
+    // One run's progress across both queries.
+    private sealed class Sweep(int batch)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        if (record.Status == ImageStatus.Deleted)
-        {
-            return null;
-        }
+        public HashSet<ImageKey> Seen { get; } = [];
 
-        if (record.PolicyVersion != _settings.Policy.Version)
-        {
-            return "POLICY_CHANGED";
-        }
+        public int Examined { get; set; }
 
-        if (record.Status == ImageStatus.Unmanaged)
-        {
-            return null;
-        }
+        public int Published { get; set; }
 
-        if (record.Status == ImageStatus.PendingSignature)
-        {
-            var rule = _settings.Policy.Rules.FirstOrDefault(r => r.Name == record.PolicyRule);
-            if (rule?.SignatureGracePeriod is not { } grace || now - record.FirstSeen >= grace)
-            {
-                return "GRACE_PERIOD_EXPIRED";
-            }
-        }
-
-        return record.LastVerified is not { } last || now - last >= _settings.ReverifyMaxAge ? "VERIFICATION_STALE" : null;
+        public int Remaining => batch - Published;
     }
 }

@@ -1,6 +1,6 @@
 namespace ImageTrust.Pipeline.Services;
 
-/// <summary>What one re-verification run did.</summary>
-/// <param name="Examined">Records examined.</param>
-/// <param name="Reverified">Images re-verified (recorded, or found already processed for this run).</param>
-internal sealed record ReverificationSummary(int Examined, int Reverified);
+/// <summary>What one re-verification sweep did.</summary>
+/// <param name="Examined">Due records read.</param>
+/// <param name="Published">Work messages published (one per image).</param>
+internal sealed record ReverificationSummary(int Examined, int Published);

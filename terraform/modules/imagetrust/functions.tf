@@ -34,7 +34,9 @@ locals {
       retention   = "3600s"
       description = "Re-verifies image statuses older than ${var.reverify_max_age} on each scheduler tick."
       environment = {
-        IMAGETRUST_REVERIFY_MAX_AGE = var.reverify_max_age
+        IMAGETRUST_REVERIFY_MAX_AGE    = var.reverify_max_age
+        IMAGETRUST_REVERIFY_BATCH      = tostring(var.reverify_batch)
+        IMAGETRUST_REVERIFY_WORK_TOPIC = var.reverify_work_topic_name
       }
     }
   }

@@ -103,6 +103,28 @@ variable "reverify_topic_name" {
   }
 }
 
+variable "reverify_work_topic_name" {
+  description = "Topic the Reverifier's sweep publishes one work message per due image to; its push subscription feeds the Reverifier."
+  type        = string
+  default     = "imagetrust-reverify-work"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z][-a-zA-Z0-9_.~+%]{2,254}$", var.reverify_work_topic_name)) && !startswith(var.reverify_work_topic_name, "goog")
+    error_message = "reverify_work_topic_name must be a valid Pub/Sub topic id."
+  }
+}
+
+variable "reverify_batch" {
+  description = "The most work messages one sweep publishes (IMAGETRUST_REVERIFY_BATCH): with reverify_schedule, the bound on the re-verification fan-out rate (default 1000 per 10 minutes)."
+  type        = number
+  default     = 1000
+
+  validation {
+    condition     = var.reverify_batch >= 1 && var.reverify_batch <= 10000 && floor(var.reverify_batch) == var.reverify_batch
+    error_message = "reverify_batch must be a whole number from 1 to 10000."
+  }
+}
+
 variable "dead_letter_topic_name" {
   description = "Topic that receives trigger messages the functions failed to process after max_delivery_attempts."
   type        = string
@@ -371,6 +393,17 @@ variable "reverify_max_age" {
   validation {
     condition     = can(regex("^[1-9][0-9]*[smh]$", var.reverify_max_age))
     error_message = "reverify_max_age must be a positive whole number followed by s, m or h, such as 24h."
+  }
+}
+
+variable "source_projects" {
+  description = "Other projects whose Artifact Registry pushes (gcr topic) and occurrences (container-analysis-occurrences-v1) this deployment watches, through cross-project push subscriptions; the functions get registry and occurrence read access there and nothing more. Each project's gcr topic must exist."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for project in var.source_projects : can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", project))]) && length(distinct(var.source_projects)) == length(var.source_projects) && !contains(var.source_projects, var.project_id)
+    error_message = "source_projects must list distinct project ids (6-30 characters: lowercase letters, digits, hyphens), other than project_id."
   }
 }
 

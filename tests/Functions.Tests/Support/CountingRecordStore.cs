@@ -32,5 +32,11 @@ internal sealed class CountingRecordStore : ImageRecordStore
     public override Task<ImageRecordPage> ListAsync(ImageStatus? status = null, int pageSize = 100, string? pageToken = null, CancellationToken cancellationToken = default)
         => _inner.ListAsync(status, pageSize, pageToken, cancellationToken);
 
+    public override Task<ImageRecordPage> ListDueAsync(string policyVersion, DateTimeOffset now, int pageSize, string? pageToken = null, CancellationToken cancellationToken = default)
+        => _inner.ListDueAsync(policyVersion, now, pageSize, pageToken, cancellationToken);
+
+    public override Task<ImageRecordPage> ListOtherPolicyVersionAsync(string policyVersion, int pageSize, string? pageToken = null, CancellationToken cancellationToken = default)
+        => _inner.ListOtherPolicyVersionAsync(policyVersion, pageSize, pageToken, cancellationToken);
+
     public override Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default) => _inner.FlushOutboxAsync(key, cancellationToken);
 }

@@ -49,6 +49,15 @@ internal static class Deliveries
         return new JsonObject { ["message"] = message, ["subscription"] = $"projects/{projectId}/subscriptions/test-push" };
     }
 
+    /// <summary>Sends a re-verification work message (raw push, the work attribute set) as the work subscription would.</summary>
+    public static async Task<HttpResponseMessage> SendWorkAsync(HttpClient client, string data, string messageId, string projectId)
+    {
+        var envelope = Envelope(Base64(data), messageId, projectId);
+        envelope["message"]!["attributes"] = new JsonObject { [ImageTrust.Pipeline.Events.ReverificationWork.KindAttribute] = ImageTrust.Pipeline.Events.ReverificationWork.Kind };
+        using var content = new StringContent(envelope.ToJsonString(), Encoding.UTF8, "application/json");
+        return await client.PostAsync("/", content);
+    }
+
     public static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
     public static Task<HttpResponseMessage> SendAsync(HttpClient client, DeliveryShape shape, string data, string messageId, string projectId, string topic = "gcr")

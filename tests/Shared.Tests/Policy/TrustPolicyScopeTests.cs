@@ -43,6 +43,20 @@ public sealed class TrustPolicyScopeTests
         Assert.Equal("weak", TwoRules(strictScope).Match(ImageReference.Parse(image))?.Name);
     }
 
+    // Issue 15: one deployment watches many projects, and a rule scoped to one project must cover exactly that project's
+    // repositories in every Artifact Registry location, never a project whose id merely starts the same way.
+    [Theory]
+    [InlineData("*-docker.pkg.dev/team-a-prod/**", "europe-docker.pkg.dev/team-a-prod/repo/app@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae", "strict")]
+    [InlineData("*-docker.pkg.dev/team-a-prod/**", "us-central1-docker.pkg.dev/team-a-prod/other/nested/app:1", "strict")]
+    [InlineData("*-docker.pkg.dev/team-a-prod/**", "europe-docker.pkg.dev/team-a-prod-evil/repo/app:1", "weak")]
+    [InlineData("*-docker.pkg.dev/team-a-prod/**", "europe-docker.pkg.dev/team-b/team-a-prod/app:1", "weak")]
+    [InlineData("*-docker.pkg.dev/team-a-prod/**", "gcr.io/team-a-prod/app:1", "weak")]
+    [InlineData("europe-docker.pkg.dev/team-a-prod/**", "us-docker.pkg.dev/team-a-prod/repo/app:1", "weak")]
+    public void Match_RuleScopedToOneProject_CoversThatProjectOnly(string strictScope, string image, string expected)
+    {
+        Assert.Equal(expected, TwoRules(strictScope).Match(ImageReference.Parse(image))?.Name);
+    }
+
     [Fact]
     public void Parse_ScopeWithInvalidPort_ErrorNamesFileLineAndPath()
     {

@@ -56,7 +56,8 @@ internal sealed class PubSubAdmin
     /// <param name="ackDeadlineSeconds">The ack deadline, 10-600 s.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="GoogleApiException">Another API error, e.g. the topic does not exist.</exception>
-    public async Task<bool> CreateSubscriptionAsync(string subscriptionId, string topicId, Uri? pushEndpoint = null, bool enableMessageOrdering = false, string? filter = null, int ackDeadlineSeconds = 10, CancellationToken cancellationToken = default)
+    /// <param name="topicProjectId">The project of the topic when it is another one (a cross-project subscription), or null.</param>
+    public async Task<bool> CreateSubscriptionAsync(string subscriptionId, string topicId, Uri? pushEndpoint = null, bool enableMessageOrdering = false, string? filter = null, int ackDeadlineSeconds = 10, CancellationToken cancellationToken = default, string? topicProjectId = null)
     {
         PubSubNames.ValidateId(subscriptionId, "subscription");
         PubSubNames.ValidateId(topicId, "topic");
@@ -70,7 +71,7 @@ internal sealed class PubSubAdmin
                 writer =>
                 {
                     writer.WriteStartObject();
-                    writer.WriteString("topic", $"projects/{_projectId}/topics/{topicId}");
+                    writer.WriteString("topic", $"projects/{topicProjectId ?? _projectId}/topics/{topicId}");
                     writer.WriteNumber("ackDeadlineSeconds", ackDeadlineSeconds);
                     if (pushEndpoint is not null)
                     {

@@ -1,5 +1,7 @@
-using ImageTrust.GoogleCloud;
+using System.Text.Json.Nodes;
 using ImageTrust.GoogleCloud.Firestore;
+using ImageTrust.GoogleCloud;
+using ImageTrust.TestSupport.ContainerAnalysis;
 using ImageTrust.TestSupport.Emulators;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -206,7 +208,104 @@ public sealed class RestFirestoreDocumentStoreTests
         Assert.Equal("INVALID_ARGUMENT", exception.Status);
     }
 
+    [Fact]
+    public async Task QueryAsync_EqualityAndRangeOrderedByTheRangeField_PagesInFieldOrderAcrossTokens()
+    {
+        var store = Create();
+        var start = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        // Names in the opposite order of the times, so name order and field order differ.
+        for (var i = 0; i < 8; i++)
+        {
+            await store.CreateAsync("due", $"d{7 - i}", new Dictionary<string, FirestoreValue>
+            {
+                ["version"] = FirestoreValue.String(i == 3 ? "old" : "v1"),
+                ["at"] = FirestoreValue.Timestamp(start.AddMinutes(i)),
+            });
+        }
+
+        await store.CreateAsync("due", "tie", new Dictionary<string, FirestoreValue> { ["version"] = FirestoreValue.String("v1"), ["at"] = FirestoreValue.Timestamp(start.AddMinutes(1)) });
+        var seen = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await store.QueryAsync(new FirestoreQuery(
+                "due",
+                2,
+                token,
+                [new FirestoreFieldFilter("version", FirestoreOperator.Equal, FirestoreValue.String("v1")), new FirestoreFieldFilter("at", FirestoreOperator.LessThanOrEqual, FirestoreValue.Timestamp(start.AddMinutes(5)))],
+                ["at"]));
+            seen.AddRange(page.Documents.Select(d => d.Id));
+            token = page.NextPageToken;
+        }
+        while (token is not null && seen.Count < 20);
+
+        Assert.Equal(["d7", "d6", "tie", "d5", "d3", "d2"], seen);
+    }
+
+    [Fact]
+    public async Task QueryAsync_NotEqual_MatchesOtherValuesButNeverAMissingField()
+    {
+        var store = Create();
+        await store.CreateAsync("versions", "current", One("v", FirestoreValue.String("v2")));
+        await store.CreateAsync("versions", "older", One("v", FirestoreValue.String("v1")));
+        await store.CreateAsync("versions", "none", One("other", FirestoreValue.String("x")));
+
+        var page = await store.QueryAsync(new FirestoreQuery("versions", 10, null, [new FirestoreFieldFilter("v", FirestoreOperator.NotEqual, FirestoreValue.String("v2"))], ["v"]));
+
+        Assert.Equal(["older"], page.Documents.Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task QueryAsync_OrderedTokenMangled_IsRejectedAsInvalidArgument()
+    {
+        var store = Create();
+        var query = new FirestoreQuery("mangled", 1, "bm90IGpzb24", [new FirestoreFieldFilter("v", FirestoreOperator.LessThan, FirestoreValue.Integer(3))], ["v"]);
+
+        var exception = await Assert.ThrowsAsync<GoogleApiException>(() => store.QueryAsync(query));
+
+        Assert.Equal("INVALID_ARGUMENT", exception.Status);
+    }
+
+    [Fact]
+    public void FirestoreQuery_InequalityNotOrderedFirst_IsRefused()
+    {
+        Assert.Throws<FormatException>(() => new FirestoreQuery("c", 1, null, [new FirestoreFieldFilter("a", FirestoreOperator.NotEqual, FirestoreValue.Integer(1))], []));
+        Assert.Throws<FormatException>(() => new FirestoreQuery("c", 1, null, [new FirestoreFieldFilter("a", FirestoreOperator.LessThan, FirestoreValue.Integer(1))], ["b", "a"]));
+        Assert.Throws<FormatException>(() => new FirestoreQuery(
+            "c",
+            1,
+            null,
+            [new FirestoreFieldFilter("a", FirestoreOperator.LessThan, FirestoreValue.Integer(1)), new FirestoreFieldFilter("b", FirestoreOperator.LessThan, FirestoreValue.Integer(1))],
+            ["a"]));
+    }
+
     private static Dictionary<string, FirestoreValue> One(string name, FirestoreValue value) => new() { [name] = value };
+
+    [Fact]
+    public async Task QueryAsync_FiltersOrderAndCursor_RequestBodyMatchesDiscoverySchema()
+    {
+        var handler = new RecordingHandler();
+        var store = new RestFirestoreDocumentStore(new HttpClient(handler), _emulators.CreateSettings(), null, TimeProvider.System, NullLogger<RestFirestoreDocumentStore>.Instance);
+        var at = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < 3; i++)
+        {
+            await store.CreateAsync("schema", $"d{i}", new Dictionary<string, FirestoreValue> { ["v"] = FirestoreValue.String("x"), ["at"] = FirestoreValue.Timestamp(at) });
+        }
+
+        var filters = new[] { new FirestoreFieldFilter("v", FirestoreOperator.Equal, FirestoreValue.String("x")), new FirestoreFieldFilter("at", FirestoreOperator.LessThanOrEqual, FirestoreValue.Timestamp(at)) };
+        var first = await store.QueryAsync(new FirestoreQuery("schema", 1, null, filters, ["at"]));
+        await store.QueryAsync(new FirestoreQuery("schema", 1, first.NextPageToken, filters, ["at"]));
+        await store.QueryAsync(new FirestoreQuery("schema", 1, null, [new FirestoreFieldFilter("v", FirestoreOperator.NotEqual, FirestoreValue.String("y"))], ["v"]));
+        var checker = DiscoverySchemaChecker.Load(ContractFiles.PathOf("firestore.v1.json"));
+
+        var bodies = handler.Requests.Where(r => r.Path.EndsWith(":runQuery", StringComparison.Ordinal)).Select(r => r.Body!).ToList();
+
+        Assert.Equal(3, bodies.Count);
+        Assert.All(bodies, body => Assert.Empty(checker.Check(JsonNode.Parse(body), "RunQueryRequest", "structuredQuery")));
+        Assert.Contains("\"startAt\"", bodies[1], StringComparison.Ordinal);
+        Assert.Contains("NOT_EQUAL", checker.EnumValues("FieldFilter", "op"));
+        Assert.NotEmpty(checker.Check(JsonNode.Parse("""{"structuredQuery":{"where":{"fieldFilter":{"op":"NOT_EQUALS"}}}}"""), "RunQueryRequest"));
+    }
 
     private RestFirestoreDocumentStore Create()
         => new(new HttpClient(), _emulators.CreateSettings(), null, TimeProvider.System, NullLogger<RestFirestoreDocumentStore>.Instance);

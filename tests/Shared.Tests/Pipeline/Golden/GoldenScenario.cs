@@ -1,3 +1,5 @@
+using ImageTrust.Policy;
+using ImageTrust.Pipeline.Decisions;
 using System.Collections.Immutable;
 using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.Firestore;
@@ -90,7 +92,8 @@ internal sealed class GoldenScenario : IDisposable
         var publisher = new RecordingPublisher(new RestPubSubPublisher(http, settings, null, TimeProvider.System, NullLogger<RestPubSubPublisher>.Instance));
         var admin = new PubSubAdmin(http, settings, null, TimeProvider.System, NullLogger<PubSubAdmin>.Instance);
         var topics = ImageEventTopics.Create(QuarantineTopic, AlertsTopic, VerifiedTopic);
-        var store = new FirestoreImageRecordStore(documents, publisher, topics, clock, NullLogger<FirestoreImageRecordStore>.Instance, Collection);
+        var schedule = new ReverificationSchedule(new TrustPolicy([], PolicyVersion), TimeSpan.FromHours(24));
+        var store = new FirestoreImageRecordStore(documents, publisher, topics, clock, NullLogger<FirestoreImageRecordStore>.Instance, Collection, schedule: schedule);
         return new GoldenScenario(http, settings, clock, documents, publisher, admin, store);
     }
 

@@ -118,4 +118,27 @@ public sealed class ImageRecordDocumentTests
         Assert.Null(read.Attestation);
         Assert.Null(read.PendingAttestation);
     }
+
+    [Fact]
+    public void ToFields_GoogleRegistryImage_CarriesSourceProjectAndSweepFields()
+    {
+        var t = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        var record = new ImageRecord
+        {
+            Key = ImageKey.Parse("europe-docker.pkg.dev/team-a/r/app@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"),
+            Status = ImageStatus.Verified,
+            PolicyVersion = "v7",
+            FirstSeen = t,
+            DueAt = t.AddHours(24),
+        };
+
+        var fields = ImageRecordDocument.ToFields(new StoredImageRecord(record, []));
+        var deleted = ImageRecordDocument.ToFields(new StoredImageRecord(record with { Status = ImageStatus.Deleted, DueAt = null }, []));
+
+        Assert.Equal(FirestoreValue.String("team-a"), fields["sourceProject"]);
+        Assert.Equal(FirestoreValue.String("v7"), fields["duePolicyVersion"]);
+        Assert.Equal(FirestoreValue.Timestamp(t.AddHours(24)), fields["dueAt"]);
+        Assert.False(deleted.ContainsKey("duePolicyVersion"));
+        Assert.Equal(FirestoreValue.Null, deleted["dueAt"]);
+    }
 }

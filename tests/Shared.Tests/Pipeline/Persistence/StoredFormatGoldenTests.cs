@@ -1,3 +1,5 @@
+using ImageTrust.GoogleCloud.Firestore;
+using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Shared.Tests.GoogleCloud;
 using ImageTrust.Shared.Tests.Pipeline.Golden;
 using ImageTrust.TestSupport.Emulators;
@@ -22,7 +24,8 @@ public sealed class StoredFormatGoldenTests
 
         var write = scenario.Documents.LastDocumentWrite(GoldenScenario.QuarantinedDocument);
 
-        GoldenFiles.AssertMatches("firestore-write-quarantined.json", GoldenRendering.Write(write));
+        GoldenFiles.AssertMatches("firestore-write-quarantined-due.json", GoldenRendering.Write(write));
+        GoldenFiles.AssertMatches("firestore-write-quarantined.json", GoldenRendering.Write(WithoutIssue15Fields(write)));
     }
 
     [Fact]
@@ -32,6 +35,18 @@ public sealed class StoredFormatGoldenTests
 
         var write = scenario.Documents.LastDocumentWrite(GoldenScenario.UnmanagedDocument);
 
-        GoldenFiles.AssertMatches("firestore-write-unmanaged.json", GoldenRendering.Write(write));
+        GoldenFiles.AssertMatches("firestore-write-unmanaged-due.json", GoldenRendering.Write(write));
+        GoldenFiles.AssertMatches("firestore-write-unmanaged.json", GoldenRendering.Write(WithoutIssue15Fields(write)));
+    }
+
+    // The sweep's fields and the source project were added beside the pinned ones: without them, the document is still exactly the original golden.
+    private static FirestoreWrite WithoutIssue15Fields(FirestoreWrite write)
+    {
+        Assert.Contains(ImageRecordDocument.DueAtField, write.Fields.Keys);
+        return FirestoreWrite.Create(
+            write.Collection,
+            write.DocumentId,
+            write.Fields.Where(f => f.Key is not (ImageRecordDocument.DueAtField or ImageRecordDocument.DuePolicyVersionField or ImageRecordDocument.SourceProjectField)),
+            write.ServerTimestampFields);
     }
 }

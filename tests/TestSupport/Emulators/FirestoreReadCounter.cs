@@ -1,0 +1,105 @@
+using System.Text.Json;
+using ImageTrust.TestSupport.Registry;
+using Microsoft.AspNetCore.Http;
+
+namespace ImageTrust.TestSupport.Emulators;
+
+/// <summary>
+/// A proxy in front of the Firestore emulator that counts the documents its answers carry, as Firestore bills reads:
+/// each document a query returns (<c>:runQuery</c>), each one <c>:batchGet</c> finds, each one a <c>GET</c> returns. The count
+/// comes from the wire, independent of the code under test.
+/// </summary>
+public sealed class FirestoreReadCounter : IAsyncDisposable
+{
+    private readonly LoopbackHttpServer _server;
+    private long _documents;
+    private long _queries;
+
+    private FirestoreReadCounter(LoopbackHttpServer server) => _server = server;
+
+    /// <summary><c>127.0.0.1:port</c>, to use as <c>FIRESTORE_EMULATOR_HOST</c>.</summary>
+    public string HostPort => _server.HostPort;
+
+    /// <summary>Documents read so far.</summary>
+    public long DocumentsRead => Interlocked.Read(ref _documents);
+
+    /// <summary>Queries run so far.</summary>
+    public long Queries => Interlocked.Read(ref _queries);
+
+    /// <summary>Starts a proxy to the emulator at <paramref name="emulatorHostPort"/>.</summary>
+    public static async Task<FirestoreReadCounter> StartAsync(string emulatorHostPort)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://{emulatorHostPort}"), Timeout = TimeSpan.FromSeconds(60) };
+        FirestoreReadCounter? counter = null;
+        var server = await LoopbackHttpServer.StartAsync(async context => await counter!.ForwardAsync(http, context));
+        counter = new FirestoreReadCounter(server);
+        return counter;
+    }
+
+    /// <summary>Forgets the counts so far.</summary>
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _documents, 0);
+        Interlocked.Exchange(ref _queries, 0);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private static long CountDocuments(string method, string path, byte[] body)
+    {
+        if (body.Length == 0)
+        {
+            return 0;
+        }
+
+        using var json = JsonDocument.Parse(body);
+        var root = json.RootElement;
+        if (path.EndsWith(":runQuery", StringComparison.Ordinal) && root.ValueKind == JsonValueKind.Array)
+        {
+            return root.EnumerateArray().Count(item => item.TryGetProperty("document", out _));
+        }
+
+        if (path.EndsWith(":batchGet", StringComparison.Ordinal) && root.ValueKind == JsonValueKind.Array)
+        {
+            return root.EnumerateArray().Count(item => item.TryGetProperty("found", out _));
+        }
+
+        if (method == "GET" && root.ValueKind == JsonValueKind.Object)
+        {
+            return root.TryGetProperty("documents", out var list) && list.ValueKind == JsonValueKind.Array ? list.GetArrayLength() : root.TryGetProperty("name", out _) ? 1 : 0;
+        }
+
+        return 0;
+    }
+
+    private async Task ForwardAsync(HttpClient http, HttpContext context)
+    {
+        var request = context.Request;
+        using var forward = new HttpRequestMessage(new HttpMethod(request.Method), request.Path + request.QueryString);
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body);
+        if (body.Length > 0 || request.ContentLength is not null)
+        {
+            forward.Content = new ByteArrayContent(body.ToArray());
+            forward.Content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType ?? "application/json");
+        }
+
+        using var response = await http.SendAsync(forward, context.RequestAborted);
+        var answer = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
+        var path = request.Path.Value ?? string.Empty;
+        if (path.EndsWith(":runQuery", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _queries);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            Interlocked.Add(ref _documents, CountDocuments(request.Method, path, answer));
+        }
+
+        context.Response.StatusCode = (int)response.StatusCode;
+        context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
+        await context.Response.Body.WriteAsync(answer, context.RequestAborted);
+    }
+}
