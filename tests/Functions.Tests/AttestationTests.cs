@@ -4,6 +4,7 @@ using ImageTrust.Functions.OccurrenceHandler;
 using ImageTrust.Functions.PushVerifier;
 using ImageTrust.Functions.Reverifier;
 using ImageTrust.Functions.Tests.Support;
+using ImageTrust.Pipeline;
 using ImageTrust.Pipeline.Attestations;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Pipeline.Services;
@@ -222,10 +223,15 @@ public sealed class AttestationTests
 
         var original = Assert.Single(attestor.Occurrences())["name"]!.GetValue<string>();
         _environment.Analysis.Remove(original);
-        await using var reverifier = await attestor.StartAsync<ReverifierFunction>();
+
+        // A day later the verification is past its maximum age, so the sweep publishes the image's work message.
+        await using var reverifier = await attestor.StartAsync<ReverifierFunction>(s => s.AddSingleton<TimeProvider>(new OffsetTimeProvider(PipelineSettings.DefaultReverifyMaxAge + TimeSpan.FromHours(1))));
+        await ReverifyWork.WireAsync(_environment, attestor.ProjectId, reverifier);
 
         await Deliveries.SendRecordedAsync(reverifier.Client, DeliveryShape.Binary, "{}", "tick-1", attestor.ProjectId, "imagetrust-reverify");
 
+        Assert.Contains("published 1 work message(s)", reverifier.Log, StringComparison.Ordinal);
+        await ReverifyWork.UntilAsync(reverifier.Records, key, r => r.Attestation is { } a && a.OccurrenceName != original && r.PendingAttestation is null);
         var recreated = Assert.Single(attestor.Occurrences())["name"]!.GetValue<string>();
         Assert.NotEqual(original, recreated);
         Assert.Equal(recreated, (await reverifier.Records.GetAsync(key))!.Attestation?.OccurrenceName);
@@ -252,10 +258,15 @@ public sealed class AttestationTests
             ["noteName"] = attestor.NoteName,
             ["attestation"] = new JsonObject { ["serializedPayload"] = Convert.ToBase64String("{}"u8.ToArray()), ["signatures"] = new JsonArray() },
         });
-        await using var reverifier = await attestor.StartAsync<ReverifierFunction>();
+
+        // A day later the grace period and the maximum age have passed, so the sweep publishes the image's work message.
+        await using var reverifier = await attestor.StartAsync<ReverifierFunction>(s => s.AddSingleton<TimeProvider>(new OffsetTimeProvider(PipelineSettings.DefaultReverifyMaxAge + TimeSpan.FromHours(1))));
+        await ReverifyWork.WireAsync(_environment, attestor.ProjectId, reverifier);
 
         await Deliveries.SendRecordedAsync(reverifier.Client, DeliveryShape.Binary, "{}", "tick-1", attestor.ProjectId, "imagetrust-reverify");
 
+        Assert.Contains("published 1 work message(s)", reverifier.Log, StringComparison.Ordinal);
+        await UntilNoOccurrencesAsync(attestor);
         Assert.Empty(attestor.Occurrences());
         var alert = Assert.Single(await attestor.Team.PullAsync(SecurityTeam.AlertsSubscription, 1), m => m.Message.Attributes["type"] == ImageEventTypes.Alert && Deliveries.ParseData(m.Message.Data).GetProperty("data").GetProperty("summary").GetString()!.StartsWith(AttestationReconciler.DriftReason, StringComparison.Ordinal));
         Assert.Equal("HIGH", alert.Message.Attributes["severity"]);
@@ -276,6 +287,17 @@ public sealed class AttestationTests
         Assert.Null(record.Attestation);
         Assert.Null(record.PendingAttestation);
         Assert.Null(push.Services.GetService<ImageAttestor>());
+    }
+
+    // The work message is pushed to the Reverifier asynchronously, so its effect on the note is awaited.
+    private static async Task UntilNoOccurrencesAsync(Attestor attestor)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (attestor.Occurrences().Count > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{attestor.Occurrences().Count} occurrence(s) still on {attestor.NoteName}");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Throws where a process would die: after the commit, before any attestation call.</summary>
