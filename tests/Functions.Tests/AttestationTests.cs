@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json.Nodes;
 using ImageTrust.Functions.OccurrenceHandler;
 using ImageTrust.Functions.PushVerifier;
@@ -6,6 +7,8 @@ using ImageTrust.Functions.Reverifier;
 using ImageTrust.Functions.Tests.Support;
 using ImageTrust.Pipeline;
 using ImageTrust.Pipeline.Attestations;
+using ImageTrust.Pipeline.Decisions;
+using ImageTrust.Pipeline.Events;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Pipeline.Services;
 using ImageTrust.TestSupport.ContainerAnalysis;
@@ -236,6 +239,35 @@ public sealed class AttestationTests
         Assert.NotEqual(original, recreated);
         Assert.Equal(recreated, (await reverifier.Records.GetAsync(key))!.Attestation?.OccurrenceName);
         Assert.Empty(await attestor.Team.PullAsync(SecurityTeam.AlertsSubscription, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task Work_ImageNoLongerDueWhoseAttestationWasDeletedByHand_AttestsAgainWithoutReverifying()
+    {
+        await using var attestor = await Attestor.StartAsync(_environment);
+        var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
+        await using (var push = await attestor.StartAsync<PushVerifierFunction>())
+        {
+            await Deliveries.SendRecordedAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", attestor.ProjectId);
+        }
+
+        var original = Assert.Single(attestor.Occurrences())["name"]!.GetValue<string>();
+        _environment.Analysis.Remove(original);
+        await using var reverifier = await attestor.StartAsync<ReverifierFunction>();
+        var verified = (await reverifier.Records.GetAsync(key))!;
+        var work = Encoding.UTF8.GetString(new ReverificationWork(key, ReverificationSchedule.VerificationStale).ToJson());
+
+        using (var response = await Deliveries.SendWorkAsync(reverifier.Client, work, "work-1", attestor.ProjectId))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        Assert.Contains("ignored (NOT_DUE)", reverifier.Log, StringComparison.Ordinal);
+        var recreated = Assert.Single(attestor.Occurrences())["name"]!.GetValue<string>();
+        Assert.NotEqual(original, recreated);
+        var record = (await reverifier.Records.GetAsync(key))!;
+        Assert.Equal(recreated, record.Attestation?.OccurrenceName);
+        Assert.Equal(verified.LastVerified, record.LastVerified);
     }
 
     [Fact]
