@@ -205,7 +205,9 @@ public sealed class ScriptedRegistryTests
 
         var error = await Assert.ThrowsAsync<TransientFailureException>(() => AdvanceUntilDoneAsync(time, client.GetManifestAsync(Reference(server, "repo:1"))));
 
-        Assert.True(time.GetUtcNow() - time.Start < TimeSpan.FromSeconds(30), $"gave up after {time.GetUtcNow() - time.Start} of fake time");
+        // The fake clock moves while real loopback requests are in flight, so on a loaded machine the overall deadline itself
+        // may be what ends the last attempt: never later than it.
+        Assert.True(time.GetUtcNow() - time.Start <= TimeSpan.FromSeconds(30), $"gave up after {time.GetUtcNow() - time.Start} of fake time");
         Assert.InRange(server.RequestCount, 3, 30);
         Assert.Contains(server.HostPort, error.Message, StringComparison.Ordinal);
         Assert.Contains("HTTP 503", error.Message, StringComparison.Ordinal);
