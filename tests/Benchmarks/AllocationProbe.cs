@@ -9,24 +9,7 @@ internal static class AllocationProbe
     private const int WarmUp = 1_000;
     private const int Measured = 1_000;
 
-    public static void Run(TextWriter output)
-    {
-        var benchmarks = new ClassicVerificationBenchmarks();
-        benchmarks.Setup();
-        try
-        {
-            Probe(output, "bare ECDSA P-256 verify", benchmarks.EcdsaP256Verify);
-            Probe(output, "classic key-based + Rekor SET", benchmarks.KeyBasedWithTlog);
-            Probe(output, "classic key-based, tlog ignored", benchmarks.KeyBasedWithoutTlog);
-            Probe(output, "classic keyless + Rekor SET", benchmarks.Keyless);
-            Probe(output, "keyless step: embedded SCT", benchmarks.EmbeddedSct);
-            Probe(output, "cosign v3 bundle, keyless", benchmarks.BundleKeyless);
-        }
-        finally
-        {
-            benchmarks.Cleanup();
-        }
-    }
+    public static void Run(TextWriter output) => ProbedVerifications.Run((name, operation) => Probe(output, name, operation));
 
     private static void Probe(TextWriter output, string name, Func<bool> operation)
     {
@@ -35,7 +18,7 @@ internal static class AllocationProbe
         {
             for (var i = 0; i < WarmUp; i++)
             {
-                Require(operation(), name);
+                ProbedVerifications.Require(operation(), name);
             }
 
             Thread.Sleep(TimeSpan.FromMilliseconds(300));
@@ -44,18 +27,10 @@ internal static class AllocationProbe
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < Measured; i++)
         {
-            Require(operation(), name);
+            ProbedVerifications.Require(operation(), name);
         }
 
         var perOperation = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)Measured;
         output.WriteLine($"{name}: {perOperation:N0} B/op ({perOperation / 1024:N2} KB)");
-    }
-
-    private static void Require(bool verified, string name)
-    {
-        if (!verified)
-        {
-            throw new InvalidOperationException($"{name} did not verify");
-        }
     }
 }

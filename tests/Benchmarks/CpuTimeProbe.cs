@@ -14,30 +14,13 @@ internal static class CpuTimeProbe
     private const int PerRound = 500;
     private const int Rounds = 5;
 
-    public static void Run(TextWriter output)
-    {
-        var benchmarks = new ClassicVerificationBenchmarks();
-        benchmarks.Setup();
-        try
-        {
-            Probe(output, "bare ECDSA P-256 verify", benchmarks.EcdsaP256Verify);
-            Probe(output, "classic key-based + Rekor SET", benchmarks.KeyBasedWithTlog);
-            Probe(output, "classic key-based, tlog ignored", benchmarks.KeyBasedWithoutTlog);
-            Probe(output, "classic keyless + Rekor SET", benchmarks.Keyless);
-            Probe(output, "keyless step: embedded SCT", benchmarks.EmbeddedSct);
-            Probe(output, "cosign v3 bundle, keyless", benchmarks.BundleKeyless);
-        }
-        finally
-        {
-            benchmarks.Cleanup();
-        }
-    }
+    public static void Run(TextWriter output) => ProbedVerifications.Run((name, operation) => Probe(output, name, operation));
 
     private static void Probe(TextWriter output, string name, Func<bool> operation)
     {
         for (var i = 0; i < WarmUp; i++)
         {
-            Require(operation(), name);
+            ProbedVerifications.Require(operation(), name);
         }
 
         Thread.Sleep(TimeSpan.FromMilliseconds(300));
@@ -47,7 +30,7 @@ internal static class CpuTimeProbe
             var start = ThreadCpuNanoseconds();
             for (var i = 0; i < PerRound; i++)
             {
-                Require(operation(), name);
+                ProbedVerifications.Require(operation(), name);
             }
 
             best = Math.Min(best, (ThreadCpuNanoseconds() - start) / (double)PerRound);
@@ -64,14 +47,6 @@ internal static class CpuTimeProbe
         }
 
         return (time.Seconds * 1_000_000_000) + time.Nanoseconds;
-    }
-
-    private static void Require(bool verified, string name)
-    {
-        if (!verified)
-        {
-            throw new InvalidOperationException($"{name} did not verify");
-        }
     }
 
     // DllImport rather than LibraryImport: the generated stub needs unsafe code, which this project does not allow.
