@@ -186,13 +186,7 @@ internal static class KyvernoPolicyBuilder
                 {
                     // Kyverno's attestor takes no intermediates of its own (it adds the public-good Fulcio ones): the policy's
                     // intermediates join the roots, where Go's x509 starts the chain from them, as cosign's own chain check does.
-                    var pem = PolicyExporter.ReadTrustFile(roots);
-                    if (keyless.Trust.CaIntermediatesPath is { } intermediates)
-                    {
-                        pem = pem.TrimEnd('\n') + "\n" + PolicyExporter.ReadTrustFile(intermediates);
-                    }
-
-                    keylessObject["roots"] = pem;
+                    keylessObject["roots"] = PolicyExporter.ReadCaBundle(roots, keyless.Trust.CaIntermediatesPath);
                 }
 
                 cosign["keyless"] = keylessObject;

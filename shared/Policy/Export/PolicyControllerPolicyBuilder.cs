@@ -118,13 +118,7 @@ internal static class PolicyControllerPolicyBuilder
                 if (keyless.Trust.CaRootsPath is { } roots)
                 {
                     // policy-controller splits the PEM into roots (self-signed) and intermediates.
-                    var pem = PolicyExporter.ReadTrustFile(roots);
-                    if (keyless.Trust.CaIntermediatesPath is { } intermediates)
-                    {
-                        pem = pem.TrimEnd('\n') + "\n" + PolicyExporter.ReadTrustFile(intermediates);
-                    }
-
-                    keylessObject["ca-cert"] = new JsonObject { ["data"] = pem };
+                    keylessObject["ca-cert"] = new JsonObject { ["data"] = PolicyExporter.ReadCaBundle(roots, keyless.Trust.CaIntermediatesPath) };
                 }
 
                 if (!rule.RequireSct)

@@ -89,6 +89,14 @@ internal static class PolicyExporter
     public static string ReadTrustFile(string path)
         => Encoding.UTF8.GetString(OperatorFile.Read(path, MaxTrustFileBytes, $"trust material {path}"));
 
+    /// <summary>The CA roots file, followed by the intermediates file when the policy names one, as one PEM bundle.</summary>
+    /// <exception cref="ConfigurationException">A file can't be read any more.</exception>
+    public static string ReadCaBundle(string rootsPath, string? intermediatesPath)
+    {
+        var pem = ReadTrustFile(rootsPath);
+        return intermediatesPath is null ? pem : pem.TrimEnd('\n') + "\n" + ReadTrustFile(intermediatesPath);
+    }
+
     /// <summary>Whether an authority may be satisfied by the signature that satisfies another (then a count of distinct attestors would over-count).</summary>
     public static bool MaySatisfyBoth(Authority first, Authority second) => (first, second) switch
     {
