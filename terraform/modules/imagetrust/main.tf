@@ -200,7 +200,7 @@ resource "google_pubsub_subscription" "security_quarantine" {
 
 resource "google_pubsub_subscription" "dead_letter" {
   project                    = var.project_id
-  name                       = "${var.dead_letter_topic_name}-inspect"
+  name                       = local.dead_letter_subscription_name
   topic                      = google_pubsub_topic.dead_letter.id
   ack_deadline_seconds       = 60
   message_retention_duration = local.event_retention
