@@ -12,6 +12,9 @@ locals {
   monitoring_alerts  = var.monitoring_enabled && var.monitoring_alerts_enabled
   monitoring_board   = var.monitoring_enabled && var.monitoring_dashboard_enabled
 
+  # Usually on in every project; enabled here so enable_apis covers what this file creates.
+  monitoring_services = var.monitoring_enabled ? ["logging.googleapis.com", "monitoring.googleapis.com"] : []
+
   metric_names = {
     status_transitions    = "${var.name_prefix}_status_transitions"
     verification_outcomes = "${var.name_prefix}_verification_outcomes"
@@ -43,6 +46,17 @@ locals {
 
   dead_letter_subscription_name = "${var.dead_letter_topic_name}-inspect"
   work_subscription_name        = "${local.functions.reverifier.name}-work"
+
+  # dashboard.json's template variables.
+  dashboard_variables = {
+    display_name                 = "ImageTrust (${var.name_prefix})"
+    status_transitions_metric    = local.metric_names.status_transitions
+    verification_outcomes_metric = local.metric_names.verification_outcomes
+    verification_latency_metric  = local.metric_names.verification_latency
+    dead_letter_subscription     = local.dead_letter_subscription_name
+    work_subscription            = local.work_subscription_name
+    service_prefix               = "${var.name_prefix}-"
+  }
 
   notification_channels = concat(
     [for channel in google_monitoring_notification_channel.email : channel.id],
@@ -415,16 +429,8 @@ resource "google_monitoring_alert_policy" "sweep_lag" {
 resource "google_monitoring_dashboard" "imagetrust" {
   count = local.monitoring_board ? 1 : 0
 
-  project = var.project_id
-  dashboard_json = templatefile("${path.module}/dashboard.json", {
-    display_name                 = "ImageTrust (${var.name_prefix})"
-    status_transitions_metric    = local.metric_names.status_transitions
-    verification_outcomes_metric = local.metric_names.verification_outcomes
-    verification_latency_metric  = local.metric_names.verification_latency
-    dead_letter_subscription     = local.dead_letter_subscription_name
-    work_subscription            = local.work_subscription_name
-    service_prefix               = "${var.name_prefix}-"
-  })
+  project        = var.project_id
+  dashboard_json = templatefile("${path.module}/dashboard.json", local.dashboard_variables)
 
   depends_on = [
     google_logging_metric.status_transitions,

@@ -576,8 +576,8 @@ variable "alert_quarantine_notification_period" {
   default     = "300s"
 
   validation {
-    condition     = can(regex("^[0-9]+s$", var.alert_quarantine_notification_period)) && try(tonumber(trimsuffix(var.alert_quarantine_notification_period, "s")) >= 300, false)
-    error_message = "alert_quarantine_notification_period must be seconds, at least 300s (Cloud Monitoring's minimum for log-match alerts), such as 300s."
+    condition     = can(regex("^[1-9][0-9]*s$", var.alert_quarantine_notification_period))
+    error_message = "alert_quarantine_notification_period must be a whole number of seconds, such as 300s."
   }
 }
 
