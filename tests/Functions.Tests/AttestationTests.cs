@@ -12,7 +12,6 @@ using ImageTrust.Pipeline.Events;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Pipeline.Services;
 using ImageTrust.TestSupport.ContainerAnalysis;
-using ImageTrust.TestSupport.Kms;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageTrust.Functions.Tests;

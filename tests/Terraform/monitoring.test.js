@@ -112,6 +112,7 @@ test('each log-based filter matches exactly the lines it is meant for, and its e
   const labels = (where) => results[where].map((r) => r.labels);
   assert.deepEqual(labels('google_logging_metric.status_transitions').map((l) => `${l.from}>${l.to} ${l.rule} ${l.repository} ${l.source_project}`), [
     'NEW>VERIFIED skopeo-enforce registry.example:5000/skopeo/app-0a1b2c3d none',
+    'NEW>VERIFIED skopeo-enforce registry.example:5000/skopeo/app-0a1b2c3d none',
     'NEW>PENDING_SIGNATURE skopeo-enforce registry.example:5000/skopeo/app-0a1b2c3d none',
     'VERIFIED>QUARANTINED skopeo-enforce registry.example:5000/skopeo/app-0a1b2c3d none',
   ]);
@@ -120,7 +121,7 @@ test('each log-based filter matches exactly the lines it is meant for, and its e
     'PENDING_SIGNATURE/AWAITING_SIGNATURE/skopeo-enforce/Applied',
   ]);
   assert.deepEqual(results['google_logging_metric.verification_latency'].map((r) => r.value), [12, 12]);
-  assert.deepEqual(labels('google_logging_metric.attestation_actions').map((l) => `${l.severity} ${l.action}`), ['WARNING ATTEST', 'INFO ATTEST', 'INFO WITHDRAW']);
+  assert.deepEqual(labels('google_logging_metric.attestation_actions').map((l) => `${l.severity} ${l.action}`), ['WARNING ATTEST', 'INFO ATTEST', 'INFO ATTEST', 'INFO WITHDRAW']);
   const quarantine = results['google_monitoring_alert_policy.quarantine.conditions[0].condition_matched_log'];
   assert.equal(quarantine.length, 1);
   assert.equal(quarantine[0].labels.image, 'registry.example:5000/skopeo/app-0a1b2c3d@sha256:' + quarantine[0].labels.image.split('@sha256:')[1]);

@@ -42,15 +42,24 @@ internal sealed class AttestorHarness : IAsyncDisposable
 
     public IReadOnlyList<JsonObject> Occurrences() => _environment.Analysis.OccurrencesOf(NoteName);
 
+    /// <summary>Starts a function configured as this attestor; <paramref name="extraVariables"/> adds or overrides environment variables.</summary>
     public Task<RunningFunction> StartAsync<TFunction>(Action<IServiceCollection>? substitute = null, IReadOnlyDictionary<string, string>? extraVariables = null)
         where TFunction : class, ImageTrust.Hosting.IPubSubFunction
-        => RunningFunction.StartAsync<TFunction>(_environment, ProjectId, substitute, extraVariables: new Dictionary<string, string>
+    {
+        var variables = new Dictionary<string, string>
         {
             [AttestorSettings.NoteVariable] = NoteName,
             [AttestorSettings.KeyVariable] = "gcpkms://" + Kms.KeyVersion,
             ["IMAGETRUST_KMS_ENDPOINT"] = Kms.BaseUri.AbsoluteUri,
             ["IMAGETRUST_VERIFIED_TOPIC"] = "imagetrust-verified",
-        });
+        };
+        foreach (var (name, value) in extraVariables ?? new Dictionary<string, string>())
+        {
+            variables[name] = value;
+        }
+
+        return RunningFunction.StartAsync<TFunction>(_environment, ProjectId, substitute, extraVariables: variables);
+    }
 
     public async ValueTask DisposeAsync()
     {
