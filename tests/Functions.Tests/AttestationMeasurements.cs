@@ -128,13 +128,7 @@ public sealed class AttestationMeasurements
 
     private static void Write(params string[] lines)
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Functions.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var path = Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_OUT") ?? Path.Combine(root?.FullName ?? ".", ".run", "measure-attestation.txt");
+        var path = Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_OUT") ?? Path.Combine(RepositoryRoot.Path, ".run", "measure-attestation.txt");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var text = new StringBuilder().AppendLine(CultureInfo.InvariantCulture, $"# {DateTimeOffset.UtcNow:u}");
         foreach (var line in lines)

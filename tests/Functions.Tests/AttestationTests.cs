@@ -12,7 +12,6 @@ using ImageTrust.Pipeline.Events;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Pipeline.Services;
 using ImageTrust.TestSupport.ContainerAnalysis;
-using ImageTrust.TestSupport.Kms;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ImageTrust.Functions.Tests;
@@ -34,7 +33,7 @@ public sealed class AttestationTests
     [Fact]
     public async Task Push_VerifiedImage_OneAttestationThatPassesTheIndependentBinauthzCheck()
     {
-        await using var attestor = await Attestor.StartAsync(_environment);
+        await using var attestor = await AttestorHarness.StartAsync(_environment);
         var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
         await using var push = await attestor.StartAsync<PushVerifierFunction>();
 
@@ -47,14 +46,14 @@ public sealed class AttestationTests
         Assert.Null(record.PendingAttestation);
         Assert.Equal(1, attestor.Kms.SignCount);
         Assert.Equal("VERIFIED", await attestor.Model.ValidateAsync(occurrence, "https://" + key));
-        var attested = Assert.Single(await attestor.Team.PullAsync(Attestor.VerifiedSubscription, 1), m => m.Message.Attributes["type"] == ImageEventTypes.Attested);
+        var attested = Assert.Single(await attestor.Team.PullAsync(AttestorHarness.VerifiedSubscription, 1), m => m.Message.Attributes["type"] == ImageEventTypes.Attested);
         PushVerifierTests.AssertEvent(attested, ImageEventTypes.Attested, key);
     }
 
     [Fact]
     public async Task IndependentCheck_TamperedOccurrences_AreDeniedWithTheirReasons()
     {
-        await using var attestor = await Attestor.StartAsync(_environment);
+        await using var attestor = await AttestorHarness.StartAsync(_environment);
         var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
         await using var push = await attestor.StartAsync<PushVerifierFunction>();
         await Deliveries.SendRecordedAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", attestor.ProjectId);
@@ -76,7 +75,7 @@ public sealed class AttestationTests
     [Fact]
     public async Task Occurrence_CriticalFixableVulnerability_QuarantinesAndWithdrawsInTheSameHandling()
     {
-        await using var attestor = await Attestor.StartAsync(_environment);
+        await using var attestor = await AttestorHarness.StartAsync(_environment);
         var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
         await using (var push = await attestor.StartAsync<PushVerifierFunction>())
         {
@@ -103,7 +102,7 @@ public sealed class AttestationTests
     [Fact]
     public async Task Push_SameMessageTenTimes_OneOccurrenceAndOneSignature()
     {
-        await using var attestor = await Attestor.StartAsync(_environment);
+        await using var attestor = await AttestorHarness.StartAsync(_environment);
         var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
         await using var push = await attestor.StartAsync<PushVerifierFunction>();
 
@@ -119,7 +118,7 @@ public sealed class AttestationTests
     [Fact]
     public async Task Push_CrashAfterCommit_StatusStandsAndTheRedeliveryAttestsOnce()
     {
-        await using var attestor = await Attestor.StartAsync(_environment);
+        await using var attestor = await AttestorHarness.StartAsync(_environment);
         var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
         await using (var crashing = await attestor.StartAsync<PushVerifierFunction>(services => services.AddSingleton<ImageAttestor>(provider => new CrashingAttestor(ActivatorUtilities.CreateInstance<BinaryAuthorizationAttestor>(provider)))))
         {
@@ -151,7 +150,7 @@ public sealed class AttestationTests
     [Fact]
     public async Task Push_SameMessageToTwoInstancesAtOnce_OneOccurrence()
     {
-        await using var attestor = await Attestor.StartAsync(_environment);
+        await using var attestor = await AttestorHarness.StartAsync(_environment);
         var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
         await using var first = await attestor.StartAsync<PushVerifierFunction>();
         await using var second = await attestor.StartAsync<PushVerifierFunction>();
@@ -193,7 +192,7 @@ public sealed class AttestationTests
     [Fact]
     public async Task Push_KmsUnavailableThenBack_503WithoutRollbackThenExactlyOneOccurrence()
     {
-        await using var attestor = await Attestor.StartAsync(_environment);
+        await using var attestor = await AttestorHarness.StartAsync(_environment);
         var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
         await using var push = await attestor.StartAsync<PushVerifierFunction>();
         attestor.Kms.FailNext(Enumerable.Repeat(HttpStatusCode.ServiceUnavailable, 6).ToArray());
@@ -217,7 +216,7 @@ public sealed class AttestationTests
     [Fact]
     public async Task Reverifier_VerifiedImageWhoseAttestationWasDeletedByHand_AttestsAgain()
     {
-        await using var attestor = await Attestor.StartAsync(_environment);
+        await using var attestor = await AttestorHarness.StartAsync(_environment);
         var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
         await using (var push = await attestor.StartAsync<PushVerifierFunction>())
         {
@@ -244,7 +243,7 @@ public sealed class AttestationTests
     [Fact]
     public async Task Work_ImageNoLongerDueWhoseAttestationWasDeletedByHand_AttestsAgainWithoutReverifying()
     {
-        await using var attestor = await Attestor.StartAsync(_environment);
+        await using var attestor = await AttestorHarness.StartAsync(_environment);
         var (key, _) = await _environment.CopyImageAsync("skopeo-signed", "skopeo", withSignatures: true);
         await using (var push = await attestor.StartAsync<PushVerifierFunction>())
         {
@@ -273,7 +272,7 @@ public sealed class AttestationTests
     [Fact]
     public async Task Reverifier_QuarantinedImageWithAHandMadeAttestation_DeletesItAndAlertsDrift()
     {
-        await using var attestor = await Attestor.StartAsync(_environment);
+        await using var attestor = await AttestorHarness.StartAsync(_environment);
         var (key, _) = await _environment.CopyImageAsync("skopeo-unsigned", "skopeo", withSignatures: false);
         await using (var push = await attestor.StartAsync<PushVerifierFunction>())
         {
@@ -322,7 +321,7 @@ public sealed class AttestationTests
     }
 
     // The work message is pushed to the Reverifier asynchronously, so its effect on the note is awaited.
-    private static async Task UntilNoOccurrencesAsync(Attestor attestor)
+    private static async Task UntilNoOccurrencesAsync(AttestorHarness attestor)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (attestor.Occurrences().Count > 0)
@@ -340,59 +339,5 @@ public sealed class AttestationTests
         public override Task<int> WithdrawAsync(ImageKey key, CancellationToken cancellationToken = default) => inner.WithdrawAsync(key, cancellationToken);
 
         public override Task<System.Collections.Immutable.ImmutableArray<ImageAttestation>> ListAsync(ImageKey key, CancellationToken cancellationToken = default) => inner.ListAsync(key, cancellationToken);
-    }
-
-    /// <summary>One test's attestor: its emulator project and topics, the KMS stand-in, the note, and the independent model of the attestor.</summary>
-    private sealed class Attestor : IAsyncDisposable
-    {
-        public const string VerifiedSubscription = "team-verified";
-
-        private readonly PipelineEnvironment _environment;
-
-        private Attestor(PipelineEnvironment environment, SecurityTeam team, CloudKmsStandIn kms)
-        {
-            _environment = environment;
-            Team = team;
-            Kms = kms;
-            NoteName = $"projects/{ProjectId}/notes/imagetrust-attestor";
-            Model = new AttestorModel(NoteName, "//cloudkms.googleapis.com/v1/" + kms.KeyVersion, kms.PublicKeyPem, "-sha256");
-        }
-
-        public SecurityTeam Team { get; }
-
-        public CloudKmsStandIn Kms { get; }
-
-        public string ProjectId => Team.Settings.ProjectId;
-
-        public string NoteName { get; }
-
-        public AttestorModel Model { get; }
-
-        public static async Task<Attestor> StartAsync(PipelineEnvironment environment)
-        {
-            var team = await SecurityTeam.CreateAsync(environment, environment.Emulators.NewProjectId());
-            await team.Admin.CreateTopicAsync("imagetrust-verified");
-            await team.Admin.CreateSubscriptionAsync(VerifiedSubscription, "imagetrust-verified");
-            var kms = await CloudKmsStandIn.StartAsync($"projects/{team.Settings.ProjectId}/locations/global/keyRings/imagetrust/cryptoKeys/attestor/cryptoKeyVersions/1");
-            return new Attestor(environment, team, kms);
-        }
-
-        public IReadOnlyList<JsonObject> Occurrences() => _environment.Analysis.OccurrencesOf(NoteName);
-
-        public Task<RunningFunction> StartAsync<TFunction>(Action<IServiceCollection>? substitute = null)
-            where TFunction : class, ImageTrust.Hosting.IPubSubFunction
-            => RunningFunction.StartAsync<TFunction>(_environment, ProjectId, substitute, extraVariables: new Dictionary<string, string>
-            {
-                [AttestorSettings.NoteVariable] = NoteName,
-                [AttestorSettings.KeyVariable] = "gcpkms://" + Kms.KeyVersion,
-                ["IMAGETRUST_KMS_ENDPOINT"] = Kms.BaseUri.AbsoluteUri,
-                ["IMAGETRUST_VERIFIED_TOPIC"] = "imagetrust-verified",
-            });
-
-        public async ValueTask DisposeAsync()
-        {
-            Team.Dispose();
-            await Kms.DisposeAsync();
-        }
     }
 }

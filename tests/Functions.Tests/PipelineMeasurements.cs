@@ -203,7 +203,7 @@ public sealed class PipelineMeasurements
         var configured = Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_APPS");
         if (string.IsNullOrWhiteSpace(configured))
         {
-            var root = FindRoot();
+            var root = RepositoryRoot.Path;
             var app = RunProcess(Path.Combine(root, "scripts", "run-function"), "--publish-only", "PushVerifier").Trim();
             var mode = File.ReadAllText(Path.Combine(Path.GetDirectoryName(app)!, ".built")).Trim();
             return [($"PushVerifier published by scripts/run-function ({mode})", app, new Dictionary<string, string>())];
@@ -273,7 +273,7 @@ public sealed class PipelineMeasurements
 
     private static void Write(params string[] lines)
     {
-        var path = Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_OUT") ?? Path.Combine(FindRoot(), ".run", "measure-pipeline.txt");
+        var path = Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_OUT") ?? Path.Combine(RepositoryRoot.Path, ".run", "measure-pipeline.txt");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var text = new StringBuilder().AppendLine(CultureInfo.InvariantCulture, $"# {DateTimeOffset.UtcNow:u}");
         foreach (var line in lines)
@@ -285,17 +285,6 @@ public sealed class PipelineMeasurements
         {
             File.AppendAllText(path, text.ToString());
         }
-    }
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Functions.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? Directory.GetCurrentDirectory();
     }
 
     private ImageKey Key(string scenario)

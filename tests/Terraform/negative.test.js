@@ -80,7 +80,7 @@ const moduleMutations = [
   // Item 4: gcpkms:// keys of the policy.
   ['iam.tf', 'role          = "roles/cloudkms.publicKeyViewer"', 'role          = "roles/cloudkms.viewer"', 'kmsPolicyKeys', /publicKeyViewer/],
   ['iam.tf', 'expression  = join(" || ", [for version in local.policy_kms_keys[each.value.key] : "resource.name == \\"${version}\\""])', 'expression  = "true"', 'kmsPolicyKeys', /exactly the listed key versions/],
-  ['main.tf', 'services = toset(concat(local.base_services, length(var.policy_kms_key_versions) > 0 ? ["cloudkms.googleapis.com"] : [], local.attestor_services))', 'services = toset(local.base_services)', 'services', /cloudkms/],
+  ['main.tf', 'services = toset(concat(local.base_services, length(var.policy_kms_key_versions) > 0 ? ["cloudkms.googleapis.com"] : [], local.attestor_services, local.monitoring_services))', 'services = toset(local.base_services)', 'services', /cloudkms/],
   ['attestation.tf', 'algorithm        = "EC_SIGN_P256_SHA256"', 'algorithm        = "EC_SIGN_SECP256K1_SHA256"', 'attestor', /EC_SIGN_P256_SHA256/],
   ['attestation.tf', 'purpose  = "ASYMMETRIC_SIGN"', 'purpose  = "ENCRYPT_DECRYPT"', 'attestor', /ASYMMETRIC_SIGN/],
   ['attestation.tf', 'id = "//cloudkms.googleapis.com/v1/${local.attestor_key_version}"', 'id = local.attestor_key_version', 'attestor', /public key id/],

@@ -44,7 +44,7 @@ internal sealed class BinaryAuthorizationAttestor : ImageAttestor
         var existing = await CallAsync("list the attestations of", key, () => _analysis.ListNoteOccurrencesAsync(_settings.NoteName, resourceUri, cancellationToken: cancellationToken)).ConfigureAwait(false);
         if (Ours(existing).FirstOrDefault() is { } found)
         {
-            _logger.LogInformation("{Image} is already attested by {Occurrence}", key, found.Name);
+            _logger.LogInformation("{Image} is already attested by {Occurrence}; {Action} has nothing to do", key, found.Name, AttestationAction.Attest.ToWire());
             return ToAttestation(found);
         }
 
@@ -52,7 +52,7 @@ internal sealed class BinaryAuthorizationAttestor : ImageAttestor
         var signature = await CallAsync("sign the attestation of", key, () => _signer.SignAsync(_settings.Key, payload, cancellationToken)).ConfigureAwait(false);
         var request = new AttestationOccurrence(string.Empty, resourceUri, _settings.NoteName, [.. payload], [new AttestationSignature(_settings.PublicKeyId, signature.Signature)], null);
         var created = await CallAsync("create the attestation of", key, () => _analysis.CreateAttestationOccurrenceAsync(request, cancellationToken)).ConfigureAwait(false);
-        _logger.LogInformation("{Image} attested: {Occurrence} on {Note}, signed by {Key} ({Algorithm})", key, created.Name, _settings.NoteName, _settings.Key, signature.Algorithm);
+        _logger.LogInformation("{Image} attested ({Action}): {Occurrence} on {Note}, signed by {Key} ({Algorithm})", key, AttestationAction.Attest.ToWire(), created.Name, _settings.NoteName, _settings.Key, signature.Algorithm);
         return ToAttestation(created);
     }
 
@@ -74,7 +74,7 @@ internal sealed class BinaryAuthorizationAttestor : ImageAttestor
 
         if (existing.Length > 0)
         {
-            _logger.LogInformation("{Image}: {Deleted} attestation(s) withdrawn from {Note}", key, deleted, _settings.NoteName);
+            _logger.LogInformation("{Image}: {Deleted} attestation(s) withdrawn from {Note} ({Action})", key, deleted, _settings.NoteName, AttestationAction.Withdraw.ToWire());
         }
 
         return deleted;

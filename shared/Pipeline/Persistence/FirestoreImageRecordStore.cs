@@ -167,7 +167,16 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
         }
         else if (update.Transition is { } transition)
         {
-            _logger.LogInformation("{Image}: {From} -> {To} ({Reasons})", key, transition.From?.ToWire() ?? "NEW", transition.To.ToWire(), string.Join(',', transition.Reasons));
+            // Rule, repository and source project are structured fields for the log-based metrics (terraform/modules/imagetrust/monitoring.tf).
+            _logger.LogInformation(
+                "{Image}: {From} -> {To} ({Reasons}) under rule {Rule}, repository {Repository}, project {SourceProject}",
+                key,
+                transition.From?.ToWire() ?? "NEW",
+                transition.To.ToWire(),
+                string.Join(',', transition.Reasons),
+                record?.PolicyRule ?? "none",
+                key.Repository,
+                key.SourceProject ?? "none");
         }
 
         // The attestation action runs before the events are published, so a withdrawal is not delayed by Pub/Sub; when it fails

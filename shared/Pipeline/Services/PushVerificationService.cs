@@ -120,6 +120,7 @@ internal sealed class PushVerificationService
         // The record is read while the registry is asked: a redelivery is found and its verification abandoned, and the verdict
         // is committed against the version read, without reading again.
         var started = _timeProvider.GetUtcNow();
+        var verificationStarted = _timeProvider.GetTimestamp();
         using var verification = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var verifying = _verifier.VerifyAsync(reference, rule, verification.Token);
         ImageRecordSnapshot snapshot;
@@ -142,6 +143,7 @@ internal sealed class PushVerificationService
         }
 
         var result = await verifying.ConfigureAwait(false);
+        var verificationMs = (long)_timeProvider.GetElapsedTime(verificationStarted).TotalMilliseconds;
         if (result.Reasons.Contains(VerificationReasons.ImageNotFound))
         {
             _logger.LogInformation("{Image} is no longer in the registry; no verdict recorded", key);
@@ -163,12 +165,13 @@ internal sealed class PushVerificationService
             snapshot,
             cancellationToken).ConfigureAwait(false);
         _logger.LogInformation(
-            "{Image} under rule {Rule}: {Status} ({Reasons}), {Outcome}",
+            "{Image} under rule {Rule}: {Status} ({Reasons}), {Outcome}; verified in {VerificationMs} ms",
             key,
             rule.Name,
             applied.Record?.Status.ToWire() ?? "none",
             string.Join(',', applied.Record?.Reasons ?? []),
-            applied.Outcome);
+            applied.Outcome,
+            verificationMs);
         return PipelineOutcome.From(key, applied);
     }
 

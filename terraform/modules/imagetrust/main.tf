@@ -18,7 +18,7 @@ locals {
     "storage.googleapis.com",
   ]
   # gcpkms:// keys in the policy are read through the Cloud KMS API, which must be on in the functions' project.
-  services = toset(concat(local.base_services, length(var.policy_kms_key_versions) > 0 ? ["cloudkms.googleapis.com"] : [], local.attestor_services))
+  services = toset(concat(local.base_services, length(var.policy_kms_key_versions) > 0 ? ["cloudkms.googleapis.com"] : [], local.attestor_services, local.monitoring_services))
 
   # Google publishes to these two topics under fixed names. Artifact Registry's documentation asks the user to create
   # gcr; Artifact Analysis creates container-analysis-occurrences-v1 when its API is enabled. A topic the module does
@@ -200,7 +200,7 @@ resource "google_pubsub_subscription" "security_quarantine" {
 
 resource "google_pubsub_subscription" "dead_letter" {
   project                    = var.project_id
-  name                       = "${var.dead_letter_topic_name}-inspect"
+  name                       = local.dead_letter_subscription_name
   topic                      = google_pubsub_topic.dead_letter.id
   ack_deadline_seconds       = 60
   message_retention_duration = local.event_retention

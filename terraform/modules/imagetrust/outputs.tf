@@ -78,3 +78,18 @@ output "attestor" {
     key_version = local.attestor_key_version
   } : null
 }
+
+output "monitoring" {
+  description = "Log-based metric types, alert policy names, notification channel ids and the dashboard id (empty or null for parts turned off)."
+  value = {
+    metric_types = [
+      for metric in concat(google_logging_metric.status_transitions, google_logging_metric.verification_outcomes, google_logging_metric.verification_latency, google_logging_metric.attestation_actions) :
+      "logging.googleapis.com/user/${metric.name}"
+    ]
+    alert_policies = [
+      for policy in concat(google_monitoring_alert_policy.quarantine, google_monitoring_alert_policy.dead_letter, google_monitoring_alert_policy.server_errors, google_monitoring_alert_policy.sweep_lag) : policy.name
+    ]
+    notification_channels = local.notification_channels
+    dashboard             = try(google_monitoring_dashboard.imagetrust[0].id, null)
+  }
+}

@@ -19,7 +19,7 @@ resource "google_pubsub_topic" "reverify_work" {
 
 resource "google_pubsub_subscription" "reverify_work" {
   project                    = var.project_id
-  name                       = "${local.functions.reverifier.name}-work"
+  name                       = local.work_subscription_name
   topic                      = google_pubsub_topic.reverify_work.id
   ack_deadline_seconds       = local.ack_deadline_seconds
   message_retention_duration = "3600s"

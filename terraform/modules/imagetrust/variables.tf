@@ -515,3 +515,101 @@ variable "force_destroy" {
   type        = bool
   default     = false
 }
+
+# Monitoring (monitoring.tf): log-based metrics, alert policies, notification channels and a dashboard.
+
+variable "monitoring_enabled" {
+  description = "Create the log-based metrics (status transitions, verification outcomes and latency, attestation actions); false also turns off the alert policies, notification channels and dashboard."
+  type        = bool
+  default     = true
+}
+
+variable "monitoring_alerts_enabled" {
+  description = "Create the alert policies and the notification channels (with monitoring_enabled)."
+  type        = bool
+  default     = true
+}
+
+variable "monitoring_dashboard_enabled" {
+  description = "Create the Cloud Monitoring dashboard (with monitoring_enabled)."
+  type        = bool
+  default     = true
+}
+
+variable "notification_emails" {
+  description = "E-mail addresses that receive every ImageTrust alert (one e-mail notification channel each)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for email in var.notification_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", email))])
+    error_message = "notification_emails must list e-mail addresses."
+  }
+}
+
+variable "notification_pubsub_topic" {
+  description = "Pub/Sub topic (projects/P/topics/T) that receives every ImageTrust alert as a notification; the Cloud Monitoring notification service agent gets roles/pubsub.publisher on it. null: none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.notification_pubsub_topic == null || can(regex("^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/topics/[a-zA-Z][-a-zA-Z0-9_.~+%]{2,254}$", var.notification_pubsub_topic))
+    error_message = "notification_pubsub_topic must be a topic id: projects/PROJECT/topics/TOPIC."
+  }
+}
+
+variable "notification_channel_ids" {
+  description = "Existing notification channels (projects/P/notificationChannels/ID) that also receive every ImageTrust alert."
+  type        = list(string)
+  default     = []
+}
+
+variable "alert_quarantine_enabled" {
+  description = "Alert on each image that enters QUARANTINED (a log-match alert; at most one notification per alert_quarantine_notification_period)."
+  type        = bool
+  default     = true
+}
+
+variable "alert_quarantine_notification_period" {
+  description = "Least time between two quarantine notifications (the log-match alert's notification rate limit), such as 300s."
+  type        = string
+  default     = "300s"
+
+  validation {
+    condition     = can(regex("^[1-9][0-9]*s$", var.alert_quarantine_notification_period))
+    error_message = "alert_quarantine_notification_period must be a whole number of seconds, such as 300s."
+  }
+}
+
+variable "alert_dead_letter_backlog" {
+  description = "Alert when the dead-letter subscription holds more than this many messages (0: any)."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.alert_dead_letter_backlog >= 0
+    error_message = "alert_dead_letter_backlog must not be negative."
+  }
+}
+
+variable "alert_server_error_rate" {
+  description = "Alert when a function answers more 5xx per second than this, for 10 minutes."
+  type        = number
+  default     = 0.05
+
+  validation {
+    condition     = var.alert_server_error_rate >= 0
+    error_message = "alert_server_error_rate must not be negative."
+  }
+}
+
+variable "alert_sweep_lag_seconds" {
+  description = "Alert when the oldest re-verification work message has waited longer than this (seconds), for 5 minutes."
+  type        = number
+  default     = 1800
+
+  validation {
+    condition     = var.alert_sweep_lag_seconds > 0
+    error_message = "alert_sweep_lag_seconds must be positive."
+  }
+}

@@ -131,7 +131,7 @@ const checks = {
         problems.push(`service ${name} is not enabled`);
       }
     }
-    if (!/concat\(local\.base_services, length\(var\.policy_kms_key_versions\) > 0 \? \["cloudkms\.googleapis\.com"\] : \[\], local\.attestor_services\)/.test(expr(values.services) || '')) {
+    if (!/concat\(local\.base_services, length\(var\.policy_kms_key_versions\) > 0 \? \["cloudkms\.googleapis\.com"\] : \[\], local\.attestor_services, local\.monitoring_services\)/.test(expr(values.services) || '')) {
       problems.push('cloudkms.googleapis.com must be enabled when policy_kms_key_versions lists keys (gcpkms:// keys are read through it)');
     }
     return problems;
