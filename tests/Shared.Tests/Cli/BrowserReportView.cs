@@ -29,35 +29,16 @@ internal sealed record BrowserReportView(
     public static async Task<IReadOnlyList<BrowserReportView>> OpenAsync(params string[] files)
     {
         var root = PolicyTestFiles.RepositoryRoot;
-        var start = new ProcessStartInfo("node")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.Combine(root, "tests", "Browser"),
-        };
+        var start = new ProcessStartInfo("node") { WorkingDirectory = Path.Combine(root, "tests", "Browser") };
         start.ArgumentList.Add(Path.Combine(root, "tests", "Browser", "inspect-report.mjs"));
         foreach (var file in files)
         {
             start.ArgumentList.Add(file);
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        Assert.True(process.ExitCode == 0, $"inspect-report.mjs exited {process.ExitCode}: {await error}");
-        using var json = JsonDocument.Parse(await output);
+        var (exitCode, output, error) = await ChildProcess.RunAsync(start, Timeout);
+        Assert.True(exitCode == 0, $"inspect-report.mjs exited {exitCode}: {error}");
+        using var json = JsonDocument.Parse(output);
         return [.. json.RootElement.EnumerateArray().Select(Read)];
     }
 
