@@ -25,7 +25,7 @@ internal static class HtmlRunReport
         table{border-collapse:collapse;width:100%}
         th,td{border-bottom:1px solid #d7dbe3;padding:4px 8px;text-align:left;vertical-align:top}
         th{background:#f2f4f8}
-        code{font-size:12px;word-break:break-all}
+        code{font-size:12px;white-space:nowrap}
         .status{font-weight:600}
         .s-VERIFIED{color:#17803d;fill:#17803d}
         .s-QUARANTINED{color:#c62828;fill:#c62828}
