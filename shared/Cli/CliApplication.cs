@@ -20,6 +20,7 @@ internal static class CliApplication
             VerifyBundleCommand.Create(services, console),
             PolicyCommand.Create(console),
             StatusCommand.Create(services, console),
+            ReportCommand.Create(services, console),
             VersionCommand.Create(console),
             CompletionCommand.Create(console),
             CompletionCommand.CreateSuggest(console),

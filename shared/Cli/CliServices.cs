@@ -23,4 +23,7 @@ internal sealed class CliServices
 
     /// <summary>Creates the read-only record reader <c>status</c> uses (Firestore, configured from the console's environment).</summary>
     public required Func<CliConsole, ImageRecordReader> CreateRecordReader { get; init; }
+
+    /// <summary>The clock (the time a report says it was made).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

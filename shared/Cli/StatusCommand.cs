@@ -70,21 +70,7 @@ internal static class StatusCommand
 
     private static async Task<int> ListAsync(CliConsole console, ImageRecordReader reader, ImageStatus? status, int limit, bool json, CancellationToken cancellationToken)
     {
-        if (limit < 1)
-        {
-            throw new ConfigurationException("--limit must be at least 1");
-        }
-
-        var records = new List<ImageRecord>();
-        string? token = null;
-        do
-        {
-            var page = await reader.ListAsync(status, Math.Min(PageSize, limit - records.Count), token, cancellationToken).ConfigureAwait(false);
-            records.AddRange(page.Records.Take(limit - records.Count));
-            token = page.NextPageToken;
-        }
-        while (token is not null && records.Count < limit);
-
+        var records = await ReadRecordsAsync(reader, status, limit, cancellationToken).ConfigureAwait(false);
         if (json)
         {
             await console.Out.WriteLineAsync(ToJson(records, single: false)).ConfigureAwait(false);
@@ -108,6 +94,39 @@ internal static class StatusCommand
         await console.Out.WriteLineAsync(text.ToString()).ConfigureAwait(false);
         return ExitCodes.Verified;
     }
+
+    /// <summary>Reads up to <paramref name="limit"/> records (all statuses when <paramref name="status"/> is null), page by page.</summary>
+    /// <exception cref="ConfigurationException"><paramref name="limit"/> is below 1.</exception>
+    internal static async Task<IReadOnlyList<ImageRecord>> ReadRecordsAsync(ImageRecordReader reader, ImageStatus? status, int limit, CancellationToken cancellationToken)
+    {
+        if (limit < 1)
+        {
+            throw new ConfigurationException("--limit must be at least 1");
+        }
+
+        var records = new List<ImageRecord>();
+        string? token = null;
+        do
+        {
+            var page = await reader.ListAsync(status, Math.Min(PageSize, limit - records.Count), token, cancellationToken).ConfigureAwait(false);
+            records.AddRange(page.Records.Take(limit - records.Count));
+            token = page.NextPageToken;
+        }
+        while (token is not null && records.Count < limit);
+
+        return records;
+    }
+
+    /// <summary>The ATTESTED column: whether a Binary Authorization attestation exists, or which action is on its way.</summary>
+    internal static string Attested(ImageRecord record) => record.PendingAttestation switch
+    {
+        AttestationAction.Attest => "attesting",
+        AttestationAction.Withdraw => "withdrawing",
+        _ => record.Attestation is null ? "no" : "yes",
+    };
+
+    /// <summary>A time as the text output shows it: UTC to the second.</summary>
+    internal static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     private static string Describe(ImageRecord record)
     {
@@ -157,16 +176,6 @@ internal static class StatusCommand
 
         return text.ToString();
     }
-
-    // The ATTESTED column: whether a Binary Authorization attestation exists, or which action is on its way.
-    private static string Attested(ImageRecord record) => record.PendingAttestation switch
-    {
-        AttestationAction.Attest => "attesting",
-        AttestationAction.Withdraw => "withdrawing",
-        _ => record.Attestation is null ? "no" : "yes",
-    };
-
-    private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     private static string ToJson(IReadOnlyList<ImageRecord> records, bool single) => single
         ? JsonSerializer.Serialize(RecordStatusReport.From(records[0]), StatusJsonContext.Output.RecordStatusReport)

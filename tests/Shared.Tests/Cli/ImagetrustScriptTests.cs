@@ -63,31 +63,12 @@ public sealed class ImagetrustScriptTests : IClassFixture<FixtureRegistry>
 
     private static async Task<(int ExitCode, string Out, string Error)> RunAsync(IEnumerable<string> args)
     {
-        var start = new ProcessStartInfo(Path.Combine(PolicyTestFiles.RepositoryRoot, "scripts", "imagetrust"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(Path.Combine(PolicyTestFiles.RepositoryRoot, "scripts", "imagetrust"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await output, await error);
+        return await ChildProcess.RunAsync(start, Timeout);
     }
 }
