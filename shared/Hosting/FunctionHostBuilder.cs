@@ -28,7 +28,7 @@ internal sealed class FunctionHostBuilder
     public const long DefaultRequestBodyBudgetBytes = 48L * 1024 * 1024;
 
     /// <summary>How long a request waits for room in the budget before it is refused with 503 by default.</summary>
-    public static readonly TimeSpan DefaultRequestBodyBudgetWait = TimeSpan.FromSeconds(5);
+    public static TimeSpan DefaultRequestBodyBudgetWait { get; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The largest bound that may be configured (a body is one array).</summary>
     private const long MaxConfigurableBodyBytes = 1024L * 1024 * 1024;
