@@ -128,12 +128,22 @@ internal static class FunctionHost
         }
 
         var maxBody = hostBuilder.MaxRequestBodyBytes;
+        var budgetBytes = environment.RequestBodyBudgetBytes ?? hostBuilder.RequestBodyBudgetBytes;
+        if (budgetBytes < maxBody)
+        {
+            throw new ConfigurationException(
+                $"the request body budget ({budgetBytes} bytes, IMAGETRUST_BODY_BUDGET_MIB) must hold one body of the largest size ({maxBody} bytes).");
+        }
+
+        var budgetWait = hostBuilder.RequestBodyBudgetWait;
+        services.AddSingleton(provider => new RequestBodyBudget(budgetBytes, budgetWait, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(provider => new FunctionRequestHandler(
             function,
             provider.GetRequiredService<IServiceScopeFactory>(),
             provider.GetService<IPushTokenValidator>(),
             provider.GetRequiredService<ILogger<FunctionRequestHandler>>(),
-            maxBody));
+            maxBody,
+            provider.GetRequiredService<RequestBodyBudget>()));
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

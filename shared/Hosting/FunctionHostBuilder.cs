@@ -9,14 +9,35 @@ namespace ImageTrust.Hosting;
 /// </summary>
 internal sealed class FunctionHostBuilder
 {
+    /// <summary>Pub/Sub's largest message: 10 MB of data and attributes together (read as MiB, the larger reading).</summary>
+    public const long PubSubMaxMessageBytes = 10 * 1024 * 1024;
+
     /// <summary>
-    /// The default request body bound: Pub/Sub's 10 MB message limit as base64 (4/3) plus room for attributes and the envelope.
+    /// The default request body bound: the largest push body Pub/Sub can send. The data goes base64-encoded (4 bytes for every 3,
+    /// 13,981,016 for 10 MiB); the attributes (at most 100 keys of 256 and values of 1,024 bytes, counted in the 10 MB) go as JSON
+    /// strings, at most 6 bytes per byte when every character is escaped, and are added on top rather than subtracted from the
+    /// data; 16 KiB covers the envelope (message id, publish time, an ordering key of at most 1,024 bytes, the subscription
+    /// name, the delivery attempt, field names). About 14.1 MiB; anything larger cannot be a Pub/Sub push.
     /// </summary>
-    public const long DefaultMaxRequestBodyBytes = 14 * 1024 * 1024;
+    public const long DefaultMaxRequestBodyBytes = (((PubSubMaxMessageBytes + 2) / 3) * 4) + (100 * (256 + 1024) * 6) + (16 * 1024);
+
+    /// <summary>
+    /// The default bytes all requests together may buffer (<c>IMAGETRUST_BODY_BUDGET_MIB</c> overrides it): three bodies of the
+    /// largest size at once. Ordinary events are a few hundred bytes, so only a burst of near-limit bodies ever waits.
+    /// </summary>
+    public const long DefaultRequestBodyBudgetBytes = 48L * 1024 * 1024;
+
+    /// <summary>How long a request waits for room in the budget before it is refused with 503 by default.</summary>
+    public static TimeSpan DefaultRequestBodyBudgetWait { get; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The largest bound that may be configured (a body is one array).</summary>
+    private const long MaxConfigurableBodyBytes = 1024L * 1024 * 1024;
 
     private readonly List<FunctionRegistration> _functions = [];
     private readonly List<Action<FunctionHostContext, IServiceCollection>> _serviceConfigurations = [];
     private long _maxRequestBodyBytes = DefaultMaxRequestBodyBytes;
+    private long _requestBodyBudgetBytes = DefaultRequestBodyBudgetBytes;
+    private TimeSpan _requestBodyBudgetWait = DefaultRequestBodyBudgetWait;
 
     /// <summary>Creates a builder; the host creates it.</summary>
     internal FunctionHostBuilder(FunctionHostContext context)
@@ -27,11 +48,31 @@ internal sealed class FunctionHostBuilder
     /// <summary>The environment and configuration (never null).</summary>
     public FunctionHostContext Context { get; }
 
-    /// <summary>The largest request body accepted; bigger ones get 413 and never reach the function.</summary>
+    /// <summary>
+    /// The largest request body accepted (at most 1 GiB); a bigger one never reaches the function: it is acknowledged (200),
+    /// logged and alerted as <c>PAYLOAD_TOO_LARGE</c>, since a redelivery could never succeed.
+    /// </summary>
     public long MaxRequestBodyBytes
     {
         get => _maxRequestBodyBytes;
-        set => _maxRequestBodyBytes = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must be positive");
+        set => _maxRequestBodyBytes = value is > 0 and <= MaxConfigurableBodyBytes ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must be positive and at most 1 GiB");
+    }
+
+    /// <summary>
+    /// The bytes all requests together may hold in buffered bodies at once (<c>IMAGETRUST_BODY_BUDGET_MIB</c> overrides it); must
+    /// hold one body of <see cref="MaxRequestBodyBytes"/>, which the host checks at start.
+    /// </summary>
+    public long RequestBodyBudgetBytes
+    {
+        get => _requestBodyBudgetBytes;
+        set => _requestBodyBudgetBytes = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must be positive");
+    }
+
+    /// <summary>How long a request waits for room in the budget before it is refused with 503 (Pub/Sub delivers it again).</summary>
+    public TimeSpan RequestBodyBudgetWait
+    {
+        get => _requestBodyBudgetWait;
+        set => _requestBodyBudgetWait = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "must not be negative");
     }
 
     internal IReadOnlyList<FunctionRegistration> Functions => _functions;

@@ -38,6 +38,8 @@ internal sealed record FunctionHostEnvironment
             ListenAddress = BindAllInterfaces ? IPAddress.IPv6Any : IPAddress.Loopback;
         }
 
+        RequestBodyBudgetBytes = ParseMebibytes("IMAGETRUST_BODY_BUDGET_MIB", Get("IMAGETRUST_BODY_BUDGET_MIB"));
+
         if (PushServiceAccount is not null && PushAudience is null)
         {
             throw new ConfigurationException("IMAGETRUST_PUSH_SERVICE_ACCOUNT is set but IMAGETRUST_PUSH_AUDIENCE is not; push token verification needs the audience.");
@@ -74,6 +76,12 @@ internal sealed record FunctionHostEnvironment
     /// <summary><c>IMAGETRUST_PUSH_SERVICE_ACCOUNT</c>: when set, the token's verified email must be this service account.</summary>
     public string? PushServiceAccount { get; }
 
+    /// <summary>
+    /// <c>IMAGETRUST_BODY_BUDGET_MIB</c> in bytes: what all requests together may hold in buffered bodies at once; null when
+    /// unset (the function's default applies).
+    /// </summary>
+    public long? RequestBodyBudgetBytes { get; }
+
     /// <summary>Reads the process environment.</summary>
     /// <exception cref="ConfigurationException">A contract variable is malformed.</exception>
     public static FunctionHostEnvironment FromProcess()
@@ -99,6 +107,21 @@ internal sealed record FunctionHostEnvironment
     public string? Get(string name) => Variables.TryGetValue(name, out var value) ? value : null;
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static long? ParseMebibytes(string name, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (!int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var mebibytes) || mebibytes is < 1 or > 64 * 1024)
+        {
+            throw new ConfigurationException($"{name} \"{value}\" is not a whole number of MiB (1-65536).");
+        }
+
+        return mebibytes * 1024L * 1024;
+    }
 
     private static int ParsePort(string? value)
     {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using ImageTrust.Model;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +23,7 @@ internal sealed class FunctionRequestHandler
     private readonly IPushTokenValidator? _tokenValidator;
     private readonly ILogger<FunctionRequestHandler> _logger;
     private readonly long _maxRequestBodyBytes;
+    private readonly RequestBodyBudget _bodyBudget;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="function">The function to call.</param>
@@ -31,18 +31,21 @@ internal sealed class FunctionRequestHandler
     /// <param name="tokenValidator">Checks push OIDC tokens; null when verification is off.</param>
     /// <param name="logger">The host's logger.</param>
     /// <param name="maxRequestBodyBytes">The request body bound.</param>
+    /// <param name="bodyBudget">The bytes all requests together may buffer; holds at least one body of the bound.</param>
     public FunctionRequestHandler(
         FunctionRegistration function,
         IServiceScopeFactory scopeFactory,
         IPushTokenValidator? tokenValidator,
         ILogger<FunctionRequestHandler> logger,
-        long maxRequestBodyBytes)
+        long maxRequestBodyBytes,
+        RequestBodyBudget bodyBudget)
     {
         _function = function;
         _scopeFactory = scopeFactory;
         _tokenValidator = tokenValidator;
         _logger = logger;
         _maxRequestBodyBytes = maxRequestBodyBytes;
+        _bodyBudget = bodyBudget;
     }
 
     /// <summary>Handles one request.</summary>
@@ -75,35 +78,52 @@ internal sealed class FunctionRequestHandler
                 return;
             }
 
-            var body = await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
-            if (body is null)
+            if (request.ContentLength > _maxRequestBodyBytes)
             {
-                // Redelivery could never succeed: acknowledged and alerted (naming the event when its headers do).
-                var oversized = new MalformedDeliveryException(
-                    DeliveryReasons.PayloadTooLarge,
-                    $"request body larger than {_maxRequestBodyBytes} bytes",
-                    request.Headers[CloudEventWire.BinaryHeaderPrefix + "source"].ToString(),
-                    request.Headers[CloudEventWire.BinaryHeaderPrefix + "id"].ToString(),
-                    string.Empty);
-                response.StatusCode = await AcknowledgeWithAlertAsync(oversized, cancellationToken).ConfigureAwait(false);
+                response.StatusCode = await AcknowledgeOversizedAsync(request, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            // The reservation covers the body and, after it is dropped, the message decoded from it (smaller than its base64),
+            // so it is held until the function returns.
+            using var lease = await _bodyBudget.ReserveAsync(BufferedRequestBody.ReservationFor(request.ContentLength, _maxRequestBodyBytes), cancellationToken).ConfigureAwait(false);
+            if (lease is null)
+            {
+                RefuseOverBudget(response, request.ContentLength);
                 return;
             }
 
             FunctionEvent functionEvent;
-            try
+            var (body, status) = await BufferedRequestBody.ReadAsync(request, _maxRequestBodyBytes, lease, cancellationToken).ConfigureAwait(false);
+            using (body)
             {
-                functionEvent = CloudEventRequestDecoder.Decode(request.Headers, body.Value);
-            }
-            catch (MalformedDeliveryException ex)
-            {
-                response.StatusCode = await AcknowledgeWithAlertAsync(ex, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (FormatException ex)
-            {
-                _logger.LogWarning("Request rejected: undecodable event: {Reason}", ex.Message);
-                response.StatusCode = StatusCodes.Status400BadRequest;
-                return;
+                if (status == BodyReadStatus.TooLarge)
+                {
+                    response.StatusCode = await AcknowledgeOversizedAsync(request, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                if (body is null)
+                {
+                    RefuseOverBudget(response, null);
+                    return;
+                }
+
+                try
+                {
+                    functionEvent = CloudEventRequestDecoder.Decode(request.Headers, body.Content);
+                }
+                catch (MalformedDeliveryException ex)
+                {
+                    response.StatusCode = await AcknowledgeWithAlertAsync(ex, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (FormatException ex)
+                {
+                    _logger.LogWarning("Request rejected: undecodable event: {Reason}", ex.Message);
+                    response.StatusCode = StatusCodes.Status400BadRequest;
+                    return;
+                }
             }
 
             response.StatusCode = await InvokeAsync(functionEvent, cancellationToken).ConfigureAwait(false);
@@ -240,40 +260,27 @@ internal sealed class FunctionRequestHandler
         return true;
     }
 
-    /// <summary>Reads the body; null when it exceeds the bound (checked against Content-Length first, then while reading).</summary>
-    private async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>An oversized body: redelivery could never succeed, so it is acknowledged and alerted (naming the event when its headers do).</summary>
+    private Task<int> AcknowledgeOversizedAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > _maxRequestBodyBytes)
-        {
-            return null;
-        }
+        var oversized = new MalformedDeliveryException(
+            DeliveryReasons.PayloadTooLarge,
+            $"request body larger than {_maxRequestBodyBytes} bytes",
+            request.Headers[CloudEventWire.BinaryHeaderPrefix + "source"].ToString(),
+            request.Headers[CloudEventWire.BinaryHeaderPrefix + "id"].ToString(),
+            string.Empty);
+        return AcknowledgeWithAlertAsync(oversized, cancellationToken);
+    }
 
-        var capacity = (int)Math.Min(request.ContentLength ?? 16 * 1024, _maxRequestBodyBytes);
-        var buffer = new MemoryStream(capacity);
-        var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > _maxRequestBodyBytes)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            // Kestrel's own body limit tripped first.
-            return null;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    /// <summary>The process holds as many request bodies as its budget allows: 503, so Pub/Sub delivers this one again later.</summary>
+    private void RefuseOverBudget(HttpResponse response, long? contentLength)
+    {
+        _logger.LogWarning(
+            "Request refused (503): request bodies in memory already hold the budget of {BudgetBytes} bytes; waited {WaitSeconds} s for {ContentLength} bytes",
+            _bodyBudget.CapacityBytes,
+            _bodyBudget.MaxWait.TotalSeconds,
+            contentLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "chunked");
+        response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

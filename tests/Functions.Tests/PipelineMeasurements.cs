@@ -132,7 +132,7 @@ public sealed class PipelineMeasurements
             process.ErrorDataReceived += (_, _) => { };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            while (!await ListeningAsync(port))
+            while (!await FunctionProcess.ListeningAsync(port))
             {
                 Assert.False(process.HasExited, $"{app} exited before listening");
             }
@@ -203,9 +203,7 @@ public sealed class PipelineMeasurements
         var configured = Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_APPS");
         if (string.IsNullOrWhiteSpace(configured))
         {
-            var root = RepositoryRoot.Path;
-            var app = RunProcess(Path.Combine(root, "scripts", "run-function"), "--publish-only", "PushVerifier").Trim();
-            var mode = File.ReadAllText(Path.Combine(Path.GetDirectoryName(app)!, ".built")).Trim();
+            var (app, mode) = FunctionProcess.Publish("PushVerifier");
             return [($"PushVerifier published by scripts/run-function ({mode})", app, new Dictionary<string, string>())];
         }
 
@@ -217,37 +215,6 @@ public sealed class PipelineMeasurements
                 : new Dictionary<string, string>();
             return (parts[0], parts[1], (IReadOnlyDictionary<string, string>)knobs);
         }).ToList();
-    }
-
-    private static string RunProcess(string file, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{file} failed: {error.Result}");
-        return output;
-    }
-
-    private static async Task<bool> ListeningAsync(int port)
-    {
-        try
-        {
-            using var socket = new System.Net.Sockets.TcpClient();
-            await socket.ConnectAsync(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            await Task.Delay(2);
-            return false;
-        }
     }
 
     private static long Rss(Process process)

@@ -16,10 +16,19 @@ internal sealed class ProbeFunction : IPubSubFunction
         _logger = logger;
     }
 
-    public Task HandleAsync(CloudEvent cloudEvent, MessagePublishedData data, CancellationToken cancellationToken)
+    public async Task HandleAsync(CloudEvent cloudEvent, MessagePublishedData data, CancellationToken cancellationToken)
     {
+        _probe.Enter();
+        if (_probe.Gate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
         _probe.Calls.Enqueue((cloudEvent, data));
         _logger.LogInformation("Probe handled {MessageId}", data.Message.MessageId);
-        return _probe.Throw is { } exception ? Task.FromException(exception) : Task.CompletedTask;
+        if (_probe.Throw is { } exception)
+        {
+            throw exception;
+        }
     }
 }

@@ -26,6 +26,8 @@ internal sealed class RunningFunctionHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public FunctionProbe Probe { get; }
 
     public RecordingAlerter Alerter { get; }

@@ -7,11 +7,13 @@ namespace ImageTrust.TestSupport.Emulators;
 /// <summary>
 /// A proxy in front of the Firestore emulator that counts the documents its answers carry, as Firestore bills reads:
 /// each document a query returns (<c>:runQuery</c>), each one <c>:batchGet</c> finds, each one a <c>GET</c> returns. The count
-/// comes from the wire, independent of the code under test.
+/// comes from the wire, independent of the code under test. It also records every request it forwards (when it started and
+/// ended), so it serves as the round-trip counter in front of any emulator's REST API (the Pub/Sub emulator too).
 /// </summary>
 public sealed class FirestoreReadCounter : IAsyncDisposable
 {
     private readonly LoopbackHttpServer _server;
+    private readonly List<ForwardedRequest> _requests = [];
     private long _documents;
     private long _queries;
 
@@ -36,11 +38,27 @@ public sealed class FirestoreReadCounter : IAsyncDisposable
         return counter;
     }
 
-    /// <summary>Forgets the counts so far.</summary>
+    /// <summary>The requests forwarded so far, in the order they ended.</summary>
+    public IReadOnlyList<ForwardedRequest> Requests
+    {
+        get
+        {
+            lock (_requests)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    /// <summary>Forgets the counts and requests so far.</summary>
     public void Reset()
     {
         Interlocked.Exchange(ref _documents, 0);
         Interlocked.Exchange(ref _queries, 0);
+        lock (_requests)
+        {
+            _requests.Clear();
+        }
     }
 
     /// <inheritdoc />
@@ -75,6 +93,7 @@ public sealed class FirestoreReadCounter : IAsyncDisposable
 
     private async Task ForwardAsync(HttpClient http, HttpContext context)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var request = context.Request;
         using var forward = new HttpRequestMessage(new HttpMethod(request.Method), request.Path + request.QueryString);
         using var body = new MemoryStream();
@@ -101,5 +120,9 @@ public sealed class FirestoreReadCounter : IAsyncDisposable
         context.Response.StatusCode = (int)response.StatusCode;
         context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
         await context.Response.Body.WriteAsync(answer, context.RequestAborted);
+        lock (_requests)
+        {
+            _requests.Add(new ForwardedRequest(request.Method, path, started, System.Diagnostics.Stopwatch.GetTimestamp()));
+        }
     }
 }

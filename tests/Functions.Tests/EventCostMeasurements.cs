@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using ImageTrust.Functions.Tests.Support;
+using ImageTrust.Pipeline.Records;
+using ImageTrust.TestSupport;
+using ImageTrust.TestSupport.Emulators;
+
+namespace ImageTrust.Functions.Tests;
+
+/// <summary>
+/// What one push event costs us (issue 15, item 4), measured outside the code under test: a published PushVerifier as its own
+/// process, its Firestore and Pub/Sub each behind a <see cref="FirestoreReadCounter"/> proxy, one tampered image per event (new
+/// record, QUARANTINED, one quarantine event), events sent one at a time so every Google request falls inside the window of the
+/// event that caused it. CPU from <c>/proc/PID/stat</c> (utime + stime) over the measured events; round trips from the proxies;
+/// the sequential round trips of an event are the longest chain of its requests in which each starts after the previous ended.
+/// </summary>
+[Collection(PipelineCollection.Name)]
+public sealed class EventCostMeasurements
+{
+    private const int WarmUpEvents = 20;
+
+    private readonly PipelineEnvironment _environment;
+
+    public EventCostMeasurements(PipelineEnvironment environment)
+    {
+        _environment = environment;
+    }
+
+    [MeasureFact]
+    public async Task Measure_CpuAndGoogleRoundTripsPerPushEvent()
+    {
+        var events = int.Parse(Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_EVENTS") ?? "1000", CultureInfo.InvariantCulture);
+        // The tampered image's signature check (parse the .sig manifest, one ECDSA P-256 verify that fails) is signature crypto:
+        // its CPU comes from scripts/bench --cpu ("classic key-based, tlog ignored") and is subtracted, as printed.
+        var cryptoMs = double.Parse(Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_CRYPTO_MS") ?? "0.087", CultureInfo.InvariantCulture);
+        var project = _environment.Emulators.NewProjectId();
+        using var team = await SecurityTeam.CreateAsync(_environment, project);
+        var images = new List<ImageKey>();
+        for (var i = 0; i < WarmUpEvents + events; i++)
+        {
+            images.Add((await _environment.CopyImageAsync("skopeo-tampered", "skopeo", withSignatures: true)).Key);
+        }
+
+        await using var firestore = await FirestoreReadCounter.StartAsync(_environment.Emulators.Firestore.HostAndPort);
+        await using var pubsub = await FirestoreReadCounter.StartAsync(_environment.Emulators.PubSub.HostAndPort);
+        var variables = RunningFunction.Variables(_environment, project);
+        variables["FIRESTORE_EMULATOR_HOST"] = firestore.HostPort;
+        variables["PUBSUB_EMULATOR_HOST"] = pubsub.HostPort;
+        variables["IMAGETRUST_LOG_LEVEL"] = "Warning";
+        var (app, mode) = FunctionProcess.Publish("PushVerifier");
+        var port = FreePort.Next();
+        using var process = await FunctionProcess.StartAsync(app, variables, port);
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromMinutes(2) };
+            for (var i = 0; i < WarmUpEvents; i++)
+            {
+                await SendAsync(client, images[i], "warm-" + i, project);
+            }
+
+            firestore.Reset();
+            pubsub.Reset();
+            var windows = new List<(long Started, long Ended)>(events);
+            var cpuBefore = FunctionProcess.CpuMilliseconds(process);
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < events; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await SendAsync(client, images[WarmUpEvents + i], "cost-" + i, project);
+                windows.Add((started, Stopwatch.GetTimestamp()));
+            }
+
+            var cpuMs = FunctionProcess.CpuMilliseconds(process) - cpuBefore;
+            var seconds = watch.Elapsed.TotalSeconds;
+            await Task.Delay(1000); // anything the function sends after answering is counted too (it should be nothing)
+            var requests = firestore.Requests.Select(r => (Service: "firestore", Request: r)).Concat(pubsub.Requests.Select(r => (Service: "pubsub", Request: r))).ToList();
+            var published = await team.PullAsync(SecurityTeam.QuarantineSubscription, WarmUpEvents + events, TimeSpan.FromSeconds(30));
+
+            var perEvent = windows.Select(w => requests.Where(r => r.Request.Started >= w.Started && r.Request.Ended <= w.Ended).ToList()).ToList();
+            var chains = perEvent.Select(list => LongestSequentialChain(list.Select(r => r.Request).ToList())).OrderBy(c => c).ToList();
+            var onPath = perEvent.Sum(list => list.Count);
+            var kinds = requests.GroupBy(r => $"{r.Service} {r.Request.Method} {Kind(r.Request.Path)}")
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Count() / (double)events:F2}"));
+            var summary = string.Create(
+                CultureInfo.InvariantCulture,
+                $"events={events} cpu_ms_per_event={cpuMs / events:F2} cpu_ms_per_event_excl_crypto={(cpuMs / events) - cryptoMs:F2} google_round_trips_per_event={requests.Count / (double)events:F2} on_request_path={onPath / (double)events:F2} sequential_per_status_change={chains[^1]} (median {chains[chains.Count / 2]}) quarantine_events_published={published.Count - WarmUpEvents} seconds={seconds:F1}");
+            Write(
+                summary,
+                $"  build: PushVerifier {mode} ({app}); crypto subtracted: {cryptoMs} ms per event (scripts/bench --cpu, classic key-based, tlog ignored)",
+                $"  Google requests per event by kind: {string.Join("; ", kinds)}",
+                $"  machine load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
+            Assert.False(process.HasExited, "the function exited");
+            Assert.True(published.Count >= WarmUpEvents + events, $"{published.Count} quarantine events for {WarmUpEvents + events} transitions");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>The most requests of one event that ran one after another (each starting after the previous one ended).</summary>
+    private static int LongestSequentialChain(List<ForwardedRequest> requests)
+    {
+        var ordered = requests.OrderBy(r => r.Started).ToList();
+        var chain = new int[ordered.Count];
+        for (var j = 0; j < ordered.Count; j++)
+        {
+            chain[j] = 1;
+            for (var i = 0; i < j; i++)
+            {
+                if (ordered[i].Ended <= ordered[j].Started)
+                {
+                    chain[j] = Math.Max(chain[j], chain[i] + 1);
+                }
+            }
+        }
+
+        return chain.Length == 0 ? 0 : chain.Max();
+    }
+
+    /// <summary>The REST method of a request path: the custom verb after ':' (commit, runQuery, publish, …), else "document".</summary>
+    private static string Kind(string path)
+    {
+        var colon = path.LastIndexOf(':');
+        return colon > path.LastIndexOf('/') ? path[(colon + 1)..] : "document";
+    }
+
+    private static async Task SendAsync(HttpClient client, ImageKey image, string messageId, string project)
+    {
+        using var response = await Deliveries.SendAsync(client, DeliveryShape.Binary, Deliveries.GcrInsert(image.ToString()), messageId, project);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    private static void Write(params string[] lines)
+    {
+        var path = Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_OUT") ?? Path.Combine(RepositoryRoot.Path, ".run", "measure-event-cost.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.AppendAllLines(path, [$"# {DateTimeOffset.UtcNow:u}", .. lines]);
+    }
+}
