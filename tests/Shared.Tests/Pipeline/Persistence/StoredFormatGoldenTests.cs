@@ -24,8 +24,9 @@ public sealed class StoredFormatGoldenTests
 
         var write = scenario.Documents.LastDocumentWrite(GoldenScenario.QuarantinedDocument);
 
-        GoldenFiles.AssertMatches("firestore-write-quarantined-due.json", GoldenRendering.Write(write));
-        GoldenFiles.AssertMatches("firestore-write-quarantined.json", GoldenRendering.Write(WithoutIssue15Fields(write)));
+        GoldenFiles.AssertMatches("firestore-write-quarantined-claims.json", GoldenRendering.Write(write));
+        GoldenFiles.AssertMatches("firestore-write-quarantined-due.json", GoldenRendering.Write(WithoutOutboxClaims(write)));
+        GoldenFiles.AssertMatches("firestore-write-quarantined.json", GoldenRendering.Write(WithoutIssue15Fields(WithoutOutboxClaims(write))));
     }
 
     [Fact]
@@ -35,8 +36,22 @@ public sealed class StoredFormatGoldenTests
 
         var write = scenario.Documents.LastDocumentWrite(GoldenScenario.UnmanagedDocument);
 
-        GoldenFiles.AssertMatches("firestore-write-unmanaged-due.json", GoldenRendering.Write(write));
-        GoldenFiles.AssertMatches("firestore-write-unmanaged.json", GoldenRendering.Write(WithoutIssue15Fields(write)));
+        GoldenFiles.AssertMatches("firestore-write-unmanaged-claims.json", GoldenRendering.Write(write));
+        GoldenFiles.AssertMatches("firestore-write-unmanaged-due.json", GoldenRendering.Write(WithoutOutboxClaims(write)));
+        GoldenFiles.AssertMatches("firestore-write-unmanaged.json", GoldenRendering.Write(WithoutIssue15Fields(WithoutOutboxClaims(write))));
+    }
+
+    // The outbox claims (each entry's claimedUntil, only while claimed) and outboxDueAt were added beside the pinned fields:
+    // without them, the document is still exactly the golden written before.
+    private static FirestoreWrite WithoutOutboxClaims(FirestoreWrite write)
+    {
+        Assert.Contains(ImageRecordDocument.OutboxDueAtField, write.Fields.Keys);
+        var fields = write.Fields
+            .Where(f => f.Key != ImageRecordDocument.OutboxDueAtField)
+            .Select(f => f.Key == ImageRecordDocument.OutboxField
+                ? KeyValuePair.Create(f.Key, FirestoreValue.Array(f.Value.AsArray().Select(e => FirestoreValue.Map(e.AsMap().Where(p => p.Key != "claimedUntil")))))
+                : f);
+        return FirestoreWrite.Create(write.Collection, write.DocumentId, fields, write.ServerTimestampFields);
     }
 
     // The sweep's fields and the source project were added beside the pinned ones: without them, the document is still exactly the original golden.
