@@ -43,7 +43,7 @@ internal sealed class FirestoreAttestationOutbox
     /// version after that write.
     /// </summary>
     /// <exception cref="TransientFailureException">Cloud KMS, Container Analysis or Firestore failed: the action stays pending.</exception>
-    public async Task<(ImageRecord Record, ImmutableArray<OutboxEvent> Outbox, DateTimeOffset? Version)> CarryOutAsync(ImageRecord record, ImmutableArray<OutboxEvent> outbox, DateTimeOffset? version, DateTimeOffset outboxClaim, CancellationToken cancellationToken)
+    public async Task<(ImageRecord Record, ImmutableArray<OutboxEvent> Outbox, DateTimeOffset? Version)> CarryOutAsync(ImageRecord record, ImmutableArray<OutboxEvent> outbox, DateTimeOffset? version, OutboxClaim outboxClaim, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         if (record.PendingAttestation is not { } action)
@@ -127,7 +127,7 @@ internal sealed class FirestoreAttestationOutbox
     private Task ReleaseAsync(ImageKey key, DateTimeOffset claimed)
         => _claims.ReleaseAsync(key, new Dictionary<string, FirestoreValue>(StringComparer.Ordinal) { [ImageRecordDocument.AttestationClaimField] = FirestoreValue.Null }, claimed);
 
-    private async Task<(ImageRecord, ImmutableArray<OutboxEvent>, DateTimeOffset?)> RecordAsync(ImageRecord record, AttestationAction action, ImageAttestation? attestation, ImageEvent? done, ImmutableArray<OutboxEvent> outbox, DateTimeOffset? version, DateTimeOffset outboxClaim, CancellationToken cancellationToken)
+    private async Task<(ImageRecord, ImmutableArray<OutboxEvent>, DateTimeOffset?)> RecordAsync(ImageRecord record, AttestationAction action, ImageAttestation? attestation, ImageEvent? done, ImmutableArray<OutboxEvent> outbox, DateTimeOffset? version, OutboxClaim outboxClaim, CancellationToken cancellationToken)
     {
         var key = record.Key;
         var documentId = ImageDocumentIds.For(key);
@@ -174,7 +174,7 @@ internal sealed class FirestoreAttestationOutbox
         return written is null ? (after, outbox, null) : (written.Record, written.Outbox, null);
     }
 
-    private ImmutableArray<OutboxEvent> Enqueue(ImageRecord record, ImageEvent done, AttestationAction action, ImageAttestation? attestation, DateTimeOffset? version, DateTimeOffset now, DateTimeOffset claim)
+    private ImmutableArray<OutboxEvent> Enqueue(ImageRecord record, ImageEvent done, AttestationAction action, ImageAttestation? attestation, DateTimeOffset? version, DateTimeOffset now, OutboxClaim claim)
     {
         if (_topics.TopicFor(done.Type) is not { } topic)
         {

@@ -89,7 +89,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
         for (var attempt = 1; ; attempt++)
         {
             var now = _timeProvider.GetUtcNow();
-            var claim = ImageDocumentClaims.Until(now);
+            var claim = OutboxClaim.Take(now);
             var update = RecordUpdate.Decide(key, stored.Content?.Record, messageIds, decide, now);
             if (update is not { Outcome: ApplyOutcome.Applied, Next: { } next })
             {
@@ -157,7 +157,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
     {
         var stored = await ReadStoredAsync(key, cancellationToken).ConfigureAwait(false);
         var now = _timeProvider.GetUtcNow();
-        return stored.Content is not { Outbox.IsEmpty: false } content ? 0 : await _outbox.PublishAsync(key, content.Outbox, stored.Version, now, ImageDocumentClaims.Until(now), cancellationToken).ConfigureAwait(false);
+        return stored.Content is not { Outbox.IsEmpty: false } content ? 0 : await _outbox.PublishAsync(key, content.Outbox, stored.Version, now, OutboxClaim.Take(now), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Stored> ReadStoredAsync(ImageKey key, CancellationToken cancellationToken)
@@ -168,7 +168,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
     }
 
     // claim: what this delivery's entries are claimed with (those it committed, the attestation's events, free ones it claims).
-    private async Task<ApplyResult> FinishAsync(ImageKey key, IReadOnlyCollection<string> messageIds, RecordUpdate update, ImageRecord? record, ImmutableArray<OutboxEvent> outbox, DateTimeOffset? version, DateTimeOffset claim, CancellationToken cancellationToken)
+    private async Task<ApplyResult> FinishAsync(ImageKey key, IReadOnlyCollection<string> messageIds, RecordUpdate update, ImageRecord? record, ImmutableArray<OutboxEvent> outbox, DateTimeOffset? version, OutboxClaim claim, CancellationToken cancellationToken)
     {
         if (update.Outcome == ApplyOutcome.Duplicate)
         {

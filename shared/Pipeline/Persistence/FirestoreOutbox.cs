@@ -13,7 +13,7 @@ namespace ImageTrust.Pipeline.Persistence;
 
 /// <summary>
 /// The outbox of the image documents: events are enqueued into the same write as the change that raised them, published after
-/// the commit, then removed from the document. Each entry is claimed (<see cref="OutboxEvent.ClaimedUntil"/>) by the delivery
+/// the commit, then removed from the document. Each entry is claimed (<see cref="OutboxEvent.Claim"/>) by the delivery
 /// that will publish it, in the write that commits it or in one conditional write before publishing, so concurrent deliveries
 /// of one image never publish the same entry. An entry is published again only when its publisher died or timed out between
 /// publishing and marking it sent (the claim lapses): the same CloudEvent id, which consumers deduplicate.
@@ -43,7 +43,7 @@ internal sealed class FirestoreOutbox
     /// dropped), each with an id derived from the image, the causing message and the event's position, held by
     /// <paramref name="claim"/>.
     /// </summary>
-    public ImmutableArray<OutboxEvent> Enqueue(RecordUpdate update, ImageStatus? previousStatus, DateTimeOffset now, DateTimeOffset claim)
+    public ImmutableArray<OutboxEvent> Enqueue(RecordUpdate update, ImageStatus? previousStatus, DateTimeOffset now, OutboxClaim claim)
     {
         ArgumentNullException.ThrowIfNull(update);
         if (update is not { Next: { } record, MessageId: { } messageId })
@@ -69,8 +69,8 @@ internal sealed class FirestoreOutbox
     /// <paramref name="outbox"/> with every entry nobody holds at <paramref name="now"/> claimed by <paramref name="claim"/>;
     /// entries another delivery holds stay as they are.
     /// </summary>
-    public static ImmutableArray<OutboxEvent> ClaimFree(ImmutableArray<OutboxEvent> outbox, DateTimeOffset now, DateTimeOffset claim)
-        => [.. outbox.Select(e => e.IsHeldAt(now) ? e : e with { ClaimedUntil = claim })];
+    public static ImmutableArray<OutboxEvent> ClaimFree(ImmutableArray<OutboxEvent> outbox, DateTimeOffset now, OutboxClaim claim)
+        => [.. outbox.Select(e => e.IsHeldAt(now) ? e : e with { Claim = claim })];
 
     /// <summary>
     /// Publishes the entries of <paramref name="outbox"/> (the document's at <paramref name="version"/>, when known) that
@@ -80,7 +80,7 @@ internal sealed class FirestoreOutbox
     /// </summary>
     /// <exception cref="TransientFailureException">Some events could not be published (they stay in the outbox, free for the
     /// retry or the sweep's drain), or Firestore is unavailable.</exception>
-    public async Task<int> PublishAsync(ImageKey key, ImmutableArray<OutboxEvent> outbox, DateTimeOffset? version, DateTimeOffset now, DateTimeOffset claim, CancellationToken cancellationToken)
+    public async Task<int> PublishAsync(ImageKey key, ImmutableArray<OutboxEvent> outbox, DateTimeOffset? version, DateTimeOffset now, OutboxClaim claim, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         if (outbox.Any(e => !e.IsHeldAt(now)))
@@ -97,7 +97,7 @@ internal sealed class FirestoreOutbox
             }
         }
 
-        var held = outbox.Where(e => e.ClaimedUntil == claim).ToList();
+        var held = outbox.Where(e => e.IsHeldBy(claim)).ToList();
         if (held.Count == 0)
         {
             return 0;
@@ -138,10 +138,10 @@ internal sealed class FirestoreOutbox
     }
 
     // One write removes what was published and gives back the claim on what was not, so the drain can take it at once.
-    private static IEnumerable<OutboxEvent> Settled(IEnumerable<OutboxEvent> outbox, HashSet<string> sent, HashSet<string> unsent, DateTimeOffset claim)
-        => outbox.Where(e => !sent.Contains(e.Event.Id)).Select(e => unsent.Contains(e.Event.Id) && e.ClaimedUntil == claim ? e with { ClaimedUntil = null } : e);
+    private static IEnumerable<OutboxEvent> Settled(IEnumerable<OutboxEvent> outbox, HashSet<string> sent, HashSet<string> unsent, OutboxClaim claim)
+        => outbox.Where(e => !sent.Contains(e.Event.Id)).Select(e => unsent.Contains(e.Event.Id) && e.IsHeldBy(claim) ? e with { Claim = null } : e);
 
-    private async Task SettleAsync(ImageKey key, ImmutableArray<OutboxEvent> outboxAtVersion, HashSet<string> sent, HashSet<string> unsent, DateTimeOffset claim, DateTimeOffset? version, CancellationToken cancellationToken)
+    private async Task SettleAsync(ImageKey key, ImmutableArray<OutboxEvent> outboxAtVersion, HashSet<string> sent, HashSet<string> unsent, OutboxClaim claim, DateTimeOffset? version, CancellationToken cancellationToken)
     {
         // Knowing the version the outbox was read or committed at makes this one conditional write.
         if (version is { } expected

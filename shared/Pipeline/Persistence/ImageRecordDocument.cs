@@ -167,9 +167,10 @@ internal static class ImageRecordDocument
             ["attributes"] = FirestoreValue.Map(e.Event.Attributes.Select(a => KeyValuePair.Create(a.Key, FirestoreValue.String(a.Value)))),
             ["createdAt"] = FirestoreValue.Timestamp(e.CreatedAt),
         };
-        if (e.ClaimedUntil is { } until)
+        if (e.Claim is { } claim)
         {
-            entry["claimedUntil"] = FirestoreValue.Timestamp(until);
+            entry["claimedBy"] = FirestoreValue.String(claim.Holder);
+            entry["claimedUntil"] = FirestoreValue.Timestamp(claim.Until);
         }
 
         return FirestoreValue.Map(entry);
@@ -189,7 +190,8 @@ internal static class ImageRecordDocument
                 ? a.AsMap().ToImmutableSortedDictionary(p => p.Key, p => p.Value.AsString(), StringComparer.Ordinal)
                 : ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
             var message = new CloudEventMessage(Required(m, "id").AsString(), Required(m, "type").AsString(), Required(m, "payload").AsString(), attributes);
-            return new OutboxEvent(Required(m, "topic").AsString(), message, Required(m, "createdAt").AsTimestamp(), Optional(m, "claimedUntil")?.AsTimestampOrNull());
+            var claim = Optional(m, "claimedBy")?.AsStringOrNull() is { } holder && Optional(m, "claimedUntil")?.AsTimestampOrNull() is { } until ? new OutboxClaim(holder, until) : null;
+            return new OutboxEvent(Required(m, "topic").AsString(), message, Required(m, "createdAt").AsTimestamp(), claim);
         })];
         var record = new ImageRecord
         {
