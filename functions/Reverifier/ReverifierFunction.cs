@@ -7,7 +7,8 @@ namespace ImageTrust.Functions.Reverifier;
 
 /// <summary>
 /// Reverifier, on two subscriptions: a scheduler tick (reverify topic) starts one sweep that publishes a work message per due
-/// image; a work message (work topic, attribute <c>imagetrust-work</c>) re-verifies one image → <see cref="ReverificationService"/>.
+/// image (a drain tick, attribute <c>imagetrust-work=drain-outbox</c>, only per image with pending events); a work message
+/// (work topic, attribute <c>imagetrust-work</c>) handles one image → <see cref="ReverificationService"/>.
 /// </summary>
 internal sealed class ReverifierFunction : IPubSubFunction
 {
@@ -30,6 +31,13 @@ internal sealed class ReverifierFunction : IPubSubFunction
         {
             var outcome = await _service.ReverifyImageAsync(message.Data, message.MessageId, cancellationToken).ConfigureAwait(false);
             _logger.LogInformation("Message {MessageId}: {Outcome}", message.MessageId, outcome);
+            return;
+        }
+
+        if (kind == ReverificationWork.DrainKind)
+        {
+            var drained = await _service.DrainOutboxesAsync(message.MessageId, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("Message {MessageId}: drain read {Examined} record(s) with pending events, published {Published} work message(s)", message.MessageId, drained.Examined, drained.Published);
             return;
         }
 

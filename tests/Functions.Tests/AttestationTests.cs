@@ -137,7 +137,7 @@ public sealed class AttestationTests
             Assert.Equal(HttpStatusCode.ServiceUnavailable, blocked.StatusCode);
         }
 
-        var later = new OffsetTimeProvider(ImageTrust.Pipeline.Persistence.FirestoreAttestationOutbox.ClaimDuration + TimeSpan.FromSeconds(1));
+        var later = new OffsetTimeProvider(ImageTrust.Pipeline.Persistence.ImageDocumentClaims.Duration + TimeSpan.FromSeconds(1));
         await using var push = await attestor.StartAsync<PushVerifierFunction>(services => services.AddSingleton<TimeProvider>(later));
         await Deliveries.SendRecordedAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", attestor.ProjectId);
 

@@ -18,6 +18,15 @@ internal sealed record ReverificationWork(ImageKey Image, string Reason)
     /// <summary>The value of <see cref="KindAttribute"/> on a re-verification work message.</summary>
     public const string Kind = "reverify-image";
 
+    /// <summary>
+    /// The value of <see cref="KindAttribute"/> on a scheduler tick that only drains outboxes (the frequent drain job); a tick
+    /// without the attribute runs the whole sweep.
+    /// </summary>
+    public const string DrainKind = "drain-outbox";
+
+    /// <summary>The reason of an image whose outbox holds events nobody is publishing.</summary>
+    public const string OutboxPending = "OUTBOX_PENDING";
+
     /// <summary>The largest message data accepted.</summary>
     public const int MaxDataBytes = 8 * 1024;
 

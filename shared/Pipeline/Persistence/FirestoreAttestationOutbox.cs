@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
-using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.Model;
 using ImageTrust.Pipeline.Attestations;
@@ -21,16 +20,18 @@ internal sealed class FirestoreAttestationOutbox
     private readonly FirestoreDocumentStore _documents;
     private readonly ImageAttestor _attestor;
     private readonly ImageEventTopics _topics;
+    private readonly ImageDocumentClaims _claims;
     private readonly string _collection;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
     /// <summary>Creates the outbox of <paramref name="collection"/>.</summary>
-    public FirestoreAttestationOutbox(FirestoreDocumentStore documents, ImageAttestor attestor, ImageEventTopics topics, string collection, TimeProvider timeProvider, ILogger logger)
+    public FirestoreAttestationOutbox(FirestoreDocumentStore documents, ImageAttestor attestor, ImageEventTopics topics, ImageDocumentClaims claims, string collection, TimeProvider timeProvider, ILogger logger)
     {
         _documents = documents;
         _attestor = attestor;
         _topics = topics;
+        _claims = claims;
         _collection = collection;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -38,10 +39,11 @@ internal sealed class FirestoreAttestationOutbox
 
     /// <summary>
     /// Carries out <paramref name="record"/>'s pending action (committed at <paramref name="version"/>, when known) and records
-    /// it; returns the record, outbox and version after that write.
+    /// it, its event claimed by <paramref name="outboxClaim"/> (the caller publishes it); returns the record, outbox and
+    /// version after that write.
     /// </summary>
     /// <exception cref="TransientFailureException">Cloud KMS, Container Analysis or Firestore failed: the action stays pending.</exception>
-    public async Task<(ImageRecord Record, ImmutableArray<OutboxEvent> Outbox, DateTimeOffset? Version)> CarryOutAsync(ImageRecord record, ImmutableArray<OutboxEvent> outbox, DateTimeOffset? version, CancellationToken cancellationToken)
+    public async Task<(ImageRecord Record, ImmutableArray<OutboxEvent> Outbox, DateTimeOffset? Version)> CarryOutAsync(ImageRecord record, ImmutableArray<OutboxEvent> outbox, DateTimeOffset? version, OutboxClaim outboxClaim, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         if (record.PendingAttestation is not { } action)
@@ -84,17 +86,14 @@ internal sealed class FirestoreAttestationOutbox
             if (deleted == 0 && record.Attestation is null)
             {
                 // Nothing existed: only the pending action is cleared, no event is raised.
-                return await RecordAsync(record, action, null, null, outbox, version, cancellationToken).ConfigureAwait(false);
+                return await RecordAsync(record, action, null, null, outbox, version, outboxClaim, cancellationToken).ConfigureAwait(false);
             }
 
             done = ImageEvent.AttestationWithdrawn(ImageEventSeverities.Info, $"{key} is {record.Status.ToWire()}: {deleted} attestation(s) withdrawn");
         }
 
-        return await RecordAsync(record, action, attestation, done, outbox, version, cancellationToken).ConfigureAwait(false);
+        return await RecordAsync(record, action, attestation, done, outbox, version, outboxClaim, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>How long a claim lasts: past it, a delivery that died while carrying out an action no longer blocks the retry.</summary>
-    public static TimeSpan ClaimDuration { get; } = TimeSpan.FromMinutes(2);
 
     // One conditional write makes this delivery the only one carrying out the action: a concurrent delivery either loses the
     // write (the version moved) or sees the live claim, and answers 503 so its message comes back after the action is done.
@@ -119,51 +118,31 @@ internal sealed class FirestoreAttestationOutbox
             throw new TransientFailureException($"another delivery is carrying out the attestation action {action.ToWire()} of {key} (claimed until {until:O}); retry");
         }
 
-        try
-        {
-            var claim = new Dictionary<string, FirestoreValue>(StringComparer.Ordinal) { [ImageRecordDocument.AttestationClaimField] = FirestoreValue.Timestamp(now + ClaimDuration) };
-            var commit = await _documents.CommitAsync([FirestoreWrite.Update(_collection, ImageDocumentIds.For(key), claim, expectedUpdateTime: version)], cancellationToken).ConfigureAwait(false);
-            return commit is { UpdateTimes: [DateTimeOffset at] } ? at : throw new TransientFailureException($"Firestore did not report the version of the claim on {key}");
-        }
-        catch (GoogleApiException exception) when (exception.Status is "FAILED_PRECONDITION" or "ABORTED" or "NOT_FOUND" || exception.HttpStatus == System.Net.HttpStatusCode.Conflict)
-        {
-            throw new TransientFailureException($"{key} changed while its attestation action {action.ToWire()} was being claimed (another delivery may be carrying it out); retry", exception);
-        }
+        var claim = new Dictionary<string, FirestoreValue>(StringComparer.Ordinal) { [ImageRecordDocument.AttestationClaimField] = FirestoreValue.Timestamp(ImageDocumentClaims.Until(now)) };
+        return await _claims.TryUpdateAsync(key, claim, version.Value, cancellationToken).ConfigureAwait(false)
+            ?? throw new TransientFailureException($"{key} changed while its attestation action {action.ToWire()} was being claimed (another delivery may be carrying it out); retry");
     }
 
-    // Best effort, and not cancelled with the request: a released claim lets the retry start at once; an unreleased one only makes it wait for the claim to pass.
-    private async Task ReleaseAsync(ImageKey key, DateTimeOffset claimed)
-    {
-        try
-        {
-            var release = new Dictionary<string, FirestoreValue>(StringComparer.Ordinal) { [ImageRecordDocument.AttestationClaimField] = FirestoreValue.Null };
-            await _documents.CommitAsync([FirestoreWrite.Update(_collection, ImageDocumentIds.For(key), release, expectedUpdateTime: claimed)], CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is GoogleApiException or TransientFailureException)
-        {
-            _logger.LogDebug("The attestation claim on {Image} was not released ({Error}); it lapses by itself", key, exception.Message);
-        }
-    }
+    // A released claim lets the retry start at once; an unreleased one only makes it wait for the claim to pass.
+    private Task ReleaseAsync(ImageKey key, DateTimeOffset claimed)
+        => _claims.ReleaseAsync(key, new Dictionary<string, FirestoreValue>(StringComparer.Ordinal) { [ImageRecordDocument.AttestationClaimField] = FirestoreValue.Null }, claimed);
 
-    private async Task<(ImageRecord, ImmutableArray<OutboxEvent>, DateTimeOffset?)> RecordAsync(ImageRecord record, AttestationAction action, ImageAttestation? attestation, ImageEvent? done, ImmutableArray<OutboxEvent> outbox, DateTimeOffset? version, CancellationToken cancellationToken)
+    private async Task<(ImageRecord, ImmutableArray<OutboxEvent>, DateTimeOffset?)> RecordAsync(ImageRecord record, AttestationAction action, ImageAttestation? attestation, ImageEvent? done, ImmutableArray<OutboxEvent> outbox, DateTimeOffset? version, OutboxClaim outboxClaim, CancellationToken cancellationToken)
     {
         var key = record.Key;
         var documentId = ImageDocumentIds.For(key);
         var now = _timeProvider.GetUtcNow();
         var after = record with { Attestation = attestation, PendingAttestation = null, AttestationClaimedUntil = null };
-        var events = done is null ? [] : Enqueue(after, done, action, attestation, version, now);
+        var events = done is null ? [] : Enqueue(after, done, action, attestation, version, now, outboxClaim);
         if (version is { } expected)
         {
-            try
+            var next = outbox.AddRange(events);
+            if (await _claims.TryUpdateAsync(key, Fields(after, next), expected, cancellationToken).ConfigureAwait(false) is { } at)
             {
-                var next = outbox.AddRange(events);
-                var commit = await _documents.CommitAsync([FirestoreWrite.Update(_collection, documentId, Fields(after, next), expectedUpdateTime: expected)], cancellationToken).ConfigureAwait(false);
-                return (after with { PendingEvents = next.Length }, next, commit is { UpdateTimes: [DateTimeOffset at] } ? at : null);
+                return (after with { PendingEvents = next.Length, PendingEventsDueAt = ImageRecordDocument.OutboxDueAt(next) }, next, at);
             }
-            catch (GoogleApiException exception) when (exception.Status is "FAILED_PRECONDITION" or "ABORTED" || exception.HttpStatus == System.Net.HttpStatusCode.Conflict)
-            {
-                _logger.LogDebug("{Image} changed since its attestation action was committed; recording the outcome in a transaction", key);
-            }
+
+            _logger.LogDebug("{Image} changed since its attestation action was committed; recording the outcome in a transaction", key);
         }
 
         // The document changed since (another change committed): what was done is recorded; a newer pending action is kept.
@@ -186,7 +165,7 @@ internal sealed class FirestoreAttestationOutbox
                 };
                 var next = stored.Outbox.AddRange(events.Where(e => !stored.Outbox.Any(o => o.Event.Id == e.Event.Id)));
                 transaction.Write(FirestoreWrite.Update(_collection, documentId, Fields(current, next)));
-                written = new StoredImageRecord(current with { PendingEvents = next.Length }, next);
+                written = new StoredImageRecord(current with { PendingEvents = next.Length, PendingEventsDueAt = ImageRecordDocument.OutboxDueAt(next) }, next);
                 return 1;
             },
             cancellationToken).ConfigureAwait(false);
@@ -195,7 +174,7 @@ internal sealed class FirestoreAttestationOutbox
         return written is null ? (after, outbox, null) : (written.Record, written.Outbox, null);
     }
 
-    private ImmutableArray<OutboxEvent> Enqueue(ImageRecord record, ImageEvent done, AttestationAction action, ImageAttestation? attestation, DateTimeOffset? version, DateTimeOffset now)
+    private ImmutableArray<OutboxEvent> Enqueue(ImageRecord record, ImageEvent done, AttestationAction action, ImageAttestation? attestation, DateTimeOffset? version, DateTimeOffset now, OutboxClaim claim)
     {
         if (_topics.TopicFor(done.Type) is not { } topic)
         {
@@ -207,14 +186,15 @@ internal sealed class FirestoreAttestationOutbox
         var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{ImageDocumentIds.For(record.Key)}\n{action.ToWire()}\n{discriminator}")).AsSpan(0, 16));
         var messageId = record.ProcessedMessageIds.IsEmpty ? "attestation" : record.ProcessedMessageIds[^1];
         var previous = record.History.IsEmpty ? null : record.History[^1].From;
-        return [new OutboxEvent(topic, ImageCloudEvents.ForImage(id, done, record, previous, messageId, now), now)];
+        return [new OutboxEvent(topic, ImageCloudEvents.ForImage(id, done, record, previous, messageId, now), now, claim)];
     }
 
-    private static Dictionary<string, FirestoreValue> Fields(ImageRecord record, IEnumerable<OutboxEvent> outbox) => new(StringComparer.Ordinal)
+    private static Dictionary<string, FirestoreValue> Fields(ImageRecord record, IEnumerable<OutboxEvent> outbox)
     {
-        [ImageRecordDocument.AttestationField] = ImageRecordDocument.AttestationValue(record.Attestation),
-        [ImageRecordDocument.PendingAttestationField] = ImageRecordDocument.PendingAttestationValue(record.PendingAttestation),
-        [ImageRecordDocument.AttestationClaimField] = FirestoreValue.Null,
-        [ImageRecordDocument.OutboxField] = ImageRecordDocument.OutboxValue(outbox),
-    };
+        var fields = ImageRecordDocument.OutboxFields(outbox);
+        fields[ImageRecordDocument.AttestationField] = ImageRecordDocument.AttestationValue(record.Attestation);
+        fields[ImageRecordDocument.PendingAttestationField] = ImageRecordDocument.PendingAttestationValue(record.PendingAttestation);
+        fields[ImageRecordDocument.AttestationClaimField] = FirestoreValue.Null;
+        return fields;
+    }
 }

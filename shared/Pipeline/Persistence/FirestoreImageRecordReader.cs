@@ -75,6 +75,22 @@ internal sealed class FirestoreImageRecordReader : ImageRecordReader
             cancellationToken);
     }
 
+    /// <summary>
+    /// The records with outbox events anyone may publish at <paramref name="now"/> (<c>outboxDueAt &lt;= now</c>), earliest
+    /// first: a range on one field, served by Firestore's automatic single-field index (no composite index needed).
+    /// </summary>
+    /// <exception cref="FormatException">The page size or token is invalid.</exception>
+    /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore is unavailable.</exception>
+    public Task<ImageRecordPage> ListPendingEventsDueAsync(DateTimeOffset now, int pageSize, string? pageToken, CancellationToken cancellationToken)
+        => QueryAsync(
+            new FirestoreQuery(
+                _collection,
+                pageSize,
+                pageToken,
+                [new FirestoreFieldFilter(ImageRecordDocument.OutboxDueAtField, FirestoreOperator.LessThanOrEqual, FirestoreValue.Timestamp(now))],
+                [ImageRecordDocument.OutboxDueAtField]),
+            cancellationToken);
+
     private async Task<ImageRecordPage> QueryAsync(FirestoreQuery query, CancellationToken cancellationToken)
     {
         var pageToken = query.PageToken;

@@ -57,8 +57,9 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
         _conflictRetry = conflictRetry ?? RetryPolicy.Contention;
         _schedule = schedule;
         _reader = new FirestoreImageRecordReader(documents, _collection);
-        _outbox = new FirestoreOutbox(documents, publisher, topics, _collection, logger);
-        _attestations = attestor is null ? null : new FirestoreAttestationOutbox(documents, attestor, topics, _collection, timeProvider, logger);
+        var claims = new ImageDocumentClaims(documents, _collection, logger);
+        _outbox = new FirestoreOutbox(documents, publisher, topics, claims, _collection, logger);
+        _attestations = attestor is null ? null : new FirestoreAttestationOutbox(documents, attestor, topics, claims, _collection, timeProvider, logger);
     }
 
     /// <inheritdoc />
@@ -88,15 +89,17 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
         for (var attempt = 1; ; attempt++)
         {
             var now = _timeProvider.GetUtcNow();
+            var claim = OutboxClaim.Take(now);
             var update = RecordUpdate.Decide(key, stored.Content?.Record, messageIds, decide, now);
             if (update is not { Outcome: ApplyOutcome.Applied, Next: { } next })
             {
                 var pending = stored.Content?.Outbox ?? [];
-                return await FinishAsync(key, messageIds, update, update.Next, pending, stored.Version, cancellationToken).ConfigureAwait(false);
+                return await FinishAsync(key, messageIds, update, update.Next, pending, stored.Version, claim, cancellationToken).ConfigureAwait(false);
             }
 
-            var outbox = (stored.Content?.Outbox ?? []).AddRange(_outbox.Enqueue(update, stored.Content?.Record.Status, now));
-            var written = new StoredImageRecord(next with { PendingEvents = outbox.Length, DueAt = _schedule?.DueAt(next), PendingAttestation = _attestations is null ? null : next.PendingAttestation }, outbox);
+            // The write claims its own events and any nobody holds, so this delivery alone publishes them.
+            var outbox = FirestoreOutbox.ClaimFree(stored.Content?.Outbox ?? [], now, claim).AddRange(_outbox.Enqueue(update, stored.Content?.Record.Status, now, claim));
+            var written = new StoredImageRecord(next with { PendingEvents = outbox.Length, PendingEventsDueAt = ImageRecordDocument.OutboxDueAt(outbox), DueAt = _schedule?.DueAt(next), PendingAttestation = _attestations is null ? null : next.PendingAttestation }, outbox);
             var fields = ImageRecordDocument.ToFields(written);
             var write = stored.Version is { } version
                 ? FirestoreWrite.Set(_collection, documentId, fields, [ImageRecordDocument.UpdatedField]).WithExpectedUpdateTime(version)
@@ -106,7 +109,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
             {
                 var commit = await _documents.CommitAsync([write], cancellationToken).ConfigureAwait(false);
                 var committed = commit is { UpdateTimes: [DateTimeOffset at] } ? at : (DateTimeOffset?)null;
-                return await FinishAsync(key, messageIds, update, written.Record, outbox, committed, cancellationToken).ConfigureAwait(false);
+                return await FinishAsync(key, messageIds, update, written.Record, outbox, committed, claim, cancellationToken).ConfigureAwait(false);
             }
             catch (GoogleApiException exception) when (exception.Status is "FAILED_PRECONDITION" or "ALREADY_EXISTS" or "ABORTED")
             {
@@ -146,10 +149,15 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
         => _reader.ListOtherPolicyVersionAsync(policyVersion, pageSize, pageToken, cancellationToken);
 
     /// <inheritdoc />
+    public override Task<ImageRecordPage> ListPendingEventsDueAsync(DateTimeOffset now, int pageSize, string? pageToken = null, CancellationToken cancellationToken = default)
+        => _reader.ListPendingEventsDueAsync(now, pageSize, pageToken, cancellationToken);
+
+    /// <inheritdoc />
     public override async Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default)
     {
         var stored = await ReadStoredAsync(key, cancellationToken).ConfigureAwait(false);
-        return stored.Content is not { Outbox.IsEmpty: false } content ? 0 : await _outbox.PublishAsync(key, content.Outbox, stored.Version, cancellationToken).ConfigureAwait(false);
+        var now = _timeProvider.GetUtcNow();
+        return stored.Content is not { Outbox.IsEmpty: false } content ? 0 : await _outbox.PublishAsync(key, content.Outbox, stored.Version, now, OutboxClaim.Take(now), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Stored> ReadStoredAsync(ImageKey key, CancellationToken cancellationToken)
@@ -159,7 +167,8 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
         return document is null ? new Stored(null, null) : new Stored(ImageRecordDocument.Read(document), document.UpdateTime);
     }
 
-    private async Task<ApplyResult> FinishAsync(ImageKey key, IReadOnlyCollection<string> messageIds, RecordUpdate update, ImageRecord? record, ImmutableArray<OutboxEvent> outbox, DateTimeOffset? version, CancellationToken cancellationToken)
+    // claim: what this delivery's entries are claimed with (those it committed, the attestation's events, free ones it claims).
+    private async Task<ApplyResult> FinishAsync(ImageKey key, IReadOnlyCollection<string> messageIds, RecordUpdate update, ImageRecord? record, ImmutableArray<OutboxEvent> outbox, DateTimeOffset? version, OutboxClaim claim, CancellationToken cancellationToken)
     {
         if (update.Outcome == ApplyOutcome.Duplicate)
         {
@@ -186,7 +195,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
         {
             try
             {
-                (record, outbox, version) = await _attestations.CarryOutAsync(record, outbox, version, cancellationToken).ConfigureAwait(false);
+                (record, outbox, version) = await _attestations.CarryOutAsync(record, outbox, version, claim, cancellationToken).ConfigureAwait(false);
             }
             catch (TransientFailureException exception)
             {
@@ -195,7 +204,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
             }
         }
 
-        var published = outbox.IsEmpty ? 0 : await _outbox.PublishAsync(key, outbox, version, cancellationToken).ConfigureAwait(false);
+        var published = outbox.IsEmpty ? 0 : await _outbox.PublishAsync(key, outbox, version, _timeProvider.GetUtcNow(), claim, cancellationToken).ConfigureAwait(false);
         if (attestationFailure is not null)
         {
             throw new TransientFailureException($"{key}: the status is recorded, but the attestation action {record?.PendingAttestation?.ToWire()} is pending until a retry: {attestationFailure.Message}", attestationFailure);

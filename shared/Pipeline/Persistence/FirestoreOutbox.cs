@@ -13,32 +13,37 @@ namespace ImageTrust.Pipeline.Persistence;
 
 /// <summary>
 /// The outbox of the image documents: events are enqueued into the same write as the change that raised them, published after
-/// the commit, then removed from the document. Publishing is at least once: a crash after publishing but before marking sent
-/// re-publishes the same CloudEvent ids, which consumers can deduplicate.
+/// the commit, then removed from the document. Each entry is claimed (<see cref="OutboxEvent.Claim"/>) by the delivery
+/// that will publish it, in the write that commits it or in one conditional write before publishing, so concurrent deliveries
+/// of one image never publish the same entry. An entry is published again only when its publisher died or timed out between
+/// publishing and marking it sent (the claim lapses): the same CloudEvent id, which consumers deduplicate.
 /// </summary>
 internal sealed class FirestoreOutbox
 {
     private readonly FirestoreDocumentStore _documents;
     private readonly PubSubPublisher _publisher;
     private readonly ImageEventTopics _topics;
+    private readonly ImageDocumentClaims _claims;
     private readonly string _collection;
     private readonly ILogger _logger;
 
     /// <summary>Creates the outbox of <paramref name="collection"/>.</summary>
-    public FirestoreOutbox(FirestoreDocumentStore documents, PubSubPublisher publisher, ImageEventTopics topics, string collection, ILogger logger)
+    public FirestoreOutbox(FirestoreDocumentStore documents, PubSubPublisher publisher, ImageEventTopics topics, ImageDocumentClaims claims, string collection, ILogger logger)
     {
         _documents = documents;
         _publisher = publisher;
         _topics = topics;
+        _claims = claims;
         _collection = collection;
         _logger = logger;
     }
 
     /// <summary>
     /// The outbox entries for the events <paramref name="update"/> raises (those of a type no topic is configured for are
-    /// dropped), each with an id derived from the image, the causing message and the event's position.
+    /// dropped), each with an id derived from the image, the causing message and the event's position, held by
+    /// <paramref name="claim"/>.
     /// </summary>
-    public ImmutableArray<OutboxEvent> Enqueue(RecordUpdate update, ImageStatus? previousStatus, DateTimeOffset now)
+    public ImmutableArray<OutboxEvent> Enqueue(RecordUpdate update, ImageStatus? previousStatus, DateTimeOffset now, OutboxClaim claim)
     {
         ArgumentNullException.ThrowIfNull(update);
         if (update is not { Next: { } record, MessageId: { } messageId })
@@ -53,7 +58,7 @@ internal sealed class FirestoreOutbox
             if (_topics.TopicFor(imageEvent.Type) is { } topic)
             {
                 var cloudEvent = ImageCloudEvents.ForImage(EventId(record.Key, messageId, i), imageEvent, record, previousStatus, messageId, now);
-                events.Add(new OutboxEvent(topic, cloudEvent, now));
+                events.Add(new OutboxEvent(topic, cloudEvent, now, claim));
             }
         }
 
@@ -61,15 +66,46 @@ internal sealed class FirestoreOutbox
     }
 
     /// <summary>
-    /// Publishes <paramref name="pending"/> (the outbox at <paramref name="version"/>, when known) and removes what was published
-    /// from the document; returns how many were published.
+    /// <paramref name="outbox"/> with every entry nobody holds at <paramref name="now"/> claimed by <paramref name="claim"/>;
+    /// entries another delivery holds stay as they are.
     /// </summary>
-    /// <exception cref="TransientFailureException">Some events could not be published (they stay in the outbox), or Firestore is unavailable.</exception>
-    public async Task<int> PublishAsync(ImageKey key, ImmutableArray<OutboxEvent> pending, DateTimeOffset? version, CancellationToken cancellationToken)
+    public static ImmutableArray<OutboxEvent> ClaimFree(ImmutableArray<OutboxEvent> outbox, DateTimeOffset now, OutboxClaim claim)
+        => [.. outbox.Select(e => e.IsHeldAt(now) ? e : e with { Claim = claim })];
+
+    /// <summary>
+    /// Publishes the entries of <paramref name="outbox"/> (the document's at <paramref name="version"/>, when known) that
+    /// <paramref name="claim"/> holds, after first claiming, with one conditional write, those nobody holds; then removes what
+    /// was published and gives back the claim on what was not. Entries another delivery holds are left to it. Returns how many
+    /// were published.
+    /// </summary>
+    /// <exception cref="TransientFailureException">Some events could not be published (they stay in the outbox, free for the
+    /// retry or the sweep's drain), or Firestore is unavailable.</exception>
+    public async Task<int> PublishAsync(ImageKey key, ImmutableArray<OutboxEvent> outbox, DateTimeOffset? version, DateTimeOffset now, OutboxClaim claim, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(key);
+        if (outbox.Any(e => !e.IsHeldAt(now)))
+        {
+            var claimed = ClaimFree(outbox, now, claim);
+            if (version is { } read && await _claims.TryUpdateAsync(key, ImageRecordDocument.OutboxFields(claimed), read, cancellationToken).ConfigureAwait(false) is { } at)
+            {
+                (outbox, version) = (claimed, at);
+            }
+            else
+            {
+                // Another write came first: it claimed the free entries itself or left them to a retry or the drain.
+                _logger.LogDebug("{Image} changed before its free outbox entries could be claimed; leaving them", key);
+            }
+        }
+
+        var held = outbox.Where(e => e.IsHeldBy(claim)).ToList();
+        if (held.Count == 0)
+        {
+            return 0;
+        }
+
         var sent = new HashSet<string>(StringComparer.Ordinal);
         Exception? failure = null;
-        foreach (var group in pending.GroupBy(e => e.Topic, StringComparer.Ordinal))
+        foreach (var group in held.GroupBy(e => e.Topic, StringComparer.Ordinal))
         {
             try
             {
@@ -84,14 +120,11 @@ internal sealed class FirestoreOutbox
             }
         }
 
-        if (sent.Count > 0)
-        {
-            await MarkSentAsync(key, pending, sent, version, cancellationToken).ConfigureAwait(false);
-        }
-
+        var unsent = held.Select(e => e.Event.Id).Where(id => !sent.Contains(id)).ToHashSet(StringComparer.Ordinal);
+        await SettleAsync(key, outbox, sent, unsent, claim, version, cancellationToken).ConfigureAwait(false);
         if (failure is not null)
         {
-            throw new TransientFailureException($"published {sent.Count} of {pending.Length} event(s) for {key}; the rest stay in the outbox until a retry", failure);
+            throw new TransientFailureException($"published {sent.Count} of {held.Count} event(s) for {key}; the rest stay in the outbox until a retry or the sweep", failure);
         }
 
         return sent.Count;
@@ -104,25 +137,21 @@ internal sealed class FirestoreOutbox
         return Convert.ToHexStringLower(hash.AsSpan(0, 16));
     }
 
-    private async Task MarkSentAsync(ImageKey key, ImmutableArray<OutboxEvent> outboxAtVersion, HashSet<string> sent, DateTimeOffset? version, CancellationToken cancellationToken)
+    // One write removes what was published and gives back the claim on what was not, so the drain can take it at once.
+    private static IEnumerable<OutboxEvent> Settled(IEnumerable<OutboxEvent> outbox, HashSet<string> sent, HashSet<string> unsent, OutboxClaim claim)
+        => outbox.Where(e => !sent.Contains(e.Event.Id)).Select(e => unsent.Contains(e.Event.Id) && e.IsHeldBy(claim) ? e with { Claim = null } : e);
+
+    private async Task SettleAsync(ImageKey key, ImmutableArray<OutboxEvent> outboxAtVersion, HashSet<string> sent, HashSet<string> unsent, OutboxClaim claim, DateTimeOffset? version, CancellationToken cancellationToken)
     {
-        var documentId = ImageDocumentIds.For(key);
-        if (version is { } expected)
+        // Knowing the version the outbox was read or committed at makes this one conditional write.
+        if (version is { } expected
+            && await _claims.TryUpdateAsync(key, ImageRecordDocument.OutboxFields(Settled(outboxAtVersion, sent, unsent, claim)), expected, cancellationToken).ConfigureAwait(false) is not null)
         {
-            // Knowing the version the outbox was read or committed at makes marking sent one conditional write.
-            try
-            {
-                var remaining = ImageRecordDocument.OutboxValue(outboxAtVersion.Where(e => !sent.Contains(e.Event.Id)));
-                await _documents.CommitAsync([FirestoreWrite.Update(_collection, documentId, new Dictionary<string, FirestoreValue> { [ImageRecordDocument.OutboxField] = remaining }, expectedUpdateTime: expected)], cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (GoogleApiException exception) when (exception.Status is "FAILED_PRECONDITION" or "ABORTED" || exception.HttpStatus == System.Net.HttpStatusCode.Conflict)
-            {
-                // Someone wrote the document since our commit: fall back to a read-modify-write.
-                _logger.LogDebug("Outbox of {Image} changed since commit; marking sent in a transaction", key);
-            }
+            return;
         }
 
+        // Someone wrote the document since: a read-modify-write, which keeps their entries and their claims.
+        var documentId = ImageDocumentIds.For(key);
         await _documents.RunTransactionAsync(
             async (transaction, ct) =>
             {
@@ -133,14 +162,14 @@ internal sealed class FirestoreOutbox
                 }
 
                 var outbox = ImageRecordDocument.Read(document).Outbox;
-                var remaining = outbox.Where(e => !sent.Contains(e.Event.Id)).ToList();
-                if (remaining.Count == outbox.Length)
+                var settled = Settled(outbox, sent, unsent, claim).ToList();
+                if (settled.SequenceEqual(outbox))
                 {
                     return 0;
                 }
 
-                transaction.Write(FirestoreWrite.Update(_collection, documentId, new Dictionary<string, FirestoreValue> { [ImageRecordDocument.OutboxField] = ImageRecordDocument.OutboxValue(remaining) }));
-                return outbox.Length - remaining.Count;
+                transaction.Write(FirestoreWrite.Update(_collection, documentId, ImageRecordDocument.OutboxFields(settled)));
+                return 1;
             },
             cancellationToken).ConfigureAwait(false);
     }

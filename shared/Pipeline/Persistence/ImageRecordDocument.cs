@@ -32,6 +32,12 @@ internal static class ImageRecordDocument
     /// <summary>The outbox field.</summary>
     public const string OutboxField = "outbox";
 
+    /// <summary>
+    /// From when the earliest outbox event may be published by anyone (<see cref="OutboxEvent.FreeFrom"/>), or null when the
+    /// outbox is empty: the sweep's drain query selects records whose value has passed.
+    /// </summary>
+    public const string OutboxDueAtField = "outboxDueAt";
+
     /// <summary>The attestation field: <c>{occurrence, createdAt}</c>, absent or null when none exists.</summary>
     public const string AttestationField = "attestation";
 
@@ -95,9 +101,13 @@ internal static class ImageRecordDocument
                 ["reasons"] = Strings(h.Reasons),
             }))),
             ["processedMessageIds"] = Strings(record.ProcessedMessageIds),
-            [OutboxField] = OutboxValue(stored.Outbox),
             [DueAtField] = FirestoreValue.TimestampOrNull(record.DueAt),
         };
+        foreach (var (name, value) in OutboxFields(stored.Outbox))
+        {
+            fields[name] = value;
+        }
+
         if (record.Key.SourceProject is { } project)
         {
             fields[SourceProjectField] = FirestoreValue.String(project);
@@ -127,16 +137,44 @@ internal static class ImageRecordDocument
         return fields.ToImmutableSortedDictionary(StringComparer.Ordinal);
     }
 
-    /// <summary>The Firestore value of an outbox.</summary>
-    public static FirestoreValue OutboxValue(IEnumerable<OutboxEvent> outbox) => FirestoreValue.Array(outbox.Select(e => FirestoreValue.Map(new Dictionary<string, FirestoreValue>
+    /// <summary>
+    /// The fields every write of an outbox sets together: the outbox and <see cref="OutboxDueAtField"/>, so the drain query
+    /// always sees the outbox as written.
+    /// </summary>
+    public static Dictionary<string, FirestoreValue> OutboxFields(IEnumerable<OutboxEvent> outbox)
     {
-        ["id"] = FirestoreValue.String(e.Event.Id),
-        ["topic"] = FirestoreValue.String(e.Topic),
-        ["type"] = FirestoreValue.String(e.Event.Type),
-        ["payload"] = FirestoreValue.String(e.Event.Json),
-        ["attributes"] = FirestoreValue.Map(e.Event.Attributes.Select(a => KeyValuePair.Create(a.Key, FirestoreValue.String(a.Value)))),
-        ["createdAt"] = FirestoreValue.Timestamp(e.CreatedAt),
-    })));
+        ArgumentNullException.ThrowIfNull(outbox);
+        var entries = outbox.ToList();
+        return new Dictionary<string, FirestoreValue>(StringComparer.Ordinal)
+        {
+            [OutboxField] = FirestoreValue.Array(entries.Select(OutboxEntryValue)),
+            [OutboxDueAtField] = FirestoreValue.TimestampOrNull(OutboxDueAt(entries)),
+        };
+    }
+
+    /// <summary>From when the earliest entry of <paramref name="outbox"/> may be published by anyone; null when it is empty.</summary>
+    public static DateTimeOffset? OutboxDueAt(IEnumerable<OutboxEvent> outbox) => outbox.Select(e => (DateTimeOffset?)e.FreeFrom).Min();
+
+    // The claim is written only while one exists, so an unclaimed entry keeps the shape older readers know.
+    private static FirestoreValue OutboxEntryValue(OutboxEvent e)
+    {
+        var entry = new Dictionary<string, FirestoreValue>(StringComparer.Ordinal)
+        {
+            ["id"] = FirestoreValue.String(e.Event.Id),
+            ["topic"] = FirestoreValue.String(e.Topic),
+            ["type"] = FirestoreValue.String(e.Event.Type),
+            ["payload"] = FirestoreValue.String(e.Event.Json),
+            ["attributes"] = FirestoreValue.Map(e.Event.Attributes.Select(a => KeyValuePair.Create(a.Key, FirestoreValue.String(a.Value)))),
+            ["createdAt"] = FirestoreValue.Timestamp(e.CreatedAt),
+        };
+        if (e.Claim is { } claim)
+        {
+            entry["claimedBy"] = FirestoreValue.String(claim.Holder);
+            entry["claimedUntil"] = FirestoreValue.Timestamp(claim.Until);
+        }
+
+        return FirestoreValue.Map(entry);
+    }
 
     /// <summary>Reads a record and its outbox from their document.</summary>
     /// <exception cref="FormatException">The document does not have the shape this code writes.</exception>
@@ -152,7 +190,8 @@ internal static class ImageRecordDocument
                 ? a.AsMap().ToImmutableSortedDictionary(p => p.Key, p => p.Value.AsString(), StringComparer.Ordinal)
                 : ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
             var message = new CloudEventMessage(Required(m, "id").AsString(), Required(m, "type").AsString(), Required(m, "payload").AsString(), attributes);
-            return new OutboxEvent(Required(m, "topic").AsString(), message, Required(m, "createdAt").AsTimestamp());
+            var claim = Optional(m, "claimedBy")?.AsStringOrNull() is { } holder && Optional(m, "claimedUntil")?.AsTimestampOrNull() is { } until ? new OutboxClaim(holder, until) : null;
+            return new OutboxEvent(Required(m, "topic").AsString(), message, Required(m, "createdAt").AsTimestamp(), claim);
         })];
         var record = new ImageRecord
         {
@@ -179,6 +218,7 @@ internal static class ImageRecordDocument
             })],
             ProcessedMessageIds = ReadStrings(f, "processedMessageIds"),
             PendingEvents = outbox.Length,
+            PendingEventsDueAt = OutboxDueAt(outbox),
             Attestation = Optional(f, AttestationField) is { Kind: FirestoreValueKind.Map } at
                 ? new ImageAttestation(Required(at.AsMap(), "occurrence").AsString(), Required(at.AsMap(), "createdAt").AsTimestamp())
                 : null,

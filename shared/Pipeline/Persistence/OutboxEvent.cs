@@ -6,4 +6,18 @@ namespace ImageTrust.Pipeline.Persistence;
 /// <param name="Topic">The Pub/Sub topic id.</param>
 /// <param name="Event">The CloudEvent as it will be published.</param>
 /// <param name="CreatedAt">When it was committed.</param>
-internal sealed record OutboxEvent(string Topic, CloudEventMessage Event, DateTimeOffset CreatedAt);
+/// <param name="Claim">
+/// The delivery that holds the right to publish it, or null when nobody does (given back after a failed publish, or
+/// committed by older code).
+/// </param>
+internal sealed record OutboxEvent(string Topic, CloudEventMessage Event, DateTimeOffset CreatedAt, OutboxClaim? Claim = null)
+{
+    /// <summary>Whether a delivery holds it at <paramref name="now"/>, so no other may publish it.</summary>
+    public bool IsHeldAt(DateTimeOffset now) => Claim?.Until > now;
+
+    /// <summary>Whether <paramref name="claim"/> holds it.</summary>
+    public bool IsHeldBy(OutboxClaim claim) => Claim?.Holder == claim.Holder;
+
+    /// <summary>From when anyone may publish it: when its claim lapses, or since it was committed when unclaimed.</summary>
+    public DateTimeOffset FreeFrom => Claim?.Until ?? CreatedAt;
+}

@@ -79,4 +79,10 @@ internal sealed record ImageRecord
 
     /// <summary>How many events were committed with the record and are not yet confirmed published (the store sets it).</summary>
     public int PendingEvents { get; init; }
+
+    /// <summary>
+    /// From when the earliest pending event may be published by any delivery (its claim lapsed or was given back), or null
+    /// when none is pending (the store sets it): the sweep drains records whose time has passed.
+    /// </summary>
+    public DateTimeOffset? PendingEventsDueAt { get; init; }
 }

@@ -61,7 +61,18 @@ internal abstract class ImageRecordStore : ImageRecordReader
     /// <exception cref="ImageTrust.Model.TransientFailureException">The store is unavailable.</exception>
     public abstract Task<ImageRecordPage> ListOtherPolicyVersionAsync(string policyVersion, int pageSize, string? pageToken = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Publishes the record's pending events and marks them sent; returns how many were published.</summary>
+    /// <summary>
+    /// Lists the records with pending events that any delivery may publish at <paramref name="now"/> (see
+    /// <see cref="ImageRecord.PendingEventsDueAt"/>), earliest first, one page at a time.
+    /// </summary>
+    /// <exception cref="FormatException">The page size or token is invalid.</exception>
+    /// <exception cref="ImageTrust.Model.TransientFailureException">The store is unavailable.</exception>
+    public abstract Task<ImageRecordPage> ListPendingEventsDueAsync(DateTimeOffset now, int pageSize, string? pageToken = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Publishes the record's pending events that no other delivery holds (claiming them first) and marks them sent; returns
+    /// how many were published.
+    /// </summary>
     /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore or Pub/Sub is unavailable.</exception>
     public abstract Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default);
 }

@@ -10,13 +10,16 @@ namespace ImageTrust.Pipeline.Services;
 /// <summary>
 /// Re-verification in two steps, so it scales with what is due rather than with every record:
 /// <list type="number">
-/// <item>The scheduled sweep (<see cref="RunAsync"/>) queries only due records: those judged under the current policy
-/// version whose due time (<see cref="ImageRecord.DueAt"/>: grace expiry or maximum age) has passed, earliest first, then
-/// those judged under another policy version. It publishes one work message per image to the work topic, at most
+/// <item>The scheduled sweep (<see cref="RunAsync"/>) queries only due records: those with outbox events nobody is publishing
+/// (<see cref="ImageRecord.PendingEventsDueAt"/> passed: their publisher failed or died), then those judged under the current
+/// policy version whose due time (<see cref="ImageRecord.DueAt"/>: grace expiry or maximum age) has passed, earliest first,
+/// then those judged under another policy version. A drain tick (<see cref="DrainOutboxesAsync"/>, on its own, more frequent
+/// schedule) runs only the first query, so an event is out soon after Pub/Sub is back even when every delivery that
+/// committed it was dead-lettered. It publishes one work message per image to the work topic, at most
 /// <see cref="PipelineSettings.ReverifyBatch"/> per run: that bound, times the schedule, caps the fan-out rate, so a policy
 /// change reaches every record over several runs instead of all at once.</item>
-/// <item>Each work message (<see cref="ReverifyImageAsync"/>) re-verifies one image if it is still due, deduplicated by its
-/// message id like every other message; Pub/Sub push delivers them concurrently, so the service scales out. It then repairs
+/// <item>Each work message (<see cref="ReverifyImageAsync"/>) publishes the image's free outbox events (without
+/// re-verifying), then re-verifies it if it is still due, deduplicated by its message id like every other message; Pub/Sub push delivers them concurrently, so the service scales out. It then repairs
 /// the image's attestation drift (<see cref="AttestationReconciler"/>), also when the image is no longer due.</item>
 /// </list>
 /// </summary>
@@ -57,8 +60,9 @@ internal sealed class ReverificationService
         var now = _timeProvider.GetUtcNow();
         var version = _schedule.PolicyVersion;
         var sweep = new Sweep(_settings.ReverifyBatch);
-        await SweepAsync(sweep, (size, token, ct) => _records.ListDueAsync(version, now, size, token, ct), now, cancellationToken).ConfigureAwait(false);
-        await SweepAsync(sweep, (size, token, ct) => _records.ListOtherPolicyVersionAsync(version, size, token, ct), now, cancellationToken).ConfigureAwait(false);
+        await DrainAsync(sweep, now, cancellationToken).ConfigureAwait(false);
+        await SweepAsync(sweep, (size, token, ct) => _records.ListDueAsync(version, now, size, token, ct), record => _schedule.DueReason(record, now), cancellationToken).ConfigureAwait(false);
+        await SweepAsync(sweep, (size, token, ct) => _records.ListOtherPolicyVersionAsync(version, size, token, ct), record => _schedule.DueReason(record, now), cancellationToken).ConfigureAwait(false);
         if (sweep.Remaining == 0)
         {
             _logger.LogInformation("Re-verification batch of {Batch} reached; the rest waits for the next run", _settings.ReverifyBatch);
@@ -69,8 +73,23 @@ internal sealed class ReverificationService
     }
 
     /// <summary>
-    /// Handles one work message: re-verifies its image when the fresh record is still due, then repairs its attestation drift
-    /// (whether or not it was due), so drift is repaired whenever the image is swept.
+    /// Runs one drain for the trigger message <paramref name="runId"/>: publishes a work message per image whose outbox holds
+    /// events nobody is publishing. A run that finds none costs one query (Firestore bills one read) and no publish.
+    /// </summary>
+    /// <exception cref="TransientFailureException">Firestore or Pub/Sub is unavailable: the trigger is retried.</exception>
+    public async Task<ReverificationSummary> DrainOutboxesAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        var sweep = new Sweep(_settings.ReverifyBatch);
+        await DrainAsync(sweep, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("Outbox drain {RunId}: {Examined} record(s) with pending events read, {Published} work message(s) published", runId, sweep.Examined, sweep.Published);
+        return new ReverificationSummary(sweep.Examined, sweep.Published);
+    }
+
+    /// <summary>
+    /// Handles one work message: publishes the image's outbox events that nobody holds (a delivery that failed to publish
+    /// them gave them back, or died and its claim lapsed), re-verifies the image when the fresh record is still due, then
+    /// repairs its attestation drift (whether or not it was due), so drift is repaired whenever the image is swept.
     /// </summary>
     /// <param name="data">The message data (<see cref="ReverificationWork"/>).</param>
     /// <param name="messageId">The Pub/Sub message id (the deduplication key).</param>
@@ -88,12 +107,20 @@ internal sealed class ReverificationService
             return PipelineOutcome.Ignored("NOT_RECORDED");
         }
 
+        var now = _timeProvider.GetUtcNow();
+        var published = 0;
+        if (record.PendingEventsDueAt <= now)
+        {
+            published = await _records.FlushOutboxAsync(work.Image, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("{Image}: {Published} pending event(s) published from the outbox", work.Image, published);
+        }
+
         // A redelivery goes through verification's duplicate path, which publishes what a crash may have left in the outbox.
-        if (!record.ProcessedMessageIds.Contains(messageId) && _schedule.DueReason(record, _timeProvider.GetUtcNow()) is not { } reason)
+        if (!record.ProcessedMessageIds.Contains(messageId) && _schedule.DueReason(record, now) is not { } reason)
         {
             _logger.LogInformation("{Image} is no longer due (swept for {Reason}); nothing to re-verify", work.Image, work.Reason);
             await ReconcileAttestationAsync(work.Image, messageId, cancellationToken).ConfigureAwait(false);
-            return PipelineOutcome.Ignored("NOT_DUE");
+            return PipelineOutcome.Ignored("NOT_DUE") with { Key = work.Image, PublishedEvents = published };
         }
         else
         {
@@ -114,7 +141,14 @@ internal sealed class ReverificationService
         }
     }
 
-    private async Task SweepAsync(Sweep sweep, Func<int, string?, CancellationToken, Task<ImageRecordPage>> list, DateTimeOffset now, CancellationToken cancellationToken)
+    private Task DrainAsync(Sweep sweep, DateTimeOffset now, CancellationToken cancellationToken)
+        => SweepAsync(
+            sweep,
+            (size, token, ct) => _records.ListPendingEventsDueAsync(now, size, token, ct),
+            record => record.PendingEventsDueAt <= now ? ReverificationWork.OutboxPending : null,
+            cancellationToken);
+
+    private async Task SweepAsync(Sweep sweep, Func<int, string?, CancellationToken, Task<ImageRecordPage>> list, Func<ImageRecord, string?> reasonOf, CancellationToken cancellationToken)
     {
         string? pageToken = null;
         while (sweep.Remaining > 0)
@@ -125,7 +159,7 @@ internal sealed class ReverificationService
             foreach (var record in page.Records)
             {
                 sweep.Examined++;
-                if (sweep.Remaining - messages.Count == 0 || !sweep.Seen.Add(record.Key) || _schedule.DueReason(record, now) is not { } reason)
+                if (sweep.Remaining - messages.Count == 0 || !sweep.Seen.Add(record.Key) || reasonOf(record) is not { } reason)
                 {
                     continue;
                 }

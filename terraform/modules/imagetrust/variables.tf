@@ -379,6 +379,17 @@ variable "reverify_schedule" {
   }
 }
 
+variable "outbox_drain_schedule" {
+  description = "Cron schedule of the outbox drain job (Cloud Scheduler syntax): how soon an event whose publishing failed goes out once Pub/Sub is back. Every minute by default, so every committed event is out within 2 minutes."
+  type        = string
+  default     = "* * * * *"
+
+  validation {
+    condition     = length(split(" ", trimspace(var.outbox_drain_schedule))) == 5
+    error_message = "outbox_drain_schedule must be a five-field cron expression."
+  }
+}
+
 variable "reverify_time_zone" {
   description = "Time zone of reverify_schedule (tz database name)."
   type        = string

@@ -38,5 +38,8 @@ internal sealed class CountingRecordStore : ImageRecordStore
     public override Task<ImageRecordPage> ListOtherPolicyVersionAsync(string policyVersion, int pageSize, string? pageToken = null, CancellationToken cancellationToken = default)
         => _inner.ListOtherPolicyVersionAsync(policyVersion, pageSize, pageToken, cancellationToken);
 
+    public override Task<ImageRecordPage> ListPendingEventsDueAsync(DateTimeOffset now, int pageSize, string? pageToken = null, CancellationToken cancellationToken = default)
+        => _inner.ListPendingEventsDueAsync(now, pageSize, pageToken, cancellationToken);
+
     public override Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default) => _inner.FlushOutboxAsync(key, cancellationToken);
 }

@@ -49,11 +49,14 @@ internal static class Deliveries
         return new JsonObject { ["message"] = message, ["subscription"] = $"projects/{projectId}/subscriptions/test-push" };
     }
 
-    /// <summary>Sends a re-verification work message (raw push, the work attribute set) as the work subscription would.</summary>
-    public static async Task<HttpResponseMessage> SendWorkAsync(HttpClient client, string data, string messageId, string projectId)
+    /// <summary>
+    /// Sends a re-verification work message (raw push, the work attribute set) as the work subscription would, or with
+    /// <paramref name="kind"/> <c>drain-outbox</c> a drain tick as the drain scheduler job publishes it.
+    /// </summary>
+    public static async Task<HttpResponseMessage> SendWorkAsync(HttpClient client, string data, string messageId, string projectId, string kind = ImageTrust.Pipeline.Events.ReverificationWork.Kind)
     {
         var envelope = Envelope(Base64(data), messageId, projectId);
-        envelope["message"]!["attributes"] = new JsonObject { [ImageTrust.Pipeline.Events.ReverificationWork.KindAttribute] = ImageTrust.Pipeline.Events.ReverificationWork.Kind };
+        envelope["message"]!["attributes"] = new JsonObject { [ImageTrust.Pipeline.Events.ReverificationWork.KindAttribute] = kind };
         using var content = new StringContent(envelope.ToJsonString(), Encoding.UTF8, "application/json");
         return await client.PostAsync("/", content);
     }

@@ -756,9 +756,11 @@ const checks = {
     if ((nested(rule, 'action') || {}).type !== 'Delete' || expr((nested(rule, 'condition') || {}).age) !== 'var.source_retention_days') {
       problems.push('the source bucket must delete archives older than var.source_retention_days');
     }
-    const job = resource(config, 'google_cloud_scheduler_job', 'reverify');
-    if (expr(job.region) !== 'coalesce(var.scheduler_region, var.region)') {
-      problems.push('the scheduler job must run in var.scheduler_region (default var.region)');
+    for (const name of ['reverify', 'outbox_drain']) {
+      const job = resource(config, 'google_cloud_scheduler_job', name);
+      if (expr(job.region) !== 'coalesce(var.scheduler_region, var.region)') {
+        problems.push(`the scheduler job ${name} must run in var.scheduler_region (default var.region)`);
+      }
     }
     return problems;
   }),
@@ -772,6 +774,19 @@ const checks = {
     }
     if (expr(job.schedule) !== 'var.reverify_schedule' || (config.variable.reverify_schedule || [{}])[0].default !== '*/10 * * * *') {
       problems.push('the scheduler must run var.reverify_schedule, every 10 minutes by default');
+    }
+    // The drain tick: the same topic, marked as a drain (the attribute the Reverifier reads), every minute by default so an
+    // event held back by a Pub/Sub outage is out within 2 minutes of its end.
+    const drain = resource(config, 'google_cloud_scheduler_job', 'outbox_drain');
+    const drainTarget = nested(drain, 'pubsub_target') || {};
+    if (expr(drainTarget.topic_name) !== 'google_pubsub_topic.reverify.id') {
+      problems.push('the outbox drain job must publish to the reverify topic');
+    }
+    if ((drainTarget.attributes || {})['imagetrust-work'] !== 'drain-outbox') {
+      problems.push('the outbox drain job must mark its ticks imagetrust-work = drain-outbox');
+    }
+    if (expr(drain.schedule) !== 'var.outbox_drain_schedule' || (config.variable.outbox_drain_schedule || [{}])[0].default !== '* * * * *') {
+      problems.push('the outbox drain job must run var.outbox_drain_schedule, every minute by default');
     }
     return problems;
   }),

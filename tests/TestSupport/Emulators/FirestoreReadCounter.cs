@@ -94,35 +94,21 @@ public sealed class FirestoreReadCounter : IAsyncDisposable
     private async Task ForwardAsync(HttpClient http, HttpContext context)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var request = context.Request;
-        using var forward = new HttpRequestMessage(new HttpMethod(request.Method), request.Path + request.QueryString);
-        using var body = new MemoryStream();
-        await request.Body.CopyToAsync(body);
-        if (body.Length > 0 || request.ContentLength is not null)
-        {
-            forward.Content = new ByteArrayContent(body.ToArray());
-            forward.Content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType ?? "application/json");
-        }
-
-        using var response = await http.SendAsync(forward, context.RequestAborted);
-        var answer = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
-        var path = request.Path.Value ?? string.Empty;
+        var (status, answer) = await EmulatorForwarding.ForwardAsync(http, context);
+        var path = context.Request.Path.Value ?? string.Empty;
         if (path.EndsWith(":runQuery", StringComparison.Ordinal))
         {
             Interlocked.Increment(ref _queries);
         }
 
-        if (response.IsSuccessStatusCode)
+        if ((int)status is >= 200 and < 300)
         {
-            Interlocked.Add(ref _documents, CountDocuments(request.Method, path, answer));
+            Interlocked.Add(ref _documents, CountDocuments(context.Request.Method, path, answer));
         }
 
-        context.Response.StatusCode = (int)response.StatusCode;
-        context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
-        await context.Response.Body.WriteAsync(answer, context.RequestAborted);
         lock (_requests)
         {
-            _requests.Add(new ForwardedRequest(request.Method, path, started, System.Diagnostics.Stopwatch.GetTimestamp()));
+            _requests.Add(new ForwardedRequest(context.Request.Method, path, started, System.Diagnostics.Stopwatch.GetTimestamp()));
         }
     }
 }

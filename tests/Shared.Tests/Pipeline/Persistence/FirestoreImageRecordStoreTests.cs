@@ -11,6 +11,7 @@ using ImageTrust.TestSupport;
 using ImageTrust.TestSupport.Emulators;
 using ImageTrust.TestSupport.PubSub;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ImageTrust.Shared.Tests.Pipeline.Persistence;
 
@@ -112,6 +113,105 @@ public sealed class FirestoreImageRecordStoreTests
         var again = await env.Store.ApplyAsync(Key, "msg-crash", Decide);
         Assert.Equal(0, again.PublishedEvents);
         Assert.Empty(await PullAsync(env.Admin, "quarantine-sub"));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_RedeliveryAndAnotherChangeWhileTheFirstDeliveryPublishes_EachEventPublishedOnce()
+    {
+        ScriptedPublisher? gated = null;
+        var env = await CreateAsync(publisherAround: p => gated = new ScriptedPublisher(p, gated: true));
+        var other = (await CreateAsync(sameRecordsAs: (env.ProjectId, env.Collection))).Store;
+        var applying = env.Store.ApplyAsync(Key, "msg-a", _ => RecordChange.To(ImageStatus.Quarantined, "SIGNATURE_MISSING") with { Events = [ImageEvent.Quarantined(ImageEventSeverities.High, "unsigned")] });
+        await gated!.Entered.WaitAsync(TimeSpan.FromSeconds(60));
+        var claimed = ImageRecordDocument.Read((await env.Documents.GetAsync(env.Collection, ImageDocumentIds.For(Key)))!).Outbox;
+
+        // Another instance gets the same message again, then a different one for the image, while the first is publishing.
+        var redelivered = await other.ApplyAsync(Key, "msg-a", _ => throw new InvalidOperationException("a duplicate must not be decided again"));
+        var later = await other.ApplyAsync(Key, "msg-b", _ => RecordChange.None with { ScanStatus = "FINISHED_SUCCESS", Events = [ImageEvent.Alert(ImageEventSeverities.High, "late finding")] });
+        gated.Open();
+        var first = await applying;
+
+        Assert.True(Assert.Single(claimed).IsHeldAt(DateTimeOffset.UtcNow));
+        Assert.Equal(ApplyOutcome.Duplicate, redelivered.Outcome);
+        Assert.Equal(0, redelivered.PublishedEvents);
+        Assert.Equal(1, later.PublishedEvents);
+        Assert.Equal(1, first.PublishedEvents);
+        Assert.Single(await PullAsync(env.Admin, "quarantine-sub"));
+        Assert.Single(await PullAsync(env.Admin, "alerts-sub"));
+        var record = (await env.Store.GetAsync(Key))!;
+        Assert.Equal(0, record.PendingEvents);
+        Assert.Null(record.PendingEventsDueAt);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_AnswerLostAfterPublish_EventGivenBackThenRepublishedOnceAndMarkedSent()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var env = await CreateAsync(clock: clock, publisherAround: p => new ScriptedPublisher(p, afterFirstPublish: new TransientFailureException("publish timed out; the answer was lost")));
+
+        await Assert.ThrowsAsync<TransientFailureException>(() => env.Store.ApplyAsync(Key, "msg-lost", _ => RecordChange.To(ImageStatus.Quarantined, "SIGNATURE_MISSING") with { Events = [ImageEvent.Quarantined(ImageEventSeverities.High, "unsigned")] }));
+
+        var given = (await env.Store.GetAsync(Key))!;
+        Assert.Equal(1, given.PendingEvents);
+        Assert.True(given.PendingEventsDueAt <= clock.GetUtcNow());
+        Assert.Equal([Key], (await env.Store.ListPendingEventsDueAsync(clock.GetUtcNow(), 10)).Records.Select(r => r.Key));
+        Assert.Equal(1, await env.Store.FlushOutboxAsync(Key));
+        Assert.Equal(0, await env.Store.FlushOutboxAsync(Key));
+        var published = await PullAsync(env.Admin, "quarantine-sub");
+        Assert.Equal(2, published.Count);
+        Assert.Single(published.Select(m => CloudEventId(m)).Distinct());
+        Assert.Equal(0, (await env.Store.GetAsync(Key))!.PendingEvents);
+        Assert.Empty((await env.Store.ListPendingEventsDueAsync(clock.GetUtcNow(), 10)).Records);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_DiedAfterPublishBeforeMarkingSent_RepublishedOnlyOnceTheClaimLapsed()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var env = await CreateAsync(clock: clock, publisherAround: p => new ScriptedPublisher(p, afterFirstPublish: new InvalidOperationException("the process died")));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => env.Store.ApplyAsync(Key, "msg-died", _ => RecordChange.To(ImageStatus.Quarantined, "SIGNATURE_MISSING") with { Events = [ImageEvent.Quarantined(ImageEventSeverities.High, "unsigned")] }));
+
+        var redelivered = await env.Store.ApplyAsync(Key, "msg-died", _ => throw new InvalidOperationException("a duplicate must not be decided again"));
+        var listedWhileHeld = await env.Store.ListPendingEventsDueAsync(clock.GetUtcNow(), 10);
+        clock.Advance(ImageDocumentClaims.Duration);
+        var listedAfterLapse = await env.Store.ListPendingEventsDueAsync(clock.GetUtcNow(), 10);
+        var republished = await env.Store.FlushOutboxAsync(Key);
+
+        Assert.Equal(0, redelivered.PublishedEvents);
+        Assert.Empty(listedWhileHeld.Records);
+        Assert.Equal([Key], listedAfterLapse.Records.Select(r => r.Key));
+        Assert.Equal(1, republished);
+        var published = await PullAsync(env.Admin, "quarantine-sub");
+        Assert.Equal(2, published.Count);
+        Assert.Single(published.Select(m => CloudEventId(m)).Distinct());
+        var record = (await env.Store.GetAsync(Key))!;
+        Assert.Equal(0, record.PendingEvents);
+        Assert.Equal(0, await env.Store.FlushOutboxAsync(Key));
+    }
+
+    [Fact]
+    public async Task ListPendingEventsDueAsync_OnlyRecordsWithFreeEvents_EarliestFirst()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var down = new RecordingPublisher(null) { Down = true };
+        var env = await CreateAsync(clock: clock, publisherAround: _ => down);
+        var keys = Enumerable.Range(0, 3).Select(i => ImageKey.Parse($"europe-docker.pkg.dev/proj/repo/app{i}@sha256:" + Hex)).ToList();
+        foreach (var key in keys)
+        {
+            await Assert.ThrowsAsync<TransientFailureException>(() => env.Store.ApplyAsync(key, "q", _ => RecordChange.To(ImageStatus.Quarantined, "SIGNATURE_MISSING") with { Events = [ImageEvent.Quarantined(ImageEventSeverities.High, "unsigned")] }));
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        down.Down = false;
+        await env.Store.ApplyAsync(ImageKey.Parse("europe-docker.pkg.dev/proj/repo/sent@sha256:" + Hex), "q", _ => RecordChange.To(ImageStatus.Quarantined, "SIGNATURE_MISSING") with { Events = [ImageEvent.Quarantined(ImageEventSeverities.High, "unsigned")] });
+        await env.Store.ApplyAsync(ImageKey.Parse("europe-docker.pkg.dev/proj/repo/none@sha256:" + Hex), "v", _ => RecordChange.To(ImageStatus.Verified));
+
+        var first = await env.Store.ListPendingEventsDueAsync(clock.GetUtcNow(), 2);
+        var rest = await env.Store.ListPendingEventsDueAsync(clock.GetUtcNow(), 2, first.NextPageToken);
+        var before = await env.Store.ListPendingEventsDueAsync(clock.GetUtcNow() - TimeSpan.FromSeconds(10), 10);
+
+        Assert.Equal(keys, first.Records.Concat(rest.Records).Select(r => r.Key));
+        Assert.Empty(before.Records);
     }
 
     [Fact]
@@ -347,6 +447,12 @@ public sealed class FirestoreImageRecordStoreTests
         return contention;
     }
 
+    private static string CloudEventId(ReceivedPubSubMessage message)
+    {
+        using var json = JsonDocument.Parse(message.Message.Data);
+        return json.RootElement.GetProperty("id").GetString()!;
+    }
+
     private static async Task<List<ReceivedPubSubMessage>> PullAsync(PubSubAdmin admin, string subscription)
     {
         var received = new List<ReceivedPubSubMessage>();
@@ -361,7 +467,7 @@ public sealed class FirestoreImageRecordStoreTests
         return received;
     }
 
-    private async Task<(FirestoreImageRecordStore Store, PubSubAdmin Admin, string ProjectId, string Collection, FirestoreDocumentStore Documents)> CreateAsync(int failPublishes = 0, RetryPolicy? conflictRetry = null, (string ProjectId, string Collection)? sameRecordsAs = null, TimeProvider? clock = null)
+    private async Task<(FirestoreImageRecordStore Store, PubSubAdmin Admin, string ProjectId, string Collection, FirestoreDocumentStore Documents)> CreateAsync(int failPublishes = 0, RetryPolicy? conflictRetry = null, (string ProjectId, string Collection)? sameRecordsAs = null, TimeProvider? clock = null, Func<PubSubPublisher, PubSubPublisher>? publisherAround = null)
     {
         var settings = _emulators.CreateSettings(sameRecordsAs?.ProjectId);
         var http = new HttpClient();
@@ -372,6 +478,7 @@ public sealed class FirestoreImageRecordStoreTests
             publisher = new FailingOncePublisher(publisher, failPublishes);
         }
 
+        publisher = publisherAround?.Invoke(publisher) ?? publisher;
         var admin = new PubSubAdmin(http, settings, null, TimeProvider.System, NullLogger<PubSubAdmin>.Instance);
         var topics = ImageEventTopics.Create();
         if (sameRecordsAs is null)

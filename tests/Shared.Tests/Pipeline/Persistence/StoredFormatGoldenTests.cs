@@ -24,8 +24,9 @@ public sealed class StoredFormatGoldenTests
 
         var write = scenario.Documents.LastDocumentWrite(GoldenScenario.QuarantinedDocument);
 
-        GoldenFiles.AssertMatches("firestore-write-quarantined-due.json", GoldenRendering.Write(write));
-        GoldenFiles.AssertMatches("firestore-write-quarantined.json", GoldenRendering.Write(WithoutIssue15Fields(write)));
+        GoldenFiles.AssertMatches("firestore-write-quarantined-claims.json", GoldenRendering.Write(WithHoldersMasked(write)));
+        GoldenFiles.AssertMatches("firestore-write-quarantined-due.json", GoldenRendering.Write(WithoutOutboxClaims(write)));
+        GoldenFiles.AssertMatches("firestore-write-quarantined.json", GoldenRendering.Write(WithoutIssue15Fields(WithoutOutboxClaims(write))));
     }
 
     [Fact]
@@ -35,8 +36,40 @@ public sealed class StoredFormatGoldenTests
 
         var write = scenario.Documents.LastDocumentWrite(GoldenScenario.UnmanagedDocument);
 
-        GoldenFiles.AssertMatches("firestore-write-unmanaged-due.json", GoldenRendering.Write(write));
-        GoldenFiles.AssertMatches("firestore-write-unmanaged.json", GoldenRendering.Write(WithoutIssue15Fields(write)));
+        GoldenFiles.AssertMatches("firestore-write-unmanaged-claims.json", GoldenRendering.Write(WithHoldersMasked(write)));
+        GoldenFiles.AssertMatches("firestore-write-unmanaged-due.json", GoldenRendering.Write(WithoutOutboxClaims(write)));
+        GoldenFiles.AssertMatches("firestore-write-unmanaged.json", GoldenRendering.Write(WithoutIssue15Fields(WithoutOutboxClaims(write))));
+    }
+
+    // A claim's holder is random per delivery: pinned as its shape (16 lower-case hex digits), not its value.
+    private static FirestoreWrite WithHoldersMasked(FirestoreWrite write)
+    {
+        var fields = write.Fields.Select(f => f.Key == ImageRecordDocument.OutboxField
+            ? KeyValuePair.Create(f.Key, FirestoreValue.Array(f.Value.AsArray().Select(e => FirestoreValue.Map(e.AsMap().Select(p =>
+            {
+                if (p.Key != "claimedBy")
+                {
+                    return p;
+                }
+
+                Assert.Matches("^[0-9a-f]{16}$", p.Value.AsString());
+                return KeyValuePair.Create(p.Key, FirestoreValue.String("<16 hex digits>"));
+            })))))
+            : f);
+        return FirestoreWrite.Create(write.Collection, write.DocumentId, fields, write.ServerTimestampFields);
+    }
+
+    // The outbox claims (each entry's claimedBy and claimedUntil, only while claimed) and outboxDueAt were added beside the pinned fields:
+    // without them, the document is still exactly the golden written before.
+    private static FirestoreWrite WithoutOutboxClaims(FirestoreWrite write)
+    {
+        Assert.Contains(ImageRecordDocument.OutboxDueAtField, write.Fields.Keys);
+        var fields = write.Fields
+            .Where(f => f.Key != ImageRecordDocument.OutboxDueAtField)
+            .Select(f => f.Key == ImageRecordDocument.OutboxField
+                ? KeyValuePair.Create(f.Key, FirestoreValue.Array(f.Value.AsArray().Select(e => FirestoreValue.Map(e.AsMap().Where(p => p.Key is not ("claimedBy" or "claimedUntil"))))))
+                : f);
+        return FirestoreWrite.Create(write.Collection, write.DocumentId, fields, write.ServerTimestampFields);
     }
 
     // The sweep's fields and the source project were added beside the pinned ones: without them, the document is still exactly the original golden.
