@@ -2,6 +2,7 @@ using ImageTrust.Model;
 using ImageTrust.Pipeline.Decisions;
 using ImageTrust.Pipeline.Events;
 using ImageTrust.Pipeline.Records;
+using ImageTrust.Policy;
 using ImageTrust.Registry;
 using ImageTrust.Verification;
 using Microsoft.Extensions.Logging;
@@ -71,10 +72,17 @@ internal sealed class PushVerificationService
         {
             manifest = await _registry.GetManifestAsync(notification.Subject, cancellationToken).ConfigureAwait(false);
         }
-        catch (RegistryNotFoundException)
+        catch (RegistryNotFoundException) when (notification.Digest is { } announced)
         {
-            _logger.LogInformation("{Image} is no longer in the registry; nothing to verify", notification.Subject);
-            return PipelineOutcome.Ignored("IMAGE_NOT_FOUND");
+            // Announced but not served (a registry glitch, or deleted already): recorded as awaiting its manifest and re-checked
+            // by the sweep until found or deleted, never forgotten. Verification asks the registry once more first.
+            _logger.LogWarning("{Image}: the registry answered 404 for the pushed manifest; recording it as awaiting its manifest", announced);
+            return await VerifyCoalescedAsync(ImageKey.From(announced), messageId, announcedImage: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryNotFoundException e)
+        {
+            // A tag-only push has no digest to record or re-check under: acknowledged with an alert rather than dropped silently.
+            throw new PermanentInputException(PipelineReasons.ManifestNotFound, $"{notification.Subject}: the registry answered 404 for the pushed tag and the message names no digest, so the image can't be recorded or re-checked", e);
         }
         catch (RegistryProtocolException e) when (notification.Digest is { } pushed)
         {
@@ -82,7 +90,7 @@ internal sealed class PushVerificationService
             // same answer, so the digest is verified as it stands and the verdict recorded; its manifest can't show it is a
             // signature artifact, so it is judged as an image.
             _logger.LogWarning("{Image}: the registry's manifest was refused ({Reason}: {Detail}); verifying the pushed digest", pushed, e.ReasonCode, e.Message);
-            return await VerifyCoalescedAsync(ImageKey.From(pushed), messageId, cancellationToken).ConfigureAwait(false);
+            return await VerifyCoalescedAsync(ImageKey.From(pushed), messageId, announcedImage: true, cancellationToken).ConfigureAwait(false);
         }
         catch (RegistryProtocolException e)
         {
@@ -96,15 +104,21 @@ internal sealed class PushVerificationService
             return await ReverifySubjectAsync(reference, manifestSubject, notification.Action, messageId, cancellationToken).ConfigureAwait(false);
         }
 
-        return await VerifyCoalescedAsync(ImageKey.From(reference), messageId, cancellationToken).ConfigureAwait(false);
+        return await VerifyCoalescedAsync(ImageKey.From(reference), messageId, announcedImage: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Verifies an image under the current policy and records the result for <paramref name="messageIds"/>; a repeat of
-    /// already processed ids changes nothing (pending outbox events are still published).
+    /// already processed ids changes nothing (pending outbox events are still published). When the registry answers 404 for
+    /// the image's manifest, an image awaiting it (<see cref="ImageStatus.PendingManifest"/>) is checked again, and a new one
+    /// is recorded so only when <paramref name="announcedImage"/>; any other record is left alone.
     /// </summary>
+    /// <param name="key">The image.</param>
+    /// <param name="messageIds">The messages the result is recorded for.</param>
+    /// <param name="announcedImage">Whether a push announced this image itself (not a signature naming it as its subject).</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
     /// <exception cref="TransientFailureException">The registry, Firestore or Pub/Sub is unavailable: nothing was recorded.</exception>
-    public async Task<PipelineOutcome> VerifyImageAsync(ImageKey key, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
+    public async Task<PipelineOutcome> VerifyImageAsync(ImageKey key, IReadOnlyCollection<string> messageIds, bool announcedImage = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         var reference = ImageReference.Parse(key.ToString());
@@ -144,8 +158,7 @@ internal sealed class PushVerificationService
         var result = await verifying.ConfigureAwait(false);
         if (result.Reasons.Contains(VerificationReasons.ImageNotFound))
         {
-            _logger.LogInformation("{Image} is no longer in the registry; no verdict recorded", key);
-            return PipelineOutcome.Ignored(VerificationReasons.ImageNotFound);
+            return await RecordManifestNotFoundAsync(key, messageIds, announcedImage, snapshot, rule, policy.Version, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var warning in result.Warnings)
@@ -172,19 +185,38 @@ internal sealed class PushVerificationService
         return PipelineOutcome.From(key, applied);
     }
 
+    private async Task<PipelineOutcome> RecordManifestNotFoundAsync(ImageKey key, IReadOnlyCollection<string> messageIds, bool announcedImage, ImageRecordSnapshot snapshot, PolicyRule rule, string policyVersion, CancellationToken cancellationToken)
+    {
+        if (!ImageChanges.AwaitsManifest(snapshot.Record) || (snapshot.Record is null && !announcedImage))
+        {
+            _logger.LogInformation("{Image} is not in the registry; no verdict recorded", key);
+            return PipelineOutcome.Ignored(VerificationReasons.ImageNotFound);
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var applied = await _records.ApplyAsync(key, messageIds, current => ImageChanges.ManifestNotFound(current, rule, policyVersion, now, _settings.ReverifyMaxAge), snapshot, cancellationToken).ConfigureAwait(false);
+        _logger.LogWarning(
+            "{Image}: the registry answers 404 for its manifest; {Status} ({Reasons}), re-checked until it is found or deleted",
+            key,
+            applied.Record?.Status.ToWire() ?? "none",
+            string.Join(',', applied.Record?.Reasons ?? []));
+        return PipelineOutcome.From(key, applied);
+    }
+
     private static async Task AbandonAsync(CancellationTokenSource verification, Task<ImageVerificationResult> verifying)
     {
         await verification.CancelAsync().ConfigureAwait(false);
         await ((Task)verifying).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private Task<PipelineOutcome> VerifyCoalescedAsync(ImageKey key, string messageId, CancellationToken cancellationToken)
-        => _pushes.RunAsync("push " + key, messageId, (ids, ct) => VerifyImageAsync(key, ids, ct), cancellationToken);
+    // Pushes of the image itself and of signatures naming it coalesce apart, as only the former record a missing manifest.
+    private Task<PipelineOutcome> VerifyCoalescedAsync(ImageKey key, string messageId, bool announcedImage, CancellationToken cancellationToken)
+        => _pushes.RunAsync((announcedImage ? "push " : "subject ") + key, messageId, (ids, ct) => VerifyImageAsync(key, ids, announcedImage, ct), cancellationToken);
 
     private async Task<PipelineOutcome> ReverifySubjectAsync(ImageReference artifact, Digest subject, RegistryAction action, string messageId, CancellationToken cancellationToken)
     {
         var key = ImageKey.From(artifact.WithDigest(subject));
         _logger.LogInformation("{Artifact} is a signature or attestation ({Action}); re-verifying its subject {Image}", artifact, action, key);
-        return await VerifyCoalescedAsync(key, messageId, cancellationToken).ConfigureAwait(false);
+        return await VerifyCoalescedAsync(key, messageId, announcedImage: false, cancellationToken).ConfigureAwait(false);
     }
 }
