@@ -165,13 +165,13 @@ public sealed class ImageChangesTests
     }
 
     [Theory]
-    [InlineData(ImageStatus.Verified)]
-    [InlineData(ImageStatus.Quarantined)]
-    [InlineData(ImageStatus.Deleted)]
-    [InlineData(ImageStatus.PendingSignature)]
-    public void ManifestNotFound_RecordInAnotherStatus_LeftAlone(ImageStatus status)
+    [InlineData("VERIFIED")]
+    [InlineData("QUARANTINED")]
+    [InlineData("DELETED")]
+    [InlineData("PENDING_SIGNATURE")]
+    public void ManifestNotFound_RecordInAnotherStatus_LeftAlone(string status)
     {
-        var current = Record(status, []);
+        var current = Record(ImageStatusNames.Parse(status), []);
 
         Assert.False(ImageChanges.AwaitsManifest(current));
         Assert.True(ImageChanges.ManifestNotFound(current, Rule(EnforcementMode.Enforce), "v1", s_now.AddDays(2), TimeSpan.FromHours(24)).IsEmpty);
