@@ -41,7 +41,7 @@ public sealed class ManifestNotFoundTests
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         var record = await push.Records.GetAsync(key);
         Assert.Equal(ImageStatus.PendingManifest, record!.Status);
-        Assert.Equal([PipelineReasons.ManifestNotFound], record.Reasons);
+        Assert.Equal(new[] { PipelineReasons.ManifestNotFound }, record.Reasons.ToArray());
         Assert.Equal("skopeo-enforce", record.PolicyRule);
         Assert.Null(record.LastVerified);
         Assert.Equal(clock.GetUtcNow() + ReverificationSchedule.FirstManifestRecheck, record.DueAt);
@@ -135,12 +135,12 @@ public sealed class ManifestNotFoundTests
 
             if (dueMinutes[i] < 1440)
             {
-                Assert.Equal([PipelineReasons.ManifestNotFound], record.Reasons);
+                Assert.Equal(new[] { PipelineReasons.ManifestNotFound }, record.Reasons.ToArray());
                 Assert.Empty(await team.PullAsync(SecurityTeam.AlertsSubscription, 0, TimeSpan.Zero));
             }
             else
             {
-                Assert.Equal([PipelineReasons.ManifestNotFound, PipelineReasons.ManifestNeverFound], record.Reasons);
+                Assert.Equal(new[] { PipelineReasons.ManifestNotFound, PipelineReasons.ManifestNeverFound }, record.Reasons.ToArray());
                 var alert = Assert.Single(await team.PullAsync(SecurityTeam.AlertsSubscription, 1));
                 PushVerifierTests.AssertEvent(alert, ImageEventTypes.Alert, key);
                 Assert.Equal(ImageEventSeverities.High, alert.Message.Attributes["severity"]);
@@ -221,21 +221,6 @@ public sealed class ManifestNotFoundTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var alert = Assert.Single(await team.PullAsync(SecurityTeam.AlertsSubscription, 1));
         Assert.Equal(PipelineReasons.ManifestNotFound, alert.Message.Attributes["reasonCode"]);
-        Assert.Null(await push.Records.GetAsync(key));
-    }
-
-    [Fact]
-    public async Task Push_SignatureForAnImageNotInTheRegistry_NoRecordForItsSubject()
-    {
-        var projectId = _environment.Emulators.NewProjectId();
-        await using var push = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, projectId);
-        var key = _environment.NewImageKey("skopeo-signed", "skopeo");
-        var signatureTag = key.Digest.ToString().Replace(':', '-') + ".sig";
-
-        using var response = await Deliveries.SendAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(null, $"{key.Repository}:{signatureTag}"), "m-sig", projectId);
-
-        // Only a push of the image itself is awaited; a signature naming an absent image is not a push of it.
-        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Null(await push.Records.GetAsync(key));
     }
 

@@ -68,7 +68,7 @@ internal sealed class OccurrenceService
                 return new PipelineOutcome(key, ApplyOutcome.Applied, null, null, 0, null);
 
             case OccurrenceKinds.Attestation or OccurrenceKinds.DsseAttestation:
-                await _coalescer.RunAsync("verify " + key, messageId, (ids, ct) => _verification.VerifyImageAsync(key, ids, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+                await _coalescer.RunAsync("verify " + key, messageId, (ids, ct) => _verification.VerifyImageAsync(key, ids, ct), cancellationToken).ConfigureAwait(false);
                 return new PipelineOutcome(key, ApplyOutcome.Applied, null, null, 0, null);
 
             case OccurrenceKinds.Discovery when occurrence.Discovery is { } discovery && AnalysisStatuses.IsFinished(discovery.AnalysisStatus):

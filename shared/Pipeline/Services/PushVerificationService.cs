@@ -2,7 +2,6 @@ using ImageTrust.Model;
 using ImageTrust.Pipeline.Decisions;
 using ImageTrust.Pipeline.Events;
 using ImageTrust.Pipeline.Records;
-using ImageTrust.Policy;
 using ImageTrust.Registry;
 using ImageTrust.Verification;
 using Microsoft.Extensions.Logging;
@@ -75,9 +74,9 @@ internal sealed class PushVerificationService
         catch (RegistryNotFoundException) when (notification.Digest is { } announced)
         {
             // Announced but not served (a registry glitch, or deleted already): recorded as awaiting its manifest and re-checked
-            // by the sweep until found or deleted, never forgotten. Verification asks the registry once more first.
-            _logger.LogWarning("{Image}: the registry answered 404 for the pushed manifest; recording it as awaiting its manifest", announced);
-            return await VerifyCoalescedAsync(ImageKey.From(announced), messageId, announcedImage: true, cancellationToken).ConfigureAwait(false);
+            // by the sweep until found or deleted, never forgotten.
+            var key = ImageKey.From(announced);
+            return await _pushes.RunAsync("pending " + key, messageId, (ids, ct) => RecordManifestNotFoundAsync(key, ids, ct), cancellationToken).ConfigureAwait(false);
         }
         catch (RegistryNotFoundException e)
         {
@@ -90,7 +89,7 @@ internal sealed class PushVerificationService
             // same answer, so the digest is verified as it stands and the verdict recorded; its manifest can't show it is a
             // signature artifact, so it is judged as an image.
             _logger.LogWarning("{Image}: the registry's manifest was refused ({Reason}: {Detail}); verifying the pushed digest", pushed, e.ReasonCode, e.Message);
-            return await VerifyCoalescedAsync(ImageKey.From(pushed), messageId, announcedImage: true, cancellationToken).ConfigureAwait(false);
+            return await VerifyCoalescedAsync(ImageKey.From(pushed), messageId, cancellationToken).ConfigureAwait(false);
         }
         catch (RegistryProtocolException e)
         {
@@ -104,21 +103,15 @@ internal sealed class PushVerificationService
             return await ReverifySubjectAsync(reference, manifestSubject, notification.Action, messageId, cancellationToken).ConfigureAwait(false);
         }
 
-        return await VerifyCoalescedAsync(ImageKey.From(reference), messageId, announcedImage: true, cancellationToken).ConfigureAwait(false);
+        return await VerifyCoalescedAsync(ImageKey.From(reference), messageId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Verifies an image under the current policy and records the result for <paramref name="messageIds"/>; a repeat of
-    /// already processed ids changes nothing (pending outbox events are still published). When the registry answers 404 for
-    /// the image's manifest, an image awaiting it (<see cref="ImageStatus.PendingManifest"/>) is checked again, and a new one
-    /// is recorded so only when <paramref name="announcedImage"/>; any other record is left alone.
+    /// already processed ids changes nothing (pending outbox events are still published).
     /// </summary>
-    /// <param name="key">The image.</param>
-    /// <param name="messageIds">The messages the result is recorded for.</param>
-    /// <param name="announcedImage">Whether a push announced this image itself (not a signature naming it as its subject).</param>
-    /// <param name="cancellationToken">Cancels the work.</param>
     /// <exception cref="TransientFailureException">The registry, Firestore or Pub/Sub is unavailable: nothing was recorded.</exception>
-    public async Task<PipelineOutcome> VerifyImageAsync(ImageKey key, IReadOnlyCollection<string> messageIds, bool announcedImage = false, CancellationToken cancellationToken = default)
+    public async Task<PipelineOutcome> VerifyImageAsync(ImageKey key, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         var reference = ImageReference.Parse(key.ToString());
@@ -158,7 +151,8 @@ internal sealed class PushVerificationService
         var result = await verifying.ConfigureAwait(false);
         if (result.Reasons.Contains(VerificationReasons.ImageNotFound))
         {
-            return await RecordManifestNotFoundAsync(key, messageIds, announcedImage, snapshot, rule, policy.Version, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("{Image} is no longer in the registry; no verdict recorded", key);
+            return PipelineOutcome.Ignored(VerificationReasons.ImageNotFound);
         }
 
         foreach (var warning in result.Warnings)
@@ -185,21 +179,52 @@ internal sealed class PushVerificationService
         return PipelineOutcome.From(key, applied);
     }
 
-    private async Task<PipelineOutcome> RecordManifestNotFoundAsync(ImageKey key, IReadOnlyCollection<string> messageIds, bool announcedImage, ImageRecordSnapshot snapshot, PolicyRule rule, string policyVersion, CancellationToken cancellationToken)
+    /// <summary>
+    /// Re-checks an image awaiting its manifest (<see cref="ImageStatus.PendingManifest"/>) for <paramref name="messageId"/>:
+    /// verified as any push once the registry serves its manifest, else the check is recorded (which moves its next one, and
+    /// at the give-up time raises the alert).
+    /// </summary>
+    /// <exception cref="TransientFailureException">The registry, Firestore or Pub/Sub is unavailable: nothing was recorded.</exception>
+    public async Task<PipelineOutcome> RecheckManifestAsync(ImageKey key, string messageId, CancellationToken cancellationToken = default)
     {
-        if (!ImageChanges.AwaitsManifest(snapshot.Record) || (snapshot.Record is null && !announcedImage))
+        ArgumentNullException.ThrowIfNull(key);
+        try
         {
-            _logger.LogInformation("{Image} is not in the registry; no verdict recorded", key);
-            return PipelineOutcome.Ignored(VerificationReasons.ImageNotFound);
+            // Only whether it is served matters here; the verification reads it again within its own budget.
+            _ = await _registry.GetManifestAsync(ImageReference.Parse(key.ToString()), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryNotFoundException)
+        {
+            return await RecordManifestNotFoundAsync(key, [messageId], cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryProtocolException e)
+        {
+            // Served, but refused: the verification records that verdict, as for a push.
+            _logger.LogWarning("{Image}: the registry's manifest was refused ({Reason}); verifying the digest", key, e.ReasonCode);
+        }
+
+        return await VerifyImageAsync(key, [messageId], cancellationToken).ConfigureAwait(false);
+    }
+
+    // The registry answered 404 for a pushed image's manifest: a new image (or one already awaiting it) is recorded
+    // PENDING_MANIFEST under the rule that covers it; any other record is left as it is (ImageChanges.ManifestNotFound).
+    private async Task<PipelineOutcome> RecordManifestNotFoundAsync(ImageKey key, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
+    {
+        var policy = _settings.Policy;
+        if (policy.Match(ImageReference.Parse(key.ToString())) is not { } rule)
+        {
+            var unmanaged = await _records.ApplyAsync(key, messageIds, current => ImageChanges.Unmanaged(current, policy.Version), cancellationToken).ConfigureAwait(false);
+            return PipelineOutcome.From(key, unmanaged);
         }
 
         var now = _timeProvider.GetUtcNow();
-        var applied = await _records.ApplyAsync(key, messageIds, current => ImageChanges.ManifestNotFound(current, rule, policyVersion, now, _settings.ReverifyMaxAge), snapshot, cancellationToken).ConfigureAwait(false);
+        var applied = await _records.ApplyAsync(key, messageIds, current => ImageChanges.ManifestNotFound(current, rule, policy.Version, now, _settings.ReverifyMaxAge), cancellationToken).ConfigureAwait(false);
         _logger.LogWarning(
-            "{Image}: the registry answers 404 for its manifest; {Status} ({Reasons}), re-checked until it is found or deleted",
+            "{Image}: the registry answers 404 for its manifest; {Status} ({Reasons}), {Outcome}",
             key,
             applied.Record?.Status.ToWire() ?? "none",
-            string.Join(',', applied.Record?.Reasons ?? []));
+            string.Join(',', applied.Record?.Reasons ?? []),
+            applied.Outcome);
         return PipelineOutcome.From(key, applied);
     }
 
@@ -209,14 +234,13 @@ internal sealed class PushVerificationService
         await ((Task)verifying).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    // Pushes of the image itself and of signatures naming it coalesce apart, as only the former record a missing manifest.
-    private Task<PipelineOutcome> VerifyCoalescedAsync(ImageKey key, string messageId, bool announcedImage, CancellationToken cancellationToken)
-        => _pushes.RunAsync((announcedImage ? "push " : "subject ") + key, messageId, (ids, ct) => VerifyImageAsync(key, ids, announcedImage, ct), cancellationToken);
+    private Task<PipelineOutcome> VerifyCoalescedAsync(ImageKey key, string messageId, CancellationToken cancellationToken)
+        => _pushes.RunAsync("push " + key, messageId, (ids, ct) => VerifyImageAsync(key, ids, ct), cancellationToken);
 
     private async Task<PipelineOutcome> ReverifySubjectAsync(ImageReference artifact, Digest subject, RegistryAction action, string messageId, CancellationToken cancellationToken)
     {
         var key = ImageKey.From(artifact.WithDigest(subject));
         _logger.LogInformation("{Artifact} is a signature or attestation ({Action}); re-verifying its subject {Image}", artifact, action, key);
-        return await VerifyCoalescedAsync(key, messageId, announcedImage: false, cancellationToken).ConfigureAwait(false);
+        return await VerifyCoalescedAsync(key, messageId, cancellationToken).ConfigureAwait(false);
     }
 }

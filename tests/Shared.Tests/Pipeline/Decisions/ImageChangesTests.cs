@@ -127,7 +127,7 @@ public sealed class ImageChangesTests
         var change = ImageChanges.ManifestNotFound(null, Rule(EnforcementMode.Enforce), "v2", s_now, TimeSpan.FromHours(24));
 
         Assert.Equal(ImageStatus.PendingManifest, change.Status);
-        Assert.Equal([PipelineReasons.ManifestNotFound], change.Reasons!.Value);
+        Assert.Equal(new[] { PipelineReasons.ManifestNotFound }, change.Reasons!.Value.ToArray());
         Assert.Equal("rule", change.PolicyRule);
         Assert.Equal("v2", change.PolicyVersion);
         Assert.False(change.Verified);
@@ -156,7 +156,7 @@ public sealed class ImageChangesTests
         var later = ImageChanges.ManifestNotFound(current with { Reasons = change.Reasons!.Value }, Rule(EnforcementMode.Enforce), "v1", giveUp.AddDays(1), TimeSpan.FromHours(24));
 
         Assert.Null(change.Status);
-        Assert.Equal([PipelineReasons.ManifestNotFound, PipelineReasons.ManifestNeverFound], change.Reasons!.Value);
+        Assert.Equal(new[] { PipelineReasons.ManifestNotFound, PipelineReasons.ManifestNeverFound }, change.Reasons!.Value.ToArray());
         var alert = Assert.Single(change.Events);
         Assert.Equal(ImageEventTypes.Alert, alert.Type);
         Assert.Equal(ImageEventSeverities.High, alert.Severity);

@@ -39,6 +39,19 @@ public sealed class StoredFormatGoldenTests
         GoldenFiles.AssertMatches("firestore-write-unmanaged.json", GoldenRendering.Write(WithoutIssue15Fields(write)));
     }
 
+    [Fact]
+    public async Task Commit_PendingManifest_WritesTheGoldenDocument()
+    {
+        using var scenario = GoldenScenario.Create(_emulators.CreateSettings());
+        await scenario.CreateTopicsAsync();
+
+        await scenario.ReplayPendingManifestAsync();
+
+        var writes = scenario.Documents.DocumentWrites(GoldenScenario.PendingManifestDocument);
+        Assert.Equal(2, writes.Count);
+        GoldenFiles.AssertMatches("firestore-write-pending-manifest.json", GoldenRendering.Write(writes[0].Write));
+    }
+
     // The sweep's fields and the source project (on the record, and in each pending event's attributes and payload) were added
     // beside the pinned ones: without them, the document is still exactly the original golden.
     private static FirestoreWrite WithoutIssue15Fields(FirestoreWrite write)

@@ -65,4 +65,17 @@ public sealed class PublishedEventGoldenTests
         GoldenFiles.AssertMatches("event-alert-warned-project.json", GoldenRendering.Message(GoldenScenario.AlertsTopic, message));
         GoldenFiles.AssertMatches("event-alert-warned.json", GoldenRendering.Message(GoldenScenario.AlertsTopic, GoldenRendering.WithoutSourceProject(message)));
     }
+
+    [Fact]
+    public async Task Publish_ManifestNeverFound_IsTheGoldenMessage()
+    {
+        using var scenario = GoldenScenario.Create(_emulators.CreateSettings());
+        await scenario.CreateTopicsAsync();
+
+        await scenario.ReplayPendingManifestAsync();
+
+        var message = Assert.Single(scenario.PublishedTo(GoldenScenario.AlertsTopic));
+        Assert.Empty(scenario.PublishedTo(GoldenScenario.QuarantineTopic));
+        GoldenFiles.AssertMatches("event-alert-manifest-never-found.json", GoldenRendering.Message(GoldenScenario.AlertsTopic, message));
+    }
 }
