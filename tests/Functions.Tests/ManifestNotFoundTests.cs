@@ -32,7 +32,7 @@ public sealed class ManifestNotFoundTests
     public async Task Push_ManifestNotFound_PendingManifestWithNoEventAndDueInFiveMinutes()
     {
         using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(WholeSecondNow());
         var key = _environment.NewImageKey("skopeo-signed", "skopeo");
         await using var push = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, team.Settings.ProjectId, s => s.AddSingleton<TimeProvider>(clock));
 
@@ -53,7 +53,7 @@ public sealed class ManifestNotFoundTests
     public async Task Run_ManifestPushedAfterThe404_VerifiedOnTheNextDueSweep()
     {
         var projectId = _environment.Emulators.NewProjectId();
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(WholeSecondNow());
         var key = _environment.NewImageKey("skopeo-signed", "skopeo");
         await using var push = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, projectId, s => s.AddSingleton<TimeProvider>(clock));
         await Deliveries.SendRecordedAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", projectId);
@@ -81,7 +81,7 @@ public sealed class ManifestNotFoundTests
     public async Task Push_ManifestNotFoundThenDelete_DeletedAndNeverSweptAgain()
     {
         var projectId = _environment.Emulators.NewProjectId();
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(WholeSecondNow());
         var key = _environment.NewImageKey("skopeo-signed", "skopeo");
         await using var push = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, projectId, s => s.AddSingleton<TimeProvider>(clock));
         await Deliveries.SendRecordedAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(key.ToString()), "m-1", projectId);
@@ -110,7 +110,7 @@ public sealed class ManifestNotFoundTests
     {
         using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
         var projectId = team.Settings.ProjectId;
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(WholeSecondNow());
         var pushed = clock.GetUtcNow();
         var key = _environment.NewImageKey("skopeo-signed", "skopeo");
         await using var push = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, projectId, s => s.AddSingleton<TimeProvider>(clock));
@@ -223,6 +223,9 @@ public sealed class ManifestNotFoundTests
         Assert.Equal(PipelineReasons.ManifestNotFound, alert.Message.Attributes["reasonCode"]);
         Assert.Null(await push.Records.GetAsync(key));
     }
+
+    // Firestore keeps microseconds: a clock on whole seconds lets due times read back compare exactly.
+    private static DateTimeOffset WholeSecondNow() => DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
     private static async Task TickAsync(RunningFunction reverifier, string projectId, string tickId)
     {

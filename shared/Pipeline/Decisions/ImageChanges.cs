@@ -139,7 +139,7 @@ internal static class ImageChanges
         return judged with
         {
             Reasons = [PipelineReasons.ManifestNotFound, PipelineReasons.ManifestNeverFound],
-            Events = [ImageEvent.Alert(ImageEventSeverities.High, $"{PipelineReasons.ManifestNeverFound}: the registry still answers 404 for the manifest {hours} h after its push; the image was never verified (not deployable) and is re-checked every {hours} h until it is found or deleted")],
+            Events = [ImageEvent.Alert(ImageEventSeverities.High, $"{PipelineReasons.ManifestNeverFound}: the registry still answers 404 for the manifest {hours} h after its push; the image was never verified (never attested) and is re-checked every {hours} h until it is found or deleted")],
         };
     }
 
