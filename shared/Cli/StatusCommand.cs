@@ -21,7 +21,7 @@ internal static class StatusCommand
     {
         var image = new Argument<string?>("IMAGE") { Description = "The image: registry/repository@sha256:…", Arity = ArgumentArity.ZeroOrOne };
         var list = new Option<bool>("--list") { Description = "List records instead of showing one." };
-        var status = new Option<string?>("--status") { Description = "With --list: only records with this status (VERIFIED, PENDING_SIGNATURE, QUARANTINED, WARNED, UNMANAGED, DELETED)." };
+        var status = new Option<string?>("--status") { Description = $"With --list: only records with this status ({string.Join(", ", ImageStatusNames.All)})." };
         var limit = new Option<int>("--limit") { Description = "With --list: at most this many records.", DefaultValueFactory = _ => 1000 };
         var output = SignerOptions.CreateOutputOption();
         var command = new Command("status", "Show the recorded verification status of images (Firestore).") { image, list, status, limit, output };

@@ -5,13 +5,16 @@ using System.Text.Json.Nodes;
 using ImageTrust.Functions.OccurrenceHandler;
 using ImageTrust.Functions.PushVerifier;
 using ImageTrust.Functions.Tests.Support;
+using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Pipeline;
 using ImageTrust.Pipeline.Decisions;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Pipeline.Services;
 using ImageTrust.TestSupport.ContainerAnalysis;
+using ImageTrust.TestSupport.PubSub;
 using ImageTrust.Verification;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
 namespace ImageTrust.Functions.Tests;
@@ -183,6 +186,65 @@ public sealed class OccurrenceHandlerTests
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(ImageStatus.Verified, (await push.Records.GetAsync(key))!.Status);
         return key;
+    }
+
+    [Fact]
+    public async Task Vulnerability_FromTwoSourceProjects_EachQuarantineEventCarriesItsOwnProject()
+    {
+        using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
+        var policyPath = Path.Combine(Path.GetTempPath(), $"imagetrust-projects-{Guid.NewGuid():N}.yaml");
+        var keyPath = _environment.Fixtures.PathOf("keys/skopeo/TEST-ONLY-ecdsa-p256-key-a.pub");
+        await File.WriteAllTextAsync(policyPath, $"""
+            apiVersion: imagetrust.dev/v1
+            kind: TrustPolicy
+            rules:
+              - name: artifact-registry
+                scope: ["europe-docker.pkg.dev/**"]
+                authorities:
+                  - name: key-a
+                    key: {"{"}path: "{keyPath}"{"}"}
+                tlog: insecure-ignore
+                mode: enforce
+                vulnerabilities:
+                  blockAtOrAbove: HIGH
+                  onlyWithFix: true
+
+            """);
+        try
+        {
+            await using var function = await RunningFunction.StartAsync<OccurrenceHandlerFunction>(_environment, team.Settings.ProjectId, policyPath: policyPath);
+            var expected = new Dictionary<string, ImageKey>();
+            foreach (var source in new[] { _environment.Emulators.NewProjectId(), _environment.Emulators.NewProjectId() })
+            {
+                // Each source project owns its occurrences topic; the subscription lives in the ImageTrust project, as Terraform makes it.
+                using var http = new HttpClient();
+                var settings = _environment.Emulators.CreateSettings(source);
+                var admin = new PubSubAdmin(http, settings, null, TimeProvider.System, NullLogger<PubSubAdmin>.Instance);
+                await admin.CreateTopicAsync("container-analysis-occurrences-v1");
+                await team.Admin.CreateSubscriptionAsync("occurrence-handler-" + source, "container-analysis-occurrences-v1", pushEndpoint: function.Url, topicProjectId: source);
+                var key = ImageKey.Parse($"europe-docker.pkg.dev/{source}/apps/web@sha256:{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())}{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())}");
+                expected[source] = key;
+                var name = Put(OccurrenceJsonBuilder.Vulnerability($"projects/{source}/occurrences/{Guid.NewGuid():N}", ResourceUri(key), "CVE-2026-7777", "HIGH", "1.0.1"));
+                var publisher = new RestPubSubPublisher(http, settings, null, TimeProvider.System, NullLogger<RestPubSubPublisher>.Instance);
+                await publisher.PublishAsync("container-analysis-occurrences-v1", [PubSubMessage.FromText(Deliveries.OccurrenceNotification(name, "VULNERABILITY"))]);
+            }
+
+            var events = await team.PullAsync(SecurityTeam.QuarantineSubscription, 2, TimeSpan.FromSeconds(30));
+
+            Assert.Equal(2, events.Count);
+            foreach (var (source, key) in expected)
+            {
+                var quarantine = Assert.Single(events, e => e.Message.Attributes["digest"] == key.Digest.ToString());
+                PushVerifierTests.AssertEvent(quarantine, ImageEventTypes.Quarantined, key);
+                Assert.Equal(source, quarantine.Message.Attributes["sourceProject"]);
+                Assert.Equal(source, Deliveries.ParseData(quarantine.Message.Data).GetProperty("data").GetProperty("sourceProject").GetString());
+                Assert.Equal(ImageStatus.Quarantined, (await function.Records.GetAsync(key))!.Status);
+            }
+        }
+        finally
+        {
+            File.Delete(policyPath);
+        }
     }
 
     private string Put(JsonObject occurrence)

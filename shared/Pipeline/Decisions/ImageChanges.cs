@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.Model;
 using ImageTrust.Policy;
@@ -101,6 +102,47 @@ internal static class ImageChanges
             ? RecordChange.None
             : RecordChange.To(ImageStatus.Unmanaged, PipelineReasons.NoMatchingRule) with { PolicyVersion = policyVersion };
 
+    /// <summary>
+    /// Whether a 404 for the manifest of the image recorded as <paramref name="record"/> is recorded (<see cref="ManifestNotFound"/>):
+    /// for a new image and for one already awaiting its manifest. Any other record keeps its status (a deletion is announced by
+    /// its own <c>DELETE</c> event).
+    /// </summary>
+    public static bool AwaitsManifest(ImageRecord? record) => record is null or { Status: ImageStatus.PendingManifest };
+
+    /// <summary>
+    /// The registry answered 404 for the manifest of a pushed image, at <paramref name="now"/>. A new image becomes
+    /// <c>PENDING_MANIFEST</c> (<c>MANIFEST_NOT_FOUND</c>) without an event: a registry glitch is usually over by the next
+    /// check. One already pending stays so (the write moves its next check, see <see cref="ReverificationSchedule"/>); the
+    /// first check at least <paramref name="giveUpAfter"/> after the push adds the final reason <c>MANIFEST_NEVER_FOUND</c>
+    /// and raises one HIGH alert. Any other record is left as it is.
+    /// </summary>
+    public static RecordChange ManifestNotFound(ImageRecord? current, PolicyRule rule, string policyVersion, DateTimeOffset now, TimeSpan giveUpAfter)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        if (!AwaitsManifest(current))
+        {
+            return RecordChange.None;
+        }
+
+        var judged = new RecordChange { PolicyRule = rule.Name, PolicyVersion = policyVersion };
+        if (current is null)
+        {
+            return judged with { Status = ImageStatus.PendingManifest, Reasons = [PipelineReasons.ManifestNotFound] };
+        }
+
+        if (now - current.FirstSeen < giveUpAfter || current.Reasons.Contains(PipelineReasons.ManifestNeverFound))
+        {
+            return judged;
+        }
+
+        var hours = giveUpAfter.TotalHours.ToString("0.##", CultureInfo.InvariantCulture);
+        return judged with
+        {
+            Reasons = [PipelineReasons.ManifestNotFound, PipelineReasons.ManifestNeverFound],
+            Events = [ImageEvent.Alert(ImageEventSeverities.High, $"{PipelineReasons.ManifestNeverFound}: the registry still answers 404 for the manifest {hours} h after its push; the image was never verified (never attested) and is re-checked every {hours} h until it is found or deleted")],
+        };
+    }
+
     /// <summary>The image was deleted: <c>DELETED</c>; an image never recorded stays unrecorded.</summary>
     public static RecordChange Deleted(ImageRecord? current)
         => current is null || current.Status == ImageStatus.Deleted ? RecordChange.None : RecordChange.To(ImageStatus.Deleted, PipelineReasons.ImageDeleted);
@@ -120,6 +162,11 @@ internal static class ImageChanges
         if (remaining.Count == 0)
         {
             return new StatusDecision(ImageStatus.Verified, []);
+        }
+
+        if (remaining.Contains(PipelineReasons.ManifestNotFound))
+        {
+            return new StatusDecision(ImageStatus.PendingManifest, remaining);
         }
 
         return remaining.Contains(SignatureStatusPolicy.AwaitingSignature)

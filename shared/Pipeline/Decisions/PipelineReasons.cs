@@ -14,4 +14,10 @@ internal static class PipelineReasons
 
     /// <summary>Signatures failed without a more specific reason.</summary>
     public const string VerificationFailed = "VERIFICATION_FAILED";
+
+    /// <summary>A push was announced but the registry answered 404 for the image's manifest: nothing could be verified yet.</summary>
+    public const string ManifestNotFound = "MANIFEST_NOT_FOUND";
+
+    /// <summary>The manifest was still not found when the give-up time (the maximum age) after the push had passed.</summary>
+    public const string ManifestNeverFound = "MANIFEST_NEVER_FOUND";
 }

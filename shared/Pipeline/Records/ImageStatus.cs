@@ -20,4 +20,10 @@ internal enum ImageStatus
 
     /// <summary><c>DELETED</c>: the image was deleted from the registry.</summary>
     Deleted,
+
+    /// <summary>
+    /// <c>PENDING_MANIFEST</c>: a push was announced but the registry answered 404 for its manifest, so nothing could be
+    /// verified yet; re-checked by the sweep with a backoff until found (then verified) or deleted. Never counts as verified.
+    /// </summary>
+    PendingManifest,
 }

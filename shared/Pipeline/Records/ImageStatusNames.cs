@@ -3,6 +3,9 @@ namespace ImageTrust.Pipeline.Records;
 /// <summary>The wire names of <see cref="ImageStatus"/> (Firestore field values, events, CLI output).</summary>
 internal static class ImageStatusNames
 {
+    /// <summary>Every wire name, in the enum's order.</summary>
+    public static IReadOnlyList<string> All { get; } = [.. Enum.GetValues<ImageStatus>().Select(ToWire)];
+
     /// <summary>The wire name, e.g. <c>PENDING_SIGNATURE</c>.</summary>
     public static string ToWire(this ImageStatus status) => status switch
     {
@@ -12,6 +15,7 @@ internal static class ImageStatusNames
         ImageStatus.Warned => "WARNED",
         ImageStatus.Unmanaged => "UNMANAGED",
         ImageStatus.Deleted => "DELETED",
+        ImageStatus.PendingManifest => "PENDING_MANIFEST",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "unknown status"),
     };
 
@@ -25,6 +29,7 @@ internal static class ImageStatusNames
         "WARNED" => ImageStatus.Warned,
         "UNMANAGED" => ImageStatus.Unmanaged,
         "DELETED" => ImageStatus.Deleted,
-        _ => throw new FormatException($"'{text}' is not an image status (VERIFIED, PENDING_SIGNATURE, QUARANTINED, WARNED, UNMANAGED, DELETED)"),
+        "PENDING_MANIFEST" => ImageStatus.PendingManifest,
+        _ => throw new FormatException($"'{text}' is not an image status ({string.Join(", ", All)})"),
     };
 }

@@ -71,10 +71,17 @@ internal sealed class PushVerificationService
         {
             manifest = await _registry.GetManifestAsync(notification.Subject, cancellationToken).ConfigureAwait(false);
         }
-        catch (RegistryNotFoundException)
+        catch (RegistryNotFoundException) when (notification.Digest is { } announced)
         {
-            _logger.LogInformation("{Image} is no longer in the registry; nothing to verify", notification.Subject);
-            return PipelineOutcome.Ignored("IMAGE_NOT_FOUND");
+            // Announced but not served (a registry glitch, or deleted already): recorded as awaiting its manifest and re-checked
+            // by the sweep until found or deleted, never forgotten.
+            var key = ImageKey.From(announced);
+            return await _pushes.RunAsync("pending " + key, messageId, (ids, ct) => RecordManifestNotFoundAsync(key, ids, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryNotFoundException e)
+        {
+            // A tag-only push has no digest to record or re-check under: acknowledged with an alert rather than dropped silently.
+            throw new PermanentInputException(PipelineReasons.ManifestNotFound, $"{notification.Subject}: the registry answered 404 for the pushed tag and the message names no digest, so the image can't be recorded or re-checked", e);
         }
         catch (RegistryProtocolException e) when (notification.Digest is { } pushed)
         {
@@ -172,6 +179,55 @@ internal sealed class PushVerificationService
             string.Join(',', applied.Record?.Reasons ?? []),
             applied.Outcome,
             verificationMs);
+        return PipelineOutcome.From(key, applied);
+    }
+
+    /// <summary>
+    /// Re-checks an image awaiting its manifest (<see cref="ImageStatus.PendingManifest"/>) for <paramref name="messageId"/>:
+    /// verified as any push once the registry serves its manifest, else the check is recorded (which moves its next one, and
+    /// at the give-up time raises the alert).
+    /// </summary>
+    /// <exception cref="TransientFailureException">The registry, Firestore or Pub/Sub is unavailable: nothing was recorded.</exception>
+    public async Task<PipelineOutcome> RecheckManifestAsync(ImageKey key, string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        try
+        {
+            // Only whether it is served matters here; the verification reads it again within its own budget.
+            _ = await _registry.GetManifestAsync(ImageReference.Parse(key.ToString()), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryNotFoundException)
+        {
+            return await RecordManifestNotFoundAsync(key, [messageId], cancellationToken).ConfigureAwait(false);
+        }
+        catch (RegistryProtocolException e)
+        {
+            // Served, but refused: the verification records that verdict, as for a push.
+            _logger.LogWarning("{Image}: the registry's manifest was refused ({Reason}); verifying the digest", key, e.ReasonCode);
+        }
+
+        return await VerifyImageAsync(key, [messageId], cancellationToken).ConfigureAwait(false);
+    }
+
+    // The registry answered 404 for a pushed image's manifest: a new image (or one already awaiting it) is recorded
+    // PENDING_MANIFEST under the rule that covers it; any other record is left as it is (ImageChanges.ManifestNotFound).
+    private async Task<PipelineOutcome> RecordManifestNotFoundAsync(ImageKey key, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
+    {
+        var policy = _settings.Policy;
+        if (policy.Match(ImageReference.Parse(key.ToString())) is not { } rule)
+        {
+            var unmanaged = await _records.ApplyAsync(key, messageIds, current => ImageChanges.Unmanaged(current, policy.Version), cancellationToken).ConfigureAwait(false);
+            return PipelineOutcome.From(key, unmanaged);
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var applied = await _records.ApplyAsync(key, messageIds, current => ImageChanges.ManifestNotFound(current, rule, policy.Version, now, _settings.ReverifyMaxAge), cancellationToken).ConfigureAwait(false);
+        _logger.LogWarning(
+            "{Image}: the registry answers 404 for its manifest; {Status} ({Reasons}), {Outcome}",
+            key,
+            applied.Record?.Status.ToWire() ?? "none",
+            string.Join(',', applied.Record?.Reasons ?? []),
+            applied.Outcome);
         return PipelineOutcome.From(key, applied);
     }
 

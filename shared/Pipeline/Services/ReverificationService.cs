@@ -127,7 +127,9 @@ internal sealed class ReverificationService
             _logger.LogInformation("Re-verifying {Image} ({Reason})", work.Image, work.Reason);
         }
 
-        var outcome = await _verification.VerifyImageAsync(work.Image, [messageId], cancellationToken).ConfigureAwait(false);
+        var outcome = record.Status == ImageStatus.PendingManifest
+            ? await _verification.RecheckManifestAsync(work.Image, messageId, cancellationToken).ConfigureAwait(false)
+            : await _verification.VerifyImageAsync(work.Image, [messageId], cancellationToken).ConfigureAwait(false);
         await ReconcileAttestationAsync(work.Image, messageId, cancellationToken).ConfigureAwait(false);
         return outcome;
     }

@@ -46,13 +46,14 @@ internal static class ImageCloudEvents
                     ? new ImageEventVulnerabilities { Critical = v.Critical, High = v.High, Medium = v.Medium, Low = v.Low, Minimal = v.Minimal, BlockingCves = v.BlockingCves }
                     : null,
                 MessageId = messageId,
+                SourceProject = record.Key.SourceProject,
             },
         };
         return new CloudEventMessage(
             eventId,
             imageEvent.Type,
             JsonSerializer.Serialize(cloudEvent, CloudEventJsonContext.Default.CloudEventImageEventData),
-            Attributes(imageEvent.Type, digest, record.Key.Repository, imageEvent.Severity));
+            Attributes(imageEvent.Type, digest, record.Key.Repository, imageEvent.Severity, record.Key.SourceProject));
     }
 
     /// <summary>The <c>dev.imagetrust.alert.v1</c> for a delivery the host acknowledged as permanently bad input.</summary>
@@ -75,20 +76,38 @@ internal static class ImageCloudEvents
                 EventSource = alert.EventSource,
                 EventId = alert.EventId,
                 MessageId = alert.MessageId,
+                SourceProject = TopicProject(alert.EventSource),
             },
         };
         return new CloudEventMessage(
             eventId,
             ImageEventTypes.Alert,
             JsonSerializer.Serialize(cloudEvent, CloudEventJsonContext.Default.CloudEventRejectedInputAlertData),
-            Attributes(ImageEventTypes.Alert, Unknown, Unknown, ImageEventSeverities.Medium).Add("reasonCode", alert.ReasonCode));
+            Attributes(ImageEventTypes.Alert, Unknown, Unknown, ImageEventSeverities.Medium, cloudEvent.Data.SourceProject).Add("reasonCode", alert.ReasonCode));
     }
 
-    private static ImmutableSortedDictionary<string, string> Attributes(string type, string digest, string repository, string severity)
-        => ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [
+    /// <summary>The project of a Pub/Sub topic event source (<c>//pubsub.googleapis.com/projects/P/topics/T</c>), else null.</summary>
+    internal static string? TopicProject(string eventSource)
+    {
+        const string prefix = CloudEventWire.PubSubSourcePrefix + "projects/";
+        if (eventSource is null || !eventSource.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var parts = eventSource[prefix.Length..].Split('/');
+        return parts is [{ Length: > 0 } project, "topics", { Length: > 0 }] ? project : null;
+    }
+
+    // The source project is an attribute too, so a team can filter a subscription to its own projects.
+    private static ImmutableSortedDictionary<string, string> Attributes(string type, string digest, string repository, string severity, string? sourceProject)
+    {
+        var attributes = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [
             KeyValuePair.Create("type", type),
             KeyValuePair.Create("digest", digest),
             KeyValuePair.Create("repository", repository),
             KeyValuePair.Create("severity", severity),
         ]);
+        return sourceProject is null ? attributes : attributes.Add("sourceProject", sourceProject);
+    }
 }

@@ -57,4 +57,12 @@ internal sealed record ImageEventData
     /// <summary>The Pub/Sub message that caused the change.</summary>
     [JsonPropertyName("messageId")]
     public required string MessageId { get; init; }
+
+    /// <summary>
+    /// The Google Cloud project the image lives in (<see cref="Records.ImageKey.SourceProject"/>), or null (then absent) for
+    /// other registries. Added after the first subscribers (last, optional): the event type stays <c>….v1</c>.
+    /// </summary>
+    [JsonPropertyName("sourceProject")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SourceProject { get; init; }
 }

@@ -36,4 +36,13 @@ internal sealed record RejectedInputAlertData
     /// <summary>The Pub/Sub message id of the rejected delivery (empty when it had none).</summary>
     [JsonPropertyName("messageId")]
     public required string MessageId { get; init; }
+
+    /// <summary>
+    /// The project of the topic the rejected delivery came from, when its source names one
+    /// (<c>//pubsub.googleapis.com/projects/P/topics/T</c>); null (then absent) otherwise, e.g. for a direct push subscription,
+    /// whose envelope names only the subscription. Added after the first subscribers (last, optional).
+    /// </summary>
+    [JsonPropertyName("sourceProject")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SourceProject { get; init; }
 }

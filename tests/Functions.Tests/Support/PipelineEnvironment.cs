@@ -44,9 +44,21 @@ public sealed class PipelineEnvironment : IAsyncLifetime
     /// <returns>The image key in the new repository and the fixture repository it came from.</returns>
     internal async Task<(ImageTrust.Pipeline.Records.ImageKey Key, FixtureRepository Source)> CopyImageAsync(string scenario, string prefix, bool withSignatures)
     {
+        var key = NewImageKey(scenario, prefix);
+        return (key, await PushImageAsync(scenario, key, withSignatures));
+    }
+
+    /// <summary>The key a fixture image will have in a fresh repository under <paramref name="prefix"/>, nothing pushed yet.</summary>
+    internal ImageTrust.Pipeline.Records.ImageKey NewImageKey(string scenario, string prefix)
+        => ImageTrust.Pipeline.Records.ImageKey.Parse($"{RegistryHost}/{$"{prefix}/app-{Guid.NewGuid():N}"[..(prefix.Length + 13)]}@{Fixtures.Scenario(scenario).Digest}");
+
+    /// <summary>Pushes a fixture image (and, when asked, its signature tags) into the repository of <paramref name="key"/>.</summary>
+    /// <returns>The fixture repository it came from.</returns>
+    internal async Task<FixtureRepository> PushImageAsync(string scenario, ImageTrust.Pipeline.Records.ImageKey key, bool withSignatures)
+    {
         var fixture = Fixtures.Scenario(scenario);
         var source = Fixtures.Repositories.Single(r => r.Name == fixture.Repository);
-        var repository = $"{prefix}/app-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+        var repository = key.Repository[(RegistryHost.Length + 1)..];
         using var writer = new RegistryContentWriter(Registry.BaseUri);
         foreach (var blob in source.Blobs)
         {
@@ -64,7 +76,7 @@ public sealed class PipelineEnvironment : IAsyncLifetime
             }
         }
 
-        return (ImageTrust.Pipeline.Records.ImageKey.Parse($"{RegistryHost}/{repository}@{fixture.Digest}"), source);
+        return source;
     }
 
     public async Task InitializeAsync()

@@ -121,6 +121,84 @@ public sealed class ImageChangesTests
         Assert.Empty(change.Events);
     }
 
+    [Fact]
+    public void ManifestNotFound_NewImage_PendingManifestWithoutEvent()
+    {
+        var change = ImageChanges.ManifestNotFound(null, Rule(EnforcementMode.Enforce), "v2", s_now, TimeSpan.FromHours(24));
+
+        Assert.Equal(ImageStatus.PendingManifest, change.Status);
+        Assert.Equal(new[] { PipelineReasons.ManifestNotFound }, change.Reasons!.Value.ToArray());
+        Assert.Equal("rule", change.PolicyRule);
+        Assert.Equal("v2", change.PolicyVersion);
+        Assert.False(change.Verified);
+        Assert.Empty(change.Events);
+    }
+
+    [Fact]
+    public void ManifestNotFound_PendingBeforeTheGiveUpTime_KeepsStatusAndRaisesNothing()
+    {
+        var current = Record(ImageStatus.PendingManifest, [PipelineReasons.ManifestNotFound]);
+
+        var change = ImageChanges.ManifestNotFound(current, Rule(EnforcementMode.Enforce), "v1", current.FirstSeen.AddHours(24).AddTicks(-1), TimeSpan.FromHours(24));
+
+        Assert.Null(change.Status);
+        Assert.Null(change.Reasons);
+        Assert.Empty(change.Events);
+    }
+
+    [Fact]
+    public void ManifestNotFound_PendingAtTheGiveUpTime_FinalReasonAndOneHighAlert()
+    {
+        var current = Record(ImageStatus.PendingManifest, [PipelineReasons.ManifestNotFound]);
+        var giveUp = current.FirstSeen.AddHours(24);
+
+        var change = ImageChanges.ManifestNotFound(current, Rule(EnforcementMode.Enforce), "v1", giveUp, TimeSpan.FromHours(24));
+        var later = ImageChanges.ManifestNotFound(current with { Reasons = change.Reasons!.Value }, Rule(EnforcementMode.Enforce), "v1", giveUp.AddDays(1), TimeSpan.FromHours(24));
+
+        Assert.Null(change.Status);
+        Assert.Equal(new[] { PipelineReasons.ManifestNotFound, PipelineReasons.ManifestNeverFound }, change.Reasons!.Value.ToArray());
+        var alert = Assert.Single(change.Events);
+        Assert.Equal(ImageEventTypes.Alert, alert.Type);
+        Assert.Equal(ImageEventSeverities.High, alert.Severity);
+        Assert.StartsWith(PipelineReasons.ManifestNeverFound, alert.Summary, StringComparison.Ordinal);
+        Assert.Empty(later.Events);
+    }
+
+    [Theory]
+    [InlineData("VERIFIED")]
+    [InlineData("QUARANTINED")]
+    [InlineData("DELETED")]
+    [InlineData("PENDING_SIGNATURE")]
+    public void ManifestNotFound_RecordInAnotherStatus_LeftAlone(string status)
+    {
+        var current = Record(ImageStatusNames.Parse(status), []);
+
+        Assert.False(ImageChanges.AwaitsManifest(current));
+        Assert.True(ImageChanges.ManifestNotFound(current, Rule(EnforcementMode.Enforce), "v1", s_now.AddDays(2), TimeSpan.FromHours(24)).IsEmpty);
+    }
+
+    [Fact]
+    public void AfterVerification_PendingManifestFoundAndSigned_VerifiedWithEventNamingThePendingStatus()
+    {
+        var current = Record(ImageStatus.PendingManifest, [PipelineReasons.ManifestNotFound]);
+
+        var change = ImageChanges.AfterVerification(current, Result(verified: true), Rule(EnforcementMode.Enforce), "v1", s_now);
+
+        Assert.Equal(ImageStatus.Verified, change.Status);
+        Assert.Equal("verified (was PENDING_MANIFEST)", Assert.Single(change.Events).Summary);
+    }
+
+    [Fact]
+    public void AfterVulnerabilityScan_BlockingGoneOnPendingManifest_BackToPendingManifest()
+    {
+        var current = Record(ImageStatus.Quarantined, [PipelineReasons.ManifestNotFound, PipelineReasons.VulnerabilityBlocked]);
+        var assessment = VulnerabilityEvaluator.Evaluate([], Rule(EnforcementMode.Enforce).Vulnerabilities!, s_now);
+
+        var change = ImageChanges.AfterVulnerabilityScan(current, assessment, Rule(EnforcementMode.Enforce), s_now);
+
+        Assert.Equal(ImageStatus.PendingManifest, change.Status);
+    }
+
     private static ImageRecord Record(ImageStatus status, ImmutableArray<string> reasons) => new()
     {
         Key = s_key,

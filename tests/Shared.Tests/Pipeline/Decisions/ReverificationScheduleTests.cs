@@ -83,6 +83,39 @@ public sealed class ReverificationScheduleTests
         Assert.Equal(ReverificationSchedule.GracePeriodExpired, Schedule.DueReason(record, FirstSeen.AddMinutes(10)));
     }
 
+    [Theory]
+    [InlineData(0, 5)] // written at the push: first check 5 min later
+    [InlineData(5, 10)] // then the wait doubles with the time since the push
+    [InlineData(10, 20)]
+    [InlineData(640, 1280)]
+    [InlineData(1280, 1440)] // never past the give-up time (push + maximum age)
+    [InlineData(1440, 2880)] // given up: once per maximum age
+    [InlineData(2000, 3440)]
+    public void DueAt_PendingManifestCheckedAt_BacksOffFromThePushToTheMaxAge(int checkedMinutes, int dueMinutes)
+    {
+        var record = Record(ImageStatus.PendingManifest, lastVerified: null) with { Updated = FirstSeen.AddMinutes(checkedMinutes) };
+
+        Assert.Equal(FirstSeen.AddMinutes(dueMinutes), Schedule.DueAt(record));
+    }
+
+    [Fact]
+    public void DueReason_PendingManifest_UsesTheStoredDueTimeNotTheServerUpdateTime()
+    {
+        // The document's server update time may be any clock; the due time the writer computed is what the sweep queried.
+        var record = Record(ImageStatus.PendingManifest, lastVerified: null) with { Updated = FirstSeen.AddDays(-3), DueAt = FirstSeen.AddMinutes(20) };
+
+        Assert.Null(Schedule.DueReason(record, FirstSeen.AddMinutes(19)));
+        Assert.Equal(ReverificationSchedule.ManifestRecheck, Schedule.DueReason(record, FirstSeen.AddMinutes(20)));
+    }
+
+    [Fact]
+    public void DueReason_PendingManifestUnderOtherPolicyVersion_PolicyChanged()
+    {
+        var record = Record(ImageStatus.PendingManifest, lastVerified: null) with { PolicyVersion = "sha256:old", DueAt = FirstSeen.AddDays(1) };
+
+        Assert.Equal(ReverificationSchedule.PolicyChanged, Schedule.DueReason(record, FirstSeen));
+    }
+
     private static ImageRecord Record(ImageStatus status, DateTimeOffset? lastVerified, string rule = "graced") => new()
     {
         Key = ImageKey.Parse("europe-docker.pkg.dev/p/repo/app@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"),

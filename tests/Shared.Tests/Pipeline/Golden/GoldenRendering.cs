@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.GoogleCloud.PubSub;
 
@@ -25,6 +27,27 @@ internal static class GoldenRendering
         FirestoreValueCodec.WriteFields(writer, write.Fields);
         writer.WriteEndObject();
     });
+
+    /// <summary>
+    /// <paramref name="message"/> as published before issue 15 added the source project (an attribute, and the data's last
+    /// property): subscribers of the original format see exactly that plus one field, so the original golden file still pins it.
+    /// </summary>
+    public static PubSubMessage WithoutSourceProject(PubSubMessage message)
+    {
+        Assert.True(message.Attributes.ContainsKey(SourceProject), "the message carries no source project to take out");
+        var data = WithoutSourceProject(Encoding.UTF8.GetString(message.Data.Span));
+        return PubSubMessage.Create(Encoding.UTF8.GetBytes(data), message.Attributes.Remove(SourceProject), message.OrderingKey);
+    }
+
+    /// <summary>A published event's JSON without its source project (the data's last property, as the code writes it).</summary>
+    public static string WithoutSourceProject(string cloudEventJson)
+    {
+        var stripped = Regex.Replace(cloudEventJson, ",\"sourceProject\":\"[^\"]*\"}}$", "}}");
+        Assert.NotEqual(cloudEventJson, stripped);
+        return stripped;
+    }
+
+    private const string SourceProject = "sourceProject";
 
     /// <summary>A Pub/Sub message as subscribers receive it: topic, attributes, ordering key, and the data (a structured CloudEvent).</summary>
     public static string Message(string topic, PubSubMessage message) => GoldenFiles.Render(writer =>

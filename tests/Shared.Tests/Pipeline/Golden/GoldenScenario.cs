@@ -44,10 +44,14 @@ internal sealed class GoldenScenario : IDisposable
     public static readonly ImageKey Warned = ImageKey.Parse("us-docker.pkg.dev/acme-dev/tools/cli@sha256:fcde2b2edba56bf408601fb721fe9b5c338d10ee429ea04fae5511b68fbf8fb9");
     public static readonly ImageKey Unmanaged = ImageKey.Parse("ghcr.io/acme/scratch@sha256:baa5a0964d3320fbc0c6a922140453c8513ea24ab8fd0577034804a967248096");
 
+    /// <summary>An image whose pushed manifest the registry never served (<see cref="ReplayPendingManifestAsync"/>).</summary>
+    public static readonly ImageKey PendingManifest = ImageKey.Parse("europe-docker.pkg.dev/acme-prod/apps/api@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+
     // The document ids as production stores them (written out, not computed, so a change to the id mapping shows).
     public const string QuarantinedDocument = "europe-docker.pkg.dev~acme-prod~apps~web@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
     public const string WarnedDocument = "us-docker.pkg.dev~acme-dev~tools~cli@sha256:fcde2b2edba56bf408601fb721fe9b5c338d10ee429ea04fae5511b68fbf8fb9";
     public const string UnmanagedDocument = "ghcr.io~acme~scratch@sha256:baa5a0964d3320fbc0c6a922140453c8513ea24ab8fd0577034804a967248096";
+    public const string PendingManifestDocument = "europe-docker.pkg.dev~acme-prod~apps~api@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
     private readonly HttpClient _http;
 
@@ -104,6 +108,31 @@ internal sealed class GoldenScenario : IDisposable
             await Admin.CreateTopicAsync(topic);
             await Admin.CreateSubscriptionAsync(topic + "-team", topic);
         }
+    }
+
+    /// <summary>
+    /// Records <see cref="PendingManifest"/> as the push handler does when the registry answers 404 for its manifest
+    /// (<c>push-m</c>), then the sweep's check at the give-up time, 24 h later (<c>work-m</c>), which raises the alert.
+    /// </summary>
+    public async Task ReplayPendingManifestAsync()
+    {
+        var maxAge = TimeSpan.FromHours(24);
+        var rule = new PolicyRule(
+            "prod",
+            [RepositoryGlob.Parse("europe-docker.pkg.dev/acme-prod/**")],
+            [new KeyAuthority("release-2026", "pem", null, null)],
+            1,
+            RequireTlog: true,
+            RequireSct: true,
+            EnforcementMode.Enforce,
+            SignatureGracePeriod: TimeSpan.FromMinutes(10),
+            MultiArchRequirement.Index,
+            SignatureFormats.Any,
+            [],
+            null);
+        await Store.ApplyAsync(PendingManifest, "push-m", current => ImageChanges.ManifestNotFound(current, rule, PolicyVersion, Clock.GetUtcNow(), maxAge));
+        Clock.Advance(maxAge);
+        await Store.ApplyAsync(PendingManifest, "work-m", current => ImageChanges.ManifestNotFound(current, rule, PolicyVersion, Clock.GetUtcNow(), maxAge));
     }
 
     /// <summary>Publishes what the outbox of <see cref="Quarantined"/> holds (a redelivery of <c>occ-1</c>).</summary>

@@ -72,14 +72,37 @@ public sealed class StoredFormatGoldenTests
         return FirestoreWrite.Create(write.Collection, write.DocumentId, fields, write.ServerTimestampFields);
     }
 
-    // The sweep's fields and the source project were added beside the pinned ones: without them, the document is still exactly the original golden.
+    [Fact]
+    public async Task Commit_PendingManifest_WritesTheGoldenDocument()
+    {
+        using var scenario = GoldenScenario.Create(_emulators.CreateSettings());
+        await scenario.CreateTopicsAsync();
+
+        await scenario.ReplayPendingManifestAsync();
+
+        var writes = scenario.Documents.DocumentWrites(GoldenScenario.PendingManifestDocument);
+        Assert.Equal(2, writes.Count);
+        GoldenFiles.AssertMatches("firestore-write-pending-manifest.json", GoldenRendering.Write(writes[0].Write));
+    }
+
+    // The sweep's fields and the source project (on the record, and in each pending event's attributes and payload) were added
+    // beside the pinned ones: without them, the document is still exactly the original golden.
     private static FirestoreWrite WithoutIssue15Fields(FirestoreWrite write)
     {
         Assert.Contains(ImageRecordDocument.DueAtField, write.Fields.Keys);
         return FirestoreWrite.Create(
             write.Collection,
             write.DocumentId,
-            write.Fields.Where(f => f.Key is not (ImageRecordDocument.DueAtField or ImageRecordDocument.DuePolicyVersionField or ImageRecordDocument.SourceProjectField)),
+            write.Fields
+                .Where(f => f.Key is not (ImageRecordDocument.DueAtField or ImageRecordDocument.DuePolicyVersionField or ImageRecordDocument.SourceProjectField))
+                .Select(f => f.Key == ImageRecordDocument.OutboxField ? KeyValuePair.Create(f.Key, FirestoreValue.Array(f.Value.AsArray().Select(WithoutSourceProject))) : f),
             write.ServerTimestampFields);
     }
+
+    private static FirestoreValue WithoutSourceProject(FirestoreValue entry) => FirestoreValue.Map(entry.AsMap().Select(field => field.Key switch
+    {
+        "payload" => KeyValuePair.Create(field.Key, FirestoreValue.String(GoldenRendering.WithoutSourceProject(field.Value.AsString()))),
+        "attributes" => KeyValuePair.Create(field.Key, FirestoreValue.Map(field.Value.AsMap().Where(a => a.Key != "sourceProject"))),
+        _ => field,
+    }));
 }

@@ -29,7 +29,28 @@ public sealed class PubSubPermanentFailureAlerterTests
         await alerter.AlertAsync(Rejected);
 
         var (topic, message) = Assert.Single(publisher.Published);
-        GoldenFiles.AssertMatches("event-alert-rejected-input.json", GoldenRendering.Message(topic, message));
+        GoldenFiles.AssertMatches("event-alert-rejected-input-project.json", GoldenRendering.Message(topic, message));
+        GoldenFiles.AssertMatches("event-alert-rejected-input.json", GoldenRendering.Message(topic, GoldenRendering.WithoutSourceProject(message)));
+    }
+
+    [Theory]
+    [InlineData("//pubsub.googleapis.com/projects/acme-dev/topics/gcr", "acme-dev")]
+    [InlineData("//pubsub.googleapis.com/projects/imagetrust/subscriptions/push-verifier-acme-dev", null)]
+    [InlineData("//pubsub.googleapis.com/projects//topics/gcr", null)]
+    [InlineData("//pubsub.googleapis.com/projects/acme-dev/topics/gcr/extra", null)]
+    [InlineData("//imagetrust/PushVerifier", null)]
+    public async Task AlertAsync_EventSource_CarriesTheSourceProjectOnlyWhenATopicNamesIt(string eventSource, string? expected)
+    {
+        var publisher = new RecordingPublisher(null);
+        var alerter = new PubSubPermanentFailureAlerter(publisher, ImageEventTopics.Create(), new FakeTimeProvider(GoldenScenario.Start), NullLogger<PubSubPermanentFailureAlerter>.Instance);
+
+        await alerter.AlertAsync(Rejected with { EventSource = eventSource });
+
+        var (_, message) = Assert.Single(publisher.Published);
+        using var json = JsonDocument.Parse(message.Data);
+        var data = json.RootElement.GetProperty("data");
+        Assert.Equal(expected, data.TryGetProperty("sourceProject", out var project) ? project.GetString() : null);
+        Assert.Equal(expected, message.Attributes.GetValueOrDefault("sourceProject"));
     }
 
     [Fact]
