@@ -144,19 +144,8 @@ internal static class LogEntryBodyMatcher
             return "the entry's payload differs";
         }
 
-        // intoto 0.0.2 base64-encodes the already base64 signature and the PEM verifier once more. Both are decoded before
-        // deciding, so a malformed verifier is reported even beside a different signature.
-        foreach (var signature in Property(logged, "signatures").EnumerateArray())
-        {
-            var signatureMatches = DoubleBase64Equals(Utf8Text(signature, "sig"), expected.Signature);
-            var verifierMatches = MatchesBase64Pem(Utf8Text(signature, "publicKey"), expected);
-            if (signatureMatches && verifierMatches)
-            {
-                return null;
-            }
-        }
-
-        return "no signature in the entry matches the envelope's signature and certificate";
+        // intoto 0.0.2 base64-encodes the already base64 signature and the PEM verifier once more.
+        return MatchEnvelopeSignatures(Property(logged, "signatures"), "sig", "publicKey", signatureDoubleEncoded: true, expected);
     }
 
     private static string? MatchDsseV001(JsonElement spec, ExpectedLogContent expected)
@@ -175,11 +164,18 @@ internal static class LogEntryBodyMatcher
             return "the entry's payload hash differs";
         }
 
-        foreach (var signature in Property(spec, "signatures").EnumerateArray())
+        return MatchEnvelopeSignatures(Property(spec, "signatures"), "signature", "verifier", signatureDoubleEncoded: false, expected);
+    }
+
+    // Some logged envelope signature is ours and names our certificate or key. Both are decoded before deciding, so a
+    // malformed verifier is reported even beside a different signature.
+    private static string? MatchEnvelopeSignatures(JsonElement signatures, string signatureField, string verifierField, bool signatureDoubleEncoded, ExpectedLogContent expected)
+    {
+        foreach (var signature in signatures.EnumerateArray())
         {
-            // Both are decoded before deciding, so a malformed verifier is reported even beside a different signature.
-            var signatureMatches = Base64Equals(Utf8Text(signature, "signature"), expected.Signature);
-            var verifierMatches = MatchesBase64Pem(Utf8Text(signature, "verifier"), expected);
+            var signatureText = Utf8Text(signature, signatureField);
+            var signatureMatches = signatureDoubleEncoded ? DoubleBase64Equals(signatureText, expected.Signature) : Base64Equals(signatureText, expected.Signature);
+            var verifierMatches = MatchesBase64Pem(Utf8Text(signature, verifierField), expected);
             if (signatureMatches && verifierMatches)
             {
                 return null;
