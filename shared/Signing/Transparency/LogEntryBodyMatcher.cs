@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using ImageTrust.Signing.Dsse;
 using ImageTrust.Signing.Json;
 
 namespace ImageTrust.Signing.Transparency;
@@ -125,10 +126,7 @@ internal static class LogEntryBodyMatcher
             return "an intoto entry records an envelope, not a message signature";
         }
 
-        var payloadHash = Property(content, "payloadHash");
-        Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(envelope.Payload, digest);
-        if (!Utf8Text(payloadHash, "algorithm").SequenceEqual("sha256"u8) || !HexEqualsIgnoreCase(Utf8Text(payloadHash, "value"), digest))
+        if (!PayloadHashMatches(Property(content, "payloadHash"), envelope))
         {
             return "the entry's payload hash differs";
         }
@@ -156,15 +154,20 @@ internal static class LogEntryBodyMatcher
         }
 
         // Compared as UTF-8 straight from the document, as hashedrekord is: the verifier PEM is the body's largest field.
-        var payloadHash = Property(spec, "payloadHash");
-        Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(envelope.Payload, digest);
-        if (!Utf8Text(payloadHash, "algorithm").SequenceEqual("sha256"u8) || !HexEqualsIgnoreCase(Utf8Text(payloadHash, "value"), digest))
+        if (!PayloadHashMatches(Property(spec, "payloadHash"), envelope))
         {
             return "the entry's payload hash differs";
         }
 
         return MatchEnvelopeSignatures(Property(spec, "signatures"), "signature", "verifier", signatureDoubleEncoded: false, expected);
+    }
+
+    // The logged payload hash is the sha256 of the envelope's payload.
+    private static bool PayloadHashMatches(JsonElement payloadHash, DsseEnvelope envelope)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(envelope.Payload, digest);
+        return Utf8Text(payloadHash, "algorithm").SequenceEqual("sha256"u8) && HexEqualsIgnoreCase(Utf8Text(payloadHash, "value"), digest);
     }
 
     // Some logged envelope signature is ours and names our certificate or key. Both are decoded before deciding, so a
