@@ -229,8 +229,10 @@ internal sealed class SignedEntityVerifier
     {
         var best = default(BestVerification);
         var keylessSignature = default(KeylessSignature);
-        foreach (var authority in authorities)
+        // Indexed, not foreach: the interface enumerator would be one allocation per verification.
+        for (var i = 0; i < authorities.Count; i++)
         {
+            var authority = authorities[i];
             if (entity.Keyless ? authority is not IdentitySigner : authority is not KeySigner)
             {
                 continue;
