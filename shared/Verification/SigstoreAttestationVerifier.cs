@@ -21,52 +21,28 @@ namespace ImageTrust.Verification;
 /// </summary>
 internal sealed class SigstoreAttestationVerifier
 {
-    private readonly RegistryClient _registry;
-    private readonly AuthorityResolver _authorities;
-    private readonly ClassicSignatureVerifier _classic;
-    private readonly BundleEntityVerifier _bundles;
-    private readonly TimeProvider _timeProvider;
-    private readonly ImageVerifierOptions _options;
+    private readonly VerificationSteps _steps;
     private readonly ILogger<SigstoreAttestationVerifier> _logger;
 
     /// <summary>Creates the engine.</summary>
-    public SigstoreAttestationVerifier(
-        RegistryClient registry,
-        AuthorityResolver authorities,
-        ClassicSignatureVerifier classic,
-        BundleEntityVerifier bundles,
-        TimeProvider timeProvider,
-        ImageVerifierOptions options,
-        ILogger<SigstoreAttestationVerifier> logger)
+    /// <param name="steps">The registry, authorities, entity verifier, options and clock.</param>
+    /// <param name="logger">The logger.</param>
+    public SigstoreAttestationVerifier(VerificationSteps steps, ILogger<SigstoreAttestationVerifier> logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Limits.Validate();
-        _registry = registry;
-        _authorities = authorities;
-        _classic = classic;
-        _bundles = bundles;
-        _timeProvider = timeProvider;
-        _options = options;
+        ArgumentNullException.ThrowIfNull(steps);
+        _steps = steps;
         _logger = logger;
     }
 
-    /// <summary>Creates the engine with its real collaborators (trust material cached per source, Cloud KMS keys when <paramref name="kms"/> is given).</summary>
+    /// <summary>Creates the engine with its real collaborators (see <see cref="VerificationSteps.Create"/>).</summary>
+    /// <exception cref="ConfigurationException">The options' limits are out of range.</exception>
     public static SigstoreAttestationVerifier Create(
         RegistryClient registry,
         TimeProvider timeProvider,
         ILogger<SigstoreAttestationVerifier>? logger = null,
         CloudKmsPublicKeySource? kms = null,
         ImageVerifierOptions? options = null)
-    {
-        return new SigstoreAttestationVerifier(
-            registry,
-            new AuthorityResolver(kms),
-            new ClassicSignatureVerifier(new TrustedMaterialEvidenceVerifier(timeProvider), timeProvider),
-            new BundleEntityVerifier(timeProvider),
-            timeProvider,
-            options ?? new ImageVerifierOptions(),
-            logger ?? NullLogger<SigstoreAttestationVerifier>.Instance);
-    }
+        => new(VerificationSteps.Create(registry, timeProvider, kms, options), logger ?? NullLogger<SigstoreAttestationVerifier>.Instance);
 
     /// <summary>Finds and verifies the attestations of <paramref name="requirement"/>'s predicate type.</summary>
     /// <param name="image">The image; its digest is resolved when absent.</param>
@@ -77,7 +53,7 @@ internal sealed class SigstoreAttestationVerifier
     /// <exception cref="TransientFailureException">The registry or Cloud KMS is unavailable.</exception>
     public async Task<AttestationVerdict> VerifyAsync(ImageReference image, AttestationRequirement requirement, PolicyRule rule, CancellationToken cancellationToken = default)
     {
-        using var budget = new VerificationBudget(_options.Limits, _timeProvider, cancellationToken);
+        using var budget = _steps.CreateBudget(cancellationToken);
         return await VerifyAsync(image, requirement, rule, budget).ConfigureAwait(false);
     }
 
@@ -110,10 +86,10 @@ internal sealed class SigstoreAttestationVerifier
 
     private async Task<AttestationVerdict> VerifyWithinAsync(ImageReference image, AttestationRequirement requirement, PolicyRule rule, VerificationBudget budget)
     {
-        var registry = new BudgetedRegistryClient(_registry, budget);
+        var registry = new BudgetedRegistryClient(_steps.Registry, budget);
         var cancellationToken = budget.Token;
         var signers = requirement.Authorities.Count > 0 ? rule with { Authorities = requirement.Authorities } : rule;
-        var authorities = await _authorities.ResolveAsync(signers, cancellationToken).ConfigureAwait(false);
+        var authorities = await _steps.Authorities.ResolveAsync(signers, cancellationToken).ConfigureAwait(false);
 
         Digest digest;
         try
@@ -135,7 +111,7 @@ internal sealed class SigstoreAttestationVerifier
             return new AttestationVerdict(pinned, false, [], [VerificationReasons.UnsupportedDigest]) { Details = [VerificationReasons.UnsupportedDigestDetail(digest)] };
         }
 
-        var repository = _options.SignatureRepository ?? pinned;
+        var repository = _steps.Options.SignatureRepository ?? pinned;
         var context = new AttestationContext(digest, authorities, requirement, rule.RequireTlog, rule.RequireSct);
         var outcomes = new List<AttestationOutcome>();
         if ((rule.Formats & SignatureFormats.Classic) != 0)
@@ -195,7 +171,7 @@ internal sealed class SigstoreAttestationVerifier
         }
 
         var expectations = new ClassicExpectations(context.Digest, context.RequireTlog, context.RequireSct);
-        var outcome = _classic.VerifyEnvelope(layer, envelope, statement, new AttestationStatementPolicy(statement, context.Digest, context.Requirement), context.Authorities, expectations);
+        var outcome = _steps.Entities.VerifyAttestationLayer(layer, envelope, statement, new AttestationStatementPolicy(statement, context.Digest, context.Requirement), context.Authorities, expectations);
         return Finish(outcome, statement, envelope);
     }
 
@@ -229,14 +205,14 @@ internal sealed class SigstoreAttestationVerifier
         }
 
         var policy = new AttestationStatementPolicy(statement, context.Digest, context.Requirement);
-        var outcome = _bundles.Verify(bundle, context.Digest, context.Authorities, context.RequireTlog, context.RequireSct, policy, "requirement");
+        var outcome = _steps.Entities.VerifyBundle(bundle, context.Digest, context.Authorities, context.RequireTlog, context.RequireSct, policy, "requirement");
         return Finish(outcome, statement, envelope);
     }
 
     private async Task DiscoverClassicAsync(RegistryClient registry, VerificationBudget budget, ImageReference repository, AttestationContext context, List<AttestationOutcome> outcomes)
     {
         var attReference = repository.WithTag(context.Digest.ToTagPrefix() + CosignMediaTypes.AttestationTagSuffix);
-        var discovery = new ClassicLayerDiscovery(registry, _options, budget);
+        var discovery = new ClassicLayerDiscovery(registry, _steps.Options, budget);
         await foreach (var found in discovery.FindAsync(attReference, context.Digest, CosignMediaTypes.DsseEnvelope).ConfigureAwait(false))
         {
             if (found.Unreadable is { } unreadable)
@@ -253,7 +229,7 @@ internal sealed class SigstoreAttestationVerifier
     private async Task DiscoverBundlesAsync(RegistryClient registry, VerificationBudget budget, ImageReference repository, AttestationContext context, List<AttestationOutcome> outcomes)
     {
         var digest = context.Digest;
-        var discovery = new BundleReferrerDiscovery(registry, _options, budget);
+        var discovery = new BundleReferrerDiscovery(registry, _steps.Options, budget);
         foreach (var found in await discovery.FindAsync(repository, digest).ConfigureAwait(false))
         {
             var (bundle, unreadable) = found.BundleLayer is null ? (null, found) : await discovery.FetchAsync(repository, found).ConfigureAwait(false);

@@ -19,71 +19,40 @@ namespace ImageTrust.Verification;
 /// </summary>
 internal sealed class SigstoreImageVerifier : ImageVerifier
 {
-    private readonly RegistryClient _registry;
-    private readonly AuthorityResolver _authorities;
-    private readonly ClassicSignatureVerifier _classic;
-    private readonly BundleEntityVerifier? _bundles;
-    private readonly ImageVerifierOptions _options;
+    private readonly VerificationSteps _steps;
     private readonly ILogger<SigstoreImageVerifier> _logger;
-    private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the engine.</summary>
-    /// <param name="registry">The registry client.</param>
-    /// <param name="authorities">Resolves keys (PEM, KMS).</param>
-    /// <param name="classic">Verifies classic layers.</param>
-    /// <param name="bundles">Verifies Sigstore bundles; null to ignore bundles (a rule accepting only bundles then never passes).</param>
-    /// <param name="options">Engine options.</param>
+    /// <param name="steps">The registry, authorities, entity verifier, options and clock.</param>
     /// <param name="logger">The logger.</param>
-    /// <param name="timeProvider">The clock of the verification deadline; null for the system clock.</param>
-    /// <exception cref="ConfigurationException">The options' limits are out of range.</exception>
-    public SigstoreImageVerifier(
-        RegistryClient registry,
-        AuthorityResolver authorities,
-        ClassicSignatureVerifier classic,
-        BundleEntityVerifier? bundles,
-        ImageVerifierOptions options,
-        ILogger<SigstoreImageVerifier> logger,
-        TimeProvider? timeProvider = null)
+    public SigstoreImageVerifier(VerificationSteps steps, ILogger<SigstoreImageVerifier> logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Limits.Validate();
-        _registry = registry;
-        _authorities = authorities;
-        _classic = classic;
-        _bundles = bundles;
-        _options = options;
+        ArgumentNullException.ThrowIfNull(steps);
+        _steps = steps;
         _logger = logger;
-        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>
-    /// Creates the engine with its real collaborators: trust material loaded and cached per <see cref="TrustMaterialSource"/>,
-    /// classic checks over it, the Sigstore bundle verifier, and Cloud KMS keys when <paramref name="kms"/> is given.
+    /// Creates the engine with its real collaborators (see <see cref="VerificationSteps.Create"/>): trust material loaded and
+    /// cached per <see cref="TrustMaterialSource"/>, one signed-entity verifier for classic layers and bundles, and Cloud KMS
+    /// keys when <paramref name="kms"/> is given.
     /// </summary>
     /// <param name="registry">The registry client.</param>
     /// <param name="timeProvider">The clock (used only when no log time exists).</param>
     /// <param name="logger">The logger; null for none.</param>
     /// <param name="kms">The Cloud KMS client for <c>gcpkms://</c> keys, or null.</param>
     /// <param name="options">Engine options, or null for the defaults.</param>
+    /// <exception cref="ConfigurationException">The options' limits are out of range.</exception>
     public static SigstoreImageVerifier Create(
         RegistryClient registry,
         TimeProvider timeProvider,
         ILogger<SigstoreImageVerifier>? logger = null,
         CloudKmsPublicKeySource? kms = null,
         ImageVerifierOptions? options = null)
-    {
-        return new SigstoreImageVerifier(
-            registry,
-            new AuthorityResolver(kms),
-            new ClassicSignatureVerifier(new TrustedMaterialEvidenceVerifier(timeProvider), timeProvider),
-            new BundleEntityVerifier(timeProvider),
-            options ?? new ImageVerifierOptions(),
-            logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<SigstoreImageVerifier>.Instance,
-            timeProvider);
-    }
+        => new(VerificationSteps.Create(registry, timeProvider, kms, options), logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<SigstoreImageVerifier>.Instance);
 
     /// <summary>A fresh budget for one verification under this engine's limits, cancelled by <paramref name="cancellationToken"/> too.</summary>
-    public VerificationBudget CreateBudget(CancellationToken cancellationToken) => new(_options.Limits, _timeProvider, cancellationToken);
+    public VerificationBudget CreateBudget(CancellationToken cancellationToken) => _steps.CreateBudget(cancellationToken);
 
     /// <inheritdoc />
     public override async Task<ImageVerificationResult> VerifyAsync(ImageReference image, PolicyRule rule, CancellationToken cancellationToken = default)
@@ -123,9 +92,9 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
 
     private async Task<ImageVerificationResult> VerifyWithinAsync(ImageReference image, PolicyRule rule, VerificationBudget budget, Action<ImageReference> pin)
     {
-        var registry = new BudgetedRegistryClient(_registry, budget);
+        var registry = new BudgetedRegistryClient(_steps.Registry, budget);
         var cancellationToken = budget.Token;
-        var authorities = await _authorities.ResolveAsync(rule, cancellationToken).ConfigureAwait(false);
+        var authorities = await _steps.Authorities.ResolveAsync(rule, cancellationToken).ConfigureAwait(false);
 
         Manifest? manifest = null;
         Digest digest;
@@ -223,7 +192,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
             return new DigestVerdict(false, [], [], [VerificationReasons.UnsupportedDigest], [VerificationReasons.UnsupportedDigestDetail(digest)]);
         }
 
-        var signatureRepository = _options.SignatureRepository ?? image;
+        var signatureRepository = _steps.Options.SignatureRepository ?? image;
         var outcomes = new List<SignatureOutcome>();
         var searched = new List<string>();
         var threshold = Math.Max(1, rule.Threshold);
@@ -279,7 +248,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
             Repository = image.RepositoryName,
             RequireDockerReference = rule.RequireDockerReference,
         };
-        var discovery = new ClassicLayerDiscovery(registry, _options, budget);
+        var discovery = new ClassicLayerDiscovery(registry, _steps.Options, budget);
         await foreach (var found in discovery.FindAsync(sigReference, digest, CosignMediaTypes.SimpleSigning).ConfigureAwait(false))
         {
             if (found.Unreadable is { } unreadable)
@@ -288,25 +257,19 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
                 continue;
             }
 
-            var outcome = _classic.Verify(found.Layer!, found.Content!, authorities, expectations);
+            var outcome = _steps.Entities.VerifySignatureLayer(found.Layer!, found.Content!, authorities, expectations);
             outcomes.Add(outcome with { Verification = outcome.Verification with { Location = found.Location } });
         }
     }
 
     private async Task DiscoverBundlesAsync(RegistryClient registry, VerificationBudget budget, ImageReference repository, Digest digest, PolicyRule rule, IReadOnlyList<Signer> authorities, List<SignatureOutcome> outcomes)
     {
-        var discovery = new BundleReferrerDiscovery(registry, _options, budget);
+        var discovery = new BundleReferrerDiscovery(registry, _steps.Options, budget);
         foreach (var found in await discovery.FindAsync(repository, digest).ConfigureAwait(false))
         {
             if (found.BundleLayer is null)
             {
                 outcomes.Add(SignatureOutcome.Unreadable(SignatureKinds.BundleKeyless, digest, found.Location, found.UnreadableReason!, found.UnreadableDetail!));
-                continue;
-            }
-
-            if (_bundles is null)
-            {
-                outcomes.Add(SignatureOutcome.Unreadable(SignatureKinds.BundleKeyless, digest, found.Location, "BUNDLES_UNSUPPORTED", "this verifier is not configured to verify Sigstore bundles"));
                 continue;
             }
 
@@ -317,7 +280,7 @@ internal sealed class SigstoreImageVerifier : ImageVerifier
                 continue;
             }
 
-            var outcome = _bundles.Verify(bundle, digest, authorities, rule.RequireTlog, rule.RequireSct, StatementPolicy.ImageSignature);
+            var outcome = _steps.Entities.VerifyBundle(bundle, digest, authorities, rule.RequireTlog, rule.RequireSct, StatementPolicy.ImageSignature);
             outcomes.Add(outcome with { Verification = outcome.Verification with { Location = found.Location, Subject = digest } });
         }
     }

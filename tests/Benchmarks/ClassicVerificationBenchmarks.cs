@@ -17,7 +17,7 @@ namespace ImageTrust.Benchmarks;
 public class ClassicVerificationBenchmarks
 {
     private BenchmarkMaterial _material = null!;
-    private ClassicSignatureVerifier _verifier = null!;
+    private SignedEntityVerifier _verifier = null!;
     private ECDsa _key = null!;
     private IReadOnlyList<Signer> _keyAuthorities = null!;
     private IReadOnlyList<Signer> _keyAuthoritiesWithoutTlog = null!;
@@ -26,7 +26,6 @@ public class ClassicVerificationBenchmarks
     private ClassicExpectations _keyExpectationsWithoutTlog = null!;
     private ClassicExpectations _keylessExpectations = null!;
     private ParsedCertificate _fulcioLeaf = null!;
-    private BundleEntityVerifier _bundleVerifier = null!;
     private IReadOnlyList<Signer> _bundleAuthorities = null!;
     private ParsedCertificate _fulcioIssuer = null!;
 
@@ -34,7 +33,7 @@ public class ClassicVerificationBenchmarks
     public void Setup()
     {
         _material = new BenchmarkMaterial();
-        _verifier = new ClassicSignatureVerifier(new TrustedMaterialEvidenceVerifier(TimeProvider.System), TimeProvider.System);
+        _verifier = new SignedEntityVerifier(TimeProvider.System);
         _key = ECDsa.Create();
         _key.ImportSubjectPublicKeyInfo(_material.Signer.ExportSubjectPublicKeyInfo(), out _);
         _keyAuthorities = BenchmarkMaterial.Resolve(_material.KeyRule);
@@ -44,7 +43,6 @@ public class ClassicVerificationBenchmarks
         _keyExpectationsWithoutTlog = new ClassicExpectations(_material.KeyImageDigest, false, true);
         _keylessExpectations = new ClassicExpectations(_material.KeylessImageDigest, true, false);
 
-        _bundleVerifier = new BundleEntityVerifier(TimeProvider.System);
         _bundleAuthorities = BenchmarkMaterial.Resolve(_material.BundleRule);
         _fulcioLeaf = ParsedCertificate.Load(_material.FulcioLeaf);
         _fulcioIssuer = CertificateChainVerifier.Verify(_fulcioLeaf, [], TrustedMaterial.PublicGood.CertificateAuthorities, _material.FulcioLeafIntegratedTime).Issuer
@@ -71,15 +69,15 @@ public class ClassicVerificationBenchmarks
 
     [Benchmark(Description = "classic key-based + Rekor SET")]
     public bool KeyBasedWithTlog()
-        => _verifier.Verify(SignatureManifest.Parse(_material.KeyManifest).Layers[0], _material.KeyPayload, _keyAuthorities, _keyExpectations).Verification.Verified;
+        => _verifier.VerifySignatureLayer(SignatureManifest.Parse(_material.KeyManifest).Layers[0], _material.KeyPayload, _keyAuthorities, _keyExpectations).Verification.Verified;
 
     [Benchmark(Description = "classic key-based, tlog ignored")]
     public bool KeyBasedWithoutTlog()
-        => _verifier.Verify(SignatureManifest.Parse(_material.KeyManifestWithoutTlog).Layers[0], _material.KeyPayload, _keyAuthoritiesWithoutTlog, _keyExpectationsWithoutTlog).Verification.Verified;
+        => _verifier.VerifySignatureLayer(SignatureManifest.Parse(_material.KeyManifestWithoutTlog).Layers[0], _material.KeyPayload, _keyAuthoritiesWithoutTlog, _keyExpectationsWithoutTlog).Verification.Verified;
 
     [Benchmark(Description = "classic keyless + Rekor SET")]
     public bool Keyless()
-        => _verifier.Verify(SignatureManifest.Parse(_material.KeylessManifest).Layers[0], _material.KeylessPayload, _keylessAuthorities, _keylessExpectations).Verification.Verified;
+        => _verifier.VerifySignatureLayer(SignatureManifest.Parse(_material.KeylessManifest).Layers[0], _material.KeylessPayload, _keylessAuthorities, _keylessExpectations).Verification.Verified;
 
     [Benchmark(Description = "keyless step: embedded SCT (public-good Fulcio leaf)")]
     public bool EmbeddedSct()
@@ -87,7 +85,7 @@ public class ClassicVerificationBenchmarks
 
     [Benchmark(Description = "cosign v3 bundle, keyless (DSSE, SCT, SET + inclusion proof)")]
     public bool BundleKeyless()
-        => _bundleVerifier.Verify(_material.BundleJson, _material.BundleImageDigest, _bundleAuthorities, requireTlog: true, requireSct: true, StatementPolicy.ImageSignature).Verification.Verified;
+        => _verifier.VerifyBundle(_material.BundleJson, _material.BundleImageDigest, _bundleAuthorities, requireTlog: true, requireSct: true, StatementPolicy.ImageSignature).Verification.Verified;
 
     private static void Require(bool verified, string what)
     {

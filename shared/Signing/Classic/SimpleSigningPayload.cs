@@ -82,15 +82,8 @@ internal sealed record SimpleSigningPayload(string DockerManifestDigest, string?
     {
         Span<byte> buffer = stackalloc byte[JsonKey.BufferBytes];
         var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (JsonKey.NextField(ref reader, buffer, RootFields, ref seen, out var field))
         {
-            var field = JsonKey.Find(JsonKey.Read(ref reader, buffer), RootFields);
-            if (field >= 0)
-            {
-                JsonKey.MarkSeen(ref seen, field, RootFields);
-            }
-
-            reader.Read();
             switch (field)
             {
                 case 0:
@@ -113,15 +106,8 @@ internal sealed record SimpleSigningPayload(string DockerManifestDigest, string?
     {
         Span<byte> buffer = stackalloc byte[JsonKey.BufferBytes];
         var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (JsonKey.NextField(ref reader, buffer, CriticalFields, ref seen, out var field))
         {
-            var field = JsonKey.Find(JsonKey.Read(ref reader, buffer), CriticalFields);
-            if (field >= 0)
-            {
-                JsonKey.MarkSeen(ref seen, field, CriticalFields);
-            }
-
-            reader.Read();
             switch (field)
             {
                 case 0:
@@ -152,15 +138,8 @@ internal sealed record SimpleSigningPayload(string DockerManifestDigest, string?
         Span<byte> buffer = stackalloc byte[JsonKey.BufferBytes];
         var seen = 0;
         string? value = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (JsonKey.NextField(ref reader, buffer, fields, ref seen, out var field))
         {
-            var field = JsonKey.Find(JsonKey.Read(ref reader, buffer), fields);
-            if (field >= 0)
-            {
-                JsonKey.MarkSeen(ref seen, field, fields);
-            }
-
-            reader.Read();
             if (field < 0)
             {
                 reader.Skip();

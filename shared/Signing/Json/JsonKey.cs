@@ -86,6 +86,35 @@ internal static class JsonKey
         return -1;
     }
 
+    /// <summary>
+    /// Moves <paramref name="reader"/> (inside an object) past the next property name onto its value, as Go's decoder matches
+    /// names: <paramref name="field"/> is the index in <paramref name="fields"/>, or -1 for a key that names none. False at
+    /// the end of the object.
+    /// </summary>
+    /// <param name="reader">The reader, before a property name or the object's end.</param>
+    /// <param name="buffer">Scratch for an escaped key, at least <see cref="BufferBytes"/>.</param>
+    /// <param name="fields">The fields read.</param>
+    /// <param name="seen">The fields already named (see <see cref="MarkSeen"/>).</param>
+    /// <param name="field">The field named, or -1.</param>
+    /// <exception cref="FormatException">A field is named twice, or the key is not valid UTF-8.</exception>
+    public static bool NextField(ref Utf8JsonReader reader, scoped Span<byte> buffer, ReadOnlySpan<GoJsonFieldName> fields, ref int seen, out int field)
+    {
+        field = -1;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.PropertyName)
+        {
+            return false;
+        }
+
+        field = Find(Read(ref reader, buffer), fields);
+        if (field >= 0)
+        {
+            MarkSeen(ref seen, field, fields);
+        }
+
+        reader.Read();
+        return true;
+    }
+
     /// <summary>Records field <paramref name="index"/> in <paramref name="seen"/> (one bit per field).</summary>
     /// <exception cref="FormatException">The field was seen before.</exception>
     public static void MarkSeen(ref int seen, int index, ReadOnlySpan<GoJsonFieldName> fields)

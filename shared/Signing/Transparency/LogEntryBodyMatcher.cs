@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using ImageTrust.Signing.Dsse;
 using ImageTrust.Signing.Json;
 
 namespace ImageTrust.Signing.Transparency;
@@ -125,10 +126,7 @@ internal static class LogEntryBodyMatcher
             return "an intoto entry records an envelope, not a message signature";
         }
 
-        var payloadHash = Property(content, "payloadHash");
-        Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(envelope.Payload, digest);
-        if (!Utf8Text(payloadHash, "algorithm").SequenceEqual("sha256"u8) || !HexEqualsIgnoreCase(Utf8Text(payloadHash, "value"), digest))
+        if (!PayloadHashMatches(Property(content, "payloadHash"), envelope))
         {
             return "the entry's payload hash differs";
         }
@@ -144,19 +142,8 @@ internal static class LogEntryBodyMatcher
             return "the entry's payload differs";
         }
 
-        // intoto 0.0.2 base64-encodes the already base64 signature and the PEM verifier once more. Both are decoded before
-        // deciding, so a malformed verifier is reported even beside a different signature.
-        foreach (var signature in Property(logged, "signatures").EnumerateArray())
-        {
-            var signatureMatches = DoubleBase64Equals(Utf8Text(signature, "sig"), expected.Signature);
-            var verifierMatches = MatchesBase64Pem(Utf8Text(signature, "publicKey"), expected);
-            if (signatureMatches && verifierMatches)
-            {
-                return null;
-            }
-        }
-
-        return "no signature in the entry matches the envelope's signature and certificate";
+        // intoto 0.0.2 base64-encodes the already base64 signature and the PEM verifier once more.
+        return MatchEnvelopeSignatures(Property(logged, "signatures"), "sig", "publicKey", signatureDoubleEncoded: true, expected);
     }
 
     private static string? MatchDsseV001(JsonElement spec, ExpectedLogContent expected)
@@ -167,19 +154,31 @@ internal static class LogEntryBodyMatcher
         }
 
         // Compared as UTF-8 straight from the document, as hashedrekord is: the verifier PEM is the body's largest field.
-        var payloadHash = Property(spec, "payloadHash");
-        Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(envelope.Payload, digest);
-        if (!Utf8Text(payloadHash, "algorithm").SequenceEqual("sha256"u8) || !HexEqualsIgnoreCase(Utf8Text(payloadHash, "value"), digest))
+        if (!PayloadHashMatches(Property(spec, "payloadHash"), envelope))
         {
             return "the entry's payload hash differs";
         }
 
-        foreach (var signature in Property(spec, "signatures").EnumerateArray())
+        return MatchEnvelopeSignatures(Property(spec, "signatures"), "signature", "verifier", signatureDoubleEncoded: false, expected);
+    }
+
+    // The logged payload hash is the sha256 of the envelope's payload.
+    private static bool PayloadHashMatches(JsonElement payloadHash, DsseEnvelope envelope)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(envelope.Payload, digest);
+        return Utf8Text(payloadHash, "algorithm").SequenceEqual("sha256"u8) && HexEqualsIgnoreCase(Utf8Text(payloadHash, "value"), digest);
+    }
+
+    // Some logged envelope signature is ours and names our certificate or key. Both are decoded before deciding, so a
+    // malformed verifier is reported even beside a different signature.
+    private static string? MatchEnvelopeSignatures(JsonElement signatures, string signatureField, string verifierField, bool signatureDoubleEncoded, ExpectedLogContent expected)
+    {
+        foreach (var signature in signatures.EnumerateArray())
         {
-            // Both are decoded before deciding, so a malformed verifier is reported even beside a different signature.
-            var signatureMatches = Base64Equals(Utf8Text(signature, "signature"), expected.Signature);
-            var verifierMatches = MatchesBase64Pem(Utf8Text(signature, "verifier"), expected);
+            var signatureText = Utf8Text(signature, signatureField);
+            var signatureMatches = signatureDoubleEncoded ? DoubleBase64Equals(signatureText, expected.Signature) : Base64Equals(signatureText, expected.Signature);
+            var verifierMatches = MatchesBase64Pem(Utf8Text(signature, verifierField), expected);
             if (signatureMatches && verifierMatches)
             {
                 return null;

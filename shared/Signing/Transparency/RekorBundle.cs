@@ -154,15 +154,8 @@ internal sealed record RekorBundle(byte[] SignedEntryTimestamp, ReadOnlyMemory<b
     {
         Span<byte> buffer = stackalloc byte[JsonKey.BufferBytes];
         var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (JsonKey.NextField(ref reader, buffer, RootFields, ref seen, out var field))
         {
-            var field = JsonKey.Find(JsonKey.Read(ref reader, buffer), RootFields);
-            if (field >= 0)
-            {
-                JsonKey.MarkSeen(ref seen, field, RootFields);
-            }
-
-            reader.Read();
             if (field == 0)
             {
                 fields.SignedEntryTimestamp = StringToken(ref reader);
@@ -185,15 +178,8 @@ internal sealed record RekorBundle(byte[] SignedEntryTimestamp, ReadOnlyMemory<b
     {
         Span<byte> buffer = stackalloc byte[JsonKey.BufferBytes];
         var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (JsonKey.NextField(ref reader, buffer, PayloadFields, ref seen, out var field))
         {
-            var field = JsonKey.Find(JsonKey.Read(ref reader, buffer), PayloadFields);
-            if (field >= 0)
-            {
-                JsonKey.MarkSeen(ref seen, field, PayloadFields);
-            }
-
-            reader.Read();
             switch (field)
             {
                 case 0:

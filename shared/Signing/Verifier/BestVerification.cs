@@ -22,8 +22,9 @@ internal struct BestVerification
         }
 
         var passed = 0;
-        foreach (var check in candidate.Checks)
+        for (var i = 0; i < candidate.Checks.Count; i++)
         {
+            var check = candidate.Checks[i];
             passed += check.Passed ? 1 : 0;
         }
 

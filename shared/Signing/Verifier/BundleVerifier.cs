@@ -1,31 +1,32 @@
-using System.Security.Cryptography;
 using ImageTrust.Model;
 using ImageTrust.Signing.Bundles;
-using ImageTrust.Signing.Dsse;
 using ImageTrust.Signing.Keys;
-using ImageTrust.Signing.Transparency;
 using ImageTrust.Signing.Trust;
 
 namespace ImageTrust.Signing.Verifier;
 
 /// <summary>
-/// Verifies Sigstore bundles per the Sigstore client specification: signing times from the transparency log (SET) and RFC 3161
-/// timestamps; log entries by body, inclusion proof, checkpoint and SET; the certificate chain, usage, SCT and identity at
-/// every signing time; and the signature over the artifact or the DSSE PAE. Built once from trust material and options;
-/// thread-safe. Never throws for a verdict: every outcome is a <see cref="BundleVerificationResult"/>.
+/// Verifies one Sigstore bundle against one key or identity (verify-bundle, the sigstore-conformance client protocol) per the
+/// Sigstore client specification, with the one <see cref="SignedEntityVerifier"/> step sequence: the signature over the
+/// artifact or the DSSE PAE; signing times from RFC 3161 timestamps and the transparency log (SET); log entries by body,
+/// inclusion proof, checkpoint and SET; the certificate chain, usage, SCT and identity at every signing time. Built once from
+/// trust material and options; thread-safe. Never throws for a verdict: every outcome is a <see cref="BundleVerificationResult"/>.
 /// </summary>
 internal sealed class BundleVerifier
 {
+    // The signer verify-bundle's flags describe, as the step sequence names it.
+    private const string Signer = "verify-bundle";
+
     private readonly TrustedMaterial _material;
     private readonly BundleVerifierOptions _options;
-    private readonly TimeProvider _timeProvider;
+    private readonly SignedEntityVerifier _entities;
 
     /// <summary>Creates a verifier.</summary>
     public BundleVerifier(TrustedMaterial material, BundleVerifierOptions options, TimeProvider timeProvider)
     {
         _material = material;
         _options = options;
-        _timeProvider = timeProvider;
+        _entities = new SignedEntityVerifier(timeProvider);
     }
 
     /// <summary>Parses and verifies bundle JSON; a malformed bundle is a failed verification (<c>BUNDLE_MALFORMED</c>).</summary>
@@ -70,10 +71,11 @@ internal sealed class BundleVerifier
         return result with { Verified = result.Verified && CheckResults.AllPassed(checks), Checks = checks };
     }
 
-    /// <summary>Verifies a parsed bundle against <paramref name="policy"/>.</summary>
+    /// <summary>Verifies a parsed bundle against <paramref name="policy"/> with the one signed-entity step sequence.</summary>
     public BundleVerificationResult Verify(SigstoreBundle bundle, BundleVerificationPolicy policy)
     {
-        var checks = new List<CheckResult>();
+        ArgumentNullException.ThrowIfNull(bundle);
+        ArgumentNullException.ThrowIfNull(policy);
         var leaf = bundle.Certificate;
         if (policy.Identity is not null && leaf is null)
         {
@@ -85,171 +87,18 @@ internal sealed class BundleVerifier
             return BundleVerificationResult.Failed(CheckResult.Fail("verification-material", "CERTIFICATE_BUNDLE_WITH_KEY", "the bundle carries a certificate but a key was given"));
         }
 
-        var signingKey = leaf is not null ? leaf.PublicKey : policy.Key;
-        if (signingKey is null)
+        if ((leaf is not null ? leaf.PublicKey : policy.Key) is null)
         {
             return BundleVerificationResult.Failed(CheckResult.Fail("verification-material", "UNSUPPORTED_KEY", "the certificate's key algorithm is not supported"));
         }
 
-        // The steps run in the order of the spec: signature, then transparency log and timestamps, then certificate and
-        // identity; every step runs, and the first failure names the verdict.
-        var statement = VerifySignature(bundle, signingKey, policy.Artifact, checks);
-        var signature = bundle.SignatureBytes;
-        var times = new List<DateTimeOffset>();
-        foreach (var timestamp in bundle.SignedTimestamps)
-        {
-            var verification = Rfc3161TimestampVerifier.Verify(timestamp, signature, _material);
-            checks.Add(verification.Result);
-            if (verification.Time is { } time)
-            {
-                times.Add(time);
-            }
-        }
-
-        long? tlogIndex = null;
-        if (!_options.IgnoreTransparencyLogUnsafe)
-        {
-            var expected = new ExpectedLogContent(
-                signature,
-                leaf?.Certificate.RawData,
-                leaf is null ? signingKey.SubjectPublicKeyInfo : null,
-                bundle.MessageSignature is null ? null : policy.Artifact.Sha256,
-                bundle.Envelope);
-            tlogIndex = VerifyTransparencyLog(bundle, expected, checks, times);
-        }
-
-        string? matchedIdentity = null;
-        string? issuer = null;
-        if (leaf is not null)
-        {
-            var keyless = KeylessCertificateVerifier.Verify(leaf, bundle.ChainCertificates, _material, times, policy.Identity!, _options.IgnoreSctUnsafe);
-            checks.AddRange(keyless.Checks);
-            matchedIdentity = keyless.MatchedSubjectAlternativeName;
-            issuer = keyless.Identity?.Issuer;
-        }
-
-        return new BundleVerificationResult(CheckResults.AllPassed(checks), checks, matchedIdentity, issuer, signingKey.KeyIdHex, tlogIndex, times.Count == 0 ? null : times.Min(), statement);
-    }
-
-    private long? VerifyTransparencyLog(SigstoreBundle bundle, ExpectedLogContent expected, List<CheckResult> checks, List<DateTimeOffset> times)
-    {
-        const string step = "tlog";
-        if (bundle.TransparencyLogEntries.Count == 0)
-        {
-            checks.Add(CheckResult.Fail(step, "TLOG_ENTRY_MISSING", "the bundle has no transparency log entry"));
-            return null;
-        }
-
-        var now = _timeProvider.GetUtcNow();
-        var timestampTimes = times.ToArray();
-        var verified = 0;
-        long? firstIndex = null;
-        foreach (var entry in bundle.TransparencyLogEntries)
-        {
-            var entryChecks = new List<CheckResult> { LogEntryBodyMatcher.Verify(entry, expected) };
-            if (entry.IntegratedAt is { } integrated)
-            {
-                entryChecks.Add(IntegratedTimeCheck.Verify(integrated, now));
-            }
-
-            if (entry.InclusionProof is { } proof)
-            {
-                entryChecks.Add(MerkleInclusionVerifier.Verify(entry.CanonicalizedBody, proof));
-                entryChecks.Add(CheckpointVerifier.Verify(proof, entry.LogId, _material));
-            }
-            else if (bundle.MinorVersion >= 2)
-            {
-                entryChecks.Add(CheckResult.Fail(MerkleInclusionVerifier.Step, "INCLUSION_PROOF_MISSING", "bundles from v0.2 on must carry an inclusion proof"));
-            }
-
-            if (entry.SignedEntryTimestamp is not null)
-            {
-                entryChecks.Add(SignedEntryTimestampVerifier.Verify(entry, _material));
-            }
-            else if (entry.InclusionProof is null)
-            {
-                entryChecks.Add(CheckResult.Fail(step, "TLOG_PROOF_MISSING", "the entry has neither an inclusion proof nor a SET"));
-            }
-            else if (timestampTimes.Length == 0)
-            {
-                // Rekor v2 entries carry no SET and no integrated time: only a trusted timestamp can date the signature.
-                entryChecks.Add(CheckResult.Fail(step, "TIMESTAMP_MISSING", "the entry has no SET, so a verified RFC 3161 timestamp is required, and the bundle has none"));
-            }
-            else
-            {
-                // Without a SET the log vouches for no time: its key must have been valid when the TSA saw the signature.
-                var inWindow = _material.FindTransparencyLogs(entry.LogId).Any(log => timestampTimes.Any(log.Validity.Contains));
-                entryChecks.Add(inWindow
-                    ? CheckResult.Pass(step, "log key valid at the timestamp")
-                    : CheckResult.Fail(step, "TLOG_OUTSIDE_VALIDITY", "the log key is not valid at any verified timestamp"));
-            }
-
-            checks.AddRange(entryChecks);
-            if (CheckResults.AllPassed(entryChecks))
-            {
-                verified++;
-                firstIndex ??= entry.LogIndex;
-                if (entry.SignedEntryTimestamp is not null && entry.IntegratedAt is { } time)
-                {
-                    times.Add(time);
-                }
-            }
-        }
-
-        checks.Add(verified >= _options.TransparencyLogThreshold
-            ? CheckResult.Pass(step, $"{verified} verified log entries")
-            : CheckResult.Fail(step, "TLOG_THRESHOLD_NOT_MET", $"{verified} of {_options.TransparencyLogThreshold} required log entries verified"));
-        return firstIndex;
-    }
-
-    private static InTotoStatement? VerifySignature(SigstoreBundle bundle, VerificationKey key, BundleArtifact artifact, List<CheckResult> checks)
-    {
-        const string step = "signature";
-        if (bundle.MessageSignature is { } message)
-        {
-            if (message.Sha256Digest is { } hint && !hint.AsSpan().SequenceEqual(artifact.Sha256))
-            {
-                checks.Add(CheckResult.Fail(step, "MESSAGE_DIGEST_MISMATCH", "the bundle's message digest is not the artifact's"));
-                return null;
-            }
-
-            bool valid;
-            if (artifact.Content is { } content)
-            {
-                valid = key.VerifyMessage(content, message.Signature, key.DefaultHash);
-            }
-            else
-            {
-                valid = key.DefaultHash == HashAlgorithmName.SHA256 && key.VerifyDigest(artifact.Sha256, message.Signature, HashAlgorithmName.SHA256);
-            }
-
-            checks.Add(valid ? CheckResult.Pass(step) : CheckResult.Fail(step, "SIGNATURE_INVALID", "the signature does not verify over the artifact"));
-            return null;
-        }
-
-        var envelope = bundle.Envelope!;
-        var signatureValid = key.VerifyMessage(envelope.PreAuthenticationEncoding(), envelope.Signatures[0].Signature, key.DefaultHash);
-        checks.Add(signatureValid ? CheckResult.Pass(step, "DSSE") : CheckResult.Fail(step, "SIGNATURE_INVALID", "the DSSE signature does not verify"));
-        if (envelope.PayloadType != DsseEnvelope.InTotoPayloadType)
-        {
-            checks.Add(CheckResult.Fail("statement", "UNSUPPORTED_PAYLOAD_TYPE", $"payload type '{envelope.PayloadType}' is not in-toto"));
-            return null;
-        }
-
-        InTotoStatement statement;
-        try
-        {
-            statement = InTotoStatement.Parse(envelope.Payload);
-        }
-        catch (FormatException e)
-        {
-            checks.Add(CheckResult.Fail("statement", "STATEMENT_MALFORMED", e.Message));
-            return null;
-        }
-
-        checks.Add(statement.HasSubjectDigest("sha256", Convert.ToHexStringLower(artifact.Sha256))
-            ? CheckResult.Pass("statement", statement.PredicateType)
-            : CheckResult.Fail("statement", "SUBJECT_DIGEST_MISMATCH", "no statement subject has the artifact's sha256"));
-        return statement;
+        var entity = SignedEntity.FromBundle(bundle, policy.Artifact, null, null, _options);
+        Signer signer = policy.Identity is { } identity
+            ? new IdentitySigner(Signer, identity, () => _material)
+            : new KeySigner(Signer, policy.Key!, () => _material);
+        var keylessSignature = default(SignedEntityVerifier.KeylessSignature);
+        var verification = _entities.VerifyWith(entity, signer, ref keylessSignature);
+        return new BundleVerificationResult(
+            verification.Verified, verification.Checks, verification.Identity, verification.Issuer, verification.KeyId, verification.TlogIndex, verification.IntegratedTime, entity.Statement);
     }
 }

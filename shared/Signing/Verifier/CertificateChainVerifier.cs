@@ -38,8 +38,9 @@ internal static class CertificateChainVerifier
         }
 
         var anyAuthorityInWindow = false;
-        foreach (var authority in authorities)
+        for (var i = 0; i < authorities.Count; i++)
         {
+            var authority = authorities[i];
             if (!authority.Validity.Contains(signingTime))
             {
                 continue;
@@ -98,16 +99,18 @@ internal static class CertificateChainVerifier
 
     private static (ParsedCertificate? Issuer, bool Trusted) FindIssuer(ParsedCertificate child, IReadOnlyList<ParsedCertificate> untrusted, CertificateAuthority authority, DateTimeOffset at, bool remember)
     {
-        foreach (var candidate in authority.Parsed)
+        for (var i = 0; i < authority.Parsed.Count; i++)
         {
+            var candidate = authority.Parsed[i];
             if (IsUsableIssuer(child, candidate, at, remember))
             {
                 return (candidate, true);
             }
         }
 
-        foreach (var candidate in untrusted)
+        for (var i = 0; i < untrusted.Count; i++)
         {
+            var candidate = untrusted[i];
             if (!candidate.IsSelfIssued && IsUsableIssuer(child, candidate, at, remember))
             {
                 return (candidate, false);

@@ -16,8 +16,9 @@ internal static class IdentityVerifier
             return CheckResult.Fail(Step, "ISSUER_MISMATCH", $"issuer '{identity.Issuer}' does not match {expected.Issuer}");
         }
 
-        foreach (var name in identity.SubjectAlternativeNames)
+        for (var i = 0; i < identity.SubjectAlternativeNames.Count; i++)
         {
+            var name = identity.SubjectAlternativeNames[i];
             if (expected.SubjectAlternativeName.IsMatch(name))
             {
                 // The matched SAN; the issuer is reported beside it in the verification result.

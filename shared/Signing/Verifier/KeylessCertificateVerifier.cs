@@ -69,8 +69,9 @@ internal static class KeylessCertificateVerifier
         string? matched = null;
         if (result.Passed)
         {
-            foreach (var name in identity.SubjectAlternativeNames)
+            for (var i = 0; i < identity.SubjectAlternativeNames.Count; i++)
             {
+                var name = identity.SubjectAlternativeNames[i];
                 if (expected.SubjectAlternativeName.IsMatch(name))
                 {
                     matched = name;

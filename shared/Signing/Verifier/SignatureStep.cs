@@ -1,11 +1,16 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using System.Text;
+using ImageTrust.Signing.Bundles;
 using ImageTrust.Signing.Json;
 using ImageTrust.Signing.Keys;
 
 namespace ImageTrust.Signing.Verifier;
 
-/// <summary>Step: the base64 signature annotation verifies over the exact payload bytes.</summary>
+/// <summary>
+/// Step: the entity's signature verifies with the signer's key: a classic annotation over the exact payload bytes, any of
+/// a classic envelope's signatures over its PAE, a bundle's message signature over the artifact, or its envelope's signature.
+/// </summary>
 internal static class SignatureStep
 {
     /// <summary>The largest signature accepted (RSA-8192).</summary>
@@ -44,8 +49,59 @@ internal static class SignatureStep
         }
     }
 
-    /// <summary>Checks the signature with <paramref name="key"/>.</summary>
-    public static CheckResult Check(VerificationKey key, AnnotationValue? signatureBase64, ReadOnlySpan<byte> signature, bool decoded, ReadOnlySpan<byte> payload)
+    /// <summary>Checks <paramref name="entity"/>'s signature with <paramref name="key"/>.</summary>
+    /// <param name="entity">The signed entity.</param>
+    /// <param name="key">The signer's key, or the certificate's.</param>
+    /// <param name="signatureIndex">Which of a classic envelope's signatures verified (see <see cref="SignedEntity.SignatureAt"/>); -1 otherwise.</param>
+    public static CheckResult Check(in SignedEntity entity, VerificationKey key, out int signatureIndex)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        signatureIndex = -1;
+        if (entity.MessageSignature is { } message)
+        {
+            return CheckMessage(entity.Artifact!, message, key);
+        }
+
+        if (entity.Envelope is not { } envelope)
+        {
+            return Check(key, entity.SignatureAnnotation, entity.Signature, entity.SignatureDecoded, entity.Message);
+        }
+
+        if (!entity.Classic)
+        {
+            return key.VerifyMessage(entity.Message, envelope.Signatures[0].Signature, key.DefaultHash)
+                ? CheckResult.Pass(ClassicSteps.Signature, "DSSE")
+                : CheckResult.Fail(ClassicSteps.Signature, ClassicReasons.SignatureInvalid, "the DSSE signature does not verify");
+        }
+
+        for (var index = 0; index < envelope.Signatures.Count; index++)
+        {
+            if (key.VerifyMessage(entity.Message, envelope.Signatures[index].Signature))
+            {
+                signatureIndex = index;
+                return CheckResult.Pass(ClassicSteps.Signature, "DSSE");
+            }
+        }
+
+        return CheckResult.Fail(ClassicSteps.Signature, ClassicReasons.SignatureInvalid, "no DSSE signature verifies over the PAE with this key");
+    }
+
+    // A bundle's signature over the artifact (or, when only its digest is known, over that digest); its digest hint must match.
+    private static CheckResult CheckMessage(BundleArtifact artifact, MessageSignature message, VerificationKey key)
+    {
+        if (message.Sha256Digest is { } hint && !hint.AsSpan().SequenceEqual(artifact.Sha256))
+        {
+            return CheckResult.Fail(ClassicSteps.Signature, "MESSAGE_DIGEST_MISMATCH", "the bundle's message digest is not the artifact's");
+        }
+
+        var valid = artifact.Content is { } content
+            ? key.VerifyMessage(content, message.Signature, key.DefaultHash)
+            : key.DefaultHash == HashAlgorithmName.SHA256 && key.VerifyDigest(artifact.Sha256, message.Signature, HashAlgorithmName.SHA256);
+        return valid ? CheckResult.Pass(ClassicSteps.Signature) : CheckResult.Fail(ClassicSteps.Signature, ClassicReasons.SignatureInvalid, "the signature does not verify over the artifact");
+    }
+
+    // A classic signature annotation over the exact payload bytes.
+    private static CheckResult Check(VerificationKey key, AnnotationValue? signatureBase64, ReadOnlySpan<byte> signature, bool decoded, ReadOnlySpan<byte> payload)
     {
         if (signatureBase64 is null)
         {

@@ -52,7 +52,7 @@ public sealed class KeylessCertificateMutationTests
 
     private static void AssertMutationsRefused(byte[] der, IdentitySigner authority, DateTimeOffset signingTime, bool requireSct)
     {
-        var evidence = new TrustedMaterialEvidenceVerifier(TimeProvider.System);
+        var evidence = new CertificateStep();
         Assert.True(CheckResults.AllPassed(Verify(evidence, der, authority, signingTime, requireSct)!), "the undamaged leaf must pass, or the property says nothing");
 
         var parsedAndChecked = 0;
@@ -79,7 +79,7 @@ public sealed class KeylessCertificateMutationTests
     }
 
     // The certificate checks of a keyless layer whose annotation carries der; null when the annotation itself is refused.
-    private static IReadOnlyList<CheckResult>? Verify(TrustedMaterialEvidenceVerifier evidence, byte[] der, IdentitySigner authority, DateTimeOffset signingTime, bool requireSct)
+    private static IReadOnlyList<CheckResult>? Verify(CertificateStep evidence, byte[] der, IdentitySigner authority, DateTimeOffset signingTime, bool requireSct)
     {
         var pem = new string(PemEncoding.Write("CERTIFICATE", der));
         var parse = LeafCertificateSteps.Parse(AnnotationValue.FromText(pem), out var leaf);
@@ -91,7 +91,7 @@ public sealed class KeylessCertificateMutationTests
 
         using (leaf)
         {
-            return evidence.VerifyCertificate(authority, leaf!, null, signingTime, requireSct).Checks;
+            return evidence.VerifyLeaf(authority, leaf!, null, signingTime, requireSct).Checks;
         }
     }
 }
