@@ -137,7 +137,13 @@ internal sealed class SignedEntityVerifier
             CheckResult signature;
             if (entity.Keyless)
             {
-                signature = keylessSignature.Check ??= SignatureStep.Check(entity, key!, out keylessSignature.Index);
+                if (keylessSignature.Check is null)
+                {
+                    keylessSignature.Check = SignatureStep.Check(entity, key!, out var index);
+                    keylessSignature.Index = index;
+                }
+
+                signature = keylessSignature.Check;
                 signatureIndex = keylessSignature.Index;
             }
             else
@@ -279,9 +285,9 @@ internal sealed class SignedEntityVerifier
     internal struct KeylessSignature
     {
         /// <summary>The result; null before the first signer.</summary>
-        public CheckResult? Check;
+        public CheckResult? Check { get; set; }
 
         /// <summary>Which of a classic envelope's signatures verified; -1 otherwise.</summary>
-        public int Index;
+        public int Index { get; set; }
     }
 }
