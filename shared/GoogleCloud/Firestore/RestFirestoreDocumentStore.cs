@@ -50,15 +50,8 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
     public override async Task<FirestoreDocument?> GetAsync(string collection, string documentId, CancellationToken cancellationToken = default)
     {
         var name = DocumentName(collection, documentId);
-        try
-        {
-            using var response = await _channel.SendAsync(HttpMethod.Get, "v1/" + name, null, MaxDocumentResponseBytes, idempotent: true, cancellationToken).ConfigureAwait(false);
-            return ParseDocument(response.RootElement);
-        }
-        catch (GoogleApiException exception) when (exception.HttpStatus == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
+        using var response = await _channel.SendOrNotFoundAsync(HttpMethod.Get, "v1/" + name, MaxDocumentResponseBytes, cancellationToken).ConfigureAwait(false);
+        return response is null ? null : ParseDocument(response.RootElement);
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.GoogleCloud;
@@ -23,6 +24,31 @@ public sealed class RestFirestoreDocumentStoreTests
         var store = Create();
 
         Assert.Null(await store.GetAsync("things", "absent"));
+    }
+
+    [Fact]
+    public async Task GetAsync_PermissionDenied_ThrowsInsteadOfNull()
+    {
+        // Only a 404 reads as "no document"; any other refusal must not look like a new image.
+        var handler = new RecordingHandler();
+        handler.Inject(HttpStatusCode.Forbidden);
+        var store = Create(handler);
+
+        var error = await Assert.ThrowsAsync<GoogleApiException>(() => store.GetAsync("things", "absent"));
+
+        Assert.Equal("PERMISSION_DENIED", error.Status);
+        Assert.Equal(1, handler.Count);
+    }
+
+    [Fact]
+    public async Task GetAsync_UnavailableThenMissing_RetriedThenNull()
+    {
+        var handler = new RecordingHandler();
+        handler.Inject(HttpStatusCode.ServiceUnavailable);
+        var store = Create(handler);
+
+        Assert.Null(await store.GetAsync("things", "absent-after-retry"));
+        Assert.Equal(2, handler.Count);
     }
 
     [Fact]
@@ -307,6 +333,6 @@ public sealed class RestFirestoreDocumentStoreTests
         Assert.NotEmpty(checker.Check(JsonNode.Parse("""{"structuredQuery":{"where":{"fieldFilter":{"op":"NOT_EQUALS"}}}}"""), "RunQueryRequest"));
     }
 
-    private RestFirestoreDocumentStore Create()
-        => new(new HttpClient(), _emulators.CreateSettings(), null, TimeProvider.System, NullLogger<RestFirestoreDocumentStore>.Instance);
+    private RestFirestoreDocumentStore Create(HttpMessageHandler? handler = null)
+        => new(handler is null ? new HttpClient() : new HttpClient(handler), _emulators.CreateSettings(), null, TimeProvider.System, NullLogger<RestFirestoreDocumentStore>.Instance);
 }
