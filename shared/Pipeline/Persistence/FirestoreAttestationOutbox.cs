@@ -139,7 +139,7 @@ internal sealed class FirestoreAttestationOutbox
             var next = outbox.AddRange(events);
             if (await _claims.TryUpdateAsync(key, Fields(after, next), expected, cancellationToken).ConfigureAwait(false) is { } at)
             {
-                return (after with { PendingEvents = next.Length, PendingEventsDueAt = ImageRecordDocument.OutboxDueAt(next) }, next, at);
+                return (ImageRecordDocument.WithOutbox(after, next), next, at);
             }
 
             _logger.LogDebug("{Image} changed since its attestation action was committed; recording the outcome in a transaction", key);
@@ -165,7 +165,7 @@ internal sealed class FirestoreAttestationOutbox
                 };
                 var next = stored.Outbox.AddRange(events.Where(e => !stored.Outbox.Any(o => o.Event.Id == e.Event.Id)));
                 transaction.Write(FirestoreWrite.Update(_collection, documentId, Fields(current, next)));
-                written = new StoredImageRecord(current with { PendingEvents = next.Length, PendingEventsDueAt = ImageRecordDocument.OutboxDueAt(next) }, next);
+                written = new StoredImageRecord(ImageRecordDocument.WithOutbox(current, next), next);
                 return 1;
             },
             cancellationToken).ConfigureAwait(false);

@@ -99,7 +99,7 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
 
             // The write claims its own events and any nobody holds, so this delivery alone publishes them.
             var outbox = FirestoreOutbox.ClaimFree(stored.Content?.Outbox ?? [], now, claim).AddRange(_outbox.Enqueue(update, stored.Content?.Record.Status, now, claim));
-            var written = new StoredImageRecord(next with { PendingEvents = outbox.Length, PendingEventsDueAt = ImageRecordDocument.OutboxDueAt(outbox), DueAt = _schedule?.DueAt(next), PendingAttestation = _attestations is null ? null : next.PendingAttestation }, outbox);
+            var written = new StoredImageRecord(ImageRecordDocument.WithOutbox(next, outbox) with { DueAt = _schedule?.DueAt(next), PendingAttestation = _attestations is null ? null : next.PendingAttestation }, outbox);
             var fields = ImageRecordDocument.ToFields(written);
             var write = stored.Version is { } version
                 ? FirestoreWrite.Set(_collection, documentId, fields, [ImageRecordDocument.UpdatedField]).WithExpectedUpdateTime(version)

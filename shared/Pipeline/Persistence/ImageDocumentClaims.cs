@@ -38,12 +38,9 @@ internal sealed class ImageDocumentClaims
         return until.AddTicks(-(until.UtcTicks % 10));
     }
 
-    /// <summary>Whether <paramref name="exception"/> says the document changed (or vanished) since the version a write was conditioned on.</summary>
-    public static bool IsLostRace(GoogleApiException exception)
-    {
-        ArgumentNullException.ThrowIfNull(exception);
-        return exception.Status is "FAILED_PRECONDITION" or "ABORTED" or "NOT_FOUND" || exception.HttpStatus == System.Net.HttpStatusCode.Conflict;
-    }
+    // Whether the document changed (or vanished) since the version a write was conditioned on.
+    private static bool IsLostRace(GoogleApiException exception)
+        => exception.Status is "FAILED_PRECONDITION" or "ABORTED" or "NOT_FOUND" || exception.HttpStatus == System.Net.HttpStatusCode.Conflict;
 
     /// <summary>
     /// Updates <paramref name="fields"/> of <paramref name="key"/>'s document if it is still at <paramref name="version"/>;

@@ -152,8 +152,15 @@ internal static class ImageRecordDocument
         };
     }
 
-    /// <summary>From when the earliest entry of <paramref name="outbox"/> may be published by anyone; null when it is empty.</summary>
-    public static DateTimeOffset? OutboxDueAt(IEnumerable<OutboxEvent> outbox) => outbox.Select(e => (DateTimeOffset?)e.FreeFrom).Min();
+    /// <summary><paramref name="record"/> with its pending-event count and due time taken from <paramref name="outbox"/>, as written beside it.</summary>
+    public static ImageRecord WithOutbox(ImageRecord record, ImmutableArray<OutboxEvent> outbox)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return record with { PendingEvents = outbox.Length, PendingEventsDueAt = OutboxDueAt(outbox) };
+    }
+
+    // From when the earliest entry may be published by anyone; null when the outbox is empty.
+    private static DateTimeOffset? OutboxDueAt(IEnumerable<OutboxEvent> outbox) => outbox.Select(e => (DateTimeOffset?)e.FreeFrom).Min();
 
     // The claim is written only while one exists, so an unclaimed entry keeps the shape older readers know.
     private static FirestoreValue OutboxEntryValue(OutboxEvent e)
