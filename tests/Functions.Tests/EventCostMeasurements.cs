@@ -14,6 +14,8 @@ namespace ImageTrust.Functions.Tests;
 /// record, QUARANTINED, one quarantine event), events sent one at a time so every Google request falls inside the window of the
 /// event that caused it. CPU from <c>/proc/PID/stat</c> (utime + stime) over the measured events; round trips from the proxies;
 /// the sequential round trips of an event are the longest chain of its requests in which each starts after the previous ended.
+/// A second phase sends as many new images again, IMAGETRUST_MEASURE_CONCURRENCY (default 8, Terraform's default
+/// max_instance_request_concurrency) at a time, for the CPU per event of a busy instance.
 /// </summary>
 [Collection(PipelineCollection.Name)]
 public sealed class EventCostMeasurements
@@ -34,10 +36,11 @@ public sealed class EventCostMeasurements
         // The tampered image's signature check (parse the .sig manifest, one ECDSA P-256 verify that fails) is signature crypto:
         // its CPU comes from scripts/bench --cpu ("classic key-based, tlog ignored") and is subtracted, as printed.
         var cryptoMs = double.Parse(Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_CRYPTO_MS") ?? "0.087", CultureInfo.InvariantCulture);
+        var concurrency = int.Parse(Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_CONCURRENCY") ?? "8", CultureInfo.InvariantCulture);
         var project = _environment.Emulators.NewProjectId();
         using var team = await SecurityTeam.CreateAsync(_environment, project);
         var images = new List<ImageKey>();
-        for (var i = 0; i < WarmUpEvents + events; i++)
+        for (var i = 0; i < WarmUpEvents + (2 * events); i++)
         {
             images.Add((await _environment.CopyImageAsync("skopeo-tampered", "skopeo", withSignatures: true)).Key);
         }
@@ -47,7 +50,9 @@ public sealed class EventCostMeasurements
         var variables = RunningFunction.Variables(_environment, project);
         variables["FIRESTORE_EMULATOR_HOST"] = firestore.HostPort;
         variables["PUBSUB_EMULATOR_HOST"] = pubsub.HostPort;
-        variables["IMAGETRUST_LOG_LEVEL"] = "Warning";
+        // Production's level by default (Terraform sets none, so Information: the lines the log-based metrics count).
+        var logLevel = Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_LOG_LEVEL") ?? "Information";
+        variables["IMAGETRUST_LOG_LEVEL"] = logLevel;
         var (app, mode) = FunctionProcess.Publish("PushVerifier");
         var port = FreePort.Next();
         using var process = await FunctionProcess.StartAsync(app, variables, port);
@@ -75,7 +80,23 @@ public sealed class EventCostMeasurements
             var seconds = watch.Elapsed.TotalSeconds;
             await Task.Delay(1000); // anything the function sends after answering is counted too (it should be nothing)
             var requests = firestore.Requests.Select(r => (Service: "firestore", Request: r)).Concat(pubsub.Requests.Select(r => (Service: "pubsub", Request: r))).ToList();
-            var published = await team.PullAsync(SecurityTeam.QuarantineSubscription, WarmUpEvents + events, TimeSpan.FromSeconds(30));
+
+            // The same events again, CONCURRENCY in flight (a busy instance): the CPU per event without the idle wake-ups of one
+            // event at a time. Round trips are attributed in the sequential phase only, where event windows do not overlap.
+            var next = WarmUpEvents + events;
+            var concurrentCpuBefore = FunctionProcess.CpuMilliseconds(process);
+            var concurrentWatch = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+            {
+                int index;
+                while ((index = Interlocked.Increment(ref next) - 1) < WarmUpEvents + (2 * events))
+                {
+                    await SendAsync(client, images[index], "busy-" + index, project);
+                }
+            }));
+            var concurrentCpuMs = FunctionProcess.CpuMilliseconds(process) - concurrentCpuBefore;
+            var concurrentSeconds = concurrentWatch.Elapsed.TotalSeconds;
+            var published = await team.PullAsync(SecurityTeam.QuarantineSubscription, WarmUpEvents + (2 * events), TimeSpan.FromSeconds(30));
 
             var perEvent = windows.Select(w => requests.Where(r => r.Request.Started >= w.Started && r.Request.Ended <= w.Ended).ToList()).ToList();
             var chains = perEvent.Select(list => LongestSequentialChain(list.Select(r => r.Request).ToList())).OrderBy(c => c).ToList();
@@ -85,14 +106,18 @@ public sealed class EventCostMeasurements
                 .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Count() / (double)events:F2}"));
             var summary = string.Create(
                 CultureInfo.InvariantCulture,
-                $"events={events} cpu_ms_per_event={cpuMs / events:F2} cpu_ms_per_event_excl_crypto={(cpuMs / events) - cryptoMs:F2} google_round_trips_per_event={requests.Count / (double)events:F2} on_request_path={onPath / (double)events:F2} sequential_per_status_change={chains[^1]} (median {chains[chains.Count / 2]}) quarantine_events_published={published.Count - WarmUpEvents} seconds={seconds:F1}");
+                $"events={events} cpu_ms_per_event={cpuMs / events:F2} cpu_ms_per_event_excl_crypto={(cpuMs / events) - cryptoMs:F2} google_round_trips_per_event={requests.Count / (double)events:F2} on_request_path={onPath / (double)events:F2} sequential_per_status_change={chains[^1]} (median {chains[chains.Count / 2]}) quarantine_events_published={published.Count - WarmUpEvents}/{2 * events} seconds={seconds:F1}");
+            var busy = string.Create(
+                CultureInfo.InvariantCulture,
+                $"concurrency={concurrency} cpu_ms_per_event={concurrentCpuMs / events:F2} cpu_ms_per_event_excl_crypto={(concurrentCpuMs / events) - cryptoMs:F2} events_per_second={events / concurrentSeconds:F1}");
             Write(
                 summary,
-                $"  build: PushVerifier {mode} ({app}); crypto subtracted: {cryptoMs} ms per event (scripts/bench --cpu, classic key-based, tlog ignored)",
+                busy,
+                $"  build: PushVerifier {mode} ({app}), log level {logLevel}; crypto subtracted: {cryptoMs} ms per event (scripts/bench --cpu, classic key-based, tlog ignored)",
                 $"  Google requests per event by kind: {string.Join("; ", kinds)}",
                 $"  machine load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
             Assert.False(process.HasExited, "the function exited");
-            Assert.True(published.Count >= WarmUpEvents + events, $"{published.Count} quarantine events for {WarmUpEvents + events} transitions");
+            Assert.True(published.Count >= WarmUpEvents + (2 * events), $"{published.Count} quarantine events for {WarmUpEvents + (2 * events)} transitions");
         }
         finally
         {
