@@ -69,9 +69,10 @@ internal sealed class GoogleRestChannel
         => (await SendAsync(method, relativeUri, body, maxResponseBytes, idempotent, notFoundAsNull: false, cancellationToken).ConfigureAwait(false))!;
 
     /// <summary>
-    /// As <see cref="SendAsync(HttpMethod, string, Action{Utf8JsonWriter}?, long, bool, CancellationToken)"/>, but a 404 answer
-    /// is null instead of a <see cref="GoogleApiException"/>: a read of something that may not exist (a new image's record)
-    /// costs no exception, which a Native AOT process pays for at every async frame it crosses.
+    /// As <see cref="SendAsync(HttpMethod, string, Action{Utf8JsonWriter}?, long, bool, CancellationToken)"/> for an idempotent
+    /// call without a body (a GET or DELETE), but a 404 answer is null instead of a <see cref="GoogleApiException"/>: reading
+    /// or deleting something that may not exist (a new image's record, an occurrence) costs no exception, which a Native AOT
+    /// process pays for at every async frame it crosses.
     /// </summary>
     /// <returns>The parsed JSON response (the caller disposes it), or null when the API answered 404.</returns>
     /// <exception cref="GoogleApiException">The API answered with another error that is not retried.</exception>

@@ -46,15 +46,14 @@ internal sealed class RestContainerAnalysisClient : ContainerAnalysisClient
             throw new FormatException($"'{Shorten(occurrenceName)}' is not an occurrence name (projects/P/occurrences/ID)");
         }
 
-        try
-        {
-            using var response = await _channel.SendAsync(HttpMethod.Get, "v1/" + occurrenceName, null, MaxOccurrenceBytes, idempotent: true, cancellationToken).ConfigureAwait(false);
-            return Parse(() => OccurrenceJson.ParseOccurrence(response.RootElement));
-        }
-        catch (GoogleApiException exception) when (exception.HttpStatus == HttpStatusCode.NotFound)
+        using var response = await _channel.SendOrNotFoundAsync(HttpMethod.Get, "v1/" + occurrenceName, MaxOccurrenceBytes, cancellationToken).ConfigureAwait(false);
+        if (response is null)
         {
             return null;
         }
+
+        var root = response.RootElement;
+        return Parse(() => OccurrenceJson.ParseOccurrence(root));
     }
 
     /// <inheritdoc />
@@ -148,15 +147,8 @@ internal sealed class RestContainerAnalysisClient : ContainerAnalysisClient
             throw new FormatException($"'{Shorten(occurrenceName)}' is not an occurrence name (projects/P/occurrences/ID)");
         }
 
-        try
-        {
-            using var response = await _channel.SendAsync(HttpMethod.Delete, "v1/" + occurrenceName, null, MaxOccurrenceBytes, idempotent: true, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (GoogleApiException exception) when (exception.HttpStatus == HttpStatusCode.NotFound)
-        {
-            return false;
-        }
+        using var response = await _channel.SendOrNotFoundAsync(HttpMethod.Delete, "v1/" + occurrenceName, MaxOccurrenceBytes, cancellationToken).ConfigureAwait(false);
+        return response is not null;
     }
 
     private static string Note(string noteName)
