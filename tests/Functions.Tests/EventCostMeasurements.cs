@@ -39,8 +39,9 @@ public sealed class EventCostMeasurements
         var concurrency = int.Parse(Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_CONCURRENCY") ?? "8", CultureInfo.InvariantCulture);
         var project = _environment.Emulators.NewProjectId();
         using var team = await SecurityTeam.CreateAsync(_environment, project);
+        var imageCount = WarmUpEvents + (2 * events); // warm-up, one at a time, then as many in flight
         var images = new List<ImageKey>();
-        for (var i = 0; i < WarmUpEvents + (2 * events); i++)
+        for (var i = 0; i < imageCount; i++)
         {
             images.Add((await _environment.CopyImageAsync("skopeo-tampered", "skopeo", withSignatures: true)).Key);
         }
@@ -89,14 +90,14 @@ public sealed class EventCostMeasurements
             await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
             {
                 int index;
-                while ((index = Interlocked.Increment(ref next) - 1) < WarmUpEvents + (2 * events))
+                while ((index = Interlocked.Increment(ref next) - 1) < imageCount)
                 {
                     await SendAsync(client, images[index], "busy-" + index, project);
                 }
             }));
             var concurrentCpuMs = FunctionProcess.CpuMilliseconds(process) - concurrentCpuBefore;
             var concurrentSeconds = concurrentWatch.Elapsed.TotalSeconds;
-            var published = await team.PullAsync(SecurityTeam.QuarantineSubscription, WarmUpEvents + (2 * events), TimeSpan.FromSeconds(30));
+            var published = await team.PullAsync(SecurityTeam.QuarantineSubscription, imageCount, TimeSpan.FromSeconds(30));
 
             var perEvent = windows.Select(w => requests.Where(r => r.Request.Started >= w.Started && r.Request.Ended <= w.Ended).ToList()).ToList();
             var chains = perEvent.Select(list => LongestSequentialChain(list.Select(r => r.Request).ToList())).OrderBy(c => c).ToList();
@@ -104,12 +105,13 @@ public sealed class EventCostMeasurements
             var kinds = requests.GroupBy(r => $"{r.Service} {r.Request.Method} {Kind(r.Request.Path)}")
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Count() / (double)events:F2}"));
+            string Cpu(double ms) => string.Create(CultureInfo.InvariantCulture, $"cpu_ms_per_event={ms / events:F2} cpu_ms_per_event_excl_crypto={(ms / events) - cryptoMs:F2}");
             var summary = string.Create(
                 CultureInfo.InvariantCulture,
-                $"events={events} cpu_ms_per_event={cpuMs / events:F2} cpu_ms_per_event_excl_crypto={(cpuMs / events) - cryptoMs:F2} google_round_trips_per_event={requests.Count / (double)events:F2} on_request_path={onPath / (double)events:F2} sequential_per_status_change={chains[^1]} (median {chains[chains.Count / 2]}) quarantine_events_published={published.Count - WarmUpEvents}/{2 * events} seconds={seconds:F1}");
+                $"events={events} {Cpu(cpuMs)} google_round_trips_per_event={requests.Count / (double)events:F2} on_request_path={onPath / (double)events:F2} sequential_per_status_change={chains[^1]} (median {chains[chains.Count / 2]}) quarantine_events_published={published.Count - WarmUpEvents}/{2 * events} seconds={seconds:F1}");
             var busy = string.Create(
                 CultureInfo.InvariantCulture,
-                $"concurrency={concurrency} cpu_ms_per_event={concurrentCpuMs / events:F2} cpu_ms_per_event_excl_crypto={(concurrentCpuMs / events) - cryptoMs:F2} events_per_second={events / concurrentSeconds:F1}");
+                $"concurrency={concurrency} {Cpu(concurrentCpuMs)} events_per_second={events / concurrentSeconds:F1}");
             Write(
                 summary,
                 busy,
@@ -117,7 +119,7 @@ public sealed class EventCostMeasurements
                 $"  Google requests per event by kind: {string.Join("; ", kinds)}",
                 $"  machine load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
             Assert.False(process.HasExited, "the function exited");
-            Assert.True(published.Count >= WarmUpEvents + (2 * events), $"{published.Count} quarantine events for {WarmUpEvents + (2 * events)} transitions");
+            Assert.True(published.Count >= imageCount, $"{published.Count} quarantine events for {imageCount} transitions");
         }
         finally
         {
