@@ -37,7 +37,7 @@ internal sealed class ReverifierFunction : IPubSubFunction
         if (kind == ReverificationWork.DrainKind)
         {
             var drained = await _service.DrainOutboxesAsync(message.MessageId, cancellationToken).ConfigureAwait(false);
-            _logger.LogInformation("Message {MessageId}: drain read {Examined} record(s) with pending events, published {Published} work message(s)", message.MessageId, drained.Examined, drained.Published);
+            _logger.LogInformation("Message {MessageId}: drain confirmed {Confirmed} published event(s), read {Examined} record(s) with pending events, published {Published} work message(s)", message.MessageId, drained.Confirmed, drained.Examined, drained.Published);
             return;
         }
 

@@ -166,6 +166,17 @@ internal static class PipelineServices
         services.TryAddSingleton<PushVerificationService>();
         services.TryAddSingleton<OccurrenceService>();
         services.TryAddSingleton(new ReverificationSchedule(settings.Policy, settings.ReverifyMaxAge));
+        if (settings.Topics.ConfirmsBySubscription)
+        {
+            services.TryAddSingleton(provider => new RestPubSubSubscriber(
+                Http(provider, GoogleHttpClient),
+                settings.Google,
+                TokensFor(provider, settings.Google.PubSub),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<RestPubSubSubscriber>>()));
+            services.TryAddSingleton<OutboxConfirmer>();
+        }
+
         services.TryAddSingleton<ReverificationService>();
         services.TryAddSingleton<IPermanentFailureAlerter, PubSubPermanentFailureAlerter>();
         return services;

@@ -101,7 +101,7 @@ public sealed class OutboxDrainTests
             Assert.Equal(verifiedAt[image], record.LastVerified); // published, not re-verified
         }
 
-        Assert.Contains("drain read 4 record(s) with pending events, published 4 work message(s)", reverifier.Log, StringComparison.Ordinal);
+        Assert.Contains("drain confirmed 0 published event(s), read 4 record(s) with pending events, published 4 work message(s)", reverifier.Log, StringComparison.Ordinal);
     }
 
     // The function's clock is the fake one; its Pub/Sub calls go through the outage proxy, retried briefly on the real clock

@@ -4,9 +4,9 @@ using System.Net;
 using System.Text;
 using ImageTrust.Functions.PushVerifier;
 using ImageTrust.Functions.Tests.Support;
+using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.TestSupport;
-using ImageTrust.TestSupport.PubSub;
 using ImageTrust.TestSupport.Registry;
 
 namespace ImageTrust.Functions.Tests;

@@ -142,3 +142,30 @@ test('source projects are watched through cross-project push subscriptions with 
   assert.equal(expr(deadLetter.for_each), 'google_pubsub_subscription.source_project');
   assert.equal(expr(deadLetter.member), 'local.pubsub_service_agent');
 });
+
+// Confirm by subscription: with the default topic names every function gets these pairs (the check outboxConfirmations pins
+// the expression; this evaluates it as Terraform does, for_each keys in lexical order), and each id is one the parser takes.
+test('IMAGETRUST_OUTBOX_CONFIRMATIONS pairs each event topic with its confirmation subscription', async () => {
+  const { config } = await modulePromise;
+  const topicName = (reference) => {
+    const topic = config.resource.google_pubsub_topic[/^google_pubsub_topic\.([a-z_]+)\.name$/.exec(expr(reference))[1]][0];
+    return config.variable[/^var\.([a-z_]+)$/.exec(expr(topic.name))[1]][0].default;
+  };
+  const topics = Object.fromEntries(Object.entries(locals(config).output_topic_names).map(([key, reference]) => [key, topicName(reference)]));
+  const subscription = config.resource.google_pubsub_subscription.outbox_confirm[0];
+  const pairs = Object.keys(topics).sort().map((key) => `${topics[key]}=${subscription.name.split('${each.value}').join(topics[key])}`);
+  assert.equal(pairs.join(','), 'imagetrust-alerts=imagetrust-alerts-outbox-confirm,imagetrust-quarantine=imagetrust-quarantine-outbox-confirm');
+  for (const pair of pairs) {
+    assert.match(pair, /^[a-zA-Z][-a-zA-Z0-9_.~+%]{2,254}=[a-zA-Z][-a-zA-Z0-9_.~+%]{2,254}$/);
+  }
+});
+
+// The variable's name is the one the functions read (ImageEventTopics.ConfirmationsVariable).
+test('IMAGETRUST_OUTBOX_CONFIRMATIONS is the variable the C# reads', async () => {
+  const { config } = await modulePromise;
+  const key = /\{\s*([A-Z_]+)\s*=/.exec(expr(locals(config).outbox_confirmation_environment))[1];
+  const source = fs.readFileSync(path.join(REPO_ROOT, 'shared/Pipeline/Persistence/ImageEventTopics.cs'), 'utf8');
+  const constant = /const string ConfirmationsVariable = "([^"]+)"/.exec(source);
+  assert.ok(constant, 'shared/Pipeline/Persistence/ImageEventTopics.cs declares no ConfirmationsVariable');
+  assert.equal(key, constant[1]);
+});

@@ -132,6 +132,27 @@ const moduleMutations = [
   ['versions.tf', '    time = {\n      source  = "hashicorp/time"\n      version = "~> 0.14"\n    }\n', '', 'versions', /required_providers\.time/],
   // Item 8: write-only arguments need Terraform 1.11.
   ['versions.tf', 'required_version = ">= 1.11"', 'required_version = ">= 1.5"', 'versions', /1\.11/],
+  // Confirm by subscription: pull subscriptions on both event topics, the same pairs for every function, the Reverifier alone reads them.
+  ['variables.tf', 'false marks each event sent in the request instead."\n  type        = bool\n  default     = true', 'false marks each event sent in the request instead."\n  type        = bool\n  default     = false', 'outboxConfirmations', /defaults to true/],
+  ['main.tf', '    alerts     = google_pubsub_topic.alerts.name\n', '', 'outboxConfirmations', /exactly the event topics/],
+  ['functions.tf', 'IMAGETRUST_ALERTS_TOPIC       = google_pubsub_topic.alerts.name', 'IMAGETRUST_ALERTS_TOPIC       = var.alerts_topic_name', 'outboxConfirmations', /confirmations are keyed by them/],
+  ['main.tf', 'for_each = var.outbox_confirm_by_subscription ? local.output_topic_names : {}', 'for_each = var.outbox_confirm_by_subscription ? { quarantine = local.output_topic_names.quarantine } : {}', 'outboxConfirmations', /on each event topic/],
+  ['main.tf', 'for_each = var.outbox_confirm_by_subscription ? local.output_topic_names : {}', 'for_each = local.output_topic_names', 'outboxConfirmations', /with var\.outbox_confirm_by_subscription only/],
+  ['main.tf', 'name                       = "${each.value}-outbox-confirm"', 'name                       = "${each.value}-confirm"', 'outboxConfirmations', /TOPIC-outbox-confirm/],
+  ['main.tf', '  retain_acked_messages      = false\n', '  push_config {\n    push_endpoint = local.push_endpoints["reverifier"]\n  }\n  retain_acked_messages      = false\n', 'outboxConfirmations', /pull subscriptions/],
+  ['main.tf', '  retain_acked_messages      = false\n', '  filter                     = "attributes.severity = \\"CRITICAL\\""\n  retain_acked_messages      = false\n', 'outboxConfirmations', /must not filter/],
+  ['main.tf', 'message_retention_duration = "86400s"\n  retain_acked_messages      = false\n  labels                     = var.labels\n\n  expiration_policy {\n    ttl = ""', 'message_retention_duration = "86400s"\n  retain_acked_messages      = false\n  labels                     = var.labels\n\n  expiration_policy {\n    ttl = "2678400s"', 'outboxConfirmations', /never expire/],
+  ['main.tf', 'retain_acked_messages      = false', 'retain_acked_messages      = true', 'outboxConfirmations', /retain_acked_messages = false/],
+  ['functions.tf', '"${local.output_topic_names[key]}=${subscription.name}"])', '"${local.output_topic_names[key]}=${subscription.name}" if key != "alerts"])', 'outboxConfirmations', /TOPIC=SUBSCRIPTION for each confirmation subscription/],
+  ['functions.tf', 'outbox_confirmation_environment = var.outbox_confirm_by_subscription ? {', 'outbox_confirmation_environment = true ? {', 'outboxConfirmations', /with var\.outbox_confirm_by_subscription only/],
+  ['functions.tf', 'local.attestor_environment, local.outbox_confirmation_environment, each.value.environment', 'local.attestor_environment, each.value.environment', 'outboxConfirmations', /google_cloudfunctions2_function\.function must merge local\.outbox_confirmation_environment/],
+  ['cloud_run.tf', 'local.attestor_environment, local.outbox_confirmation_environment, each.value.environment', 'local.attestor_environment, each.value.environment', 'outboxConfirmations', /google_cloud_run_v2_service\.function must merge local\.outbox_confirmation_environment/],
+  ['functions.tf', '        IMAGETRUST_REVERIFY_WORK_TOPIC = var.reverify_work_topic_name\n', '        IMAGETRUST_REVERIFY_WORK_TOPIC = var.reverify_work_topic_name\n        IMAGETRUST_OUTBOX_CONFIRMATIONS = "imagetrust-quarantine=imagetrust-quarantine-outbox-confirm"\n', 'outboxConfirmations', /in local\.outbox_confirmation_environment alone/],
+  ['iam.tf', 'member       = google_service_account.function["reverifier"].member', 'member       = google_service_account.function["push_verifier"].member', 'outboxConfirmations', /reverifier_outbox_confirm_subscriber: only the Reverifier's account/],
+  ['iam.tf', 'role         = "roles/pubsub.subscriber"\n  member       = google_service_account.function["reverifier"].member', 'role         = "roles/pubsub.viewer"\n  member       = google_service_account.function["reverifier"].member', 'outboxConfirmations', /must be roles\/pubsub\.subscriber on each confirmation subscription/],
+  ['iam.tf', 'for_each = google_pubsub_subscription.outbox_confirm\n', 'for_each = google_pubsub_subscription.trigger\n', 'outboxConfirmations', /reads the confirmation subscriptions and no other subscription/],
+  ['iam.tf', '# The outbox drain pulls', 'resource "google_pubsub_subscription_iam_member" "occurrences_outbox_confirm_subscriber" {\n  for_each = google_pubsub_subscription.outbox_confirm\n\n  project      = var.project_id\n  subscription = each.value.name\n  role         = "roles/pubsub.subscriber"\n  member       = google_service_account.function["occurrence_handler"].member\n}\n\n# The outbox drain pulls', 'outboxConfirmations', /occurrences_outbox_confirm_subscriber: only the Reverifier's account/],
+  ['iam.tf', '    google_pubsub_subscription_iam_member.reverifier_outbox_confirm_subscriber,\n', '', 'outboxConfirmations', /iam_propagation must wait for the Reverifier's subscriber grant/],
 ];
 
 for (const [file, find, replace, check, expected] of moduleMutations) {
@@ -150,6 +171,13 @@ test('check delivery rejects a trigger subscription without a dead-letter policy
 test('check delivery rejects functions without an Eventarc trigger', async () => {
   const broken = await loadModuleFromTexts({ ...moduleTexts, 'functions.tf': removeBlock(moduleTexts['functions.tf'], 'dynamic "event_trigger" {') });
   assert.ok(checks.delivery(broken).some((problem) => /event_trigger/.test(problem)));
+});
+
+test('check outboxConfirmations rejects a module without the Reverifier\'s subscriber grant or without the confirmation subscriptions', async () => {
+  const withoutGrant = await loadModuleFromTexts({ ...moduleTexts, 'iam.tf': removeBlock(moduleTexts['iam.tf'], 'resource "google_pubsub_subscription_iam_member" "reverifier_outbox_confirm_subscriber" {') });
+  assert.ok(checks.outboxConfirmations(withoutGrant).some((problem) => /Reverifier's account must be roles\/pubsub\.subscriber/.test(problem)));
+  const withoutSubscriptions = await loadModuleFromTexts({ ...moduleTexts, 'main.tf': removeBlock(moduleTexts['main.tf'], 'resource "google_pubsub_subscription" "outbox_confirm" {') });
+  assert.ok(checks.outboxConfirmations(withoutSubscriptions).some((problem) => /google_pubsub_subscription\.outbox_confirm is missing/.test(problem)));
 });
 
 test('the HCL parser rejects a syntax error with its position', async () => {
@@ -201,6 +229,7 @@ const readmeMutations = [
   // Item 3: what to do when gcr already exists.
   ['no word on an existing gcr topic', 'Resource already exists in the project', 'already there', /Resource already exists in the project/],
   ['no list of what only a real project can tell', '## What only a real project can tell', '## Notes', /What only a real project can tell/],
+  ['the confirmations variable missing from the functions\' environment', 'IMAGETRUST_OUTBOX_CONFIRMATIONS', 'the confirmations', /IMAGETRUST_OUTBOX_CONFIRMATIONS/],
 ];
 
 for (const [name, find, replace, expected] of readmeMutations) {

@@ -160,6 +160,10 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
         return stored.Content is not { Outbox.IsEmpty: false } content ? 0 : await _outbox.PublishAsync(key, content.Outbox, stored.Version, now, OutboxClaim.Take(now), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public override Task<int> ConfirmPublishedAsync(ImageKey key, string topic, IReadOnlyCollection<ReadOnlyMemory<byte>> published, CancellationToken cancellationToken = default)
+        => _outbox.ConfirmAsync(key, topic, published, cancellationToken);
+
     private async Task<Stored> ReadStoredAsync(ImageKey key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);

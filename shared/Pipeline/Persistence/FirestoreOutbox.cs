@@ -120,6 +120,12 @@ internal sealed class FirestoreOutbox
             }
         }
 
+        if (failure is null && _topics.ConfirmsBySubscription)
+        {
+            // The drain removes them once their confirmation subscription has them; until then this claim holds them.
+            return sent.Count;
+        }
+
         var unsent = held.Select(e => e.Event.Id).Where(id => !sent.Contains(id)).ToHashSet(StringComparer.Ordinal);
         await SettleAsync(key, outbox, sent, unsent, claim, version, cancellationToken).ConfigureAwait(false);
         if (failure is not null)
@@ -151,8 +157,29 @@ internal sealed class FirestoreOutbox
         }
 
         // Someone wrote the document since: a read-modify-write, which keeps their entries and their claims.
+        await RewriteAsync(key, outbox => Settled(outbox, sent, unsent, claim).ToList(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes from <paramref name="key"/>'s outbox the entries for <paramref name="topic"/> whose CloudEvent is, byte for
+    /// byte, one of <paramref name="published"/> (messages pulled from the topic's confirmation subscription): published, so
+    /// done. A message that matches no entry (already removed, or not ours) changes nothing. Returns how many were removed.
+    /// </summary>
+    /// <exception cref="TransientFailureException">Firestore is unavailable.</exception>
+    public async Task<int> ConfirmAsync(ImageKey key, string topic, IReadOnlyCollection<ReadOnlyMemory<byte>> published, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(published);
+        bool IsPublished(OutboxEvent entry)
+            => entry.Topic == topic && published.Any(data => data.Span.SequenceEqual(Encoding.UTF8.GetBytes(entry.Event.Json)));
+        return await RewriteAsync(key, outbox => outbox.Where(e => !IsPublished(e)).ToList(), cancellationToken).ConfigureAwait(false);
+    }
+
+    // A read-modify-write of the outbox in a transaction; returns how many entries it removed.
+    private async Task<int> RewriteAsync(ImageKey key, Func<ImmutableArray<OutboxEvent>, List<OutboxEvent>> change, CancellationToken cancellationToken)
+    {
         var documentId = ImageDocumentIds.For(key);
-        await _documents.RunTransactionAsync(
+        var (removed, _) = await _documents.RunTransactionAsync(
             async (transaction, ct) =>
             {
                 var document = await transaction.GetAsync(_collection, documentId, ct).ConfigureAwait(false);
@@ -162,15 +189,16 @@ internal sealed class FirestoreOutbox
                 }
 
                 var outbox = ImageRecordDocument.Read(document).Outbox;
-                var settled = Settled(outbox, sent, unsent, claim).ToList();
-                if (settled.SequenceEqual(outbox))
+                var changed = change(outbox);
+                if (changed.SequenceEqual(outbox))
                 {
                     return 0;
                 }
 
-                transaction.Write(FirestoreWrite.Update(_collection, documentId, ImageRecordDocument.OutboxFields(settled)));
-                return 1;
+                transaction.Write(FirestoreWrite.Update(_collection, documentId, ImageRecordDocument.OutboxFields(changed)));
+                return outbox.Length - changed.Count;
             },
             cancellationToken).ConfigureAwait(false);
+        return removed;
     }
 }

@@ -2,8 +2,9 @@ namespace ImageTrust.Pipeline.Records;
 
 /// <summary>
 /// Image records with exactly-once effect: each change is applied in one atomic, conditional write together with the message id
-/// that caused it and the events it raises; the events are published after the commit and then marked sent, so a crash in
-/// between leaves them pending (<see cref="ImageRecord.PendingEvents"/>) until a retry publishes them.
+/// that caused it and the events it raises; the events are published after the commit and then marked sent (in the request,
+/// or by the drain from a confirmation subscription), so a crash in between leaves them pending
+/// (<see cref="ImageRecord.PendingEvents"/>) until a retry or the drain publishes them.
 /// </summary>
 internal abstract class ImageRecordStore : ImageRecordReader
 {
@@ -75,4 +76,11 @@ internal abstract class ImageRecordStore : ImageRecordReader
     /// </summary>
     /// <exception cref="ImageTrust.Model.TransientFailureException">Firestore or Pub/Sub is unavailable.</exception>
     public abstract Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Marks sent the record's pending events for <paramref name="topic"/> whose published bytes are among
+    /// <paramref name="published"/> (pulled from the topic's confirmation subscription); returns how many were removed.
+    /// </summary>
+    /// <exception cref="ImageTrust.Model.TransientFailureException">The store is unavailable.</exception>
+    public abstract Task<int> ConfirmPublishedAsync(ImageKey key, string topic, IReadOnlyCollection<ReadOnlyMemory<byte>> published, CancellationToken cancellationToken = default);
 }

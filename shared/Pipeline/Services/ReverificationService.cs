@@ -36,11 +36,16 @@ internal sealed class ReverificationService
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ReverificationService> _logger;
     private readonly AttestationReconciler? _attestations;
+    private readonly OutboxConfirmer? _confirmer;
 
-    /// <summary>Creates the service; <paramref name="attestations"/> is null when attestations are off.</summary>
-    public ReverificationService(ImageRecordStore records, PushVerificationService verification, PubSubPublisher publisher, ReverificationSchedule schedule, PipelineSettings settings, TimeProvider timeProvider, ILogger<ReverificationService> logger, AttestationReconciler? attestations = null)
+    /// <summary>
+    /// Creates the service; <paramref name="attestations"/> is null when attestations are off, <paramref name="confirmer"/>
+    /// when each event is marked sent by the request that published it.
+    /// </summary>
+    public ReverificationService(ImageRecordStore records, PushVerificationService verification, PubSubPublisher publisher, ReverificationSchedule schedule, PipelineSettings settings, TimeProvider timeProvider, ILogger<ReverificationService> logger, AttestationReconciler? attestations = null, OutboxConfirmer? confirmer = null)
     {
         _attestations = attestations;
+        _confirmer = confirmer;
         _records = records;
         _verification = verification;
         _publisher = publisher;
@@ -60,6 +65,7 @@ internal sealed class ReverificationService
         var now = _timeProvider.GetUtcNow();
         var version = _schedule.PolicyVersion;
         var sweep = new Sweep(_settings.ReverifyBatch);
+        var confirmed = await ConfirmAsync(cancellationToken).ConfigureAwait(false);
         await DrainAsync(sweep, now, cancellationToken).ConfigureAwait(false);
         await SweepAsync(sweep, (size, token, ct) => _records.ListDueAsync(version, now, size, token, ct), record => _schedule.DueReason(record, now), cancellationToken).ConfigureAwait(false);
         await SweepAsync(sweep, (size, token, ct) => _records.ListOtherPolicyVersionAsync(version, size, token, ct), record => _schedule.DueReason(record, now), cancellationToken).ConfigureAwait(false);
@@ -69,11 +75,12 @@ internal sealed class ReverificationService
         }
 
         _logger.LogInformation("Re-verification run {RunId}: {Examined} due record(s) read, {Published} work message(s) published", runId, sweep.Examined, sweep.Published);
-        return new ReverificationSummary(sweep.Examined, sweep.Published);
+        return new ReverificationSummary(sweep.Examined, sweep.Published, confirmed);
     }
 
     /// <summary>
-    /// Runs one drain for the trigger message <paramref name="runId"/>: publishes a work message per image whose outbox holds
+    /// Runs one drain for the trigger message <paramref name="runId"/>: marks sent what the confirmation subscriptions show
+    /// was published (when events are confirmed by subscription), then publishes a work message per image whose outbox holds
     /// events nobody is publishing. A run that finds none costs one query (Firestore bills one read) and no publish.
     /// </summary>
     /// <exception cref="TransientFailureException">Firestore or Pub/Sub is unavailable: the trigger is retried.</exception>
@@ -81,9 +88,10 @@ internal sealed class ReverificationService
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
         var sweep = new Sweep(_settings.ReverifyBatch);
+        var confirmed = await ConfirmAsync(cancellationToken).ConfigureAwait(false);
         await DrainAsync(sweep, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        _logger.LogInformation("Outbox drain {RunId}: {Examined} record(s) with pending events read, {Published} work message(s) published", runId, sweep.Examined, sweep.Published);
-        return new ReverificationSummary(sweep.Examined, sweep.Published);
+        _logger.LogInformation("Outbox drain {RunId}: {Confirmed} published event(s) confirmed, {Examined} record(s) with pending events read, {Published} work message(s) published", runId, confirmed, sweep.Examined, sweep.Published);
+        return new ReverificationSummary(sweep.Examined, sweep.Published, confirmed);
     }
 
     /// <summary>
@@ -142,6 +150,10 @@ internal sealed class ReverificationService
             await _attestations.ReconcileAsync(key, messageId, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    // Before the query for lapsed claims, so an event already published is not published again.
+    private Task<int> ConfirmAsync(CancellationToken cancellationToken)
+        => _confirmer is null ? Task.FromResult(0) : _confirmer.ConfirmAsync(cancellationToken);
 
     private Task DrainAsync(Sweep sweep, DateTimeOffset now, CancellationToken cancellationToken)
         => SweepAsync(

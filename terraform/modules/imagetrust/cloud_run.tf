@@ -54,7 +54,7 @@ resource "google_cloud_run_v2_service" "function" {
       }
 
       dynamic "env" {
-        for_each = merge(local.function_environment, local.attestor_environment, each.value.environment, local.push_token_environment[each.key], { FUNCTION_TARGET = each.value.entry_point })
+        for_each = merge(local.function_environment, local.attestor_environment, local.outbox_confirmation_environment, each.value.environment, local.push_token_environment[each.key], { FUNCTION_TARGET = each.value.entry_point })
 
         content {
           name  = env.key

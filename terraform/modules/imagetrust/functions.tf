@@ -56,6 +56,12 @@ locals {
     IMAGETRUST_VERIFICATION_TIMEOUT = "${max(5, floor(var.function_timeout_seconds / 2))}s"
   }
 
+  # Publishers and the Reverifier's drain must agree, so all three functions get the same topic=subscription pairs (short
+  # ids), one per confirmation subscription. Without the variable each event is marked sent in its request.
+  outbox_confirmation_environment = var.outbox_confirm_by_subscription ? {
+    IMAGETRUST_OUTBOX_CONFIRMATIONS = join(",", [for key, subscription in google_pubsub_subscription.outbox_confirm : "${local.output_topic_names[key]}=${subscription.name}"])
+  } : {}
+
   deploy_functions = var.deployment == "functions"
   deploy_cloud_run = var.deployment == "cloud_run"
 
@@ -236,7 +242,7 @@ resource "google_cloudfunctions2_function" "function" {
     max_instance_request_concurrency = var.max_instance_request_concurrency
     ingress_settings                 = var.ingress_settings
     all_traffic_on_latest_revision   = true
-    environment_variables            = merge(local.function_environment, local.attestor_environment, each.value.environment, local.push_token_environment[each.key])
+    environment_variables            = merge(local.function_environment, local.attestor_environment, local.outbox_confirmation_environment, each.value.environment, local.push_token_environment[each.key])
 
     secret_volumes {
       mount_path = local.policy_mount_dir

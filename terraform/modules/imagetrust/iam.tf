@@ -113,6 +113,16 @@ resource "google_pubsub_topic_iam_member" "function_publisher" {
   member  = google_service_account.function[each.value.function].member
 }
 
+# The outbox drain pulls the events' confirmations; only the Reverifier drains, so only its account reads them.
+resource "google_pubsub_subscription_iam_member" "reverifier_outbox_confirm_subscriber" {
+  for_each = google_pubsub_subscription.outbox_confirm
+
+  project      = var.project_id
+  subscription = each.value.name
+  role         = "roles/pubsub.subscriber"
+  member       = google_service_account.function["reverifier"].member
+}
+
 # Each function mounts the policy secret at start, and reads no other secret.
 resource "google_secret_manager_secret_iam_member" "function_policy_accessor" {
   for_each = local.functions
@@ -310,5 +320,6 @@ resource "time_sleep" "iam_propagation" {
     google_artifact_registry_repository_iam_member.build_writer,
     google_project_iam_member.build_log_writer,
     google_secret_manager_secret_iam_member.function_policy_accessor,
+    google_pubsub_subscription_iam_member.reverifier_outbox_confirm_subscriber,
   ]
 }

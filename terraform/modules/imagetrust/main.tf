@@ -314,3 +314,22 @@ resource "google_cloud_scheduler_job" "outbox_drain" {
 
   depends_on = [google_project_service.service]
 }
+
+# Confirm by subscription (outbox_confirm_by_subscription): a private pull subscription per event topic receives every
+# event the functions publish; the outbox drain pulls them and removes the confirmed entries from the outboxes in
+# batches, so a publisher needs no second Firestore write to mark its events sent. Only the Reverifier reads them (iam.tf).
+resource "google_pubsub_subscription" "outbox_confirm" {
+  for_each = var.outbox_confirm_by_subscription ? local.output_topic_names : {}
+
+  project                    = var.project_id
+  name                       = "${each.value}-outbox-confirm"
+  topic                      = each.value
+  ack_deadline_seconds       = 60
+  message_retention_duration = "86400s"
+  retain_acked_messages      = false
+  labels                     = var.labels
+
+  expiration_policy {
+    ttl = ""
+  }
+}

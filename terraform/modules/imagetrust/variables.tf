@@ -390,6 +390,12 @@ variable "outbox_drain_schedule" {
   }
 }
 
+variable "outbox_confirm_by_subscription" {
+  description = "Confirm published events by subscription (IMAGETRUST_OUTBOX_CONFIRMATIONS): the outbox drain pulls a private subscription on each event topic and removes the confirmed entries from the outboxes every outbox_drain_schedule, which saves one Firestore write on each event's request path. false marks each event sent in the request instead."
+  type        = bool
+  default     = true
+}
+
 variable "reverify_time_zone" {
   description = "Time zone of reverify_schedule (tz database name)."
   type        = string

@@ -42,4 +42,7 @@ internal sealed class CountingRecordStore : ImageRecordStore
         => _inner.ListPendingEventsDueAsync(now, pageSize, pageToken, cancellationToken);
 
     public override Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default) => _inner.FlushOutboxAsync(key, cancellationToken);
+
+    public override Task<int> ConfirmPublishedAsync(ImageKey key, string topic, IReadOnlyCollection<ReadOnlyMemory<byte>> published, CancellationToken cancellationToken = default)
+        => _inner.ConfirmPublishedAsync(key, topic, published, cancellationToken);
 }

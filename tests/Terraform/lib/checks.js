@@ -292,7 +292,7 @@ const checks = {
     if (expr(service.service_account_email) !== 'google_service_account.function[each.key].email') {
       problems.push('each function must run as its own service account');
     }
-    if (!/^merge\(local\.function_environment, local\.attestor_environment, each\.value\.environment\b/.test(expr(service.environment_variables) || '')) {
+    if (!/^merge\(local\.function_environment, local\.attestor_environment, local\.outbox_confirmation_environment, each\.value\.environment\b/.test(expr(service.environment_variables) || '')) {
       problems.push('service_config.environment_variables must merge local.function_environment');
     }
     const environment = values.function_environment || {};
@@ -364,7 +364,7 @@ const checks = {
     }
     const env = ((container.dynamic || {}).env || [])[0] || {};
     const forEach = expr(env.for_each) || '';
-    if (!/^merge\(local\.function_environment, local\.attestor_environment, each\.value\.environment, local\.push_token_environment\[each\.key\], \{ FUNCTION_TARGET = each\.value\.entry_point \}\)$/.test(forEach)) {
+    if (!/^merge\(local\.function_environment, local\.attestor_environment, local\.outbox_confirmation_environment, each\.value\.environment, local\.push_token_environment\[each\.key\], \{ FUNCTION_TARGET = each\.value\.entry_point \}\)$/.test(forEach)) {
       problems.push('each service must receive local.function_environment, its own environment, the push token settings and FUNCTION_TARGET = its entry point');
     }
     const mount = nested(container, 'volume_mounts') || {};
@@ -636,6 +636,90 @@ const checks = {
     const topics = locals(config).output_topic_names || {};
     if (expr(publisher.for_each) !== 'local.function_topic_pairs' || Object.keys(topics).sort().join(',') !== 'alerts,quarantine') {
       problems.push('the functions must publish to the alerts and quarantine topics only');
+    }
+    return problems;
+  }),
+
+  // Confirm by subscription: a private pull subscription per event topic, read by the Reverifier's outbox drain alone, and
+  // the same topic=subscription pairs in every function's environment. Publishers skip the mark-sent write when the
+  // variable is set, so without the subscriptions or the drain's grant their events would be published again.
+  outboxConfirmations: safe(({ config }) => {
+    const problems = [];
+    const variable = ((config.variable || {}).outbox_confirm_by_subscription || [])[0];
+    if (!variable || expr(variable.type) !== 'bool' || variable.default !== true) {
+      problems.push('var.outbox_confirm_by_subscription must be a bool that defaults to true');
+    }
+    const values = locals(config);
+    const topics = Object.entries(values.output_topic_names || {}).map(([key, value]) => `${key}=${expr(value)}`).sort();
+    if (topics.join(',') !== 'alerts=google_pubsub_topic.alerts.name,quarantine=google_pubsub_topic.quarantine.name') {
+      problems.push('local.output_topic_names must map exactly the event topics, alerts and quarantine, to their names');
+    }
+    // The functions refuse pairs whose topics are not the ones IMAGETRUST_ALERTS_TOPIC and IMAGETRUST_QUARANTINE_TOPIC name.
+    const eventTopics = values.function_environment || {};
+    if (expr(eventTopics.IMAGETRUST_ALERTS_TOPIC) !== expr((values.output_topic_names || {}).alerts) || expr(eventTopics.IMAGETRUST_QUARANTINE_TOPIC) !== expr((values.output_topic_names || {}).quarantine)) {
+      problems.push('IMAGETRUST_ALERTS_TOPIC and IMAGETRUST_QUARANTINE_TOPIC must name the topics local.output_topic_names holds (the confirmations are keyed by them)');
+    }
+
+    const subscription = resource(config, 'google_pubsub_subscription', 'outbox_confirm');
+    if (expr(subscription.for_each) !== 'var.outbox_confirm_by_subscription ? local.output_topic_names : {}' || expr(subscription.topic) !== 'each.value') {
+      problems.push('there must be one confirmation subscription on each event topic (local.output_topic_names), with var.outbox_confirm_by_subscription only');
+    }
+    if (subscription.name !== '${each.value}-outbox-confirm') {
+      problems.push('a confirmation subscription must be named TOPIC-outbox-confirm');
+    }
+    for (const delivery of ['push_config', 'bigquery_config', 'cloud_storage_config']) {
+      if (subscription[delivery] !== undefined) {
+        problems.push(`confirmation subscriptions must be pull subscriptions (the drain pulls them), not ${delivery}`);
+      }
+    }
+    if (subscription.filter !== undefined) {
+      problems.push('confirmation subscriptions must not filter: an event whose confirmation is filtered out is published again');
+    }
+    if (subscription.ack_deadline_seconds !== 60 || subscription.message_retention_duration !== '86400s' || subscription.retain_acked_messages !== false) {
+      problems.push('confirmation subscriptions must set ack_deadline_seconds = 60, message_retention_duration = "86400s" and retain_acked_messages = false');
+    }
+    if ((nested(subscription, 'expiration_policy') || {}).ttl !== '') {
+      problems.push('confirmation subscriptions must never expire (expiration_policy.ttl = ""): a quiet month must not remove them');
+    }
+
+    // One value, from the subscriptions themselves, for every function in both deployments, and set nowhere else.
+    const environment = (expr(values.outbox_confirmation_environment) || '').replace(/\s+/g, ' ');
+    if (environment !== 'var.outbox_confirm_by_subscription ? { IMAGETRUST_OUTBOX_CONFIRMATIONS = join(",", [for key, subscription in google_pubsub_subscription.outbox_confirm : "${local.output_topic_names[key]}=${subscription.name}"]) } : {}') {
+      problems.push('local.outbox_confirmation_environment must set IMAGETRUST_OUTBOX_CONFIRMATIONS to TOPIC=SUBSCRIPTION for each confirmation subscription, with var.outbox_confirm_by_subscription only');
+    }
+    const function_ = resource(config, 'google_cloudfunctions2_function', 'function');
+    const service = (nested(nested(resource(config, 'google_cloud_run_v2_service', 'function'), 'template'), 'containers') || {}).dynamic || {};
+    for (const [label, value] of [['google_cloudfunctions2_function.function', (nested(function_, 'service_config') || {}).environment_variables], ['google_cloud_run_v2_service.function', ((service.env || [])[0] || {}).for_each]]) {
+      if (!/^merge\(.*\blocal\.outbox_confirmation_environment\b/.test(expr(value) || '')) {
+        problems.push(`${label} must merge local.outbox_confirmation_environment into every function's environment`);
+      }
+    }
+    const mentions = JSON.stringify([config.locals, config.resource]).match(/IMAGETRUST_OUTBOX_CONFIRMATIONS/g) || [];
+    if (mentions.length !== 1) {
+      problems.push(`IMAGETRUST_OUTBOX_CONFIRMATIONS must be set in local.outbox_confirmation_environment alone (found ${mentions.length} places): every function must get the same value`);
+    }
+
+    // The drain's grant: subscriber on each confirmation subscription, for the Reverifier only; no other function
+    // account reads any subscription.
+    const reverifier = 'google_service_account.function["reverifier"].member';
+    const bindings = allResources(config).filter(({ type }) => type === 'google_pubsub_subscription_iam_member');
+    const onConfirmations = bindings.filter(({ block }) => /google_pubsub_subscription\.outbox_confirm\b/.test(JSON.stringify(block)));
+    const grant = onConfirmations.find(({ block }) => expr(block.for_each) === 'google_pubsub_subscription.outbox_confirm' && expr(block.subscription) === 'each.value.name'
+      && block.role === 'roles/pubsub.subscriber' && expr(block.member) === reverifier);
+    if (!grant) {
+      problems.push('the Reverifier\'s account must be roles/pubsub.subscriber on each confirmation subscription (for_each = google_pubsub_subscription.outbox_confirm)');
+    }
+    for (const { name, block } of bindings) {
+      const member = expr(block.member) || '';
+      const onConfirmation = onConfirmations.some((binding) => binding.name === name);
+      if (member !== reverifier && (onConfirmation || /google_service_account\.function\b/.test(member))) {
+        problems.push(`google_pubsub_subscription_iam_member.${name}: only the Reverifier's account may read the confirmation subscriptions, and no other function account reads a subscription (${member})`);
+      } else if (member === reverifier && (!grant || grant.name !== name)) {
+        problems.push(`google_pubsub_subscription_iam_member.${name}: the Reverifier's account reads the confirmation subscriptions and no other subscription`);
+      }
+    }
+    if (grant && !(resource(config, 'time_sleep', 'iam_propagation').depends_on || []).some((item) => expr(item) === `google_pubsub_subscription_iam_member.${grant.name}`)) {
+      problems.push('time_sleep.iam_propagation must wait for the Reverifier\'s subscriber grant, so a revision that drains starts with it');
     }
     return problems;
   }),

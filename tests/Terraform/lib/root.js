@@ -136,7 +136,7 @@ function readmeProblems(module, markdown = fs.existsSync(README_PATH) ? fs.readF
     }
   }
   const { locals } = require('./hcl');
-  const environment = Object.keys(locals(module.config).function_environment || {}).concat(['IMAGETRUST_REVERIFY_MAX_AGE']);
+  const environment = Object.keys(locals(module.config).function_environment || {}).concat(['IMAGETRUST_REVERIFY_MAX_AGE', 'IMAGETRUST_OUTBOX_CONFIRMATIONS']);
   for (const name of environment) {
     if (!markdown.includes(name)) {
       problems.push(`README must name the environment variable ${name}`);

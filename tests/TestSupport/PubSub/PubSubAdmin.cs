@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using ImageTrust.GoogleCloud;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Model;
@@ -19,6 +17,7 @@ internal sealed class PubSubAdmin
 
     private readonly GoogleRestChannel _channel;
     private readonly string _projectId;
+    private readonly RestPubSubSubscriber _subscriber;
 
     /// <summary>Creates the client.</summary>
     public PubSubAdmin(HttpClient httpClient, GoogleCloudSettings settings, AccessTokenSource? tokens, TimeProvider timeProvider, ILogger<PubSubAdmin> logger)
@@ -26,6 +25,7 @@ internal sealed class PubSubAdmin
         ArgumentNullException.ThrowIfNull(settings);
         _channel = new GoogleRestChannel(httpClient, settings.PubSub, tokens, RetryPolicy.Default, timeProvider, logger);
         _projectId = settings.ProjectId;
+        _subscriber = new RestPubSubSubscriber(httpClient, settings, tokens, timeProvider, logger);
     }
 
     /// <summary>Creates a topic; returns false if it already exists.</summary>
@@ -105,85 +105,11 @@ internal sealed class PubSubAdmin
 
     /// <summary>Pulls up to <paramref name="maxMessages"/> messages; returns an empty list when none are available.</summary>
     /// <exception cref="GoogleApiException">An API error.</exception>
-    public async Task<IReadOnlyList<ReceivedPubSubMessage>> PullAsync(string subscriptionId, int maxMessages = 100, CancellationToken cancellationToken = default)
-    {
-        PubSubNames.ValidateId(subscriptionId, "subscription");
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
-        using var response = await _channel.SendAsync(
-            HttpMethod.Post,
-            $"v1/projects/{_projectId}/subscriptions/{subscriptionId}:pull",
-            writer =>
-            {
-                writer.WriteStartObject();
-                writer.WriteBoolean("returnImmediately", true);
-                writer.WriteNumber("maxMessages", maxMessages);
-                writer.WriteEndObject();
-            },
-            MaxPullResponseBytes,
-            idempotent: false,
-            cancellationToken).ConfigureAwait(false);
-        var result = new List<ReceivedPubSubMessage>();
-        if (!response.RootElement.TryGetProperty("receivedMessages", out var received) || received.ValueKind != JsonValueKind.Array)
-        {
-            return result;
-        }
-
-        foreach (var item in received.EnumerateArray())
-        {
-            var message = item.GetProperty("message");
-            var data = message.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.String ? d.GetBytesFromBase64() : [];
-            var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (message.TryGetProperty("attributes", out var a) && a.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var property in a.EnumerateObject())
-                {
-                    attributes[property.Name] = property.Value.GetString() ?? string.Empty;
-                }
-            }
-
-            var orderingKey = message.TryGetProperty("orderingKey", out var k) && k.ValueKind == JsonValueKind.String && k.GetString() is { Length: > 0 } key ? key : null;
-            DateTimeOffset? publishTime = message.TryGetProperty("publishTime", out var p) && p.ValueKind == JsonValueKind.String
-                && DateTimeOffset.TryParse(p.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null;
-            var attempt = item.TryGetProperty("deliveryAttempt", out var da) && da.ValueKind == JsonValueKind.Number ? da.GetInt32() : 0;
-            result.Add(new ReceivedPubSubMessage(
-                item.GetProperty("ackId").GetString() ?? string.Empty,
-                message.TryGetProperty("messageId", out var id) ? id.GetString() ?? string.Empty : string.Empty,
-                PubSubMessage.Create(data, attributes, orderingKey),
-                publishTime,
-                attempt));
-        }
-
-        return result;
-    }
+    public Task<IReadOnlyList<ReceivedPubSubMessage>> PullAsync(string subscriptionId, int maxMessages = 100, CancellationToken cancellationToken = default)
+        => _subscriber.PullAsync(subscriptionId, maxMessages, MaxPullResponseBytes, cancellationToken);
 
     /// <summary>Acknowledges pulled messages.</summary>
     /// <exception cref="GoogleApiException">An API error.</exception>
-    public async Task AcknowledgeAsync(string subscriptionId, IReadOnlyCollection<string> ackIds, CancellationToken cancellationToken = default)
-    {
-        PubSubNames.ValidateId(subscriptionId, "subscription");
-        ArgumentNullException.ThrowIfNull(ackIds);
-        if (ackIds.Count == 0)
-        {
-            return;
-        }
-
-        using var _ = await _channel.SendAsync(
-            HttpMethod.Post,
-            $"v1/projects/{_projectId}/subscriptions/{subscriptionId}:acknowledge",
-            writer =>
-            {
-                writer.WriteStartObject();
-                writer.WriteStartArray("ackIds");
-                foreach (var ackId in ackIds)
-                {
-                    writer.WriteStringValue(ackId);
-                }
-
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-            },
-            64 * 1024,
-            idempotent: true,
-            cancellationToken).ConfigureAwait(false);
-    }
+    public Task AcknowledgeAsync(string subscriptionId, IReadOnlyCollection<string> ackIds, CancellationToken cancellationToken = default)
+        => _subscriber.AcknowledgeAsync(subscriptionId, ackIds, cancellationToken);
 }

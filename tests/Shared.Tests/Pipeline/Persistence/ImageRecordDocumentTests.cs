@@ -72,6 +72,41 @@ public sealed class ImageRecordDocumentTests
     }
 
     [Fact]
+    public void ImageEventTopics_FromEnvironment_ConfirmationForEveryTopic()
+    {
+        var topics = ImageEventTopics.FromEnvironment(name => name switch
+        {
+            ImageEventTopics.ConfirmationsVariable => " imagetrust-quarantine = q-confirm ,imagetrust-alerts=a-confirm",
+            _ => null,
+        });
+        var off = ImageEventTopics.FromEnvironment(name => name == ImageEventTopics.ConfirmationsVariable ? "  " : null);
+
+        Assert.True(topics.ConfirmsBySubscription);
+        Assert.Equal(["imagetrust-alerts", "imagetrust-quarantine"], topics.Confirmations.Keys);
+        Assert.Equal("q-confirm", topics.Confirmations["imagetrust-quarantine"]);
+        Assert.False(off.ConfirmsBySubscription);
+    }
+
+    [Theory]
+    [InlineData(null, "imagetrust-quarantine=q-confirm")]
+    [InlineData(null, "imagetrust-quarantine=q-confirm,imagetrust-alerts=a-confirm,other-topic=o-confirm")]
+    [InlineData("verified-topic", "imagetrust-quarantine=q-confirm,imagetrust-alerts=a-confirm")]
+    [InlineData(null, "imagetrust-quarantine=q-confirm,imagetrust-alerts")]
+    [InlineData(null, "imagetrust-quarantine=q-confirm,imagetrust-alerts=a=b")]
+    [InlineData(null, "imagetrust-quarantine=q-confirm,imagetrust-quarantine=a-confirm")]
+    [InlineData(null, "imagetrust-quarantine=same-confirm,imagetrust-alerts=same-confirm")]
+    [InlineData(null, "imagetrust-quarantine=q-confirm,imagetrust-alerts=goog-confirm")]
+    public void ImageEventTopics_FromEnvironment_BadConfirmations_Throw(string? verified, string confirmations)
+    {
+        Assert.Throws<ImageTrust.Model.ConfigurationException>(() => ImageEventTopics.FromEnvironment(name => name switch
+        {
+            ImageEventTopics.ConfirmationsVariable => confirmations,
+            ImageEventTopics.VerifiedVariable => verified,
+            _ => null,
+        }));
+    }
+
+    [Fact]
     public void FromDocument_AttestationAndPendingAction_RoundTripUnderTheirFieldNames()
     {
         var key = ImageKey.Parse("europe-docker.pkg.dev/p/r/app@sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae");

@@ -1,6 +1,4 @@
-using ImageTrust.GoogleCloud.PubSub;
-
-namespace ImageTrust.TestSupport.PubSub;
+namespace ImageTrust.GoogleCloud.PubSub;
 
 /// <summary>A message pulled from a subscription.</summary>
 /// <param name="AckId">The id to acknowledge it with.</param>

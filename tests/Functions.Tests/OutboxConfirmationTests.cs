@@ -1,0 +1,89 @@
+using System.Net;
+using ImageTrust.Functions.PushVerifier;
+using ImageTrust.Functions.Reverifier;
+using ImageTrust.Functions.Tests.Support;
+using ImageTrust.Pipeline.Events;
+using ImageTrust.Pipeline.Persistence;
+using ImageTrust.Pipeline.Records;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ImageTrust.Functions.Tests;
+
+/// <summary>
+/// Issue 15, item 4: with <c>IMAGETRUST_OUTBOX_CONFIRMATIONS</c> (what Terraform sets), a push ends after its publish; the
+/// drain tick marks the events sent from the confirmation subscriptions, and nothing is published twice.
+/// </summary>
+[Collection(PipelineCollection.Name)]
+public sealed class OutboxConfirmationTests
+{
+    private const string Confirmations = "imagetrust-quarantine=imagetrust-quarantine-outbox-confirm,imagetrust-alerts=imagetrust-alerts-outbox-confirm";
+
+    private readonly PipelineEnvironment _environment;
+
+    public OutboxConfirmationTests(PipelineEnvironment environment)
+    {
+        _environment = environment;
+    }
+
+    [Fact]
+    public async Task DrainTick_EventsPublishedByPushes_MarkedSentAndNeverPublishedAgain()
+    {
+        var projectId = _environment.Emulators.NewProjectId();
+        using var team = await SecurityTeam.CreateAsync(_environment, projectId);
+        await team.Admin.CreateSubscriptionAsync("imagetrust-quarantine-outbox-confirm", "imagetrust-quarantine", ackDeadlineSeconds: 60);
+        await team.Admin.CreateSubscriptionAsync("imagetrust-alerts-outbox-confirm", "imagetrust-alerts", ackDeadlineSeconds: 60);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var variables = new Dictionary<string, string> { [ImageEventTopics.ConfirmationsVariable] = Confirmations };
+        await using var push = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, projectId, s => s.AddSingleton<TimeProvider>(clock), extraVariables: variables);
+        await using var reverifier = await RunningFunction.StartAsync<ReverifierFunction>(_environment, projectId, s => s.AddSingleton<TimeProvider>(clock), extraVariables: variables);
+        await ReverifyWork.WireAsync(_environment, projectId, reverifier);
+        var images = new List<ImageKey>();
+        for (var i = 0; i < 3; i++)
+        {
+            images.Add((await _environment.CopyImageAsync("skopeo-tampered", "skopeo", withSignatures: true)).Key);
+        }
+
+        for (var i = 0; i < images.Count; i++)
+        {
+            using var response = await Deliveries.SendAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(images[i].ToString()), $"push-{i}", projectId);
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        // Published, and still in the outbox: held by the pushes' claims until the drain confirms them.
+        var published = await team.PullAsync(SecurityTeam.QuarantineSubscription, images.Count, TimeSpan.FromSeconds(30));
+        Assert.Equal(images.Count, published.Count);
+        foreach (var image in images)
+        {
+            var record = (await push.Records.GetAsync(image))!;
+            Assert.Equal(ImageStatus.Quarantined, record.Status);
+            Assert.Equal(1, record.PendingEvents);
+            Assert.True(record.PendingEventsDueAt > clock.GetUtcNow());
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        using (var tick = await Deliveries.SendWorkAsync(reverifier.Client, "{}", "drain-1", projectId, ReverificationWork.DrainKind))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, tick.StatusCode);
+        }
+
+        foreach (var image in images)
+        {
+            var record = (await push.Records.GetAsync(image))!;
+            Assert.Equal(0, record.PendingEvents);
+            Assert.Null(record.PendingEventsDueAt);
+        }
+
+        Assert.Contains($"drain confirmed {images.Count} published event(s), read 0 record(s) with pending events, published 0 work message(s)", reverifier.Log, StringComparison.Ordinal);
+
+        // Long past the claims: nothing is left to publish again.
+        clock.Advance(ImageDocumentClaims.Duration * 2);
+        using (var later = await Deliveries.SendWorkAsync(reverifier.Client, "{}", "drain-2", projectId, ReverificationWork.DrainKind))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, later.StatusCode);
+        }
+
+        Assert.Empty(await team.PullAsync(SecurityTeam.QuarantineSubscription, 0, TimeSpan.Zero));
+        Assert.Contains("drain confirmed 0 published event(s), read 0 record(s) with pending events, published 0 work message(s)", reverifier.Log, StringComparison.Ordinal);
+    }
+}
