@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using ImageTrust.Functions.Tests.Support;
+using ImageTrust.Pipeline.Events;
+using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.TestSupport;
 using ImageTrust.TestSupport.Emulators;
@@ -15,7 +17,9 @@ namespace ImageTrust.Functions.Tests;
 /// event that caused it. CPU from <c>/proc/PID/stat</c> (utime + stime) over the measured events; round trips from the proxies;
 /// the sequential round trips of an event are the longest chain of its requests in which each starts after the previous ended.
 /// A second phase sends as many new images again, IMAGETRUST_MEASURE_CONCURRENCY (default 8, Terraform's default
-/// max_instance_request_concurrency) at a time, for the CPU per event of a busy instance.
+/// max_instance_request_concurrency) at a time, for the CPU per event of a busy instance. Events are confirmed by
+/// subscription as Terraform deploys them (IMAGETRUST_MEASURE_CONFIRM=0 marks them sent in the request instead); then one
+/// outbox drain tick to a published Reverifier confirms every event, and its CPU and Google requests per event are printed.
 /// </summary>
 [Collection(PipelineCollection.Name)]
 public sealed class EventCostMeasurements
@@ -37,8 +41,15 @@ public sealed class EventCostMeasurements
         // its CPU comes from scripts/bench --cpu ("classic key-based, tlog ignored") and is subtracted, as printed.
         var cryptoMs = double.Parse(Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_CRYPTO_MS") ?? "0.087", CultureInfo.InvariantCulture);
         var concurrency = int.Parse(Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_CONCURRENCY") ?? "8", CultureInfo.InvariantCulture);
+        var confirm = Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_CONFIRM") != "0";
         var project = _environment.Emulators.NewProjectId();
         using var team = await SecurityTeam.CreateAsync(_environment, project);
+        if (confirm)
+        {
+            await team.Admin.CreateSubscriptionAsync("quarantine-confirm", "imagetrust-quarantine", ackDeadlineSeconds: 60);
+            await team.Admin.CreateSubscriptionAsync("alerts-confirm", "imagetrust-alerts", ackDeadlineSeconds: 60);
+        }
+
         var imageCount = WarmUpEvents + (2 * events); // warm-up, one at a time, then as many in flight
         var images = new List<ImageKey>();
         for (var i = 0; i < imageCount; i++)
@@ -54,7 +65,13 @@ public sealed class EventCostMeasurements
         // Production's level by default (Terraform sets none, so Information: the lines the log-based metrics count).
         var logLevel = Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_LOG_LEVEL") ?? "Information";
         variables["IMAGETRUST_LOG_LEVEL"] = logLevel;
+        if (confirm)
+        {
+            variables[ImageEventTopics.ConfirmationsVariable] = "imagetrust-quarantine=quarantine-confirm,imagetrust-alerts=alerts-confirm";
+        }
+
         var (app, mode) = FunctionProcess.Publish("PushVerifier");
+        var (reverifierApp, _) = confirm ? FunctionProcess.Publish("Reverifier") : (string.Empty, string.Empty);
         var port = FreePort.Next();
         using var process = await FunctionProcess.StartAsync(app, variables, port);
         try
@@ -98,6 +115,7 @@ public sealed class EventCostMeasurements
             var concurrentCpuMs = FunctionProcess.CpuMilliseconds(process) - concurrentCpuBefore;
             var concurrentSeconds = concurrentWatch.Elapsed.TotalSeconds;
             var published = await team.PullAsync(SecurityTeam.QuarantineSubscription, imageCount, TimeSpan.FromSeconds(30));
+            var drain = confirm ? await DrainAsync(reverifierApp, variables, project, imageCount, firestore, pubsub) : "  drain: none (events marked sent in the request)";
 
             var perEvent = windows.Select(w => requests.Where(r => r.Request.Started >= w.Started && r.Request.Ended <= w.Ended).ToList()).ToList();
             var chains = perEvent.Select(list => LongestSequentialChain(list.Select(r => r.Request).ToList())).OrderBy(c => c).ToList();
@@ -108,7 +126,7 @@ public sealed class EventCostMeasurements
             string Cpu(double ms) => string.Create(CultureInfo.InvariantCulture, $"cpu_ms_per_event={ms / events:F2} cpu_ms_per_event_excl_crypto={(ms / events) - cryptoMs:F2}");
             var summary = string.Create(
                 CultureInfo.InvariantCulture,
-                $"events={events} {Cpu(cpuMs)} google_round_trips_per_event={requests.Count / (double)events:F2} on_request_path={onPath / (double)events:F2} sequential_per_status_change={chains[^1]} (median {chains[chains.Count / 2]}) quarantine_events_published={published.Count - WarmUpEvents}/{2 * events} seconds={seconds:F1}");
+                $"confirm_by_subscription={confirm} events={events} {Cpu(cpuMs)} google_round_trips_per_event={requests.Count / (double)events:F2} on_request_path={onPath / (double)events:F2} sequential_per_status_change={chains[^1]} (median {chains[chains.Count / 2]}) quarantine_events_published={published.Count - WarmUpEvents}/{2 * events} seconds={seconds:F1}");
             var busy = string.Create(
                 CultureInfo.InvariantCulture,
                 $"concurrency={concurrency} {Cpu(concurrentCpuMs)} events_per_second={events / concurrentSeconds:F1}");
@@ -117,13 +135,44 @@ public sealed class EventCostMeasurements
                 busy,
                 $"  build: PushVerifier {mode} ({app}), log level {logLevel}; crypto subtracted: {cryptoMs} ms per event (scripts/bench --cpu, classic key-based, tlog ignored)",
                 $"  Google requests per event by kind: {string.Join("; ", kinds)}",
+                drain,
                 $"  machine load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
             Assert.False(process.HasExited, "the function exited");
             Assert.True(published.Count >= imageCount, $"{published.Count} quarantine events for {imageCount} transitions");
+            if (confirm)
+            {
+                Assert.Empty(await team.Admin.PullAsync("quarantine-confirm", 100)); // the drain acknowledged every confirmation
+            }
         }
         finally
         {
             process.Kill(entireProcessTree: true);
+        }
+    }
+
+    // One drain tick to a published Reverifier once every event is out: what confirming them costs, per event.
+    private static async Task<string> DrainAsync(string app, Dictionary<string, string?> variables, string project, int imageCount, FirestoreReadCounter firestore, FirestoreReadCounter pubsub)
+    {
+        var port = FreePort.Next();
+        using var reverifier = await FunctionProcess.StartAsync(app, variables, port);
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromMinutes(5) };
+            firestore.Reset();
+            pubsub.Reset();
+            var cpuBefore = FunctionProcess.CpuMilliseconds(reverifier);
+            var watch = Stopwatch.StartNew();
+            using var tick = await Deliveries.SendWorkAsync(client, "{}", "drain-measured", project, ReverificationWork.DrainKind);
+            var cpuMs = FunctionProcess.CpuMilliseconds(reverifier) - cpuBefore;
+            Assert.Equal(HttpStatusCode.NoContent, tick.StatusCode);
+            var requests = firestore.Requests.Count + pubsub.Requests.Count;
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"  drain: one tick confirmed {imageCount} events: cpu_ms_per_event={cpuMs / imageCount:F2} google_requests_per_event={requests / (double)imageCount:F2} (firestore {firestore.Requests.Count}, pubsub {pubsub.Requests.Count}) seconds={watch.Elapsed.TotalSeconds:F1}");
+        }
+        finally
+        {
+            reverifier.Kill(entireProcessTree: true);
         }
     }
 

@@ -179,11 +179,31 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
         return new FirestorePage(documents.ToImmutable(), next);
     }
 
+    /// <inheritdoc />
+    public override async Task<IReadOnlyDictionary<string, FirestoreDocument>> GetManyAsync(string collection, IReadOnlyCollection<string> documentIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentIds);
+        var found = new Dictionary<string, FirestoreDocument>(StringComparer.Ordinal);
+        foreach (var chunk in documentIds.Distinct(StringComparer.Ordinal).Chunk(MaxDocumentsPerRead))
+        {
+            foreach (var document in await BatchGetAsync(collection, chunk, null, cancellationToken).ConfigureAwait(false))
+            {
+                found[document.Id] = document;
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Reads one document through <c>documents:batchGet</c>, optionally inside a transaction.</summary>
     internal async Task<FirestoreDocument?> BatchGetOneAsync(string collection, string documentId, string? transactionId, CancellationToken cancellationToken)
+        => (await BatchGetAsync(collection, [documentId], transactionId, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+
+    // The documents found among documentIds (each answered as found or missing); the emulator never answers
+    // GET …?transaction=, while batchGet with a transaction works on both it and production.
+    private async Task<List<FirestoreDocument>> BatchGetAsync(string collection, IReadOnlyCollection<string> documentIds, string? transactionId, CancellationToken cancellationToken)
     {
-        var name = DocumentName(collection, documentId);
-        // The emulator never answers GET …?transaction=, while batchGet with a transaction works on both it and production.
+        var names = documentIds.Select(id => DocumentName(collection, id)).ToList();
         using var response = await _channel.SendAsync(
             HttpMethod.Post,
             $"v1/{_root}:batchGet",
@@ -191,7 +211,11 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
             {
                 writer.WriteStartObject();
                 writer.WriteStartArray("documents");
-                writer.WriteStringValue(name);
+                foreach (var name in names)
+                {
+                    writer.WriteStringValue(name);
+                }
+
                 writer.WriteEndArray();
                 if (transactionId is not null)
                 {
@@ -200,7 +224,7 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
 
                 writer.WriteEndObject();
             },
-            MaxDocumentResponseBytes,
+            Math.Min(MaxQueryResponseBytes, ((long)names.Count * MaxDocumentResponseBytes) + SmallResponseBytes),
             idempotent: transactionId is null,
             cancellationToken).ConfigureAwait(false);
         if (response.RootElement.ValueKind != JsonValueKind.Array)
@@ -208,20 +232,22 @@ internal sealed class RestFirestoreDocumentStore : FirestoreDocumentStore
             throw new GoogleApiException(HttpStatusCode.OK, null, "batchGet did not return an array");
         }
 
+        var found = new List<FirestoreDocument>(names.Count);
+        var answered = 0;
         foreach (var item in response.RootElement.EnumerateArray())
         {
-            if (item.TryGetProperty("found", out var found))
+            if (item.TryGetProperty("found", out var document))
             {
-                return ParseDocument(found);
+                found.Add(ParseDocument(document));
+                answered++;
             }
-
-            if (item.TryGetProperty("missing", out _))
+            else if (item.TryGetProperty("missing", out _))
             {
-                return null;
+                answered++;
             }
         }
 
-        throw new GoogleApiException(HttpStatusCode.OK, null, "batchGet returned neither found nor missing");
+        return answered == names.Count ? found : throw new GoogleApiException(HttpStatusCode.OK, null, $"batchGet answered {answered} of {names.Count} document(s)");
     }
 
     private static bool IsTransactionRetryable(GoogleApiException exception)

@@ -161,8 +161,8 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
     }
 
     /// <inheritdoc />
-    public override Task<int> ConfirmPublishedAsync(ImageKey key, string topic, IReadOnlyCollection<ReadOnlyMemory<byte>> published, CancellationToken cancellationToken = default)
-        => _outbox.ConfirmAsync(key, topic, published, cancellationToken);
+    public override Task<int> ConfirmPublishedAsync(string topic, IReadOnlyDictionary<ImageKey, List<ReadOnlyMemory<byte>>> published, CancellationToken cancellationToken = default)
+        => _outbox.ConfirmAsync(topic, published, cancellationToken);
 
     private async Task<Stored> ReadStoredAsync(ImageKey key, CancellationToken cancellationToken)
     {

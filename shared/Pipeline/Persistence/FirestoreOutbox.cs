@@ -161,19 +161,67 @@ internal sealed class FirestoreOutbox
     }
 
     /// <summary>
-    /// Removes from <paramref name="key"/>'s outbox the entries for <paramref name="topic"/> whose CloudEvent is, byte for
-    /// byte, one of <paramref name="published"/> (messages pulled from the topic's confirmation subscription): published, so
-    /// done. A message that matches no entry (already removed, or not ours) changes nothing. Returns how many were removed.
+    /// Removes from the outboxes of the images in <paramref name="published"/> their entries for <paramref name="topic"/> whose
+    /// CloudEvent is, byte for byte, one of the messages pulled for that image from the topic's confirmation subscription:
+    /// published, so done. A message that matches no entry (already removed, or not ours) changes nothing. One read and one
+    /// commit for all the images; when one of them changed since the read, each is rewritten on its own. Returns how many
+    /// entries were removed.
     /// </summary>
     /// <exception cref="TransientFailureException">Firestore is unavailable.</exception>
-    public async Task<int> ConfirmAsync(ImageKey key, string topic, IReadOnlyCollection<ReadOnlyMemory<byte>> published, CancellationToken cancellationToken)
+    public async Task<int> ConfirmAsync(string topic, IReadOnlyDictionary<ImageKey, List<ReadOnlyMemory<byte>>> published, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(published);
-        bool IsPublished(OutboxEvent entry)
-            => entry.Topic == topic && published.Any(data => data.Span.SequenceEqual(Encoding.UTF8.GetBytes(entry.Event.Json)));
-        return await RewriteAsync(key, outbox => outbox.Where(e => !IsPublished(e)).ToList(), cancellationToken).ConfigureAwait(false);
+        var keys = published.Keys.ToDictionary(ImageDocumentIds.For, StringComparer.Ordinal);
+        var documents = await _documents.GetManyAsync(_collection, keys.Keys, cancellationToken).ConfigureAwait(false);
+        var writes = new List<FirestoreWrite>();
+        var removed = 0;
+        foreach (var (id, document) in documents)
+        {
+            ImmutableArray<OutboxEvent> outbox;
+            try
+            {
+                outbox = ImageRecordDocument.Read(document).Outbox;
+            }
+            catch (FormatException exception)
+            {
+                _logger.LogWarning("{Image}: its document cannot be read, so its confirmations are dropped: {Error}", keys[id], exception.Message);
+                continue;
+            }
+
+            var kept = Unconfirmed(outbox, topic, published[keys[id]]);
+            if (kept.Count < outbox.Length)
+            {
+                writes.Add(FirestoreWrite.Update(_collection, id, ImageRecordDocument.OutboxFields(kept), expectedUpdateTime: document.UpdateTime));
+                removed += outbox.Length - kept.Count;
+            }
+        }
+
+        if (writes.Count == 0)
+        {
+            return 0;
+        }
+
+        try
+        {
+            await _documents.CommitAsync(writes, cancellationToken).ConfigureAwait(false);
+            return removed;
+        }
+        catch (GoogleApiException exception) when (ImageDocumentClaims.IsLostRace(exception))
+        {
+            _logger.LogDebug("An image changed while its confirmations were read; confirming each on its own: {Error}", exception.Message);
+        }
+
+        removed = 0;
+        foreach (var (key, data) in published)
+        {
+            removed += await RewriteAsync(key, outbox => Unconfirmed(outbox, topic, data), cancellationToken).ConfigureAwait(false);
+        }
+
+        return removed;
     }
+
+    private static List<OutboxEvent> Unconfirmed(ImmutableArray<OutboxEvent> outbox, string topic, List<ReadOnlyMemory<byte>> published)
+        => [.. outbox.Where(e => e.Topic != topic || !published.Exists(data => data.Span.SequenceEqual(Encoding.UTF8.GetBytes(e.Event.Json))))];
 
     // A read-modify-write of the outbox in a transaction; returns how many entries it removed.
     private async Task<int> RewriteAsync(ImageKey key, Func<ImmutableArray<OutboxEvent>, List<OutboxEvent>> change, CancellationToken cancellationToken)

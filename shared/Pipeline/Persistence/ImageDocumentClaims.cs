@@ -38,8 +38,8 @@ internal sealed class ImageDocumentClaims
         return until.AddTicks(-(until.UtcTicks % 10));
     }
 
-    // Whether the document changed (or vanished) since the version a write was conditioned on.
-    private static bool IsLostRace(GoogleApiException exception)
+    /// <summary>Whether the document changed (or vanished) since the version a write was conditioned on.</summary>
+    public static bool IsLostRace(GoogleApiException exception)
         => exception.Status is "FAILED_PRECONDITION" or "ABORTED" or "NOT_FOUND" || exception.HttpStatus == System.Net.HttpStatusCode.Conflict;
 
     /// <summary>

@@ -78,9 +78,10 @@ internal abstract class ImageRecordStore : ImageRecordReader
     public abstract Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Marks sent the record's pending events for <paramref name="topic"/> whose published bytes are among
-    /// <paramref name="published"/> (pulled from the topic's confirmation subscription); returns how many were removed.
+    /// Marks sent the pending events for <paramref name="topic"/> of the images in <paramref name="published"/> whose
+    /// published bytes are among those pulled for the image from the topic's confirmation subscription; returns how many were
+    /// removed.
     /// </summary>
     /// <exception cref="ImageTrust.Model.TransientFailureException">The store is unavailable.</exception>
-    public abstract Task<int> ConfirmPublishedAsync(ImageKey key, string topic, IReadOnlyCollection<ReadOnlyMemory<byte>> published, CancellationToken cancellationToken = default);
+    public abstract Task<int> ConfirmPublishedAsync(string topic, IReadOnlyDictionary<ImageKey, List<ReadOnlyMemory<byte>>> published, CancellationToken cancellationToken = default);
 }

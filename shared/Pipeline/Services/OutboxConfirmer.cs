@@ -9,8 +9,8 @@ namespace ImageTrust.Pipeline.Services;
 
 /// <summary>
 /// Confirms published events for the drain (<see cref="ImageEventTopics.ConfirmsBySubscription"/>): pulls what reached each
-/// event topic from its private confirmation subscription, removes the matching outbox entries (one write per image for all
-/// of its events in the pull) and only then acknowledges. The request that published an event therefore ends after the
+/// event topic from its private confirmation subscription, removes the matching outbox entries (one Firestore read and one
+/// commit per pull of up to <see cref="PullSize"/> events) and only then acknowledges. The request that published an event therefore ends after the
 /// publish; an entry whose confirmation never comes is published again once its claim lapses, so nothing is lost.
 /// </summary>
 internal sealed class OutboxConfirmer
@@ -23,9 +23,6 @@ internal sealed class OutboxConfirmer
 
     /// <summary>The most messages one run confirms per subscription; the rest waits for the next run.</summary>
     public const int MaxMessagesPerRun = 10_000;
-
-    // Images confirmed at once: each is one Firestore transaction.
-    private const int Parallelism = 8;
 
     private readonly ImageRecordStore _records;
     private readonly RestPubSubSubscriber _subscriber;
@@ -77,12 +74,10 @@ internal sealed class OutboxConfirmer
             }
 
             pulled += batch.Count;
-            var counts = new int[1];
-            await Parallel.ForEachAsync(
-                ByImage(batch),
-                new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-                async (group, ct) => Interlocked.Add(ref counts[0], await _records.ConfirmPublishedAsync(group.Key, topic, group.Value, ct).ConfigureAwait(false))).ConfigureAwait(false);
-            confirmed += counts[0];
+            if (ByImage(batch) is { Count: > 0 } published)
+            {
+                confirmed += await _records.ConfirmPublishedAsync(topic, published, cancellationToken).ConfigureAwait(false);
+            }
 
             // Acknowledged after the writes: a failed write leaves its messages to come back.
             await _subscriber.AcknowledgeAsync(subscription, [.. batch.Select(m => m.AckId)], cancellationToken).ConfigureAwait(false);

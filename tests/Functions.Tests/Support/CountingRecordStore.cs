@@ -43,6 +43,6 @@ internal sealed class CountingRecordStore : ImageRecordStore
 
     public override Task<int> FlushOutboxAsync(ImageKey key, CancellationToken cancellationToken = default) => _inner.FlushOutboxAsync(key, cancellationToken);
 
-    public override Task<int> ConfirmPublishedAsync(ImageKey key, string topic, IReadOnlyCollection<ReadOnlyMemory<byte>> published, CancellationToken cancellationToken = default)
-        => _inner.ConfirmPublishedAsync(key, topic, published, cancellationToken);
+    public override Task<int> ConfirmPublishedAsync(string topic, IReadOnlyDictionary<ImageKey, List<ReadOnlyMemory<byte>>> published, CancellationToken cancellationToken = default)
+        => _inner.ConfirmPublishedAsync(topic, published, cancellationToken);
 }

@@ -52,6 +52,39 @@ public sealed class RestFirestoreDocumentStoreTests
     }
 
     [Fact]
+    public async Task GetManyAsync_FoundAndMissingAcrossChunks_FoundByIdInOneRequestPerHundred()
+    {
+        var handler = new RecordingHandler();
+        var store = Create(handler);
+        var present = Enumerable.Range(0, 150).Select(i => $"doc-{i}").ToList();
+        foreach (var id in present)
+        {
+            await store.CreateAsync("many", id, new Dictionary<string, FirestoreValue> { ["n"] = FirestoreValue.String(id) });
+        }
+
+        var before = handler.Count;
+        var found = await store.GetManyAsync("many", [.. present, "absent-1", "absent-2", "doc-0"]);
+
+        Assert.Equal(2, handler.Count - before);
+        Assert.Equal(present.Order(StringComparer.Ordinal), found.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(FirestoreValue.String("doc-7"), found["doc-7"].Field("n"));
+        Assert.Empty(await store.GetManyAsync("many", ["absent-3"]));
+    }
+
+    [Fact]
+    public async Task GetManyAsync_RequestBody_MatchesDiscoverySchema()
+    {
+        var handler = new RecordingHandler();
+        var store = Create(handler);
+
+        await store.GetManyAsync("many-schema", ["a", "b"]);
+
+        var checker = DiscoverySchemaChecker.Load(ContractFiles.PathOf("firestore.v1.json"));
+        var body = handler.Requests.Last(r => r.Path.EndsWith(":batchGet", StringComparison.Ordinal)).Body;
+        Assert.Empty(checker.Check(JsonNode.Parse(body!), "BatchGetDocumentsRequest", "documents"));
+    }
+
+    [Fact]
     public async Task CreateAsync_EveryValueKind_RoundTripsThroughEmulator()
     {
         var store = Create();

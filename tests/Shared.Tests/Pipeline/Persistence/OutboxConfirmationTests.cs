@@ -107,8 +107,8 @@ public sealed class OutboxConfirmationTests
         await env.Store.ApplyAsync(Key, "msg-1", Quarantine);
         var real = Assert.Single(await PullAllAsync(env.Admin, QuarantineConfirm));
 
-        var onAlerts = await env.Store.ConfirmPublishedAsync(Key, "imagetrust-alerts", [real.Message.Data]);
-        var onQuarantine = await env.Store.ConfirmPublishedAsync(Key, "imagetrust-quarantine", [real.Message.Data]);
+        var onAlerts = await env.Store.ConfirmPublishedAsync("imagetrust-alerts", new Dictionary<ImageKey, List<ReadOnlyMemory<byte>>> { [Key] = [real.Message.Data] });
+        var onQuarantine = await env.Store.ConfirmPublishedAsync("imagetrust-quarantine", new Dictionary<ImageKey, List<ReadOnlyMemory<byte>>> { [Key] = [real.Message.Data] });
 
         Assert.Equal(0, onAlerts);
         Assert.Equal(1, onQuarantine);
@@ -189,13 +189,35 @@ public sealed class OutboxConfirmationTests
             await env.Store.ApplyAsync(key, "msg-1", Quarantine);
         }
 
+        var requestsBefore = env.Requests.Count;
+
         var confirmed = await env.Confirmer.ConfirmAsync();
 
+        // Batched: a read and a commit per pull, not a transaction per image (which would be at least 60 requests).
+        Assert.InRange(env.Requests.Count - requestsBefore, 2, keys.Count / 2);
         Assert.Equal(keys.Count, confirmed);
         foreach (var key in keys)
         {
             Assert.Equal(0, (await env.Store.GetAsync(key))!.PendingEvents);
         }
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_AnImageChangedBetweenReadAndCommit_EachConfirmedOnItsOwnAndTheChangeKept()
+    {
+        var env = await CreateAsync();
+        var other = ImageKey.Parse("europe-docker.pkg.dev/proj/repo/other@sha256:" + Hex);
+        await env.Store.ApplyAsync(Key, "msg-1", Quarantine);
+        await env.Store.ApplyAsync(other, "msg-1", Quarantine);
+        env.Documents.BeforeNextCommit = async () => await env.Store.ApplyAsync(Key, "msg-2", _ => RecordChange.None with { ScanStatus = "FINISHED_SUCCESS" });
+
+        var confirmed = await env.Confirmer.ConfirmAsync();
+
+        Assert.Equal(2, confirmed);
+        var record = (await env.Store.GetAsync(Key))!;
+        Assert.Equal(0, record.PendingEvents);
+        Assert.Equal("FINISHED_SUCCESS", record.ScanStatus);
+        Assert.Equal(0, (await env.Store.GetAsync(other))!.PendingEvents);
     }
 
     private static RecordChange Quarantine(ImageRecord? current)
@@ -225,8 +247,9 @@ public sealed class OutboxConfirmationTests
     {
         var settings = _emulators.CreateSettings();
         var http = new HttpClient();
-        var commits = new List<string>();
-        var documents = new RestFirestoreDocumentStore(new HttpClient(new CommitCounter(commits)), settings, null, TimeProvider.System, NullLogger<RestFirestoreDocumentStore>.Instance);
+        var requests = new List<string>();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var documents = new RecordingDocumentStore(new RestFirestoreDocumentStore(new HttpClient(new RequestRecorder(requests)), settings, null, TimeProvider.System, NullLogger<RestFirestoreDocumentStore>.Instance), clock);
         var publisher = new RecordingPublisher(new RestPubSubPublisher(http, settings, null, TimeProvider.System, NullLogger<RestPubSubPublisher>.Instance)) { Down = down };
         var admin = new PubSubAdmin(http, settings, null, TimeProvider.System, NullLogger<PubSubAdmin>.Instance);
         var topics = ImageEventTopics.Create(confirmations: confirm ? new Dictionary<string, string> { ["imagetrust-quarantine"] = QuarantineConfirm, ["imagetrust-alerts"] = AlertsConfirm } : null);
@@ -239,26 +262,25 @@ public sealed class OutboxConfirmationTests
             await admin.CreateSubscriptionAsync(AlertsConfirm, topics.Alerts, ackDeadlineSeconds: 60);
         }
 
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var store = new FirestoreImageRecordStore(documents, publisher, topics, clock, NullLogger<FirestoreImageRecordStore>.Instance);
         var subscriber = new RestPubSubSubscriber(http, settings, null, TimeProvider.System, NullLogger.Instance);
         var confirmer = new OutboxConfirmer(store, subscriber, topics, NullLogger<OutboxConfirmer>.Instance);
-        return new Env(store, confirmer, admin, publisher, clock, commits);
+        return new Env(store, confirmer, admin, publisher, clock, documents, requests);
     }
 
-    private sealed record Env(FirestoreImageRecordStore Store, OutboxConfirmer Confirmer, PubSubAdmin Admin, PubSubPublisher Publisher, FakeTimeProvider Clock, List<string> Commits);
+    private sealed record Env(FirestoreImageRecordStore Store, OutboxConfirmer Confirmer, PubSubAdmin Admin, PubSubPublisher Publisher, FakeTimeProvider Clock, RecordingDocumentStore Documents, List<string> Requests)
+    {
+        public List<string> Commits => [.. Requests.Where(path => path.EndsWith(":commit", StringComparison.Ordinal))];
+    }
 
-    // Records the path of every Firestore commit.
-    private sealed class CommitCounter(List<string> commits) : DelegatingHandler(new HttpClientHandler())
+    // Records the path of every Firestore request.
+    private sealed class RequestRecorder(List<string> requests) : DelegatingHandler(new HttpClientHandler())
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            if (request.RequestUri!.AbsolutePath.EndsWith(":commit", StringComparison.Ordinal))
+            lock (requests)
             {
-                lock (commits)
-                {
-                    commits.Add(request.RequestUri.AbsolutePath);
-                }
+                requests.Add(request.RequestUri!.AbsolutePath);
             }
 
             return base.SendAsync(request, cancellationToken);

@@ -26,8 +26,20 @@ internal sealed class RecordingDocumentStore : FirestoreDocumentStore
     public override Task<FirestoreCreateOutcome> CreateAsync(string collection, string documentId, IEnumerable<KeyValuePair<string, FirestoreValue>> fields, CancellationToken cancellationToken = default)
         => _inner.CreateAsync(collection, documentId, fields, cancellationToken);
 
+    /// <summary>Runs before the next commit only (a rival write between a read and its commit).</summary>
+    public Func<Task>? BeforeNextCommit { get; set; }
+
+    public override Task<IReadOnlyDictionary<string, FirestoreDocument>> GetManyAsync(string collection, IReadOnlyCollection<string> documentIds, CancellationToken cancellationToken = default)
+        => _inner.GetManyAsync(collection, documentIds, cancellationToken);
+
     public override async Task<FirestoreCommitResult> CommitAsync(IReadOnlyList<FirestoreWrite> writes, CancellationToken cancellationToken = default)
     {
+        if (BeforeNextCommit is { } before)
+        {
+            BeforeNextCommit = null;
+            await before();
+        }
+
         var result = await _inner.CommitAsync(writes, cancellationToken);
         foreach (var write in writes)
         {
