@@ -3,8 +3,11 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using ImageTrust.Functions.PushVerifier;
+using ImageTrust.Functions.Reverifier;
 using ImageTrust.Functions.Tests.Support;
 using ImageTrust.GoogleCloud.PubSub;
+using ImageTrust.Pipeline.Events;
+using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Pipeline.Records;
 using ImageTrust.TestSupport;
 using ImageTrust.TestSupport.Registry;
@@ -38,9 +41,19 @@ public sealed class PipelineMeasurements
         var concurrency = int.Parse(Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_CONCURRENCY") ?? "16", CultureInfo.InvariantCulture);
         var perWorker = int.Parse(Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_PER_WORKER") ?? "10", CultureInfo.InvariantCulture);
         var redeliver = Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_REDELIVER") == "1";
+        var confirm = Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_CONFIRM") != "0";
         using var team = await SecurityTeam.CreateAsync(_environment, _environment.Emulators.NewProjectId());
-        await using var function = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, team.Settings.ProjectId);
-        await using var second = redeliver ? await RunningFunction.StartAsync<PushVerifierFunction>(_environment, team.Settings.ProjectId) : null;
+        var variables = new Dictionary<string, string>();
+        if (confirm)
+        {
+            // As Terraform deploys it: events confirmed by subscription, marked sent by the Reverifier's drain tick below.
+            await team.Admin.CreateSubscriptionAsync("quarantine-confirm", "imagetrust-quarantine", ackDeadlineSeconds: 60);
+            await team.Admin.CreateSubscriptionAsync("alerts-confirm", "imagetrust-alerts", ackDeadlineSeconds: 60);
+            variables[ImageEventTopics.ConfirmationsVariable] = "imagetrust-quarantine=quarantine-confirm,imagetrust-alerts=alerts-confirm";
+        }
+
+        await using var function = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, team.Settings.ProjectId, extraVariables: variables);
+        await using var second = redeliver ? await RunningFunction.StartAsync<PushVerifierFunction>(_environment, team.Settings.ProjectId, extraVariables: variables) : null;
         var images = new List<ImageKey>();
         for (var i = 0; i < concurrency * (perWorker + 1); i++)
         {
@@ -74,6 +87,19 @@ public sealed class PipelineMeasurements
 
         // Late duplicates (a second publisher finishing after the first) arrive within the extra wait.
         var published = await team.PullAsync(SecurityTeam.QuarantineSubscription, transitions, TimeSpan.FromSeconds(30));
+        var pending = 0;
+        if (confirm)
+        {
+            await using var reverifier = await RunningFunction.StartAsync<ReverifierFunction>(_environment, team.Settings.ProjectId, extraVariables: variables);
+            await ReverifyWork.WireAsync(_environment, team.Settings.ProjectId, reverifier);
+            using var tick = await Deliveries.SendWorkAsync(reverifier.Client, "{}", "drain", team.Settings.ProjectId, ReverificationWork.DrainKind);
+            Assert.Equal(HttpStatusCode.NoContent, tick.StatusCode);
+            foreach (var image in images)
+            {
+                pending += (await function.Records.GetAsync(image))?.PendingEvents ?? 0;
+            }
+        }
+
         await Task.Delay(TimeSpan.FromSeconds(3));
         published.AddRange(await team.PullAsync(SecurityTeam.QuarantineSubscription, 0, TimeSpan.Zero));
         var distinct = published.Select(CloudEventId).Distinct(StringComparer.Ordinal).Count();
@@ -84,8 +110,10 @@ public sealed class PipelineMeasurements
             $"end-to-end (event received -> QUARANTINED written -> quarantine event published), in-process host on Kestrel, emulators, loopback docker-registry{(redeliver ? "; every event also redelivered (same message id) to a second instance at once" : string.Empty)}",
             $"  {latencies.Count} events at {concurrency} concurrent: p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {latencies[^1]:F1} ms, throughput {latencies.Count / total.TotalSeconds:F1}/s",
             $"  duplicates: {published.Count} quarantine events pulled for {transitions} transitions (warm-up included), {distinct} distinct CloudEvent ids, {duplicates} duplicate(s) = {100.0 * duplicates / Math.Max(1, transitions):F2}%",
+            confirm ? $"  confirmed by subscription: one drain tick after the run left {pending} event(s) pending" : "  marked sent in the request (IMAGETRUST_MEASURE_CONFIRM=0)",
             $"  machine load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
         Assert.Equal(transitions, distinct);
+        Assert.Equal(0, pending);
     }
 
     /// <summary>
