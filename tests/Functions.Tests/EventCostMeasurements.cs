@@ -120,7 +120,7 @@ public sealed class EventCostMeasurements
             var perEvent = windows.Select(w => requests.Where(r => r.Request.Started >= w.Started && r.Request.Ended <= w.Ended).ToList()).ToList();
             var chains = perEvent.Select(list => LongestSequentialChain(list.Select(r => r.Request).ToList())).OrderBy(c => c).ToList();
             var onPath = perEvent.Sum(list => list.Count);
-            var kinds = requests.GroupBy(r => $"{r.Service} {r.Request.Method} {Kind(r.Request.Path)}")
+            var kinds = requests.GroupBy(r => $"{r.Service} {r.Request.Method} {r.Request.Kind}")
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Count() / (double)events:F2}"));
             string Cpu(double ms) => string.Create(CultureInfo.InvariantCulture, $"cpu_ms_per_event={ms / events:F2} cpu_ms_per_event_excl_crypto={(ms / events) - cryptoMs:F2}");
@@ -194,13 +194,6 @@ public sealed class EventCostMeasurements
         }
 
         return chain.Length == 0 ? 0 : chain.Max();
-    }
-
-    /// <summary>The REST method of a request path: the custom verb after ':' (commit, runQuery, publish, …), else "document".</summary>
-    private static string Kind(string path)
-    {
-        var colon = path.LastIndexOf(':');
-        return colon > path.LastIndexOf('/') ? path[(colon + 1)..] : "document";
     }
 
     private static async Task SendAsync(HttpClient client, ImageKey image, string messageId, string project)

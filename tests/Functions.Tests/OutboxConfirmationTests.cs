@@ -5,6 +5,7 @@ using ImageTrust.Functions.Tests.Support;
 using ImageTrust.Pipeline.Events;
 using ImageTrust.Pipeline.Persistence;
 using ImageTrust.Pipeline.Records;
+using ImageTrust.TestSupport.Emulators;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -86,4 +87,46 @@ public sealed class OutboxConfirmationTests
         Assert.Empty(await team.PullAsync(SecurityTeam.QuarantineSubscription, 0, TimeSpan.Zero));
         Assert.Contains("drain confirmed 0 published event(s), read 0 record(s) with pending events, published 0 work message(s)", reverifier.Log, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Push_NewImage_OneCommitAndOnePublishWithoutARead_RedeliveryReadsAndPublishesNothing()
+    {
+        var projectId = _environment.Emulators.NewProjectId();
+        using var team = await SecurityTeam.CreateAsync(_environment, projectId);
+        await team.Admin.CreateSubscriptionAsync("imagetrust-quarantine-outbox-confirm", "imagetrust-quarantine", ackDeadlineSeconds: 60);
+        await team.Admin.CreateSubscriptionAsync("imagetrust-alerts-outbox-confirm", "imagetrust-alerts", ackDeadlineSeconds: 60);
+        await using var firestore = await FirestoreReadCounter.StartAsync(_environment.Emulators.Firestore.HostAndPort);
+        await using var pubsub = await FirestoreReadCounter.StartAsync(_environment.Emulators.PubSub.HostAndPort);
+        var variables = new Dictionary<string, string>
+        {
+            [ImageEventTopics.ConfirmationsVariable] = Confirmations,
+            ["FIRESTORE_EMULATOR_HOST"] = firestore.HostPort,
+            ["PUBSUB_EMULATOR_HOST"] = pubsub.HostPort,
+        };
+        await using var push = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, projectId, extraVariables: variables);
+        var image = (await _environment.CopyImageAsync("skopeo-tampered", "skopeo", withSignatures: true)).Key;
+
+        using (var response = await Deliveries.SendAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(image.ToString()), "push-new", projectId))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        var first = Google(firestore, pubsub);
+        firestore.Reset();
+        pubsub.Reset();
+        using (var redelivery = await Deliveries.SendAsync(push.Client, DeliveryShape.Binary, Deliveries.GcrInsert(image.ToString()), "push-new", projectId))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, redelivery.StatusCode);
+        }
+
+        var again = Google(firestore, pubsub);
+
+        Assert.Equal(["firestore POST commit", "pubsub POST publish"], first);
+        Assert.Equal(["firestore GET document", "firestore POST commit"], again); // the refused create, then the read
+        Assert.Single(await team.PullAsync(SecurityTeam.QuarantineSubscription, 1, TimeSpan.FromSeconds(10)));
+        Assert.Equal(ImageStatus.Quarantined, (await push.Records.GetAsync(image))!.Status);
+    }
+
+    private static List<string> Google(FirestoreReadCounter firestore, FirestoreReadCounter pubsub)
+        => [.. firestore.Requests.Select(r => $"firestore {r.Method} {r.Kind}").Concat(pubsub.Requests.Select(r => $"pubsub {r.Method} {r.Kind}")).Order(StringComparer.Ordinal)];
 }

@@ -117,7 +117,8 @@ internal sealed class FirestoreImageRecordStore : ImageRecordStore
                 conflict = exception;
             }
 
-            var delay = _conflictRetry.BackoffAfter(attempt);
+            // A guess that the image is new meets its record at once: that is no contention, so no backoff.
+            var delay = attempt == 1 && basis is { Assumed: true } ? TimeSpan.Zero : _conflictRetry.BackoffAfter(attempt);
             if (attempt >= _conflictRetry.MaxAttempts || _timeProvider.GetElapsedTime(started) + delay > _conflictRetry.TotalTimeout)
             {
                 throw new TransientFailureException($"{key} kept changing; the change was not applied after {attempt} attempt(s): {conflict.Message}", conflict);

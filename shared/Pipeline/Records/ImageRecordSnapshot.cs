@@ -8,4 +8,12 @@ namespace ImageTrust.Pipeline.Records;
 /// <param name="Key">The image read.</param>
 /// <param name="Record">The record, or null when the image was never recorded.</param>
 /// <param name="Version">The store's version of the record (Firestore's update time), or null when there is no record.</param>
-internal sealed record ImageRecordSnapshot(ImageKey Key, ImageRecord? Record, DateTimeOffset? Version);
+/// <param name="Assumed">True when nothing was read: the caller guessed the image is new (<see cref="AssumedAbsent"/>).</param>
+internal sealed record ImageRecordSnapshot(ImageKey Key, ImageRecord? Record, DateTimeOffset? Version, bool Assumed = false)
+{
+    /// <summary>
+    /// A guess, without a read, that <paramref name="key"/> was never recorded: the write creates the record only if it
+    /// still does not exist, and when it does, the change is decided again on a fresh read (at once, without backing off).
+    /// </summary>
+    public static ImageRecordSnapshot AssumedAbsent(ImageKey key) => new(key, null, null, Assumed: true);
+}

@@ -89,7 +89,7 @@ internal sealed class PushVerificationService
             // same answer, so the digest is verified as it stands and the verdict recorded; its manifest can't show it is a
             // signature artifact, so it is judged as an image.
             _logger.LogWarning("{Image}: the registry's manifest was refused ({Reason}: {Detail}); verifying the pushed digest", pushed, e.ReasonCode, e.Message);
-            return await VerifyCoalescedAsync(ImageKey.From(pushed), messageId, cancellationToken).ConfigureAwait(false);
+            return await VerifyCoalescedAsync(ImageKey.From(pushed), messageId, assumeNew: true, cancellationToken).ConfigureAwait(false);
         }
         catch (RegistryProtocolException e)
         {
@@ -103,7 +103,7 @@ internal sealed class PushVerificationService
             return await ReverifySubjectAsync(reference, manifestSubject, notification.Action, messageId, cancellationToken).ConfigureAwait(false);
         }
 
-        return await VerifyCoalescedAsync(ImageKey.From(reference), messageId, cancellationToken).ConfigureAwait(false);
+        return await VerifyCoalescedAsync(ImageKey.From(reference), messageId, assumeNew: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -111,7 +111,12 @@ internal sealed class PushVerificationService
     /// already processed ids changes nothing (pending outbox events are still published).
     /// </summary>
     /// <exception cref="TransientFailureException">The registry, Firestore or Pub/Sub is unavailable: nothing was recorded.</exception>
-    public async Task<PipelineOutcome> VerifyImageAsync(ImageKey key, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
+    public Task<PipelineOutcome> VerifyImageAsync(ImageKey key, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
+        => VerifyImageAsync(key, messageIds, assumeNew: false, cancellationToken);
+
+    // assumeNew: a pushed manifest is usually a digest never seen, so its record is not read first; the write creates it,
+    // and only an image already recorded (a re-push, a redelivery) costs a refused create and a read.
+    private async Task<PipelineOutcome> VerifyImageAsync(ImageKey key, IReadOnlyCollection<string> messageIds, bool assumeNew, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         var reference = ImageReference.Parse(key.ToString());
@@ -125,7 +130,7 @@ internal sealed class PushVerificationService
         }
 
         // The record is read while the registry is asked: a redelivery is found and its verification abandoned, and the verdict
-        // is committed against the version read, without reading again.
+        // is committed against the version read, without reading again. A push assumes a new image and reads nothing.
         var started = _timeProvider.GetUtcNow();
         var verificationStarted = _timeProvider.GetTimestamp();
         using var verification = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -133,7 +138,7 @@ internal sealed class PushVerificationService
         ImageRecordSnapshot snapshot;
         try
         {
-            snapshot = await _records.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+            snapshot = assumeNew ? ImageRecordSnapshot.AssumedAbsent(key) : await _records.ReadAsync(key, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -237,13 +242,13 @@ internal sealed class PushVerificationService
         await ((Task)verifying).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private Task<PipelineOutcome> VerifyCoalescedAsync(ImageKey key, string messageId, CancellationToken cancellationToken)
-        => _pushes.RunAsync("push " + key, messageId, (ids, ct) => VerifyImageAsync(key, ids, ct), cancellationToken);
+    private Task<PipelineOutcome> VerifyCoalescedAsync(ImageKey key, string messageId, bool assumeNew, CancellationToken cancellationToken)
+        => _pushes.RunAsync("push " + key, messageId, (ids, ct) => VerifyImageAsync(key, ids, assumeNew, ct), cancellationToken);
 
     private async Task<PipelineOutcome> ReverifySubjectAsync(ImageReference artifact, Digest subject, RegistryAction action, string messageId, CancellationToken cancellationToken)
     {
         var key = ImageKey.From(artifact.WithDigest(subject));
         _logger.LogInformation("{Artifact} is a signature or attestation ({Action}); re-verifying its subject {Image}", artifact, action, key);
-        return await VerifyCoalescedAsync(key, messageId, cancellationToken).ConfigureAwait(false);
+        return await VerifyCoalescedAsync(key, messageId, assumeNew: false, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -343,6 +343,43 @@ public sealed class FirestoreImageRecordStoreTests
     }
 
     [Fact]
+    public async Task ApplyAsync_AssumedAbsentButRecorded_DecidesAgainOnAFreshReadWithoutBackingOff()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var env = await CreateAsync(clock: clock, conflictRetry: new RetryPolicy { InitialBackoff = TimeSpan.FromMinutes(1), MaxBackoff = TimeSpan.FromMinutes(1), MaxAttempts = 5, TotalTimeout = TimeSpan.FromMinutes(10) });
+        await env.Store.ApplyAsync(Key, "first", _ => RecordChange.To(ImageStatus.PendingSignature));
+        var seen = new List<ImageStatus?>();
+
+        // The fake clock never moves: a backoff would never end.
+        var applied = await env.Store.ApplyAsync(Key, ["second"], current => { seen.Add(current?.Status); return RecordChange.To(ImageStatus.Verified); }, ImageRecordSnapshot.AssumedAbsent(Key)).WaitAsync(TimeSpan.FromSeconds(30));
+        var redelivered = await env.Store.ApplyAsync(Key, ["second"], _ => RecordChange.To(ImageStatus.Quarantined), ImageRecordSnapshot.AssumedAbsent(Key)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal([null, ImageStatus.PendingSignature], seen);
+        Assert.Equal(ApplyOutcome.Applied, applied.Outcome);
+        Assert.Equal(ApplyOutcome.Duplicate, redelivered.Outcome);
+        var record = (await env.Store.GetAsync(Key))!;
+        Assert.Equal(ImageStatus.Verified, record.Status);
+        Assert.Equal(2, record.History.Length);
+    }
+
+    [Fact]
+    public async Task ApplyAsync_ReadAbsentButRecordedSince_BacksOffBeforeDecidingAgain()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var env = await CreateAsync(clock: clock, conflictRetry: new RetryPolicy { InitialBackoff = TimeSpan.FromMinutes(1), MaxBackoff = TimeSpan.FromMinutes(1), MaxAttempts = 5, TotalTimeout = TimeSpan.FromMinutes(10) });
+        await env.Store.ApplyAsync(Key, "first", _ => RecordChange.To(ImageStatus.PendingSignature));
+
+        var applying = env.Store.ApplyAsync(Key, ["second"], _ => RecordChange.To(ImageStatus.Verified), new ImageRecordSnapshot(Key, null, null));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var waitedForTheClock = !applying.IsCompleted;
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var applied = await applying.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(waitedForTheClock, "a read that found nothing is contention when the create is refused: it backs off");
+        Assert.Equal(ApplyOutcome.Applied, applied.Outcome);
+    }
+
+    [Fact]
     public async Task ApplyAsync_StaleBasisOfProcessedMessage_IsDuplicateAfterFreshRead()
     {
         var env = await CreateAsync();
