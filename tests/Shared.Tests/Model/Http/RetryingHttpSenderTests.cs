@@ -84,7 +84,8 @@ public sealed class RetryingHttpSenderTests
         var handler = new ClockedHandler(_time, (_, _) => Task.FromResult(Unavailable()));
         var sender = Create(handler, new RetryPolicy { MaxAttempts = 100, InitialBackoff = TimeSpan.FromSeconds(2), MaxBackoff = TimeSpan.FromSeconds(2), TotalTimeout = TimeSpan.FromSeconds(10) });
 
-        var error = await Assert.ThrowsAsync<TransientFailureException>(() => RunAsync(sender));
+        // Small steps: on a loaded machine an attempt spans many steps, and 100 ms ones could carry it past the deadline.
+        var error = await Assert.ThrowsAsync<TransientFailureException>(() => RunAsync(sender, step: TimeSpan.FromMilliseconds(10)));
 
         Assert.InRange(handler.Arrivals.Count, 5, 11);
         Assert.True(_time.GetUtcNow() - _time.Start < TimeSpan.FromSeconds(10), $"waited until {_time.GetUtcNow() - _time.Start}");
