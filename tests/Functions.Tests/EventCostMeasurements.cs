@@ -44,11 +44,7 @@ public sealed class EventCostMeasurements
         var confirm = Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_CONFIRM") != "0";
         var project = _environment.Emulators.NewProjectId();
         using var team = await SecurityTeam.CreateAsync(_environment, project);
-        if (confirm)
-        {
-            await team.Admin.CreateSubscriptionAsync("quarantine-confirm", "imagetrust-quarantine", ackDeadlineSeconds: 60);
-            await team.Admin.CreateSubscriptionAsync("alerts-confirm", "imagetrust-alerts", ackDeadlineSeconds: 60);
-        }
+        var confirmations = confirm ? await team.CreateConfirmationSubscriptionsAsync() : null;
 
         var imageCount = WarmUpEvents + (2 * events); // warm-up, one at a time, then as many in flight
         var images = new List<ImageKey>();
@@ -65,9 +61,9 @@ public sealed class EventCostMeasurements
         // Production's level by default (Terraform sets none, so Information: the lines the log-based metrics count).
         var logLevel = Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_LOG_LEVEL") ?? "Information";
         variables["IMAGETRUST_LOG_LEVEL"] = logLevel;
-        if (confirm)
+        if (confirmations is not null)
         {
-            variables[ImageEventTopics.ConfirmationsVariable] = "imagetrust-quarantine=quarantine-confirm,imagetrust-alerts=alerts-confirm";
+            variables[ImageEventTopics.ConfirmationsVariable] = confirmations;
         }
 
         var (app, mode) = FunctionProcess.Publish("PushVerifier");
@@ -141,7 +137,7 @@ public sealed class EventCostMeasurements
             Assert.True(published.Count >= imageCount, $"{published.Count} quarantine events for {imageCount} transitions");
             if (confirm)
             {
-                Assert.Empty(await team.Admin.PullAsync("quarantine-confirm", 100)); // the drain acknowledged every confirmation
+                Assert.Empty(await team.Admin.PullAsync("imagetrust-quarantine-outbox-confirm", 100)); // the drain acknowledged every confirmation
             }
         }
         finally

@@ -18,8 +18,6 @@ namespace ImageTrust.Functions.Tests;
 [Collection(PipelineCollection.Name)]
 public sealed class OutboxConfirmationTests
 {
-    private const string Confirmations = "imagetrust-quarantine=imagetrust-quarantine-outbox-confirm,imagetrust-alerts=imagetrust-alerts-outbox-confirm";
-
     private readonly PipelineEnvironment _environment;
 
     public OutboxConfirmationTests(PipelineEnvironment environment)
@@ -32,10 +30,9 @@ public sealed class OutboxConfirmationTests
     {
         var projectId = _environment.Emulators.NewProjectId();
         using var team = await SecurityTeam.CreateAsync(_environment, projectId);
-        await team.Admin.CreateSubscriptionAsync("imagetrust-quarantine-outbox-confirm", "imagetrust-quarantine", ackDeadlineSeconds: 60);
-        await team.Admin.CreateSubscriptionAsync("imagetrust-alerts-outbox-confirm", "imagetrust-alerts", ackDeadlineSeconds: 60);
+        var confirmations = await team.CreateConfirmationSubscriptionsAsync();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var variables = new Dictionary<string, string> { [ImageEventTopics.ConfirmationsVariable] = Confirmations };
+        var variables = new Dictionary<string, string> { [ImageEventTopics.ConfirmationsVariable] = confirmations };
         await using var push = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, projectId, s => s.AddSingleton<TimeProvider>(clock), extraVariables: variables);
         await using var reverifier = await RunningFunction.StartAsync<ReverifierFunction>(_environment, projectId, s => s.AddSingleton<TimeProvider>(clock), extraVariables: variables);
         await ReverifyWork.WireAsync(_environment, projectId, reverifier);
@@ -93,13 +90,12 @@ public sealed class OutboxConfirmationTests
     {
         var projectId = _environment.Emulators.NewProjectId();
         using var team = await SecurityTeam.CreateAsync(_environment, projectId);
-        await team.Admin.CreateSubscriptionAsync("imagetrust-quarantine-outbox-confirm", "imagetrust-quarantine", ackDeadlineSeconds: 60);
-        await team.Admin.CreateSubscriptionAsync("imagetrust-alerts-outbox-confirm", "imagetrust-alerts", ackDeadlineSeconds: 60);
+        var confirmations = await team.CreateConfirmationSubscriptionsAsync();
         await using var firestore = await FirestoreReadCounter.StartAsync(_environment.Emulators.Firestore.HostAndPort);
         await using var pubsub = await FirestoreReadCounter.StartAsync(_environment.Emulators.PubSub.HostAndPort);
         var variables = new Dictionary<string, string>
         {
-            [ImageEventTopics.ConfirmationsVariable] = Confirmations,
+            [ImageEventTopics.ConfirmationsVariable] = confirmations,
             ["FIRESTORE_EMULATOR_HOST"] = firestore.HostPort,
             ["PUBSUB_EMULATOR_HOST"] = pubsub.HostPort,
         };

@@ -47,9 +47,7 @@ public sealed class PipelineMeasurements
         if (confirm)
         {
             // As Terraform deploys it: events confirmed by subscription, marked sent by the Reverifier's drain tick below.
-            await team.Admin.CreateSubscriptionAsync("quarantine-confirm", "imagetrust-quarantine", ackDeadlineSeconds: 60);
-            await team.Admin.CreateSubscriptionAsync("alerts-confirm", "imagetrust-alerts", ackDeadlineSeconds: 60);
-            variables[ImageEventTopics.ConfirmationsVariable] = "imagetrust-quarantine=quarantine-confirm,imagetrust-alerts=alerts-confirm";
+            variables[ImageEventTopics.ConfirmationsVariable] = await team.CreateConfirmationSubscriptionsAsync();
         }
 
         await using var function = await RunningFunction.StartAsync<PushVerifierFunction>(_environment, team.Settings.ProjectId, extraVariables: variables);

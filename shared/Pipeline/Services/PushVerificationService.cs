@@ -176,14 +176,20 @@ internal sealed class PushVerificationService
                 : ImageChanges.AfterVerification(current, result, rule, policy.Version, now),
             snapshot,
             cancellationToken).ConfigureAwait(false);
-        _logger.LogInformation(
-            "{Image} under rule {Rule}: {Status} ({Reasons}), {Outcome}; verified in {VerificationMs} ms",
-            key,
-            rule.Name,
-            applied.Record?.Status.ToWire() ?? "none",
-            string.Join(',', applied.Record?.Reasons ?? []),
-            applied.Outcome,
-            verificationMs);
+        // One line per verification outcome, which the metrics count: a message already processed (a redelivered push, found
+        // only at the write) is no new outcome, and the store has logged it as a duplicate.
+        if (applied.Outcome != ApplyOutcome.Duplicate)
+        {
+            _logger.LogInformation(
+                "{Image} under rule {Rule}: {Status} ({Reasons}), {Outcome}; verified in {VerificationMs} ms",
+                key,
+                rule.Name,
+                applied.Record?.Status.ToWire() ?? "none",
+                string.Join(',', applied.Record?.Reasons ?? []),
+                applied.Outcome,
+                verificationMs);
+        }
+
         return PipelineOutcome.From(key, applied);
     }
 

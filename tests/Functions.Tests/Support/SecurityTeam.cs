@@ -26,6 +26,17 @@ internal sealed class SecurityTeam : IDisposable
 
     public PubSubPublisher Publisher { get; }
 
+    /// <summary>
+    /// Creates the private confirmation subscriptions Terraform makes (<c>outbox_confirm_by_subscription</c>); returns the
+    /// <c>IMAGETRUST_OUTBOX_CONFIRMATIONS</c> value that names them.
+    /// </summary>
+    public async Task<string> CreateConfirmationSubscriptionsAsync()
+    {
+        await Admin.CreateSubscriptionAsync("imagetrust-quarantine-outbox-confirm", "imagetrust-quarantine", ackDeadlineSeconds: 60);
+        await Admin.CreateSubscriptionAsync("imagetrust-alerts-outbox-confirm", "imagetrust-alerts", ackDeadlineSeconds: 60);
+        return "imagetrust-quarantine=imagetrust-quarantine-outbox-confirm,imagetrust-alerts=imagetrust-alerts-outbox-confirm";
+    }
+
     public static async Task<SecurityTeam> CreateAsync(PipelineEnvironment environment, string projectId)
     {
         var team = new SecurityTeam(environment.Emulators.CreateSettings(projectId));

@@ -53,14 +53,14 @@ public sealed class FirestoreImageRecordStoreTests
         Assert.Single(record.History);
         Assert.Equal(0, record.PendingEvents);
         Assert.Equal(["msg-1"], record.ProcessedMessageIds.ToArray());
-        var messages = await PullAsync(env.Admin, "quarantine-sub");
+        var messages = await PublishedEvents.PullAllAsync(env.Admin, "quarantine-sub");
         var message = Assert.Single(messages);
         Assert.Equal(ImageEventTypes.Quarantined, message.Message.Attributes["type"]);
         Assert.Equal("sha256:" + Hex, message.Message.Attributes["digest"]);
         Assert.Equal("europe-docker.pkg.dev/proj/repo/app", message.Message.Attributes["repository"]);
         Assert.Equal("HIGH", message.Message.Attributes["severity"]);
         Assert.Equal("sha256:" + Hex, message.Message.OrderingKey);
-        Assert.Empty(await PullAsync(env.Admin, "alerts-sub"));
+        Assert.Empty(await PublishedEvents.PullAllAsync(env.Admin, "alerts-sub"));
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class FirestoreImageRecordStoreTests
 
         await env.Store.ApplyAsync(Key, "msg-ce", _ => RecordChange.To(ImageStatus.Warned, "VULNERABILITY_BLOCKING") with { Events = [ImageEvent.Alert(ImageEventSeverities.Critical, "CVE-2024-1 has a fix")] });
 
-        var message = Assert.Single(await PullAsync(env.Admin, "alerts-sub"));
+        var message = Assert.Single(await PublishedEvents.PullAllAsync(env.Admin, "alerts-sub"));
         using var json = JsonDocument.Parse(message.Message.Data);
         var root = json.RootElement;
         Assert.Equal("1.0", root.GetProperty("specversion").GetString());
@@ -100,19 +100,19 @@ public sealed class FirestoreImageRecordStoreTests
         Assert.Equal(ImageStatus.Quarantined, afterCrash.Status);
         Assert.Equal(2, afterCrash.PendingEvents);
         var outbox = ImageRecordDocument.FromDocument((await env.Documents.GetAsync(env.Collection, ImageDocumentIds.For(Key)))!).Outbox;
-        Assert.Empty(await PullAsync(env.Admin, "alerts-sub"));
+        Assert.Empty(await PublishedEvents.PullAllAsync(env.Admin, "alerts-sub"));
 
         var retry = await env.Store.ApplyAsync(Key, "msg-crash", Decide);
 
         Assert.Equal(ApplyOutcome.Duplicate, retry.Outcome);
         Assert.Equal(2, retry.PublishedEvents);
-        var quarantine = Assert.Single(await PullAsync(env.Admin, "quarantine-sub"));
-        var alert = Assert.Single(await PullAsync(env.Admin, "alerts-sub"));
+        var quarantine = Assert.Single(await PublishedEvents.PullAllAsync(env.Admin, "quarantine-sub"));
+        var alert = Assert.Single(await PublishedEvents.PullAllAsync(env.Admin, "alerts-sub"));
         Assert.Equal(outbox.Select(e => e.Event.Json).Order(), new[] { quarantine, alert }.Select(m => Encoding.UTF8.GetString(m.Message.Data.Span)).Order());
         Assert.Equal(0, (await env.Store.GetAsync(Key))!.PendingEvents);
         var again = await env.Store.ApplyAsync(Key, "msg-crash", Decide);
         Assert.Equal(0, again.PublishedEvents);
-        Assert.Empty(await PullAsync(env.Admin, "quarantine-sub"));
+        Assert.Empty(await PublishedEvents.PullAllAsync(env.Admin, "quarantine-sub"));
     }
 
     [Fact]
@@ -136,8 +136,8 @@ public sealed class FirestoreImageRecordStoreTests
         Assert.Equal(0, redelivered.PublishedEvents);
         Assert.Equal(1, later.PublishedEvents);
         Assert.Equal(1, first.PublishedEvents);
-        Assert.Single(await PullAsync(env.Admin, "quarantine-sub"));
-        Assert.Single(await PullAsync(env.Admin, "alerts-sub"));
+        Assert.Single(await PublishedEvents.PullAllAsync(env.Admin, "quarantine-sub"));
+        Assert.Single(await PublishedEvents.PullAllAsync(env.Admin, "alerts-sub"));
         var record = (await env.Store.GetAsync(Key))!;
         Assert.Equal(0, record.PendingEvents);
         Assert.Null(record.PendingEventsDueAt);
@@ -157,9 +157,9 @@ public sealed class FirestoreImageRecordStoreTests
         Assert.Equal([Key], (await env.Store.ListPendingEventsDueAsync(clock.GetUtcNow(), 10)).Records.Select(r => r.Key));
         Assert.Equal(1, await env.Store.FlushOutboxAsync(Key));
         Assert.Equal(0, await env.Store.FlushOutboxAsync(Key));
-        var published = await PullAsync(env.Admin, "quarantine-sub");
+        var published = await PublishedEvents.PullAllAsync(env.Admin, "quarantine-sub");
         Assert.Equal(2, published.Count);
-        Assert.Single(published.Select(m => CloudEventId(m)).Distinct());
+        Assert.Single(published.Select(m => PublishedEvents.CloudEventId(m)).Distinct());
         Assert.Equal(0, (await env.Store.GetAsync(Key))!.PendingEvents);
         Assert.Empty((await env.Store.ListPendingEventsDueAsync(clock.GetUtcNow(), 10)).Records);
     }
@@ -181,9 +181,9 @@ public sealed class FirestoreImageRecordStoreTests
         Assert.Empty(listedWhileHeld.Records);
         Assert.Equal([Key], listedAfterLapse.Records.Select(r => r.Key));
         Assert.Equal(1, republished);
-        var published = await PullAsync(env.Admin, "quarantine-sub");
+        var published = await PublishedEvents.PullAllAsync(env.Admin, "quarantine-sub");
         Assert.Equal(2, published.Count);
-        Assert.Single(published.Select(m => CloudEventId(m)).Distinct());
+        Assert.Single(published.Select(m => PublishedEvents.CloudEventId(m)).Distinct());
         var record = (await env.Store.GetAsync(Key))!;
         Assert.Equal(0, record.PendingEvents);
         Assert.Equal(0, await env.Store.FlushOutboxAsync(Key));
@@ -482,26 +482,6 @@ public sealed class FirestoreImageRecordStoreTests
 
         contention.Applying = env.Store.ApplyAsync(Key, ["contended"], Decide, null);
         return contention;
-    }
-
-    private static string CloudEventId(ReceivedPubSubMessage message)
-    {
-        using var json = JsonDocument.Parse(message.Message.Data);
-        return json.RootElement.GetProperty("id").GetString()!;
-    }
-
-    private static async Task<List<ReceivedPubSubMessage>> PullAsync(PubSubAdmin admin, string subscription)
-    {
-        var received = new List<ReceivedPubSubMessage>();
-        for (var i = 0; i < 3; i++)
-        {
-            var batch = await admin.PullAsync(subscription, 100);
-            received.AddRange(batch);
-            await admin.AcknowledgeAsync(subscription, batch.Select(b => b.AckId).ToList());
-            await Task.Delay(100);
-        }
-
-        return received;
     }
 
     private async Task<(FirestoreImageRecordStore Store, PubSubAdmin Admin, string ProjectId, string Collection, FirestoreDocumentStore Documents)> CreateAsync(int failPublishes = 0, RetryPolicy? conflictRetry = null, (string ProjectId, string Collection)? sameRecordsAs = null, TimeProvider? clock = null, Func<PubSubPublisher, PubSubPublisher>? publisherAround = null)

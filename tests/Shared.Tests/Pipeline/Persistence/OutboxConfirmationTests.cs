@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using ImageTrust.GoogleCloud.Firestore;
 using ImageTrust.GoogleCloud.PubSub;
 using ImageTrust.Model;
@@ -42,7 +41,7 @@ public sealed class OutboxConfirmationTests
         Assert.Equal(1, record.PendingEvents);
         Assert.True(record.PendingEventsDueAt > env.Clock.GetUtcNow(), "the entry stays held by the publishing delivery's claim");
         Assert.Empty((await env.Store.ListPendingEventsDueAsync(env.Clock.GetUtcNow(), 10)).Records);
-        Assert.Single(await PullAllAsync(env.Admin, "team"));
+        Assert.Single(await PublishedEvents.PullAllAsync(env.Admin, "team"));
     }
 
     [Fact]
@@ -76,11 +75,11 @@ public sealed class OutboxConfirmationTests
 
         Assert.Equal(1, confirmed);
         Assert.Equal(0, (await env.Store.GetAsync(Key))!.PendingEvents);
-        Assert.Empty(await PullAllAsync(env.Admin, QuarantineConfirm));
+        Assert.Empty(await PublishedEvents.PullAllAsync(env.Admin, QuarantineConfirm));
         env.Clock.Advance(ImageDocumentClaims.Duration * 2);
         Assert.Empty((await env.Store.ListPendingEventsDueAsync(env.Clock.GetUtcNow(), 10)).Records);
         Assert.Equal(0, await env.Store.FlushOutboxAsync(Key));
-        Assert.Single(await PullAllAsync(env.Admin, "team"));
+        Assert.Single(await PublishedEvents.PullAllAsync(env.Admin, "team"));
     }
 
     [Fact]
@@ -88,7 +87,7 @@ public sealed class OutboxConfirmationTests
     {
         var env = await CreateAsync();
         await env.Store.ApplyAsync(Key, "msg-1", Quarantine);
-        var real = Assert.Single(await PullAllAsync(env.Admin, QuarantineConfirm));
+        var real = Assert.Single(await PublishedEvents.PullAllAsync(env.Admin, QuarantineConfirm));
         var forged = Encoding.UTF8.GetString(real.Message.Data.Span).Replace("\"severity\"", "\"severity \"", StringComparison.Ordinal);
         Assert.NotEqual(Encoding.UTF8.GetString(real.Message.Data.Span), forged);
         await env.Publisher.PublishAsync("imagetrust-quarantine", [PubSubMessage.FromText(forged, real.Message.Attributes, real.Message.OrderingKey)]);
@@ -97,7 +96,7 @@ public sealed class OutboxConfirmationTests
 
         Assert.Equal(0, confirmed);
         Assert.Equal(1, (await env.Store.GetAsync(Key))!.PendingEvents);
-        Assert.Empty(await PullAllAsync(env.Admin, QuarantineConfirm));
+        Assert.Empty(await PublishedEvents.PullAllAsync(env.Admin, QuarantineConfirm));
     }
 
     [Fact]
@@ -105,7 +104,7 @@ public sealed class OutboxConfirmationTests
     {
         var env = await CreateAsync();
         await env.Store.ApplyAsync(Key, "msg-1", Quarantine);
-        var real = Assert.Single(await PullAllAsync(env.Admin, QuarantineConfirm));
+        var real = Assert.Single(await PublishedEvents.PullAllAsync(env.Admin, QuarantineConfirm));
 
         var onAlerts = await env.Store.ConfirmPublishedAsync("imagetrust-alerts", new Dictionary<ImageKey, List<ReadOnlyMemory<byte>>> { [Key] = [real.Message.Data] });
         var onQuarantine = await env.Store.ConfirmPublishedAsync("imagetrust-quarantine", new Dictionary<ImageKey, List<ReadOnlyMemory<byte>>> { [Key] = [real.Message.Data] });
@@ -127,7 +126,7 @@ public sealed class OutboxConfirmationTests
         var confirmed = await env.Confirmer.ConfirmAsync();
 
         Assert.Equal(0, confirmed);
-        Assert.Empty(await PullAllAsync(env.Admin, AlertsConfirm));
+        Assert.Empty(await PublishedEvents.PullAllAsync(env.Admin, AlertsConfirm));
     }
 
     [Fact]
@@ -135,7 +134,7 @@ public sealed class OutboxConfirmationTests
     {
         var env = await CreateAsync();
         await env.Store.ApplyAsync(Key, "msg-1", Quarantine);
-        await PullAllAsync(env.Admin, QuarantineConfirm);
+        await PublishedEvents.PullAllAsync(env.Admin, QuarantineConfirm);
 
         var confirmed = await env.Confirmer.ConfirmAsync();
         var dueWhileHeld = await env.Store.ListPendingEventsDueAsync(env.Clock.GetUtcNow(), 10);
@@ -149,9 +148,9 @@ public sealed class OutboxConfirmationTests
         Assert.Equal([Key], dueAfterLapse.Records.Select(r => r.Key));
         Assert.Equal(1, republished);
         Assert.Equal(1, confirmedAfter);
-        var team = await PullAllAsync(env.Admin, "team");
+        var team = await PublishedEvents.PullAllAsync(env.Admin, "team");
         Assert.Equal(2, team.Count);
-        Assert.Single(team.Select(CloudEventId).Distinct());
+        Assert.Single(team.Select(PublishedEvents.CloudEventId).Distinct());
         Assert.Equal(0, (await env.Store.GetAsync(Key))!.PendingEvents);
     }
 
@@ -222,26 +221,6 @@ public sealed class OutboxConfirmationTests
 
     private static RecordChange Quarantine(ImageRecord? current)
         => RecordChange.To(ImageStatus.Quarantined, "SIGNATURE_MISSING") with { Events = [ImageEvent.Quarantined(ImageEventSeverities.High, "unsigned")] };
-
-    private static string CloudEventId(ReceivedPubSubMessage message)
-    {
-        using var json = JsonDocument.Parse(message.Message.Data);
-        return json.RootElement.GetProperty("id").GetString()!;
-    }
-
-    private static async Task<List<ReceivedPubSubMessage>> PullAllAsync(PubSubAdmin admin, string subscription)
-    {
-        var received = new List<ReceivedPubSubMessage>();
-        for (var i = 0; i < 3; i++)
-        {
-            var batch = await admin.PullAsync(subscription, 100);
-            received.AddRange(batch);
-            await admin.AcknowledgeAsync(subscription, batch.Select(b => b.AckId).ToList());
-            await Task.Delay(100);
-        }
-
-        return received;
-    }
 
     private async Task<Env> CreateAsync(bool down = false, bool createConfirmations = true, bool confirm = true)
     {
