@@ -13,7 +13,8 @@ namespace ImageTrust.Pipeline.Persistence;
 
 /// <summary>
 /// The outbox of the image documents: events are enqueued into the same write as the change that raised them, published after
-/// the commit, then removed from the document. Each entry is claimed (<see cref="OutboxEvent.Claim"/>) by the delivery
+/// the commit, then removed from the document (by the publishing delivery, or, when they are confirmed by subscription, by
+/// the drain: <see cref="ConfirmAsync"/>). Each entry is claimed (<see cref="OutboxEvent.Claim"/>) by the delivery
 /// that will publish it, in the write that commits it or in one conditional write before publishing, so concurrent deliveries
 /// of one image never publish the same entry. An entry is published again only when its publisher died or timed out between
 /// publishing and marking it sent (the claim lapses): the same CloudEvent id, which consumers deduplicate.

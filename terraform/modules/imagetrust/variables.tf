@@ -391,7 +391,7 @@ variable "outbox_drain_schedule" {
 }
 
 variable "outbox_confirm_by_subscription" {
-  description = "Confirm published events by subscription (IMAGETRUST_OUTBOX_CONFIRMATIONS): the outbox drain pulls a private subscription on each event topic and removes the confirmed entries from the outboxes every outbox_drain_schedule, which saves one Firestore write on each event's request path. false marks each event sent in the request instead."
+  description = "Confirm published events by subscription (IMAGETRUST_OUTBOX_CONFIRMATIONS): the outbox drain pulls a private subscription on each event topic and removes the confirmed entries from the outboxes every outbox_drain_schedule, which saves one Firestore write on each event's request path. Keep outbox_drain_schedule at every minute with it: an event's claim lasts 2 minutes. false marks each event sent in the request instead."
   type        = bool
   default     = true
 }
