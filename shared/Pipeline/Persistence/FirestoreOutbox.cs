@@ -222,7 +222,11 @@ internal sealed class FirestoreOutbox
     }
 
     private static List<OutboxEvent> Unconfirmed(ImmutableArray<OutboxEvent> outbox, string topic, List<ReadOnlyMemory<byte>> published)
-        => [.. outbox.Where(e => e.Topic != topic || !published.Exists(data => data.Span.SequenceEqual(Encoding.UTF8.GetBytes(e.Event.Json))))];
+        => [.. outbox.Where(e => e.Topic != topic || !IsPublished(Encoding.UTF8.GetBytes(e.Event.Json), published))];
+
+    // The entry's bytes are encoded once by the caller, not once per message compared.
+    private static bool IsPublished(byte[] entry, List<ReadOnlyMemory<byte>> published)
+        => published.Exists(data => data.Span.SequenceEqual(entry));
 
     // A read-modify-write of the outbox in a transaction; returns how many entries it removed.
     private async Task<int> RewriteAsync(ImageKey key, Func<ImmutableArray<OutboxEvent>, List<OutboxEvent>> change, CancellationToken cancellationToken)
