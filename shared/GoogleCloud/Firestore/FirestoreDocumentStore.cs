@@ -8,27 +8,11 @@ internal abstract class FirestoreDocumentStore
     /// <exception cref="ImageTrust.Model.TransientFailureException">The API is unavailable after retries.</exception>
     public abstract Task<FirestoreDocument?> GetAsync(string collection, string documentId, CancellationToken cancellationToken = default);
 
-    /// <summary>
-    /// Gets documents of one collection at once (consistent with each other); a missing one has no entry. This default
-    /// reads them one by one; the REST store reads them in one request per <see cref="MaxDocumentsPerRead"/>.
-    /// </summary>
+    /// <summary>Gets documents of one collection at once (consistent with each other); a missing one has no entry.</summary>
     /// <returns>The documents found, by id.</returns>
     /// <exception cref="GoogleApiException">A non-retryable API error.</exception>
     /// <exception cref="ImageTrust.Model.TransientFailureException">The API is unavailable after retries.</exception>
-    public virtual async Task<IReadOnlyDictionary<string, FirestoreDocument>> GetManyAsync(string collection, IReadOnlyCollection<string> documentIds, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(documentIds);
-        var found = new Dictionary<string, FirestoreDocument>(StringComparer.Ordinal);
-        foreach (var id in documentIds.Distinct(StringComparer.Ordinal))
-        {
-            if (await GetAsync(collection, id, cancellationToken).ConfigureAwait(false) is { } document)
-            {
-                found[id] = document;
-            }
-        }
-
-        return found;
-    }
+    public abstract Task<IReadOnlyDictionary<string, FirestoreDocument>> GetManyAsync(string collection, IReadOnlyCollection<string> documentIds, CancellationToken cancellationToken = default);
 
     /// <summary>The most documents <see cref="GetManyAsync"/> reads in one request.</summary>
     public const int MaxDocumentsPerRead = 100;
