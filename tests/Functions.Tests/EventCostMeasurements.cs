@@ -66,7 +66,18 @@ public sealed class EventCostMeasurements
             variables[ImageEventTopics.ConfirmationsVariable] = confirmations;
         }
 
-        var (app, mode) = FunctionProcess.Publish("PushVerifier");
+        // Runtime settings for the function process only (e.g. DOTNET_gcServer=0), to compare them in the same session.
+        foreach (var setting in (Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_FUNCTION_ENV") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (name, value) = (setting.Split('=', 2)[0], setting.Split('=', 2).ElementAtOrDefault(1) ?? string.Empty);
+            variables[name] = value;
+        }
+
+        // IMAGETRUST_MEASURE_APP runs another app in the function's place: scripts/measure-event-cost --floor passes the
+        // published tests/ExchangeFloor, which makes the same HTTP exchanges and nothing else.
+        var (app, mode) = Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_APP") is { Length: > 0 } other
+            ? (other, "exchanges only")
+            : PublishPushVerifier();
         var (reverifierApp, _) = confirm ? FunctionProcess.Publish("Reverifier") : (string.Empty, string.Empty);
         var port = FreePort.Next();
         using var process = await FunctionProcess.StartAsync(app, variables, port);
@@ -129,7 +140,7 @@ public sealed class EventCostMeasurements
             Write(
                 summary,
                 busy,
-                $"  build: PushVerifier {mode} ({app}), log level {logLevel}; crypto subtracted: {cryptoMs} ms per event (scripts/bench --cpu, classic key-based, tlog ignored)",
+                $"  build: {mode} ({app}), log level {logLevel}, function environment [{Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_FUNCTION_ENV")}]; crypto subtracted: {cryptoMs} ms per event (scripts/bench --cpu, classic key-based, tlog ignored)",
                 $"  Google requests per event by kind: {string.Join("; ", kinds)}",
                 drain,
                 $"  machine load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -170,6 +181,12 @@ public sealed class EventCostMeasurements
         {
             reverifier.Kill(entireProcessTree: true);
         }
+    }
+
+    private static (string App, string Mode) PublishPushVerifier()
+    {
+        var (app, mode) = FunctionProcess.Publish("PushVerifier");
+        return (app, "PushVerifier " + mode);
     }
 
     /// <summary>The most requests of one event that ran one after another (each starting after the previous one ended).</summary>
