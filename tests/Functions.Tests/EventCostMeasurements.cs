@@ -148,7 +148,7 @@ public sealed class EventCostMeasurements
             Assert.True(published.Count >= imageCount, $"{published.Count} quarantine events for {imageCount} transitions");
             if (confirm)
             {
-                Assert.Empty(await team.Admin.PullAsync("imagetrust-quarantine-outbox-confirm", 100)); // the drain acknowledged every confirmation
+                Assert.Empty(await team.Admin.PullAsync(SecurityTeam.QuarantineConfirmSubscription, 100)); // the drain acknowledged every confirmation
             }
         }
         finally

@@ -11,6 +11,12 @@ internal sealed class SecurityTeam : IDisposable
     public const string QuarantineSubscription = "team-quarantine";
     public const string AlertsSubscription = "team-alerts";
 
+    /// <summary>The quarantine topic's confirmation subscription, named as Terraform names it.</summary>
+    public const string QuarantineConfirmSubscription = "imagetrust-quarantine-outbox-confirm";
+
+    /// <summary>The alerts topic's confirmation subscription, named as Terraform names it.</summary>
+    public const string AlertsConfirmSubscription = "imagetrust-alerts-outbox-confirm";
+
     private readonly HttpClient _http = new();
 
     private SecurityTeam(GoogleCloudSettings settings)
@@ -32,9 +38,9 @@ internal sealed class SecurityTeam : IDisposable
     /// </summary>
     public async Task<string> CreateConfirmationSubscriptionsAsync()
     {
-        await Admin.CreateSubscriptionAsync("imagetrust-quarantine-outbox-confirm", "imagetrust-quarantine", ackDeadlineSeconds: 60);
-        await Admin.CreateSubscriptionAsync("imagetrust-alerts-outbox-confirm", "imagetrust-alerts", ackDeadlineSeconds: 60);
-        return "imagetrust-quarantine=imagetrust-quarantine-outbox-confirm,imagetrust-alerts=imagetrust-alerts-outbox-confirm";
+        await Admin.CreateSubscriptionAsync(QuarantineConfirmSubscription, "imagetrust-quarantine", ackDeadlineSeconds: 60);
+        await Admin.CreateSubscriptionAsync(AlertsConfirmSubscription, "imagetrust-alerts", ackDeadlineSeconds: 60);
+        return $"imagetrust-quarantine={QuarantineConfirmSubscription},imagetrust-alerts={AlertsConfirmSubscription}";
     }
 
     public static async Task<SecurityTeam> CreateAsync(PipelineEnvironment environment, string projectId)
