@@ -69,8 +69,8 @@ public sealed class EventCostMeasurements
         // Runtime settings for the function process only (e.g. DOTNET_gcServer=0), to compare them in the same session.
         foreach (var setting in (Environment.GetEnvironmentVariable("IMAGETRUST_MEASURE_FUNCTION_ENV") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
-            var (name, value) = (setting.Split('=', 2)[0], setting.Split('=', 2).ElementAtOrDefault(1) ?? string.Empty);
-            variables[name] = value;
+            var parts = setting.Split('=', 2);
+            variables[parts[0]] = parts.Length == 2 ? parts[1] : string.Empty;
         }
 
         // IMAGETRUST_MEASURE_APP runs another app in the function's place: scripts/measure-event-cost --floor passes the
