@@ -19,7 +19,9 @@ namespace ImageTrust.TestSupport.ContainerAnalysis;
 internal sealed partial class ContainerAnalysisStandIn : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, JsonObject> _occurrences = new(StringComparer.Ordinal);
+    // Kept as JSON text: a JsonObject is not safe to read on two threads at once (the test reads occurrences while the server
+    // lists them), so every reader parses its own copy.
+    private readonly ConcurrentDictionary<string, string> _occurrences = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<HttpStatusCode> _failures = new();
     private int _requests;
     private int _creates;
@@ -53,7 +55,7 @@ internal sealed partial class ContainerAnalysisStandIn : IAsyncDisposable
 
     /// <summary>The stored occurrences of <paramref name="noteName"/> (attestations), oldest name first.</summary>
     public IReadOnlyList<JsonObject> OccurrencesOf(string noteName)
-        => [.. _occurrences.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).Where(o => o["noteName"]?.GetValue<string>() == noteName)];
+        => [.. Stored(_ => true).Where(o => o["noteName"]?.GetValue<string>() == noteName)];
 
     /// <summary>Starts the server on a free loopback port.</summary>
     public static async Task<ContainerAnalysisStandIn> StartAsync()
@@ -74,7 +76,7 @@ internal sealed partial class ContainerAnalysisStandIn : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(occurrence);
         var name = occurrence["name"]?.GetValue<string>() ?? throw new ArgumentException("occurrence needs a name", nameof(occurrence));
-        _occurrences[name] = occurrence;
+        _occurrences[name] = occurrence.ToJsonString();
     }
 
     /// <summary>Removes an occurrence.</summary>
@@ -162,7 +164,7 @@ internal sealed partial class ContainerAnalysisStandIn : IAsyncDisposable
             var name = $"projects/{project}/occurrences/{rest.TrimStart('/')}";
             if (_occurrences.TryGetValue(name, out var occurrence))
             {
-                await WriteJsonAsync(context, "Occurrence", occurrence.ToJsonString()).ConfigureAwait(false);
+                await WriteJsonAsync(context, "Occurrence", occurrence).ConfigureAwait(false);
             }
             else
             {
@@ -177,7 +179,7 @@ internal sealed partial class ContainerAnalysisStandIn : IAsyncDisposable
         var pageSize = int.TryParse(context.Request.Query["pageSize"], CultureInfo.InvariantCulture, out var size) && size > 0 ? Math.Min(size, 1000) : 100;
         var offset = int.TryParse(context.Request.Query["pageToken"], CultureInfo.InvariantCulture, out var token) ? token : 0;
         var matching = Matching(project, filter).ToList();
-        var page = matching.Skip(offset).Take(pageSize).Select(o => (JsonNode)o.DeepClone()).ToArray();
+        var page = matching.Skip(offset).Take(pageSize).Select(o => (JsonNode)o).ToArray();
         var body = new JsonObject { ["occurrences"] = new JsonArray(page) };
         if (offset + pageSize < matching.Count)
         {
@@ -210,9 +212,10 @@ internal sealed partial class ContainerAnalysisStandIn : IAsyncDisposable
         occurrence["createTime"] = now;
         occurrence["updateTime"] = now;
         _ = noteName;
-        _occurrences[occurrence["name"]!.GetValue<string>()] = occurrence;
+        var json = occurrence.ToJsonString();
+        _occurrences[occurrence["name"]!.GetValue<string>()] = json;
         Interlocked.Increment(ref _creates);
-        await WriteJsonAsync(context, "Occurrence", occurrence.ToJsonString()).ConfigureAwait(false);
+        await WriteJsonAsync(context, "Occurrence", json).ConfigureAwait(false);
     }
 
     private async Task WriteNoteListAsync(HttpContext context, string noteName)
@@ -221,13 +224,11 @@ internal sealed partial class ContainerAnalysisStandIn : IAsyncDisposable
         var resource = ResourceFilter().Match(filter) is { Success: true } r ? r.Groups[1].Value : null;
         var pageSize = int.TryParse(context.Request.Query["pageSize"], CultureInfo.InvariantCulture, out var size) && size > 0 ? Math.Min(size, 1000) : 100;
         var offset = int.TryParse(context.Request.Query["pageToken"], CultureInfo.InvariantCulture, out var token) ? token : 0;
-        var matching = _occurrences
-            .OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => p.Value)
+        var matching = Stored(_ => true)
             .Where(o => o["noteName"]?.GetValue<string>() == noteName)
             .Where(o => resource is null || o["resourceUri"]?.GetValue<string>() == resource)
             .ToList();
-        var page = matching.Skip(offset).Take(pageSize).Select(o => (JsonNode)o.DeepClone()).ToArray();
+        var page = matching.Skip(offset).Take(pageSize).Select(o => (JsonNode)o).ToArray();
         var body = new JsonObject { ["occurrences"] = new JsonArray(page) };
         if (offset + pageSize < matching.Count)
         {
@@ -258,14 +259,15 @@ internal sealed partial class ContainerAnalysisStandIn : IAsyncDisposable
         await WriteJsonAsync(context, "VulnerabilityOccurrencesSummary", new JsonObject { ["counts"] = counts }.ToJsonString()).ConfigureAwait(false);
     }
 
+    // A fresh copy of each stored occurrence whose name passes, by name.
+    private IEnumerable<JsonObject> Stored(Func<string, bool> name)
+        => _occurrences.Where(p => name(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => JsonNode.Parse(p.Value)!.AsObject());
+
     private IEnumerable<JsonObject> Matching(string project, string filter)
     {
         var kind = KindFilter().Match(filter) is { Success: true } k ? k.Groups[1].Value : null;
         var resource = ResourceFilter().Match(filter) is { Success: true } r ? r.Groups[1].Value : null;
-        return _occurrences
-            .Where(p => p.Key.StartsWith($"projects/{project}/occurrences/", StringComparison.Ordinal))
-            .OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => p.Value)
+        return Stored(name => name.StartsWith($"projects/{project}/occurrences/", StringComparison.Ordinal))
             .Where(o => kind is null || o["kind"]?.GetValue<string>() == kind)
             .Where(o => resource is null || o["resourceUri"]?.GetValue<string>() == resource);
     }
